@@ -1,0 +1,37 @@
+# Hotline: one entry point. `make demo` sets everything up and runs the product on its
+# embedded default; `make test` installs what is missing, builds and runs every test.
+
+APT_PACKAGES := libasound2-dev libsndfile1-dev libfftw3-dev libopus-dev pkg-config sox libsox-fmt-all
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+HOTLINE := .build/debug/hotline
+DEMO_OUT := .build/demo
+DEMO_INPUT := Audio/samples/digits-jackson-16k.flac
+
+.PHONY: deps build test demo bench-resample clean
+
+deps:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:" $$missing; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	swift build
+
+test: deps
+	swift build --build-tests
+	swift test --skip-build
+
+demo: build
+	@mkdir -p $(DEMO_OUT)
+	$(HOTLINE) audio info $(DEMO_INPUT)
+	$(HOTLINE) audio convert $(DEMO_INPUT) $(DEMO_OUT)/demo-line-8k-ulaw.wav --rate 8000 --codec ulaw
+	$(HOTLINE) audio info --json $(DEMO_OUT)/demo-line-8k-ulaw.wav
+	.build/debug/hotlined --version
+
+bench-resample: build
+	python3 bench/resampler.py
+
+clean:
+	rm -rf .build

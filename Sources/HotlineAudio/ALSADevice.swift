@@ -1,0 +1,110 @@
+import CALSA
+import HotlineCore
+
+/// An ALSA failure that recovery could not fix.
+public struct ALSAError: HotlineError, Equatable {
+    /// The PCM device name, e.g. "hw:1,0" or "default".
+    public let device: String
+    /// What Hotline was doing.
+    public let operation: String
+    /// ALSA's negative error code.
+    public let code: Int32
+    public var description: String {
+        "ALSA \(device): \(operation) failed: \(String(cString: snd_strerror(code)))"
+    }
+}
+
+/// An ALSA PCM stream of 16-bit mono samples (the phone line), capture or playback.
+///
+/// All calls go through `checked`, the one helper that maps ALSA return codes:
+/// -EINTR is retried, -EPIPE (overrun/underrun) and -ESTRPIPE (suspend) are recovered
+/// with `snd_pcm_recover` and retried, anything else throws `ALSAError`.
+public final class ALSADevice {
+    /// Which way audio flows.
+    public enum Direction: Sendable {
+        /// Recording from the line.
+        case capture
+        /// Playing to the line.
+        case playback
+    }
+
+    /// The PCM name it was opened with.
+    public let name: String
+    /// Capture or playback.
+    public let direction: Direction
+    /// Frames per second actually set.
+    public let sampleRate: Int
+    private let pcm: OpaquePointer
+    /// Overruns/underruns recovered so far (a health metric).
+    public private(set) var xrunCount = 0
+
+    /// Opens `name` at `sampleRate` Hz, mono S16, with about `latencyMs` of buffering
+    /// (ALSA resamples if the hardware rate differs).
+    public init(name: String, direction: Direction, sampleRate: Int = 8000, latencyMs: Int = 40) throws {
+        self.name = name
+        self.direction = direction
+        self.sampleRate = sampleRate
+        var handle: OpaquePointer?
+        let stream = direction == .capture ? SND_PCM_STREAM_CAPTURE : SND_PCM_STREAM_PLAYBACK
+        let opened = snd_pcm_open(&handle, name, stream, 0)
+        guard opened >= 0, let handle else {
+            throw ALSAError(device: name, operation: "opening", code: opened)
+        }
+        pcm = handle
+        let configured = snd_pcm_set_params(handle, SND_PCM_FORMAT_S16_LE, SND_PCM_ACCESS_RW_INTERLEAVED,
+                                            1, UInt32(sampleRate), 1, UInt32(latencyMs * 1000))
+        guard configured >= 0 else {
+            snd_pcm_close(handle)
+            throw ALSAError(device: name, operation: "setting \(sampleRate) Hz mono S16", code: configured)
+        }
+    }
+
+    deinit { snd_pcm_close(pcm) }
+
+    /// Runs an ALSA transfer, retrying on interruption and recovering from xruns.
+    private func checked(_ operation: String, _ call: () -> Int) throws -> Int {
+        for _ in 0..<16 {
+            let result = call()
+            if result >= 0 { return result }
+            let code = Int32(result)
+            if code == hotline_alsa_eintr() || code == hotline_alsa_eagain() { continue }
+            if code == hotline_alsa_epipe() || code == hotline_alsa_estrpipe() {
+                xrunCount += 1
+                let recovered = snd_pcm_recover(pcm, code, 1)
+                if recovered < 0 { throw ALSAError(device: name, operation: "recovering after \(operation)", code: recovered) }
+                continue
+            }
+            throw ALSAError(device: name, operation: operation, code: code)
+        }
+        throw ALSAError(device: name, operation: "\(operation) (kept failing)", code: hotline_alsa_epipe())
+    }
+
+    /// Blocks until `frames.count` samples are captured into `frames`.
+    public func read(into frames: inout [Int16]) throws {
+        precondition(direction == .capture, "read on a playback device")
+        var done = 0
+        while done < frames.count {
+            let got = try frames.withUnsafeMutableBufferPointer { buffer in
+                try checked("reading") { Int(snd_pcm_readi(pcm, buffer.baseAddress! + done, snd_pcm_uframes_t(buffer.count - done))) }
+            }
+            done += got
+        }
+    }
+
+    /// Blocks until all of `frames` is queued for playback.
+    public func write(_ frames: [Int16]) throws {
+        precondition(direction == .playback, "write on a capture device")
+        var done = 0
+        while done < frames.count {
+            let put = try frames.withUnsafeBufferPointer { buffer in
+                try checked("writing") { Int(snd_pcm_writei(pcm, buffer.baseAddress! + done, snd_pcm_uframes_t(buffer.count - done))) }
+            }
+            done += put
+        }
+    }
+
+    /// Lets queued playback finish.
+    public func drain() throws {
+        _ = try checked("draining") { Int(snd_pcm_drain(pcm)) }
+    }
+}

@@ -1,0 +1,125 @@
+import CSndFile
+import HotlineCore
+import HotlineDSP
+import Foundation
+
+/// What a sound file holds, as `hotline audio info` reports it.
+public struct AudioFileInfo: Sendable, Equatable, Codable {
+    /// The file.
+    public var path: String
+    /// Container, e.g. "WAV", "FLAC", "OGG".
+    public var container: String
+    /// Sample encoding, e.g. "PCM_16", "ULAW", "OPUS".
+    public var encoding: String
+    /// Samples per second.
+    public var sampleRate: Int
+    /// Interleaved channels.
+    public var channels: Int
+    /// Sample frames (one sample per channel each).
+    public var frames: Int
+    /// Length in seconds.
+    public var durationSeconds: Double
+}
+
+/// Sound files through libsndfile: any format it reads in, mono Float32 out;
+/// WAV (PCM16, mu-law, A-law, float), FLAC and Ogg/Opus written.
+///
+/// Damaged input is normal on a phone system: every failure is a `SoundFileError`
+/// naming the file, never a crash. A file that ends early (fewer frames than its
+/// header promises) is an error too, unless the caller asks for what could be read.
+public enum SoundFile {
+    /// Frames read per libsndfile call.
+    static let chunkFrames = 8192
+
+    /// Describes `path` without decoding its audio.
+    public static func info(_ path: String, raw: RawFormat? = nil) throws -> AudioFileInfo {
+        let file = try SndFileHandle(reading: path, raw: raw)
+        if let cut = file.truncation {
+            throw SoundFileError(path: path, reason: "truncated: header declares \(cut.declaredBytes) bytes of audio, file holds \(cut.actualBytes)")
+        }
+        return file.describe()
+    }
+
+    /// Reads `path`, mixing all channels to mono.
+    /// - Parameter allowTruncated: return what a damaged or cut-short file still holds
+    ///   instead of throwing.
+    public static func read(_ path: String, raw: RawFormat? = nil, allowTruncated: Bool = false) throws -> AudioBuffer {
+        let file = try SndFileHandle(reading: path, raw: raw)
+        if let cut = file.truncation, !allowTruncated {
+            throw SoundFileError(path: path, reason: "truncated: header declares \(cut.declaredBytes) bytes of audio, file holds \(cut.actualBytes) (--salvage reads what is there)")
+        }
+        let channels = Int(file.info.channels)
+        let expected = Int(file.info.frames)
+        var mono: [Float] = []
+        mono.reserveCapacity(max(0, min(expected, 1 << 26)))
+        var interleaved = [Float](repeating: 0, count: chunkFrames * channels)
+        let scale = 1 / Float(channels)
+        while true {
+            let got = Int(interleaved.withUnsafeMutableBufferPointer {
+                sf_readf_float(file.handle, $0.baseAddress, sf_count_t(chunkFrames))
+            })
+            if got <= 0 { break }
+            if channels == 1 {
+                mono.append(contentsOf: interleaved[0..<got])
+            } else {
+                for f in 0..<got {
+                    var sum: Float = 0
+                    for c in 0..<channels { sum += interleaved[f * channels + c] }
+                    mono.append(sum * scale)
+                }
+            }
+        }
+        if sf_error(file.handle) != SF_ERR_NO_ERROR, !allowTruncated {
+            throw SoundFileError(path: path, reason: "damaged after \(mono.count) frames: \(file.lastError)")
+        }
+        if mono.count < expected, !allowTruncated {
+            throw SoundFileError(path: path, reason: "truncated: header promises \(expected) frames, only \(mono.count) readable")
+        }
+        if let bad = mono.firstIndex(where: { !$0.isFinite }) {
+            throw SoundFileError(path: path, reason: "sample \(bad) is not a finite number (corrupt float data)")
+        }
+        return AudioBuffer(samples: mono, sampleRate: Int(file.info.samplerate))
+    }
+
+    /// Writes mono `audio` to `path` with `codec`. The file is written under a temporary
+    /// name and renamed into place, so a failure (a full disk) never leaves half a file.
+    public static func write(_ audio: AudioBuffer, to path: String, codec: AudioCodec) throws {
+        if let rates = codec.supportedSampleRates, !rates.contains(audio.sampleRate) {
+            throw SoundFileError(path: path, reason: "\(codec.rawValue) cannot store \(audio.sampleRate) Hz; use one of \(rates.map(String.init).joined(separator: ", ")) (--rate)")
+        }
+        let temporary = path + ".part"
+        do {
+            let file = try SndFileHandle(writing: temporary, displayPath: path,
+                                         format: codec.sndfileFormat, sampleRate: audio.sampleRate)
+            try write(audio.samples, codec: codec, to: file)
+            try file.close()
+        } catch {
+            _ = unlink(temporary)
+            throw error
+        }
+        if rename(temporary, path) != 0 {
+            let reason = String(cString: strerror(errno))
+            _ = unlink(temporary)
+            throw SoundFileError(path: path, reason: "cannot move the written file into place: \(reason)")
+        }
+    }
+
+    private static func write(_ samples: [Float], codec: AudioCodec, to file: SndFileHandle) throws {
+        switch codec {
+        case .pcm16, .flac:
+            let pcm = PCM16.fromFloat(samples)
+            try pcm.withUnsafeBufferPointer { p in
+                try file.checkWritten(sf_writef_short(file.handle, p.baseAddress, sf_count_t(p.count)), of: p.count)
+            }
+        case .ulaw, .alaw:
+            let codes = G711.encode(samples, law: codec == .ulaw ? .muLaw : .aLaw)
+            try codes.withUnsafeBufferPointer { p in
+                try file.checkWritten(sf_write_raw(file.handle, p.baseAddress, sf_count_t(p.count)), of: p.count)
+            }
+        case .float32, .opus:
+            try samples.withUnsafeBufferPointer { p in
+                try file.checkWritten(sf_writef_float(file.handle, p.baseAddress, sf_count_t(p.count)), of: p.count)
+            }
+        }
+    }
+}

@@ -1,0 +1,47 @@
+import ArgumentParser
+import HotlineAudio
+import HotlineCore
+import HotlineDSP
+
+/// `hotline audio convert IN OUT`: change container, codec and sample rate.
+struct AudioConvertCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "convert",
+        abstract: "Convert a sound file (mixing to mono), optionally resampling.",
+        discussion: "The codec follows OUT's extension (.wav: pcm16, .flac, .opus/.ogg) unless --codec is given.")
+
+    @Argument(help: "Input sound file (any format libsndfile reads).")
+    var input: String
+
+    @Argument(help: "Output file.")
+    var output: String
+
+    @Option(help: "Output sample rate in Hz (default: the input's).")
+    var rate: Int?
+
+    @Option(help: "Output codec: \(AudioCodec.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var codec: AudioCodec?
+
+    @Flag(help: "Convert what a damaged or truncated input still holds instead of failing.")
+    var salvage = false
+
+    @OptionGroup var raw: RawInputOptions
+
+    func validate() throws {
+        if let rate, !(1000...384_000).contains(rate) { throw ValidationError("--rate must be 1000...384000 Hz") }
+        if codec == nil, AudioCodec.forPath(output) == nil {
+            throw ValidationError("cannot tell the codec from '\(output)': add --codec or use .wav, .flac or .opus")
+        }
+    }
+
+    func run() throws {
+        do {
+            var audio = try SoundFile.read(input, raw: raw.format, allowTruncated: salvage)
+            if let rate { audio = try Resampler.resample(audio, to: rate) }
+            try SoundFile.write(audio, to: output, codec: codec ?? AudioCodec.forPath(output)!)
+        } catch let error as HotlineError {
+            printError(error)
+            throw ExitCode.failure
+        }
+    }
+}

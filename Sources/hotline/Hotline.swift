@@ -1,0 +1,12 @@
+import ArgumentParser
+import HotlineCore
+
+/// `hotline`: the command-line tool for admins and QA.
+@main
+struct Hotline: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hotline",
+        abstract: "Hotline voice IVR: audio tools, flows and call inspection.",
+        version: HotlineVersion.string,
+        subcommands: [AudioCommand.self, BenchCommand.self])
+}
