@@ -7,7 +7,7 @@ HOTLINE := .build/debug/hotline
 DEMO_OUT := .build/demo
 DEMO_INPUT := Audio/samples/digits-jackson-16k.flac
 
-.PHONY: deps build test demo bench-resample clean
+.PHONY: deps build test demo bench-setup bench-resample clean
 
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -30,8 +30,16 @@ demo: build
 	$(HOTLINE) audio info --json $(DEMO_OUT)/demo-line-8k-ulaw.wav
 	.build/debug/hotlined --version
 
-bench-resample: build
-	python3 bench/resampler.py
+BENCH_PYTHON := .venv-bench/bin/python
+
+# Benchmarks run our release build beside an established peer (see bench/ and docs/performance.md).
+bench-setup: deps
+	@[ -x $(BENCH_PYTHON) ] || python3 -m venv .venv-bench
+	$(BENCH_PYTHON) -m pip install -q -r bench/requirements.txt
+	swift build -c release --product hotline
+
+bench-resample: bench-setup
+	$(BENCH_PYTHON) bench/resampler.py --hotline .build/release/hotline
 
 clean:
 	rm -rf .build

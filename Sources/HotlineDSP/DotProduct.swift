@@ -7,26 +7,29 @@ public enum DotProduct {
         return sum
     }
 
-    /// SIMD version: two 8-lane accumulators (to hide add latency), then a scalar tail.
+    /// SIMD version: four 8-lane accumulators (to hide add latency), then a scalar tail.
     @inline(__always)
     public static func simd(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
         let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
-        let stride = MemoryLayout<Float>.stride
-        var acc0 = SIMD8<Float>(), acc1 = SIMD8<Float>()
-        var i = 0
-        while i + 16 <= count {
-            acc0 += ra.loadUnaligned(fromByteOffset: i * stride, as: SIMD8<Float>.self)
-                * rb.loadUnaligned(fromByteOffset: i * stride, as: SIMD8<Float>.self)
-            acc1 += ra.loadUnaligned(fromByteOffset: (i + 8) * stride, as: SIMD8<Float>.self)
-                * rb.loadUnaligned(fromByteOffset: (i + 8) * stride, as: SIMD8<Float>.self)
-            i += 16
+        @inline(__always) func product(_ i: Int) -> SIMD8<Float> {
+            let offset = i * MemoryLayout<Float>.stride
+            return ra.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+                * rb.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
         }
-        if i + 8 <= count {
-            acc0 += ra.loadUnaligned(fromByteOffset: i * stride, as: SIMD8<Float>.self)
-                * rb.loadUnaligned(fromByteOffset: i * stride, as: SIMD8<Float>.self)
+        var acc0 = SIMD8<Float>(), acc1 = SIMD8<Float>(), acc2 = SIMD8<Float>(), acc3 = SIMD8<Float>()
+        var i = 0
+        while i + 32 <= count {
+            acc0 += product(i)
+            acc1 += product(i + 8)
+            acc2 += product(i + 16)
+            acc3 += product(i + 24)
+            i += 32
+        }
+        while i + 8 <= count {
+            acc0 += product(i)
             i += 8
         }
-        var sum = (acc0 + acc1).sum()
+        var sum = ((acc0 + acc1) + (acc2 + acc3)).sum()
         while i < count {
             sum += a[i] * b[i]
             i += 1

@@ -173,22 +173,30 @@ public final class Resampler {
 
     private func produce(upToInputIndex last: Int, limit: Int, into output: inout [Float]) {
         let taps = tapsPerPhase
+        // Walk the output positions incrementally: output n reads newest input
+        // (n * down + center) / up with phase (n * down + center) % up, and each step
+        // adds down / up whole samples and down % up phases (no division per sample).
+        let position = emitted * down + center
+        var newest = position / up
+        var phase = position - newest * up
+        let stepWhole = down / up, stepPhase = down % up
         phaseTaps.withUnsafeBufferPointer { coefficients in
             history.withUnsafeBufferPointer { samples in
-                while emitted < limit {
-                    let position = emitted * down + center
-                    let newest = position / up
-                    if newest > last { break }
-                    let phase = position - newest * up
-                    let first = newest - taps + 1 - historyStart
-                    output.append(DotProduct.simd(coefficients.baseAddress! + phase * taps,
-                                                  samples.baseAddress! + first, count: taps))
+                let base = samples.baseAddress! - historyStart - taps + 1
+                while emitted < limit, newest <= last {
+                    output.append(DotProduct.simd(coefficients.baseAddress! + phase * taps, base + newest, count: taps))
                     emitted += 1
+                    newest += stepWhole
+                    phase += stepPhase
+                    if phase >= up {
+                        phase -= up
+                        newest += 1
+                    }
                 }
             }
         }
         // Drop history no future output reads.
-        let oldestNeeded = lastInputIndex(forOutput: emitted) - taps + 1
+        let oldestNeeded = newest - taps + 1
         let drop = min(oldestNeeded - historyStart, history.count)
         if drop > 0, drop > 4096 || drop > history.count / 2 {
             history.removeFirst(drop)
