@@ -8,5 +8,5 @@ struct Hotline: ParsableCommand {
         commandName: "hotline",
         abstract: "Hotline voice IVR: audio tools, flows and call inspection.",
         version: HotlineVersion.string,
-        subcommands: [AudioCommand.self, BenchCommand.self])
+        subcommands: [AudioCommand.self, FeaturesCommand.self, BenchCommand.self])
 }

@@ -8,6 +8,6 @@ func jsonLine<T: Encodable>(_ value: T) throws -> String {
 }
 
 /// Prints `error` as one line on stderr, prefixed with the tool's name.
-func printError(_ error: Error) {
+func printError(_ error: Any) {
     FileHandle.standardError.write(Data("hotline: \(error)\n".utf8))
 }
