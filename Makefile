@@ -7,7 +7,7 @@ HOTLINE := .build/debug/hotline
 DEMO_OUT := .build/demo
 DEMO_INPUT := Audio/samples/digits-jackson-16k.flac
 
-.PHONY: deps build test demo bench-setup bench-resample clean
+.PHONY: deps build test demo bench-setup bench-resample bench-frontend clean
 
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -40,6 +40,9 @@ bench-setup: deps
 
 bench-resample: bench-setup
 	$(BENCH_PYTHON) bench/resampler.py --hotline .build/release/hotline
+
+bench-frontend: bench-setup
+	$(BENCH_PYTHON) bench/frontend.py --hotline .build/release/hotline
 
 clean:
 	rm -rf .build

@@ -29,11 +29,22 @@ public enum DotProduct {
             acc0 += product(i)
             i += 8
         }
-        var sum = ((acc0 + acc1) + (acc2 + acc3)).sum()
+        var sum = ((acc0 + acc1) + (acc2 + acc3)).pairwiseSum
         while i < count {
             sum += a[i] * b[i]
             i += 1
         }
         return sum
+    }
+}
+
+extension SIMD8 where Scalar == Float {
+    /// Sum of the lanes by pairwise halving: three vector adds. (`sum()` adds the lanes
+    /// one after another, seven dependent scalar adds, which dominated short kernels.)
+    @inline(__always)
+    var pairwiseSum: Float {
+        let half = lowHalf + highHalf
+        let quarter = half.lowHalf + half.highHalf
+        return quarter[0] + quarter[1]
     }
 }

@@ -56,14 +56,16 @@ public final class FeatureExtractor {
     /// Non-finite input samples replaced by zero so far.
     public private(set) var nonFiniteSampleCount = 0
 
-    private let window: [Float]
     private let filterbank: MelFilterbank
     private let cepstrum: CepstralTransform?
     private let fft: RealFFT
-    // Per-frame scratch, allocated once.
-    private var frameBuffer: [Float]
-    private var spectrum: [Float]
-    private var melEnergies: [Float]
+    private let settings: Settings
+    // Window and per-frame scratch, allocated once (raw memory: no copy-on-write or
+    // exclusivity checks on the per-frame path).
+    private let window: UnsafeMutableBufferPointer<Float>
+    private let frameBuffer: UnsafeMutableBufferPointer<Float>
+    private let spectrum: UnsafeMutableBufferPointer<Float>
+    private let melEnergies: UnsafeMutableBufferPointer<Float>
     // Input: samples[0] is absolute sample `samplesStart`.
     private var samples: [Float] = []
     private var samplesStart = 0
@@ -106,14 +108,43 @@ public final class FeatureExtractor {
         }
         try frame.validate()
         frameOptions = frame
+        settings = Settings(kind)
         filterbank = try MelFilterbank(options: mel, fftSize: frame.paddedWindowSize, sampleRate: frame.sampleRate)
-        window = FrameWindow.coefficients(frame.windowType, size: frame.windowSize,
-                                          blackmanCoefficient: frame.blackmanCoefficient)
         fft = RealFFT(size: frame.paddedWindowSize)
-        frameBuffer = [Float](repeating: 0, count: frame.windowSize)
-        spectrum = [Float](repeating: 0, count: frame.paddedWindowSize / 2 + 8)
-        melEnergies = [Float](repeating: 0, count: mel.binCount)
+        window = .allocate(capacity: frame.windowSize)
+        _ = window.initialize(from: FrameWindow.coefficients(frame.windowType, size: frame.windowSize,
+                                                             blackmanCoefficient: frame.blackmanCoefficient))
+        frameBuffer = .allocate(capacity: frame.windowSize)
+        frameBuffer.initialize(repeating: 0)
+        // The filterbank reads whole 8-lane groups past the last bin; the log runs on
+        // whole groups too (the padding lanes hold harmless finite values).
+        spectrum = .allocate(capacity: max(filterbank.paddedInputCount, filterbank.fftBinCount))
+        spectrum.initialize(repeating: 0)
+        melEnergies = .allocate(capacity: (mel.binCount + 7) / 8 * 8)
+        melEnergies.initialize(repeating: 1)
         dither = GaussianNoise(seed: 0x5EED)
+    }
+
+    deinit {
+        for buffer in [window, frameBuffer, spectrum, melEnergies] { buffer.deallocate() }
+    }
+
+    /// The options the per-frame path needs, flattened once.
+    private struct Settings {
+        var magnitudeSpectrum = false, logEnergy = false, rawEnergy = true, logFbank = true
+        var logEnergyFloor: Float = -.infinity
+
+        init(_ kind: Kind) {
+            var floor: Float = 0
+            switch kind {
+            case .fbank(let o):
+                magnitudeSpectrum = !o.usePower; logEnergy = o.useEnergy; rawEnergy = o.rawEnergy
+                floor = o.energyFloor; logFbank = o.useLogFbank
+            case .mfcc(let o):
+                logEnergy = o.useEnergy; rawEnergy = o.rawEnergy; floor = o.energyFloor
+            }
+            if floor > 0 { logEnergyFloor = log(floor) }
+        }
     }
 
     /// Computes all frames of `samples` (in [-1, 1] times `scale`) in one call.
@@ -150,6 +181,7 @@ public final class FeatureExtractor {
     /// Feeds samples and computes every frame they complete.
     public func accept(_ input: UnsafeBufferPointer<Float>, scale: Float = 32768) {
         precondition(!finished, "accept after finish: call reset() first")
+        guard !input.isEmpty else { return }
         let old = samples.count
         samples.append(contentsOf: repeatElement(0, count: input.count))
         samples.withUnsafeMutableBufferPointer { buffer in
@@ -190,83 +222,61 @@ public final class FeatureExtractor {
     private func computeReadyFrames() {
         let target = frameOptions.frameCount(sampleCount: samplesReceived, finished: finished)
         guard target > framesComputed else { return }
-        features.reserveCapacity(features.count + (target - framesComputed) * dimension)
-        for index in framesComputed..<target { computeFrame(index) }
+        // One growth of the output and one access to each buffer per batch of frames:
+        // the per-frame path then touches no stored `var` (each access is checked).
+        let firstRow = features.count
+        features.append(contentsOf: repeatElement(0, count: (target - framesComputed) * dimension))
+        let first = framesComputed, start = samplesStart, received = samplesReceived
+        samples.withUnsafeBufferPointer { input in
+            features.withUnsafeMutableBufferPointer { output in
+                for index in first..<target {
+                    computeFrame(index, samples: input, samplesStart: start, received: received,
+                                 into: output.baseAddress! + firstRow + (index - first) * dimension)
+                }
+            }
+        }
         framesComputed = target
         dropConsumedSamples()
     }
 
-    private func computeFrame(_ index: Int) {
+    private func computeFrame(_ index: Int, samples all: UnsafeBufferPointer<Float>, samplesStart: Int, received: Int,
+                              into row: UnsafeMutablePointer<Float>) {
         let size = frameOptions.windowSize
         let start = frameOptions.firstSample(ofFrame: index)
-        let inside = start >= 0 && start + size <= samplesReceived
+        let inside = start >= 0 && start + size <= received
         let ditherAmount = frameOptions.dither
-        let energy: Float = samples.withUnsafeBufferPointer { all in
-            frameBuffer.withUnsafeMutableBufferPointer { frame in
-                var source = all.baseAddress! + (start - samplesStart)
-                if !inside || ditherAmount != 0 {
-                    for i in 0..<size {
-                        frame[i] = inside ? source[i] : all[mirrored(start + i) - samplesStart]
-                        if ditherAmount != 0 { frame[i] += ditherAmount * dither.next() }
-                    }
-                    source = UnsafePointer(frame.baseAddress!)
-                }
-                return window.withUnsafeBufferPointer { w in
-                    FramePreparation.simd(source, count: size, removeDC: frameOptions.removeDCOffset,
-                                          preemphasis: frameOptions.preemphasisCoefficient,
-                                          window: w.baseAddress!, into: fft.input.baseAddress!)
-                }
+        var source = UnsafePointer(all.baseAddress! + (start - samplesStart))
+        if !inside || ditherAmount != 0 {
+            for i in 0..<size {
+                frameBuffer[i] = inside ? source[i] : all[Self.mirrored(start + i, count: received) - samplesStart]
+                if ditherAmount != 0 { frameBuffer[i] += ditherAmount * dither.next() }
             }
+            source = UnsafePointer(frameBuffer.baseAddress!)
         }
+        let energy = FramePreparation.simd(source, count: size, removeDC: frameOptions.removeDCOffset,
+                                           preemphasis: frameOptions.preemphasisCoefficient,
+                                           window: window.baseAddress!, into: fft.input.baseAddress!)
         fft.transform()
-        var usePower = true, logEnergyWanted = false, rawEnergy = true, energyFloor: Float = 0, logFbank = true
-        switch kind {
-        case .fbank(let o):
-            usePower = o.usePower; logEnergyWanted = o.useEnergy; rawEnergy = o.rawEnergy
-            energyFloor = o.energyFloor; logFbank = o.useLogFbank
-        case .mfcc(let o):
-            logEnergyWanted = o.useEnergy; rawEnergy = o.rawEnergy; energyFloor = o.energyFloor
+        PowerSpectrum.simd(fft.output.baseAddress!, bins: filterbank.fftBinCount,
+                           magnitude: settings.magnitudeSpectrum, into: spectrum.baseAddress!)
+        filterbank.apply(spectrum.baseAddress!, into: melEnergies.baseAddress!)
+        if settings.logFbank || cepstrum != nil {
+            VectorLog.simd(melEnergies.baseAddress!, count: melEnergies.count, floor: Float.ulpOfOne)
         }
-        var logEnergy: Float = 0
-        if logEnergyWanted {
-            let e = rawEnergy ? energy : DotProduct.simd(fft.input.baseAddress!, fft.input.baseAddress!, count: fft.size)
-            logEnergy = log(max(e, Float.ulpOfOne))
-            if energyFloor > 0 { logEnergy = max(logEnergy, log(energyFloor)) }
+        if let cepstrum {
+            cepstrum.apply(melEnergies.baseAddress!, into: row)
+        } else {
+            (row + (settings.logEnergy ? 1 : 0)).update(from: melEnergies.baseAddress!, count: filterbank.binCount)
         }
-        spectrum.withUnsafeMutableBufferPointer { power in
-            PowerSpectrum.simd(fft.output.baseAddress!, bins: filterbank.fftBinCount, magnitude: !usePower,
-                               into: power.baseAddress!)
-            melEnergies.withUnsafeMutableBufferPointer { mel in
-                filterbank.apply(power.baseAddress!, into: mel.baseAddress!)
-                if logFbank { VectorLog.simd(mel.baseAddress!, count: mel.count, floor: Float.ulpOfOne) }
-                appendRow(mel: mel.baseAddress!, logEnergy: logEnergyWanted ? logEnergy : nil)
-            }
+        if settings.logEnergy {
+            let e = settings.rawEnergy ? energy : DotProduct.simd(fft.input.baseAddress!, fft.input.baseAddress!, count: fft.size)
+            row[0] = max(log(max(e, Float.ulpOfOne)), settings.logEnergyFloor)
         }
     }
 
-    private func appendRow(mel: UnsafeMutablePointer<Float>, logEnergy: Float?) {
-        let row = features.count
-        features.append(contentsOf: repeatElement(0, count: dimension))
-        features.withUnsafeMutableBufferPointer { out in
-            let destination = out.baseAddress! + row
-            if let cepstrum {
-                cepstrum.apply(mel, into: destination)
-                if let logEnergy { destination[0] = logEnergy }
-            } else {
-                var column = 0
-                if let logEnergy {
-                    destination[0] = logEnergy
-                    column = 1
-                }
-                (destination + column).update(from: mel, count: filterbank.binCount)
-            }
-        }
-    }
-
-    /// Kaldi's edge mirroring of an out-of-range sample index.
-    private func mirrored(_ index: Int) -> Int {
+    /// Kaldi's edge mirroring of an out-of-range sample index in a signal of `count`.
+    private static func mirrored(_ index: Int, count n: Int) -> Int {
         var s = index
-        let n = samplesReceived
         while s < 0 || s >= n { s = s < 0 ? -s - 1 : 2 * n - 1 - s }
         return s
     }
@@ -285,7 +295,19 @@ public final class FeatureExtractor {
     static func scaleReplacingNonFinite(_ input: UnsafeBufferPointer<Float>, by scale: Float,
                                         into output: UnsafeMutablePointer<Float>) -> Int {
         var replaced = 0
-        for i in 0..<input.count {
+        let raw = UnsafeRawPointer(input.baseAddress!), rawOut = UnsafeMutableRawPointer(output)
+        let stride = MemoryLayout<Float>.stride
+        let infinity = SIMD8<Float>(repeating: .infinity), scaleVector = SIMD8<Float>(repeating: scale)
+        var start = 0
+        while start + 8 <= input.count {
+            let v = raw.loadUnaligned(fromByteOffset: start * stride, as: SIMD8<Float>.self)
+            let bad = (v .!= v) .| (v .== infinity) .| (v .== -infinity)
+            if any(bad) { replaced += (0..<8).filter { bad[$0] }.count }
+            rawOut.storeBytes(of: (v * scaleVector).replacing(with: 0, where: bad),
+                              toByteOffset: start * stride, as: SIMD8<Float>.self)
+            start += 8
+        }
+        for i in start..<input.count {
             let v = input[i]
             if v.isFinite {
                 output[i] = v * scale

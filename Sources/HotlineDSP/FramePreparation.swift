@@ -46,7 +46,7 @@ public enum FramePreparation {
                 acc1 += raw.loadUnaligned(fromByteOffset: (i + 8) * stride, as: SIMD8<Float>.self)
                 i += 16
             }
-            var sum = (acc0 + acc1).sum()
+            var sum = (acc0 + acc1).pairwiseSum
             while i < count {
                 sum += input[i]
                 i += 1
@@ -70,7 +70,7 @@ public enum FramePreparation {
             rawOut.storeBytes(of: tapered, toByteOffset: i * stride, as: SIMD8<Float>.self)
             i += 8
         }
-        energy += energyVector.sum()
+        energy += energyVector.pairwiseSum
         while i < count {
             let current = input[i] - mean
             energy += current * current

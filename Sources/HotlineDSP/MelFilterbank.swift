@@ -12,10 +12,14 @@ public struct MelFilterbank: Sendable {
     public let firstBin: [Int]
     /// Offset of each filter's weights in `weights`.
     let weightOffset: [Int]
-    /// Weight count of each filter.
+    /// Non-zero weights of each filter.
     let weightCount: [Int]
-    /// All filters' non-zero weights, one run after another.
+    /// Each filter's weights, zero-padded to a multiple of 8, one run after another.
     let weights: [Float]
+    /// For `apply`: per filter, its first bin's byte offset and its count of 8-lane groups.
+    let plan: [Int32]
+    /// Floats `apply` may read from its input: `fftBinCount` plus room for the padding.
+    public var paddedInputCount: Int { (0..<binCount).map { firstBin[$0] + (weightCount[$0] + 7) / 8 * 8 }.max() ?? 0 }
 
     /// Kaldi's mel scale: 1127 ln(1 + f / 700).
     public static func mel(_ hz: Double) -> Double { 1127 * log(1 + hz / 700) }
@@ -52,12 +56,13 @@ public struct MelFilterbank: Sendable {
             first.append(start)
             offsets.append(all.count)
             counts.append(run.count)
-            all += run
+            all += run + [Float](repeating: 0, count: (8 - run.count % 8) % 8)
         }
         firstBin = first
         weightOffset = offsets
         weightCount = counts
         weights = all
+        plan = (0..<options.binCount).flatMap { [Int32(first[$0] * 4), Int32((counts[$0] + 7) / 8)] }
     }
 
     /// Plain reference: filter energies of `power` (at least `fftBinCount` values).
@@ -71,16 +76,23 @@ public struct MelFilterbank: Sendable {
         }
     }
 
-    /// SIMD version: each filter's run is one dot product.
+    /// SIMD version: each filter's zero-padded run is whole 8-lane products, so
+    /// `power` must hold `paddedInputCount` floats (zeros past `fftBinCount`).
     public func apply(_ power: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>) {
         weights.withUnsafeBufferPointer { w in
-            firstBin.withUnsafeBufferPointer { first in
-                weightOffset.withUnsafeBufferPointer { offset in
-                    weightCount.withUnsafeBufferPointer { count in
-                        for b in 0..<binCount {
-                            output[b] = DotProduct.simd(w.baseAddress! + offset[b], power + first[b], count: count[b])
-                        }
+            plan.withUnsafeBufferPointer { steps in
+                var weight = UnsafeRawPointer(w.baseAddress!)
+                let input = UnsafeRawPointer(power)
+                for b in 0..<binCount {
+                    // steps: first FFT bin (in bytes) and 8-lane group count of filter b.
+                    var bin = input + Int(steps[2 * b])
+                    var acc = SIMD8<Float>()
+                    for _ in 0..<steps[2 * b + 1] {
+                        acc += weight.loadUnaligned(as: SIMD8<Float>.self) * bin.loadUnaligned(as: SIMD8<Float>.self)
+                        weight += 32
+                        bin += 32
                     }
+                    output[b] = acc.pairwiseSum
                 }
             }
         }

@@ -13,15 +13,17 @@ public enum VectorLog {
         for i in 0..<count { values[i] = log(max(values[i], floor)) }
     }
 
-    /// SIMD version, in place.
+    /// SIMD version, in place. A partial last group of lanes is padded with ones.
     public static func simd(_ values: UnsafeMutablePointer<Float>, count: Int, floor: Float) {
         precondition(floor >= Float.leastNormalMagnitude, "floor must be a positive normal float")
         let raw = UnsafeMutableRawPointer(values)
         let stride = MemoryLayout<Float>.stride
+        let floorVector = SIMD8<Float>(repeating: floor)
         var i = 0
         while i + 8 <= count {
             let v = raw.loadUnaligned(fromByteOffset: i * stride, as: SIMD8<Float>.self)
-            raw.storeBytes(of: log8(pointwiseMax(v, SIMD8(repeating: floor))), toByteOffset: i * stride, as: SIMD8<Float>.self)
+            raw.storeBytes(of: log8(v.replacing(with: floorVector, where: v .< floorVector)),
+                           toByteOffset: i * stride, as: SIMD8<Float>.self)
             i += 8
         }
         if i < count {
@@ -32,30 +34,33 @@ public enum VectorLog {
         }
     }
 
-    /// ln of eight positive normal floats.
+    /// ln of eight positive normal floats, in integer and float lane arithmetic only
+    /// (no lane selects, which the compiler tends to scalarise).
     @inline(__always)
     static func log8(_ x: SIMD8<Float>) -> SIMD8<Float> {
-        let bits = unsafeBitCast(x, to: SIMD8<Int32>.self)
-        // x = 2^e * m with m in [0.5, 1).
-        var exponent = SIMD8<Float>((bits &>> 23) &- 126)
-        var m = unsafeBitCast((bits & 0x007F_FFFF) | 0x3F00_0000, to: SIMD8<Float>.self)
-        // Move m into [sqrt(1/2), sqrt(2)) and take 1 off: ln(m) = ln(1 + f).
-        let small = m .< 0.707106781186547524
-        exponent = exponent.replacing(with: exponent - 1, where: small)
-        m = m.replacing(with: m + m, where: small) - 1
+        typealias V = SIMD8<Float>
+        typealias I = SIMD8<Int32>
+        // Shift the bits so that the exponent field counts from sqrt(1/2): then
+        // x = 2^e * m with m in [sqrt(1/2), sqrt(2)) and no comparison is needed.
+        let sqrtHalfBits = I(repeating: 0x3F35_04F3)
+        let shifted = unsafeBitCast(x, to: I.self) &- sqrtHalfBits
+        let e = shifted &>> 23
+        let m = unsafeBitCast((shifted & I(repeating: 0x007F_FFFF)) &+ sqrtHalfBits, to: V.self) - V(repeating: 1)
+        // Int32 -> Float by the magic-number trick (exact for |e| < 2^22).
+        let exponent = unsafeBitCast(e &+ I(repeating: 0x4B40_0000), to: V.self) - V(repeating: 12_582_912)
         let z = m * m
-        var p = SIMD8<Float>(repeating: 7.0376836292e-2)
-        p = p * m - 1.1514610310e-1
-        p = p * m + 1.1676998740e-1
-        p = p * m - 1.2420140846e-1
-        p = p * m + 1.4249322787e-1
-        p = p * m - 1.6668057665e-1
-        p = p * m + 2.0000714765e-1
-        p = p * m - 2.4999993993e-1
-        p = p * m + 3.3333331174e-1
+        var p = V(repeating: 7.0376836292e-2)
+        p = p * m + V(repeating: -1.1514610310e-1)
+        p = p * m + V(repeating: 1.1676998740e-1)
+        p = p * m + V(repeating: -1.2420140846e-1)
+        p = p * m + V(repeating: 1.4249322787e-1)
+        p = p * m + V(repeating: -1.6668057665e-1)
+        p = p * m + V(repeating: 2.0000714765e-1)
+        p = p * m + V(repeating: -2.4999993993e-1)
+        p = p * m + V(repeating: 3.3333331174e-1)
         var y = p * m * z
-        y += exponent * -2.12194440e-4
-        y -= z * 0.5
-        return m + y + exponent * 0.693359375
+        y += exponent * V(repeating: -2.12194440e-4)
+        y -= z * V(repeating: 0.5)
+        return m + y + exponent * V(repeating: 0.693359375)
     }
 }

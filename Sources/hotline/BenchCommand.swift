@@ -8,7 +8,7 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Time DSP kernels on raw float32 input (for the scripts in bench/).",
         shouldDisplay: false,
-        subcommands: [BenchResampleCommand.self])
+        subcommands: [BenchResampleCommand.self, BenchFeaturesCommand.self, BenchFFTCommand.self])
 }
 
 /// `hotline bench resample IN.f32 OUT.f32 --from HZ --to HZ`.
@@ -32,8 +32,7 @@ struct BenchResampleCommand: ParsableCommand {
     }
 
     func run() throws {
-        let data = try Data(contentsOf: URL(fileURLWithPath: input))
-        let samples = data.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+        let samples = try readFloat32(input)
         let resampler = try Resampler(from: from, to: to)
         var out: [Float] = []
         out.reserveCapacity(resampler.outputCount(forInput: samples.count))
@@ -48,10 +47,96 @@ struct BenchResampleCommand: ParsableCommand {
             }
         }
         out += resampler.flush()
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+        let seconds = secondsSince(start)
         try out.withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: output)) }
         let audioSeconds = Double(samples.count) / Double(from)
         print(try jsonLine(Report(inputSamples: samples.count, outputSamples: out.count, seconds: seconds,
                                   realtimeFactor: audioSeconds / seconds, tapsPerPhase: resampler.tapsPerPhase)))
+    }
+}
+
+/// Reads a raw little-endian float32 file.
+func readFloat32(_ path: String) throws -> [Float] {
+    let data = try Data(contentsOf: URL(fileURLWithPath: path))
+    return data.withUnsafeBytes { raw in
+        raw.bindMemory(to: UInt32.self).map { Float(bitPattern: UInt32(littleEndian: $0)) }
+    }
+}
+
+/// Seconds elapsed since `start`.
+func secondsSince(_ start: DispatchTime) -> Double {
+    Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+}
+
+/// `hotline bench features IN.f32 --kind fbank|mfcc`: front-end speed on int16-unit samples.
+struct BenchFeaturesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "features",
+        abstract: "Compute features of raw float32 samples in int16 units; print the compute time as JSON.")
+
+    @Argument(help: "Input: raw little-endian float32 mono samples, int16 units, 8 kHz.") var input: String
+    @Option(help: "fbank or mfcc.") var kind: FeaturesCommand.Kind = .fbank
+    @Option(help: "Mel filters.") var bins = 23
+    @Option(help: "Cepstra (mfcc).") var ceps = 13
+    @Option(help: "Feed the input in chunks of this many samples (0: one call).") var chunk = 0
+    @Option(help: "Also write the features (float32, row-major) here.") var out: String?
+
+    struct Report: Encodable {
+        var frames: Int
+        var dimension: Int
+        var seconds: Double
+        var realtimeFactor: Double
+    }
+
+    func run() throws {
+        let samples = try readFloat32(input)
+        let extractor = try FeatureExtractor(kind: kind == .fbank ? .fbank(FbankOptions(bins: bins)) : .mfcc(MfccOptions(ceps: ceps, bins: bins)))
+        var frames = 0
+        var kept: [Float] = []
+        let start = DispatchTime.now()
+        samples.withUnsafeBufferPointer { all in
+            let step = chunk > 0 ? chunk : max(all.count, 1)
+            var i = 0
+            while i < all.count {
+                let end = min(i + step, all.count)
+                extractor.accept(UnsafeBufferPointer(rebasing: all[i..<end]), scale: 1)
+                // Consume frames as a live caller would, so memory stays bounded.
+                let ready = extractor.framesReady
+                if out != nil { for f in frames..<ready { kept += extractor.frame(f) } }
+                extractor.discardFrames(upTo: ready)
+                frames = ready
+                i = end
+            }
+        }
+        extractor.finish()
+        let seconds = secondsSince(start)
+        if let out { try kept.withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: out)) } }
+        print(try jsonLine(Report(frames: frames, dimension: extractor.dimension, seconds: seconds,
+                                  realtimeFactor: Double(samples.count) / 8000 / seconds)))
+    }
+}
+
+/// `hotline bench fft`: the FFTW transform alone, the ceiling for the front end.
+struct BenchFFTCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fft",
+        abstract: "Time the front end's 256-point real FFT alone; print frames per second as JSON.")
+
+    @Option(help: "Transforms to run (100 per second of 8 kHz audio).") var frames = 360_000
+    @Option(help: "Transform size.") var size = 256
+
+    struct Report: Encodable {
+        var frames: Int
+        var seconds: Double
+        var realtimeFactor: Double
+    }
+
+    func run() throws {
+        let fft = RealFFT(size: size)
+        for i in 0..<size { fft.input[i] = Float(i % 7) }
+        let start = DispatchTime.now()
+        for _ in 0..<frames { fft.transform() }
+        let seconds = secondsSince(start)
+        print(try jsonLine(Report(frames: frames, seconds: seconds, realtimeFactor: Double(frames) / 100 / seconds)))
     }
 }
