@@ -19,9 +19,14 @@ deps:
 build: deps
 	swift build
 
+TEST_PYTHON := .venv-test/bin/python
+
 test: deps
 	swift build --build-tests
 	swift test --skip-build
+	@[ -x $(TEST_PYTHON) ] || python3 -m venv .venv-test
+	$(TEST_PYTHON) -m pip install -q -r tools/requirements-test.txt
+	$(TEST_PYTHON) tools/compare-features.py --hotline .build/debug/hotline
 
 demo: build
 	@mkdir -p $(DEMO_OUT)
