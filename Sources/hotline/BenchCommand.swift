@@ -8,7 +8,8 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Time DSP kernels on raw float32 input (for the scripts in bench/).",
         shouldDisplay: false,
-        subcommands: [BenchResampleCommand.self, BenchFeaturesCommand.self, BenchFFTCommand.self])
+        subcommands: [BenchResampleCommand.self, BenchFeaturesCommand.self, BenchFFTCommand.self,
+                      BenchVADCommand.self, BenchVADFeaturesCommand.self])
 }
 
 /// `hotline bench resample IN.f32 OUT.f32 --from HZ --to HZ`.
@@ -138,5 +139,64 @@ struct BenchFFTCommand: ParsableCommand {
         for _ in 0..<frames { fft.transform() }
         let seconds = secondsSince(start)
         print(try jsonLine(Report(frames: frames, seconds: seconds, realtimeFactor: Double(frames) / 100 / seconds)))
+    }
+}
+
+/// `hotline bench vad IN.f32 OUT.f32`: per-frame VAD output and its compute time.
+struct BenchVADCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vad",
+        abstract: "Run the VAD over raw float32 8 kHz audio in 10 ms chunks; write [probability, decision] per frame.")
+
+    @Argument(help: "Input: raw little-endian float32 mono, full scale 1.0, 8 kHz.") var input: String
+    @Argument(help: "Output: float32 pairs (probability, 0/1 speech) per 10 ms frame.") var output: String
+
+    struct Report: Encodable {
+        var frames: Int
+        var seconds: Double
+        var realtimeFactor: Double
+    }
+
+    func run() throws {
+        let samples = try readFloat32(input)
+        let vad = try VoiceActivityDetector()
+        var out: [Float] = []
+        out.reserveCapacity(samples.count / 40 + 2)
+        let start = DispatchTime.now()
+        var i = 0
+        while i < samples.count {
+            for frame in vad.process(Array(samples[i..<min(i + 80, samples.count)])) {
+                out.append(frame.probability)
+                out.append(frame.isSpeech ? 1 : 0)
+            }
+            i += 80
+        }
+        let seconds = secondsSince(start)
+        try out.withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: output)) }
+        print(try jsonLine(Report(frames: out.count / 2, seconds: seconds, realtimeFactor: Double(samples.count) / 8000 / seconds)))
+    }
+}
+
+/// `hotline bench vad-features IN.f32 OUT.f32`: the VAD's input features, for training.
+struct BenchVADFeaturesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vad-features",
+        abstract: "Write the VAD features of raw float32 8 kHz audio, float32 [frame][\(VADFeatures.dimension)].")
+
+    @Argument(help: "Input: raw little-endian float32 mono, full scale 1.0, 8 kHz.") var input: String
+    @Argument(help: "Output features.") var output: String
+
+    func run() throws {
+        let samples = try readFloat32(input)
+        let features = VADFeatures()
+        let d = VADFeatures.dimension
+        let frames = samples.count < VADFeatures.windowSize ? 0 : 1 + (samples.count - VADFeatures.windowSize) / VADFeatures.hopSize
+        var out = [Float](repeating: 0, count: frames * d)
+        samples.withUnsafeBufferPointer { x in
+            out.withUnsafeMutableBufferPointer { o in
+                for t in 0..<frames { features.compute(x.baseAddress! + t * VADFeatures.hopSize, into: o.baseAddress! + t * d) }
+            }
+        }
+        try out.withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: output)) }
     }
 }

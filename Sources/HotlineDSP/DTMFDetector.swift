@@ -1,0 +1,198 @@
+import Foundation
+import HotlineCore
+
+/// A DTMF key heard on the line, with when it started and ended (in samples).
+public struct DTMFDigit: Sendable, Equatable {
+    /// The key: 0-9, *, #, A-D.
+    public var key: Character
+    /// First sample of the first window that heard it.
+    public var startSample: Int
+    /// Last sample (exclusive) of the last window that heard it.
+    public var endSample: Int
+}
+
+/// What the DTMF detector reports.
+public enum DTMFEvent: Sendable, Equatable {
+    /// A key has been confirmed (sent as soon as the tone has lasted long enough, so a
+    /// menu can react before the caller lets go).
+    case began(key: Character, startSample: Int)
+    /// The key's tone stopped; reported once per key press.
+    case ended(DTMFDigit)
+}
+
+/// DTMF receiver after ITU-T Q.24: Goertzel filters over 20 ms windows every 5 ms.
+///
+/// Each window is tested with a bank of 48 Goertzel filters: every DTMF frequency at
+/// -3.5%, -1.5%, 0, +1.5% and +3.5%, and its second harmonic. A window holds key (r, c)
+/// when the strongest row and column tones
+/// - lie within tolerance: the best in-band probe (-1.5..+1.5%) beats the out-of-band
+///   probes (+-3.5%), which puts the accept/reject boundary near +-2.5%;
+/// - are loud enough (`minimumLevelDbm0`) and carry most of the window's energy
+///   (`minimumPurity`: speech and noise spread theirs);
+/// - stand `relativePeakDb` above the other tones of their group;
+/// - have a twist within `maximumNormalTwistDb` / `maximumReverseTwistDb`;
+/// - have weak second harmonics (`secondHarmonicDb` below; voiced speech has strong ones).
+///   A row's harmonic is only checked when no column tone lies within 150 Hz of it
+///   (2 x 697 = 1394 Hz is 58 Hz from 1336 Hz, whose leakage would fail the test).
+/// Duration: a run of consecutive windows holding the same key begins the key once
+/// `beginWindows` of them carry at least half the run's strongest tone power. Windows
+/// only partly covered by the tone are weaker, so this counts windows nearly full of
+/// tone: a 40 ms tone yields 6-7 of them on the 5 ms grid, a 23 ms tone 2-3. A key ends
+/// after `endWindows` windows without it: a 10 ms drop-out spoils at most 3, a 40 ms
+/// pause at least 8, so drop-outs are bridged and pauses separate presses.
+public final class DTMFDetector {
+    /// Thresholds; the defaults meet Q.24 (see the tests) with no talk-off on ../shared/speech.
+    public struct Options: Sendable, Equatable {
+        /// Quietest tone accepted, dBm0 (Q.24 asks for -25).
+        public var minimumLevelDbm0 = -30.0
+        /// Share of the window's energy the two tones must carry.
+        public var minimumPurity: Float = 0.55
+        /// How far each tone must stand above the others of its group, dB.
+        public var relativePeakDb: Float = 8
+        /// High tone weaker than low by at most this, dB (Q.24: 8 accepted).
+        public var maximumNormalTwistDb: Float = 10
+        /// High tone stronger than low by at most this, dB (Q.24: 4 accepted).
+        public var maximumReverseTwistDb: Float = 6
+        /// Second harmonic at least this far below its fundamental, dB.
+        public var secondHarmonicDb: Float = 12
+        /// Near-full windows that begin a key.
+        public var beginWindows = 5
+        /// Windows without the key that end it.
+        public var endWindows = 5
+
+        /// The defaults.
+        public init() {}
+    }
+
+    /// Samples per second (8000).
+    public let sampleRate: Int
+    /// Samples per analysis window (20 ms).
+    public let windowSize: Int
+    /// Samples between windows (5 ms).
+    public let hopSize: Int
+    /// Thresholds in use.
+    public let options: Options
+
+    private let bank: GoertzelBank
+    private var buffer: [Float] = []
+    /// Absolute index of `buffer[0]`.
+    private var bufferStart = 0
+    private var received = 0
+    private var nextWindowEnd: Int
+    private var powers: [Float]
+    // Key tracking: the run of windows holding `candidate`, and their tone powers.
+    private var candidate: Character?
+    private var candidateStart = 0
+    private var runPowers: [Float] = []
+    private var lastPower: Float = 0
+    private var current: DTMFDigit?
+    private var misses = 0
+
+    /// A detector for audio at `sampleRate` Hz.
+    public init(sampleRate: Int = 8000, options: Options = Options()) {
+        self.sampleRate = sampleRate
+        self.options = options
+        windowSize = sampleRate / 50
+        hopSize = sampleRate / 200
+        nextWindowEnd = windowSize
+        var frequencies: [Double] = []
+        let tones = DTMF.rowFrequencies + DTMF.columnFrequencies
+        for offset in [-0.035, -0.015, 0, 0.015, 0.035] { frequencies += tones.map { $0 * (1 + offset) } }
+        frequencies += tones.map { 2 * $0 }
+        bank = GoertzelBank(frequencies: frequencies, sampleRate: Double(sampleRate))
+        powers = [Float](repeating: 0, count: frequencies.count)
+    }
+
+    /// Feeds samples (float, full scale 1.0) and returns what they completed.
+    public func process(_ samples: [Float]) -> [DTMFEvent] {
+        buffer += samples
+        received += samples.count
+        var events: [DTMFEvent] = []
+        while nextWindowEnd <= received {
+            let key = analyze(windowEndingAt: nextWindowEnd)
+            track(key, windowEnd: nextWindowEnd, into: &events)
+            nextWindowEnd += hopSize
+        }
+        let keep = nextWindowEnd - windowSize - bufferStart
+        if keep > 4096 {
+            buffer.removeFirst(keep)
+            bufferStart += keep
+        }
+        return events
+    }
+
+    /// Ends the stream: a key still held is reported as ended.
+    public func finish() -> [DTMFEvent] {
+        defer { current = nil; candidate = nil }
+        if let digit = current { return [.ended(digit)] }
+        return []
+    }
+
+    /// The key one window holds, if any.
+    private func analyze(windowEndingAt end: Int) -> Character? {
+        let start = end - windowSize - bufferStart
+        var energy: Float = 0
+        buffer.withUnsafeBufferPointer { all in
+            let window = all.baseAddress! + start
+            energy = DotProduct.simd(window, window, count: windowSize)
+            powers.withUnsafeMutableBufferPointer { bank.powers(window, count: windowSize, into: $0.baseAddress!) }
+        }
+        guard energy > 0 else { return nil }
+        // powers: probe p (0...4 = -3.5, -1.5, 0, +1.5, +3.5 %) of tone k at p * 8 + k; harmonics at 40 + k.
+        func inBand(_ k: Int) -> Float { max(powers[8 + k], powers[16 + k], powers[24 + k]) }
+        func outBand(_ k: Int) -> Float { max(powers[k], powers[32 + k]) }
+        let rowPowers = (0..<4).map(inBand), columnPowers = (4..<8).map(inBand)
+        let r = rowPowers.indices.max { rowPowers[$0] < rowPowers[$1] }!
+        let c = columnPowers.indices.max { columnPowers[$0] < columnPowers[$1] }!
+        let low = rowPowers[r], high = columnPowers[c]
+        let n = Float(windowSize)
+        // Amplitude of a sine from its Goertzel power: 2 sqrt(P) / N.
+        let minimumAmplitude = Float(LineLevel.sineAmplitude(dbm0: options.minimumLevelDbm0))
+        guard 2 * low.squareRoot() / n >= minimumAmplitude, 2 * high.squareRoot() / n >= minimumAmplitude else { return nil }
+        guard 2 * (low + high) / n >= options.minimumPurity * energy else { return nil }
+        guard low > outBand(r), high > outBand(4 + c) else { return nil }
+        let peak = pow(10, -options.relativePeakDb / 10)
+        for j in 0..<4 where j != r && rowPowers[j] > low * peak { return nil }
+        for j in 0..<4 where j != c && columnPowers[j] > high * peak { return nil }
+        let twistDb = 10 * log10(high / low)
+        guard twistDb >= -options.maximumNormalTwistDb, twistDb <= options.maximumReverseTwistDb else { return nil }
+        let harmonic = pow(10, -options.secondHarmonicDb / 10)
+        guard powers[44 + c] <= high * harmonic else { return nil }
+        if abs(2 * DTMF.rowFrequencies[r] - DTMF.columnFrequencies[c]) > 150, powers[40 + r] > low * harmonic { return nil }
+        lastPower = low + high
+        return DTMF.keys[r][c]
+    }
+
+    private func track(_ key: Character?, windowEnd: Int, into events: inout [DTMFEvent]) {
+        let windowStart = windowEnd - windowSize
+        if var digit = current {
+            if key == digit.key {
+                misses = 0
+                digit.endSample = windowEnd
+                current = digit
+                return
+            }
+            misses += 1
+            guard misses >= options.endWindows else { return }
+            events.append(.ended(digit))
+            current = nil
+            candidate = nil
+        }
+        guard let key else {
+            candidate = nil
+            return
+        }
+        if candidate != key {
+            candidate = key
+            candidateStart = windowStart
+            runPowers.removeAll(keepingCapacity: true)
+        }
+        runPowers.append(lastPower)
+        let strongest = runPowers.max()!
+        if runPowers.filter({ $0 >= strongest / 2 }).count >= options.beginWindows {
+            current = DTMFDigit(key: key, startSample: candidateStart, endSample: windowEnd)
+            misses = 0
+            events.append(.began(key: key, startSample: candidateStart))
+        }
+    }
+}
