@@ -3,7 +3,7 @@
 
 Data: mixtures of ../shared/speech with its noise at -3...25 dB SNR (tools/vadmix.py),
 training speakers and noise files only. Features: `hotline bench vad-features` (the
-Swift code the daemon runs), four frames of context. Model: 132 -> 32 ReLU -> 1,
+Swift code the daemon runs), three frames of context. Model: 99 -> 16 ReLU -> 1,
 trained with Adam on balanced cross-entropy. Writes Models/vad/vad-model.json, the
 Swift weights file Sources/HotlineDSP/VADModelWeights.swift, and prints held-out
 frame accuracy per SNR (Models/vad/MODEL_CARD.md records it).
@@ -16,7 +16,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import vadmix
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
-CONTEXT, DIM, HIDDEN = 4, 33, 32
+CONTEXT, DIM, HIDDEN = 3, 33, 16
 
 
 def features(hotline, x, d):

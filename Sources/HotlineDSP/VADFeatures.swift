@@ -23,14 +23,24 @@ public final class VADFeatures {
     public static let floorRisePerFrame: Float = 0.0035
 
     private let fft = RealFFT(size: windowSize)
-    private let window: [Float]
-    private var power = [Float](repeating: 0, count: windowSize / 2 + 8)
-    private var floor = [Float](repeating: 0, count: bandCount + 1)
+    // Raw buffers, allocated once: the per-frame path touches no checked stored array.
+    private let window = UnsafeMutableBufferPointer<Float>.allocate(capacity: windowSize)
+    private let power = UnsafeMutableBufferPointer<Float>.allocate(capacity: windowSize / 2)
+    /// Log energies of the bands and the frame, padded to whole 8-lane groups.
+    private let levels = UnsafeMutableBufferPointer<Float>.allocate(capacity: (bandCount + 1 + 7) / 8 * 8)
+    private let floor = UnsafeMutableBufferPointer<Float>.allocate(capacity: bandCount + 1)
     private var seeded = false
 
     /// A fresh tracker.
     public init() {
-        window = FrameWindow.coefficients(.hanning, size: Self.windowSize, blackmanCoefficient: 0.42)
+        _ = window.initialize(from: FrameWindow.coefficients(.hanning, size: Self.windowSize, blackmanCoefficient: 0.42))
+        power.initialize(repeating: 0)
+        levels.initialize(repeating: 1)
+        floor.initialize(repeating: 0)
+    }
+
+    deinit {
+        for buffer in [window, power, levels, floor] { buffer.deallocate() }
     }
 
     /// Forgets the noise floor.
@@ -39,29 +49,34 @@ public final class VADFeatures {
     /// Computes the features of the `windowSize` samples at `frame` into `output`
     /// (`dimension` floats) and updates the noise floor.
     public func compute(_ frame: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>) {
+        // Static lets are lazily initialised globals: read them once, not per iteration.
+        let size = Self.windowSize, bands = Self.bandCount, rise = Self.floorRisePerFrame
         // Int16 scale keeps the energies well above the log floor, as in the front end.
-        for i in 0..<Self.windowSize { fft.input[i] = frame[i] * window[i] * 32768 }
-        fft.transform()
-        power.withUnsafeMutableBufferPointer { p in
-            PowerSpectrum.simd(fft.output.baseAddress!, bins: Self.windowSize / 2, magnitude: false, into: p.baseAddress!)
-            // Bands of 4 bins (250 Hz); bin 0 (DC) is left out of the first band.
-            var total: Float = 0
-            for b in 0..<Self.bandCount {
-                let start = b == 0 ? 1 : 4 * b
-                var e: Float = 0
-                for k in start..<(4 * b + 4) { e += p[k] }
-                total += e
-                output[b] = e
-            }
-            output[Self.bandCount] = total
+        let raw = UnsafeRawPointer(frame), rawWindow = UnsafeRawPointer(window.baseAddress!)
+        let rawOut = UnsafeMutableRawPointer(fft.input.baseAddress!)
+        for i in stride(from: 0, to: size * 4, by: 32) {
+            let v = raw.loadUnaligned(fromByteOffset: i, as: SIMD8<Float>.self)
+                * rawWindow.loadUnaligned(fromByteOffset: i, as: SIMD8<Float>.self) * 32768
+            rawOut.storeBytes(of: v, toByteOffset: i, as: SIMD8<Float>.self)
         }
-        VectorLog.simd(output, count: Self.bandCount + 1, floor: 1)
-        let total = output[Self.bandCount]
-        for j in 0...Self.bandCount {
-            let level = output[j]
-            if j < Self.bandCount { output[Self.bandCount + 1 + j] = level - total }
-            if !seeded || level < floor[j] { floor[j] = level } else { floor[j] += Self.floorRisePerFrame }
-            output[j] = level - floor[j]
+        fft.transform()
+        let p = power.baseAddress!, level = levels.baseAddress!, noise = floor.baseAddress!
+        PowerSpectrum.simd(fft.output.baseAddress!, bins: size / 2, magnitude: false, into: p)
+        // Bands of 4 bins (250 Hz); bin 0 (DC) is left out of the first band.
+        var total: Float = 0
+        for b in 0..<bands {
+            let e = (b == 0 ? 0 : p[4 * b]) + p[4 * b + 1] + p[4 * b + 2] + p[4 * b + 3]
+            total += e
+            level[b] = e
+        }
+        level[bands] = total
+        VectorLog.simd(level, count: levels.count, floor: 1)
+        let logTotal = level[bands]
+        for j in 0...bands {
+            let l = level[j]
+            if j < bands { output[bands + 1 + j] = l - logTotal }
+            if !seeded || l < noise[j] { noise[j] = l } else { noise[j] += rise }
+            output[j] = l - noise[j]
         }
         seeded = true
     }

@@ -163,15 +163,20 @@ struct BenchVADCommand: ParsableCommand {
         var out: [Float] = []
         out.reserveCapacity(samples.count / 40 + 2)
         let start = DispatchTime.now()
-        var i = 0
-        while i < samples.count {
-            for frame in vad.process(Array(samples[i..<min(i + 80, samples.count)])) {
-                out.append(frame.probability)
-                out.append(frame.isSpeech ? 1 : 0)
+        var frames: [VADFrame] = []
+        frames.reserveCapacity(samples.count / 80 + 1)
+        samples.withUnsafeBufferPointer { all in
+            var i = 0
+            while i < all.count {
+                vad.process(UnsafeBufferPointer(rebasing: all[i..<min(i + 80, all.count)]), into: &frames)
+                i += 80
             }
-            i += 80
         }
         let seconds = secondsSince(start)
+        for frame in frames {
+            out.append(frame.probability)
+            out.append(frame.isSpeech ? 1 : 0)
+        }
         try out.withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: output)) }
         print(try jsonLine(Report(frames: out.count / 2, seconds: seconds, realtimeFactor: Double(samples.count) / 8000 / seconds)))
     }
