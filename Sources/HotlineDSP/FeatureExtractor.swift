@@ -185,7 +185,7 @@ public final class FeatureExtractor {
         let old = samples.count
         samples.append(contentsOf: repeatElement(0, count: input.count))
         samples.withUnsafeMutableBufferPointer { buffer in
-            nonFiniteSampleCount += Self.scaleReplacingNonFinite(input, by: scale, into: buffer.baseAddress! + old)
+            nonFiniteSampleCount += copyReplacingNonFinite(input, scale: scale, into: buffer.baseAddress! + old)
         }
         samplesReceived += input.count
         computeReadyFrames()
@@ -289,34 +289,6 @@ public final class FeatureExtractor {
             samples.removeFirst(drop)
             samplesStart += drop
         }
-    }
-
-    /// Copies `input * scale` to `output`, zeroing NaN and infinities; returns how many.
-    static func scaleReplacingNonFinite(_ input: UnsafeBufferPointer<Float>, by scale: Float,
-                                        into output: UnsafeMutablePointer<Float>) -> Int {
-        var replaced = 0
-        let raw = UnsafeRawPointer(input.baseAddress!), rawOut = UnsafeMutableRawPointer(output)
-        let stride = MemoryLayout<Float>.stride
-        let infinity = SIMD8<Float>(repeating: .infinity), scaleVector = SIMD8<Float>(repeating: scale)
-        var start = 0
-        while start + 8 <= input.count {
-            let v = raw.loadUnaligned(fromByteOffset: start * stride, as: SIMD8<Float>.self)
-            let bad = (v .!= v) .| (v .== infinity) .| (v .== -infinity)
-            if any(bad) { replaced += (0..<8).filter { bad[$0] }.count }
-            rawOut.storeBytes(of: (v * scaleVector).replacing(with: 0, where: bad),
-                              toByteOffset: start * stride, as: SIMD8<Float>.self)
-            start += 8
-        }
-        for i in start..<input.count {
-            let v = input[i]
-            if v.isFinite {
-                output[i] = v * scale
-            } else {
-                output[i] = 0
-                replaced += 1
-            }
-        }
-        return replaced
     }
 }
 

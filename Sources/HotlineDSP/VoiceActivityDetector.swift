@@ -42,6 +42,8 @@ public final class VoiceActivityDetector {
 
     /// Settings in use.
     public let options: Options
+    /// Non-finite input samples replaced by zero so far.
+    public private(set) var nonFiniteSampleCount = 0
     private let features = VADFeatures()
     private let model = VADModel.trained
     // Raw buffers, allocated once: the per-frame path touches no checked stored array.
@@ -75,7 +77,7 @@ public final class VoiceActivityDetector {
         var i = 0
         while i < samples.count {
             let n = min(size - filled, samples.count - i)
-            (w + filled).update(from: samples.baseAddress! + i, count: n)
+            nonFiniteSampleCount += copyReplacingNonFinite(UnsafeBufferPointer(rebasing: samples[i..<(i + n)]), scale: 1, into: w + filled)
             filled += n
             i += n
             guard filled == size else { break }
@@ -101,6 +103,7 @@ public final class VoiceActivityDetector {
     public func reset() {
         features.reset()
         filled = 0
+        nonFiniteSampleCount = 0
         nextFrameStart = 0
         context.update(repeating: 0)
         above = 0
