@@ -7,7 +7,7 @@ HOTLINE := .build/debug/hotline
 DEMO_OUT := .build/demo
 DEMO_INPUT := Audio/samples/digits-jackson-16k.flac
 
-.PHONY: deps build test demo bench-setup bench-resample bench-frontend clean
+.PHONY: deps build test demo bench-setup bench-resample bench-frontend bench-vad talkoff train-vad clean
 
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -41,6 +41,7 @@ BENCH_PYTHON := .venv-bench/bin/python
 bench-setup: deps
 	@[ -x $(BENCH_PYTHON) ] || python3 -m venv .venv-bench
 	$(BENCH_PYTHON) -m pip install -q -r bench/requirements.txt
+	$(BENCH_PYTHON) -m pip install -q --no-deps silero-vad==6.2.3  # only its ONNX model: no torch
 	swift build -c release --product hotline
 
 bench-resample: bench-setup
@@ -48,6 +49,18 @@ bench-resample: bench-setup
 
 bench-frontend: bench-setup
 	$(BENCH_PYTHON) bench/frontend.py --hotline .build/release/hotline
+
+bench-vad: bench-setup
+	$(BENCH_PYTHON) bench/vad.py --hotline .build/release/hotline
+
+# Talk-off: false DTMF keys and tones over ../shared/speech and synthetic speech (espeak-ng, flite).
+talkoff: bench-setup
+	@command -v espeak-ng >/dev/null && command -v flite >/dev/null || $(SUDO) apt-get install -y -qq espeak-ng flite
+	$(BENCH_PYTHON) tools/talkoff.py --hotline .build/release/hotline
+
+# Retrains the VAD model (writes Models/vad/vad-model.json and Sources/HotlineDSP/VADModelWeights.swift).
+train-vad: bench-setup
+	$(BENCH_PYTHON) tools/train-vad.py --hotline .build/release/hotline --mixtures 500
 
 clean:
 	rm -rf .build

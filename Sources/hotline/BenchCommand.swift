@@ -9,7 +9,7 @@ struct BenchCommand: ParsableCommand {
         abstract: "Time DSP kernels on raw float32 input (for the scripts in bench/).",
         shouldDisplay: false,
         subcommands: [BenchResampleCommand.self, BenchFeaturesCommand.self, BenchFFTCommand.self,
-                      BenchVADCommand.self, BenchVADFeaturesCommand.self])
+                      BenchVADCommand.self, BenchVADFeaturesCommand.self, BenchDetectorsCommand.self])
 }
 
 /// `hotline bench resample IN.f32 OUT.f32 --from HZ --to HZ`.
@@ -203,5 +203,40 @@ struct BenchVADFeaturesCommand: ParsableCommand {
             }
         }
         try out.withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: output)) }
+    }
+}
+
+/// `hotline bench detectors IN.f32`: speed of each line detector alone, 10 ms chunks.
+struct BenchDetectorsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "detectors",
+        abstract: "Time the DTMF, call-progress and VAD detectors on raw float32 8 kHz audio; print x-realtime as JSON.")
+
+    @Argument(help: "Input: raw little-endian float32 mono, full scale 1.0, 8 kHz.") var input: String
+
+    struct Report: Encodable {
+        var audioSeconds: Double
+        var dtmf: Double
+        var callProgress: Double
+        var vad: Double
+    }
+
+    func run() throws {
+        let samples = try readFloat32(input)
+        let chunks = stride(from: 0, to: samples.count, by: 80).map { Array(samples[$0..<min($0 + 80, samples.count)]) }
+        let audioSeconds = Double(samples.count) / 8000
+        func realtime(_ body: ([Float]) -> Void) -> Double {
+            let start = DispatchTime.now()
+            for chunk in chunks { body(chunk) }
+            return audioSeconds / secondsSince(start)
+        }
+        let dtmf = DTMFDetector(), tones = CallProgressDetector(plan: .northAmerica), vad = try VoiceActivityDetector()
+        var frames: [VADFrame] = []
+        frames.reserveCapacity(samples.count / 80 + 1)
+        let report = Report(audioSeconds: audioSeconds,
+                            dtmf: realtime { _ = dtmf.process($0) },
+                            callProgress: realtime { _ = tones.process($0) },
+                            vad: realtime { chunk in chunk.withUnsafeBufferPointer { vad.process($0, into: &frames) } })
+        print(try jsonLine(report))
     }
 }

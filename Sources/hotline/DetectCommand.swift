@@ -15,7 +15,12 @@ struct DetectCommand: ParsableCommand {
 
     @Argument(help: "Sound files.") var files: [String]
     @Flag(help: "One JSON object per event and line.") var json = false
-    @Option(parsing: .upToNextOption, help: "Detectors to run: dtmf, tone, speech (default: all).")
+    @Option(help: "Detectors to run, comma-separated: dtmf,tone,speech (default: all).", transform: { list in
+        try list.split(separator: ",").map { name in
+            guard let d = Detector(rawValue: String(name)) else { throw ValidationError("unknown detector '\(name)': use dtmf, tone or speech") }
+            return d
+        }
+    })
     var only: [Detector] = Detector.allCases
     @Option(help: "Call-progress tone table: \(CallProgressPlan.allCases.map(\.rawValue).joined(separator: ", ")).")
     var tones: CallProgressPlan = .northAmerica
