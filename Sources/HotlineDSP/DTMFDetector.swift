@@ -22,6 +22,10 @@ public enum DTMFEvent: Sendable, Equatable {
 
 /// DTMF receiver after ITU-T Q.24: Goertzel filters over 20 ms windows every 5 ms.
 ///
+/// Each 5 ms block of samples goes through the filters once; a window's spectrum is
+/// the phase-aligned sum of its four blocks' complex outputs (`GoertzelBank.dft`), so
+/// every sample is filtered once rather than once per overlapping window.
+///
 /// Each window is tested with a bank of 64 Goertzel filters: every DTMF frequency at
 /// -3.5, -1.5, -0.75, 0, +0.75, +1.5 and +3.5 %, and its second harmonic. A window
 /// holds key (r, c) when the strongest row and column tones
@@ -75,12 +79,20 @@ public final class DTMFDetector {
     public let options: Options
 
     private let bank: GoertzelBank
-    private var buffer: [Float] = []
-    /// Absolute index of `buffer[0]`.
-    private var bufferStart = 0
-    private var received = 0
-    private var nextWindowEnd: Int
+    /// Blocks per window.
+    private let blocksPerWindow: Int
+    /// Per block of the window (0 = oldest) and frequency: e^(-i w hop j), padded lanes.
+    private let rotationRe: [Float], rotationIm: [Float]
+    /// The block being filled.
+    private var block: [Float]
+    private var blockFill = 0
+    /// The last `blocksPerWindow` blocks' complex outputs (ring slot after ring slot,
+    /// `paddedCount` lanes each) and energies.
+    private var blockRe: [Float], blockIm: [Float], blockEnergy: [Float]
+    private var blocksDone = 0
     private var powers: [Float]
+    /// Non-finite input samples replaced by zero so far.
+    public private(set) var nonFiniteSampleCount = 0
     // Key tracking: the run of consecutive windows holding `candidate`.
     private var candidate: Character?
     private var candidateStart = 0
@@ -98,31 +110,68 @@ public final class DTMFDetector {
         self.options = options
         windowSize = sampleRate / 50
         hopSize = sampleRate / 200
-        nextWindowEnd = windowSize
         var frequencies: [Double] = []
         let tones = DTMF.rowFrequencies + DTMF.columnFrequencies
         for offset in Self.probeOffsets { frequencies += tones.map { $0 * (1 + offset) } }
         frequencies += tones.map { 2 * $0 }
         bank = GoertzelBank(frequencies: frequencies, sampleRate: Double(sampleRate))
-        powers = [Float](repeating: 0, count: frequencies.count)
+        let lanes = bank.paddedCount
+        blocksPerWindow = windowSize / hopSize
+        var re = [Float](repeating: 0, count: blocksPerWindow * lanes), im = re
+        for j in 0..<blocksPerWindow {
+            for (k, f) in frequencies.enumerated() {
+                let angle = -2 * Double.pi * f / Double(sampleRate) * Double(hopSize * j)
+                re[j * lanes + k] = Float(cos(angle))
+                im[j * lanes + k] = Float(sin(angle))
+            }
+        }
+        rotationRe = re
+        rotationIm = im
+        block = [Float](repeating: 0, count: hopSize)
+        blockRe = [Float](repeating: 0, count: blocksPerWindow * lanes)
+        blockIm = blockRe
+        blockEnergy = [Float](repeating: 0, count: blocksPerWindow)
+        powers = [Float](repeating: 0, count: lanes)
     }
 
     /// Feeds samples (float, full scale 1.0) and returns what they completed.
     public func process(_ samples: [Float]) -> [DTMFEvent] {
-        buffer += samples
-        received += samples.count
         var events: [DTMFEvent] = []
-        while nextWindowEnd <= received {
-            let key = analyze(windowEndingAt: nextWindowEnd)
-            track(key, windowEnd: nextWindowEnd, into: &events)
-            nextWindowEnd += hopSize
-        }
-        let keep = nextWindowEnd - windowSize - bufferStart
-        if keep > 4096 {
-            buffer.removeFirst(keep)
-            bufferStart += keep
+        samples.withUnsafeBufferPointer { input in
+            var i = 0
+            while i < input.count {
+                let n = min(hopSize - blockFill, input.count - i)
+                block.withUnsafeMutableBufferPointer { b in
+                    nonFiniteSampleCount += copyReplacingNonFinite(UnsafeBufferPointer(rebasing: input[i..<(i + n)]),
+                                                                   scale: 1, into: b.baseAddress! + blockFill)
+                }
+                blockFill += n
+                i += n
+                guard blockFill == hopSize else { break }
+                blockFill = 0
+                filterBlock()
+                if blocksDone >= blocksPerWindow {
+                    let windowEnd = blocksDone * hopSize
+                    track(analyzeWindow(), windowEnd: windowEnd, into: &events)
+                }
+            }
         }
         return events
+    }
+
+    /// Runs the filters over the completed block into the ring.
+    private func filterBlock() {
+        let slot = blocksDone % blocksPerWindow
+        block.withUnsafeBufferPointer { b in
+            blockEnergy[slot] = DotProduct.simd(b.baseAddress!, b.baseAddress!, count: hopSize)
+            let lanes = bank.paddedCount
+            blockRe.withUnsafeMutableBufferPointer { re in
+                blockIm.withUnsafeMutableBufferPointer { im in
+                    bank.dft(b.baseAddress!, count: hopSize, re: re.baseAddress! + slot * lanes, im: im.baseAddress! + slot * lanes)
+                }
+            }
+        }
+        blocksDone += 1
     }
 
     /// Ends the stream: a key still held is reported as ended.
@@ -132,14 +181,33 @@ public final class DTMFDetector {
         return []
     }
 
-    /// The key one window holds, if any.
-    private func analyze(windowEndingAt end: Int) -> Character? {
-        let start = end - windowSize - bufferStart
-        var energy: Float = 0
-        buffer.withUnsafeBufferPointer { all in
-            let window = all.baseAddress! + start
-            energy = DotProduct.simd(window, window, count: windowSize)
-            powers.withUnsafeMutableBufferPointer { bank.powers(window, count: windowSize, into: $0.baseAddress!) }
+    /// The key the window of the last `blocksPerWindow` blocks holds, if any.
+    private func analyzeWindow() -> Character? {
+        let lanes = bank.paddedCount, blocks = blocksPerWindow, done = blocksDone
+        let energy = blockEnergy.reduce(0, +)
+        blockRe.withUnsafeBytes { re in
+            blockIm.withUnsafeBytes { im in
+                rotationRe.withUnsafeBytes { cr in
+                    rotationIm.withUnsafeBytes { ci in
+                        powers.withUnsafeMutableBytes { out in
+                            for lane in stride(from: 0, to: lanes * 4, by: 32) {
+                                var sumRe = SIMD8<Float>(), sumIm = SIMD8<Float>()
+                                for j in 0..<blocks {
+                                    // Block j of the window (0 = oldest) sits in ring slot (done + j) % blocks.
+                                    let at = ((done + j) % blocks) * lanes * 4 + lane, rot = j * lanes * 4 + lane
+                                    let yr = re.loadUnaligned(fromByteOffset: at, as: SIMD8<Float>.self)
+                                    let yi = im.loadUnaligned(fromByteOffset: at, as: SIMD8<Float>.self)
+                                    let wr = cr.loadUnaligned(fromByteOffset: rot, as: SIMD8<Float>.self)
+                                    let wi = ci.loadUnaligned(fromByteOffset: rot, as: SIMD8<Float>.self)
+                                    sumRe += yr * wr - yi * wi
+                                    sumIm += yr * wi + yi * wr
+                                }
+                                out.storeBytes(of: sumRe * sumRe + sumIm * sumIm, toByteOffset: lane, as: SIMD8<Float>.self)
+                            }
+                        }
+                    }
+                }
+            }
         }
         guard energy > 0 else { return nil }
         // powers: probe p (see probeOffsets) of tone k at p * 8 + k; harmonics at 56 + k.

@@ -22,7 +22,7 @@ public final class VADFeatures {
     /// How fast the floor rises, natural-log units per frame (0.0035 ~ 3 dB/s).
     public static let floorRisePerFrame: Float = 0.0035
 
-    private let fft = RealFFT(size: windowSize)
+    private let fft = RealFFT(size: windowSize, planning: .patient)
     // Raw buffers, allocated once: the per-frame path touches no checked stored array.
     private let window = UnsafeMutableBufferPointer<Float>.allocate(capacity: windowSize)
     private let power = UnsafeMutableBufferPointer<Float>.allocate(capacity: windowSize / 2)
