@@ -12,6 +12,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         // System libraries: one Swift module imports each.
@@ -23,9 +24,10 @@ let package = Package(
         .target(name: "HotlineCore"),
         .target(name: "HotlineDSP", dependencies: ["HotlineCore", "CFFTW"]),
         .target(name: "HotlineAudio", dependencies: ["HotlineCore", "HotlineDSP", "CALSA", "CSndFile", "COpus"]),
+        .target(name: "HotlineDialogue", dependencies: ["HotlineCore", "Yams"]),
 
         .executableTarget(name: "hotline", dependencies: [
-            "HotlineCore", "HotlineDSP", "HotlineAudio",
+            "HotlineCore", "HotlineDSP", "HotlineAudio", "HotlineDialogue", "Yams",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "hotlined", dependencies: [
@@ -36,6 +38,7 @@ let package = Package(
         .testTarget(name: "HotlineCoreTests", dependencies: ["HotlineCore"]),
         .testTarget(name: "HotlineDSPTests", dependencies: ["HotlineDSP"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HotlineAudioTests", dependencies: ["HotlineAudio", "HotlineDSP"]),
+        .testTarget(name: "HotlineDialogueTests", dependencies: ["HotlineDialogue"]),
         .testTarget(name: "HotlineCLITests", dependencies: ["hotline", "hotlined"]),
     ]
 )

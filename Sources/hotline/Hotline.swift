@@ -8,5 +8,6 @@ struct Hotline: ParsableCommand {
         commandName: "hotline",
         abstract: "Hotline voice IVR: audio tools, flows and call inspection.",
         version: HotlineVersion.string,
-        subcommands: [AudioCommand.self, FeaturesCommand.self, DetectCommand.self, BenchCommand.self])
+        subcommands: [AudioCommand.self, FeaturesCommand.self, DetectCommand.self, FlowCommand.self, ChatCommand.self,
+                      BenchCommand.self])
 }

@@ -1,0 +1,375 @@
+/// What happens on the line, as the dialogue engine hears it.
+public enum DialogueEvent: Sendable, Equatable {
+    /// The call was answered.
+    case start
+    /// The recognizer heard `text` with `confidence` (0-1).
+    case recognized(text: String, confidence: Double)
+    /// The caller keyed DTMF keys.
+    case dtmf(String)
+    /// The caller said nothing before the timeout.
+    case noInput
+    /// The recognizer rejected what it heard.
+    case noMatch
+    /// The caller hung up.
+    case hangUp
+}
+
+/// What the engine asks the call session to do.
+public enum DialogueAction: Sendable, Equatable {
+    /// Say this text.
+    case play(String)
+    /// Listen for the caller's answer.
+    case listen(ListenRequest)
+    /// Transfer the call ("sip:...", "tel:...", "ext:...", "queue:...").
+    case transfer(String)
+    /// End the call.
+    case hangUp
+}
+
+/// How to listen: what to expect, with which timeouts.
+public struct ListenRequest: Sendable, Equatable {
+    /// The state listening.
+    public var state: String
+    /// What it expects: "menu", "digits 6...10", "yesno", "number", "text" or "confirm".
+    public var expecting: String
+    /// DTMF keys that mean something here.
+    public var keys: [String]
+    /// Silence before no-input, ms.
+    public var noInputTimeoutMs: Int
+    /// Whether the caller may interrupt the prompt.
+    public var bargeIn: Bool
+}
+
+/// One turn as QA sees it: where the engine was, what it heard, what it did.
+public struct DialogueTurn: Sendable, Equatable {
+    /// State when the event arrived.
+    public var state: String
+    /// The event.
+    public var event: DialogueEvent
+    /// How the engine read it ("menu option 2", "order_number = 123456", "nomatch" ...).
+    public var interpretation: String
+    /// What it did in answer.
+    public var actions: [DialogueAction]
+}
+
+/// The dialogue engine: a pure, deterministic state machine over a `Flow`. Events go in
+/// (`handle`), actions come out; no I/O, no clock.
+public struct DialogueEngine: Sendable {
+    /// The flow being run.
+    public let flow: Flow
+    /// Slots and variables, including looked-up rows as `into.column`.
+    public private(set) var variables: [String: String] = [:]
+    /// The current state, nil before start.
+    public private(set) var state: String?
+    /// Whether the call is over (transfer, hang-up, caller hang-up).
+    public private(set) var isFinished = false
+    /// Where a transfer went, if one did.
+    public private(set) var transferTarget: String?
+    /// Every turn so far.
+    public private(set) var turns: [DialogueTurn] = []
+
+    private var confirming: (slot: String, value: String)?
+    private var noInputCount = 0
+    private var noMatchCount = 0
+    private let menuClassifiers: [String: IntentClassifier]
+    private let globalClassifier: IntentClassifier
+
+    /// An engine for `flow`, not yet started.
+    public init(flow: Flow) {
+        self.flow = flow
+        var classifiers: [String: IntentClassifier] = [:]
+        for (name, state) in flow.states {
+            guard case .menu(let options)? = state.input else { continue }
+            classifiers[name] = IntentClassifier(examples: options.enumerated().map { i, option in
+                (String(i), option.phrases + Self.keyPhrases(option.keys))
+            })
+        }
+        menuClassifiers = classifiers
+        globalClassifier = IntentClassifier(examples: flow.globals.enumerated().map { (String($0), $1.phrases) }, threshold: 0.6)
+    }
+
+    /// "press one", "option one", "one" for a key "1", so callers may say the key.
+    static func keyPhrases(_ keys: String?) -> [String] {
+        guard let keys, keys.count == 1, let word = SpokenValues.digitWords.first(where: { $0.value == keys && $0.key.count > 2 })?.key
+        else { return [] }
+        return [word, "press \(word)", "option \(word)", "number \(word)"]
+    }
+
+    /// Handles one event and returns what to do.
+    public mutating func handle(_ event: DialogueEvent) -> [DialogueAction] {
+        let before = state ?? flow.start
+        var interpretation = ""
+        let actions = respond(to: event, interpretation: &interpretation)
+        turns.append(DialogueTurn(state: before, event: event, interpretation: interpretation, actions: actions))
+        return actions
+    }
+
+    private mutating func respond(to event: DialogueEvent, interpretation: inout String) -> [DialogueAction] {
+        if isFinished { interpretation = "call already over"; return [] }
+        switch event {
+        case .start:
+            interpretation = "call answered"
+            return enter(flow.start)
+        case .hangUp:
+            isFinished = true
+            interpretation = "caller hung up"
+            return []
+        case .noInput:
+            interpretation = "noinput"
+            return failedAttempt(noInput: true)
+        case .noMatch:
+            interpretation = "nomatch"
+            return failedAttempt(noInput: false)
+        case .recognized(let text, let confidence):
+            if let handled = global(text: text, keys: nil, interpretation: &interpretation) { return handled }
+            guard confidence >= flow.settings.minConfidence else {
+                interpretation = "nomatch (confidence \(confidence) below \(flow.settings.minConfidence))"
+                return failedAttempt(noInput: false)
+            }
+            return answer(text: text, keys: nil, confidence: confidence, interpretation: &interpretation)
+        case .dtmf(let keys):
+            if let handled = global(text: nil, keys: keys, interpretation: &interpretation) { return handled }
+            return answer(text: nil, keys: keys, confidence: 1, interpretation: &interpretation)
+        }
+    }
+
+    // MARK: Entering states
+
+    /// Enters `name` and runs it until it listens or the call ends.
+    private mutating func enter(_ name: String) -> [DialogueAction] {
+        var actions: [DialogueAction] = []
+        var target = name
+        for _ in 0..<64 {
+            guard let s = flow.states[target] else {
+                actions.append(.hangUp)
+                isFinished = true
+                return actions
+            }
+            state = target
+            noInputCount = 0
+            noMatchCount = 0
+            confirming = nil
+            for (key, value) in s.set { variables[key] = render(value) }
+            if let prompt = s.prompt { actions.append(.play(render(prompt))) }
+            if let lookup = s.lookup {
+                let key = variables[lookup.key] ?? ""
+                if let row = flow.tables[lookup.table]?.rows[key] {
+                    for (column, value) in row { variables[lookup.into + "." + column] = value }
+                    target = lookup.found
+                } else {
+                    target = lookup.missing
+                }
+                continue
+            }
+            if let transfer = s.transfer {
+                actions.append(.transfer(transfer))
+                transferTarget = transfer
+                isFinished = true
+                return actions
+            }
+            if s.hangup {
+                actions.append(.hangUp)
+                isFinished = true
+                return actions
+            }
+            if s.input != nil {
+                actions.append(.listen(listenRequest(s)))
+                return actions
+            }
+            guard let next = route(s) else {
+                actions.append(.hangUp)
+                isFinished = true
+                return actions
+            }
+            target = next
+        }
+        // A loop of states that never listen: end rather than spin.
+        actions.append(.hangUp)
+        isFinished = true
+        return actions
+    }
+
+    private func listenRequest(_ s: FlowState, expecting override: String? = nil) -> ListenRequest {
+        var expecting = "text", keys: [String] = []
+        switch s.input {
+        case .menu(let options)?:
+            expecting = "menu"
+            keys = options.compactMap(\.keys)
+        case .collect(let c)?:
+            switch c.type {
+            case .digits(let lo, let hi): expecting = "digits \(lo)...\(hi)"
+            case .yesNo: expecting = "yesno"
+            case .number: expecting = "number"
+            case .text: expecting = "text"
+            }
+        case nil: break
+        }
+        keys += flow.globals.compactMap(\.keys)
+        return ListenRequest(state: s.name, expecting: override ?? expecting, keys: keys,
+                             noInputTimeoutMs: flow.settings.noInputTimeoutMs, bargeIn: flow.settings.bargeIn)
+    }
+
+    /// The next state after `s` by its branches, then `next`.
+    private func route(_ s: FlowState) -> String? {
+        for branch in s.branches {
+            guard let condition = branch.condition else { return branch.goto }
+            let value = variables[condition.variable] ?? ""
+            if (value.lowercased() == condition.value.lowercased()) == condition.equals { return branch.goto }
+        }
+        return s.next
+    }
+
+    /// `{name}` and `{name:digits}` (spaced digits) filled from the variables.
+    func render(_ template: String) -> String {
+        var out = "", i = template.startIndex
+        while i < template.endIndex {
+            if template[i] == "{", let close = template[i...].firstIndex(of: "}") {
+                let inner = template[template.index(after: i)..<close]
+                let parts = inner.split(separator: ":", maxSplits: 1)
+                let value = variables[String(parts.first ?? "")] ?? ""
+                out += parts.count == 2 && parts[1] == "digits" ? value.map(String.init).joined(separator: " ") : value
+                i = template.index(after: close)
+            } else {
+                out.append(template[i])
+                i = template.index(after: i)
+            }
+        }
+        return out
+    }
+
+    // MARK: Answers
+
+    private mutating func global(text: String?, keys: String?, interpretation: inout String) -> [DialogueAction]? {
+        guard let current = state, let s = flow.states[current] else { return nil }
+        let index: Int?
+        if let keys {
+            index = flow.globals.firstIndex { $0.keys == keys }
+        } else if let text {
+            // Inside a menu, a menu choice wins over a global with similar words.
+            if case .menu? = s.input, !(menuClassifiers[current]?.classify(text).isEmpty ?? true) { return nil }
+            index = globalClassifier.classify(text).first.flatMap { Int($0.intent) }
+        } else {
+            index = nil
+        }
+        guard let index else { return nil }
+        switch flow.globals[index].action {
+        case .goto(let target):
+            interpretation = "global: go to \(target)"
+            return enter(target)
+        case .repeatPrompt:
+            interpretation = "global: repeat"
+            return reprompt(s)
+        case .help(let text):
+            interpretation = "global: help"
+            return [.play(render(text))] + reprompt(s)
+        }
+    }
+
+    private func reprompt(_ s: FlowState) -> [DialogueAction] {
+        (s.prompt.map { [.play(render($0))] } ?? []) + [.listen(listenRequest(s))]
+    }
+
+    private mutating func answer(text: String?, keys: String?, confidence: Double, interpretation: inout String) -> [DialogueAction] {
+        guard let current = state, let s = flow.states[current] else { return [] }
+        if let pending = confirming {
+            let reply = keys.map { $0 == "1" ? "yes" : $0 == "2" ? "no" : "" } ?? SpokenValues.yesNo(text ?? "")
+            switch reply {
+            case "yes":
+                interpretation = "confirmed \(pending.slot) = \(pending.value)"
+                confirming = nil
+                variables[pending.slot] = pending.value
+                return advance(s)
+            case "no":
+                interpretation = "rejected \(pending.slot) = \(pending.value)"
+                confirming = nil
+                variables[pending.slot] = nil
+                return [.play("Let's try again.")] + reprompt(s)
+            default:
+                interpretation = "nomatch (expected yes or no)"
+                return failedAttempt(noInput: false)
+            }
+        }
+        switch s.input {
+        case .menu(let options)?:
+            var choice: Int?
+            if let keys {
+                choice = options.firstIndex { $0.keys == keys }
+            } else if let text, let best = menuClassifiers[current]?.classify(text).first {
+                choice = Int(best.intent)
+            }
+            guard let choice else {
+                interpretation = "nomatch (no menu option)"
+                return failedAttempt(noInput: false)
+            }
+            interpretation = "menu option \(choice + 1) -> \(options[choice].goto)"
+            return enter(options[choice].goto)
+        case .collect(let c)?:
+            guard let value = extract(c.type, text: text, keys: keys) else {
+                interpretation = "nomatch (no \(c.type) in the answer)"
+                return failedAttempt(noInput: false)
+            }
+            if let confirm = c.confirm, keys == nil, confidence < flow.settings.confirmBelow {
+                confirming = (c.slot, value)
+                variables[c.slot] = value
+                interpretation = "\(c.slot) = \(value)? (confidence \(confidence), confirming)"
+                return [.play(render(confirm)), .listen(listenRequest(s, expecting: "confirm"))]
+            }
+            variables[c.slot] = value
+            interpretation = "\(c.slot) = \(value)"
+            return advance(s)
+        case nil:
+            return []
+        }
+    }
+
+    private func extract(_ type: SlotType, text: String?, keys: String?) -> String? {
+        switch type {
+        case .digits(let lo, let hi):
+            let raw = keys.map { $0.filter(\.isNumber) } ?? text.flatMap(SpokenValues.digits)
+            guard let digits = raw, (lo...hi).contains(digits.count) else { return nil }
+            return digits
+        case .yesNo:
+            if let keys { return keys == "1" ? "yes" : keys == "2" ? "no" : nil }
+            return text.flatMap(SpokenValues.yesNo)
+        case .number:
+            if let keys { return Int(keys.filter(\.isNumber)).map(String.init) }
+            return text.flatMap(SpokenValues.number).map(String.init)
+        case .text:
+            return text.flatMap { $0.isEmpty ? nil : $0 }
+        }
+    }
+
+    /// Leaves a state whose input was accepted.
+    private mutating func advance(_ s: FlowState) -> [DialogueAction] {
+        guard let next = route(s) else {
+            isFinished = true
+            return [.hangUp]
+        }
+        return enter(next)
+    }
+
+    // MARK: Escalation
+
+    private mutating func failedAttempt(noInput: Bool) -> [DialogueAction] {
+        guard let current = state, let s = flow.states[current] else { return [] }
+        if noInput { noInputCount += 1 } else { noMatchCount += 1 }
+        let limit = s.maxAttempts ?? flow.settings.maxAttempts
+        if noInputCount + noMatchCount >= limit {
+            if let target = s.escalate ?? flow.settings.escalate, target != current {
+                return enter(target)
+            }
+            isFinished = true
+            return [.play("Sorry, I could not help you. Goodbye."), .hangUp]
+        }
+        let prompts = noInput ? s.noInputPrompts : s.noMatchPrompts
+        let count = noInput ? noInputCount : noMatchCount
+        if !prompts.isEmpty {
+            return [.play(render(prompts[min(count, prompts.count) - 1])), .listen(listenRequest(s, expecting: confirming == nil ? nil : "confirm"))]
+        }
+        let apology = noInput ? "Sorry, I didn't hear you." : "Sorry, I didn't understand."
+        if confirming != nil, case .collect(let c)? = s.input, let confirm = c.confirm {
+            return [.play(apology), .play(render(confirm)), .listen(listenRequest(s, expecting: "confirm"))]
+        }
+        return [.play(apology)] + reprompt(s)
+    }
+}

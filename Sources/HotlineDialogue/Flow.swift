@@ -1,0 +1,161 @@
+/// A dialogue flow as an admin wrote it (see docs/flows.md for the YAML format).
+public struct Flow: Sendable {
+    /// The flow's name.
+    public var name: String
+    /// The state a call starts in.
+    public var start: String
+    /// Defaults every state inherits.
+    public var settings: FlowSettings
+    /// Handlers active in every listening state ("agent", "repeat", "0" ...).
+    public var globals: [GlobalHandler]
+    /// Data tables for lookups, by name.
+    public var tables: [String: DataTable]
+    /// The states, by name.
+    public var states: [String: FlowState]
+    /// Where each state was defined (for diagnostics).
+    public var stateLocations: [String: SourceLocation]
+}
+
+/// Defaults for every state.
+public struct FlowSettings: Sendable, Equatable {
+    /// Silence before a no-input event, ms.
+    public var noInputTimeoutMs = 5000
+    /// No-input and no-match events tolerated in one state before escalating.
+    public var maxAttempts = 3
+    /// Where a caller goes after too many failed attempts (nil: hang up politely).
+    public var escalate: String?
+    /// Recognitions below this confidence count as no-match.
+    public var minConfidence = 0.45
+    /// Collected values recognised below this confidence are confirmed with the caller.
+    public var confirmBelow = 0.8
+    /// Whether callers may interrupt prompts.
+    public var bargeIn = true
+}
+
+/// A handler available everywhere: words or keys that jump or repeat.
+public struct GlobalHandler: Sendable, Equatable {
+    /// Phrases that trigger it.
+    public var phrases: [String]
+    /// DTMF keys that trigger it.
+    public var keys: String?
+    /// What it does.
+    public var action: GlobalAction
+}
+
+/// What a global handler does.
+public enum GlobalAction: Sendable, Equatable {
+    /// Go to a state.
+    case goto(String)
+    /// Say the current prompt again.
+    case repeatPrompt
+    /// Say this text, then the current prompt again.
+    case help(String)
+}
+
+/// One state of a flow.
+public struct FlowState: Sendable, Equatable {
+    /// The state's name.
+    public var name: String
+    /// Prompt text (with `{slot}` placeholders); nil for silent routing states.
+    public var prompt: String?
+    /// Variables set on entry.
+    public var set: [(String, String)] = []
+    /// What the state listens for, if anything.
+    public var input: FlowInput?
+    /// Where to go next when nothing else decides.
+    public var next: String?
+    /// Conditional routes, tried in order after the input (or on entry when there is none).
+    public var branches: [Branch] = []
+    /// A table lookup done on entry.
+    public var lookup: Lookup?
+    /// Transfer target ("sip:...", "ext:...", "queue:...") ending the call here.
+    public var transfer: String?
+    /// Whether the call ends here (after the prompt).
+    public var hangup = false
+    /// Re-prompts for the first, second ... no-input.
+    public var noInputPrompts: [String] = []
+    /// Re-prompts for the first, second ... no-match.
+    public var noMatchPrompts: [String] = []
+    /// Overrides of the flow settings.
+    public var maxAttempts: Int?
+    public var escalate: String?
+
+    public static func == (a: FlowState, b: FlowState) -> Bool {
+        a.name == b.name && a.prompt == b.prompt && a.set.map { $0.0 + "=" + $0.1 } == b.set.map { $0.0 + "=" + $0.1 }
+            && a.input == b.input && a.next == b.next && a.branches == b.branches && a.lookup == b.lookup
+            && a.transfer == b.transfer && a.hangup == b.hangup && a.noInputPrompts == b.noInputPrompts
+            && a.noMatchPrompts == b.noMatchPrompts && a.maxAttempts == b.maxAttempts && a.escalate == b.escalate
+    }
+}
+
+/// What a state listens for.
+public enum FlowInput: Sendable, Equatable {
+    /// A menu: keys and/or phrases per option.
+    case menu([MenuOption])
+    /// One value of a built-in type into a slot.
+    case collect(Collect)
+}
+
+/// One menu choice.
+public struct MenuOption: Sendable, Equatable {
+    /// DTMF keys that choose it.
+    public var keys: String?
+    /// Example phrases that choose it (the intent's training sentences).
+    public var phrases: [String]
+    /// Where it leads.
+    public var goto: String
+}
+
+/// Collecting one value.
+public struct Collect: Sendable, Equatable {
+    /// Slot (variable) that receives the value.
+    public var slot: String
+    /// Value type.
+    public var type: SlotType
+    /// Confirmation prompt; asked when the value was recognised with low confidence.
+    public var confirm: String?
+}
+
+/// Built-in value types.
+public enum SlotType: Sendable, Equatable {
+    /// A digit string of `min...max` digits (keys or speech: "oh", "double five").
+    case digits(min: Int, max: Int)
+    /// Yes or no, normalised to "yes"/"no".
+    case yesNo
+    /// A natural number ("twenty one" -> 21).
+    case number
+    /// Any words.
+    case text
+}
+
+/// A conditional route.
+public struct Branch: Sendable, Equatable {
+    /// Condition, or nil for "otherwise".
+    public var condition: Condition?
+    /// Target state.
+    public var goto: String
+}
+
+/// `variable == value` or `variable != value` (dotted names read table rows).
+public struct Condition: Sendable, Equatable {
+    /// Left side: a variable name.
+    public var variable: String
+    /// Whether the test is equality (else inequality).
+    public var equals: Bool
+    /// Right side: a literal.
+    public var value: String
+}
+
+/// A lookup of one row of a data table.
+public struct Lookup: Sendable, Equatable {
+    /// Table name.
+    public var table: String
+    /// Variable whose value is looked up in the table's first column.
+    public var key: String
+    /// Variable prefix that receives the row (`into.column`).
+    public var into: String
+    /// State when a row was found.
+    public var found: String
+    /// State when none was.
+    public var missing: String
+}

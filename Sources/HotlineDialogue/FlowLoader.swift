@@ -1,0 +1,365 @@
+import Foundation
+import Yams
+
+/// Reads a flow file into a `Flow`, reporting every problem with file:line:column.
+///
+/// Loading is two passes: this one checks the YAML and the shape of every field (unknown
+/// fields, wrong types, missing values); `FlowValidator` then checks the flow as a whole
+/// (undefined and unreachable states, dead ends).
+public enum FlowLoader {
+    /// Loads and validates `path`; throws `FlowErrors` listing every problem.
+    public static func load(path: String) throws -> Flow {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw FlowErrors(diagnostics: [FlowDiagnostic(SourceLocation(file: path, line: 1, column: 1), "cannot read the flow file")])
+        }
+        let directory = (path as NSString).deletingLastPathComponent
+        return try load(yaml: text, file: path, tableDirectory: directory.isEmpty ? "." : directory)
+    }
+
+    /// Loads and validates flow YAML; tables are read relative to `tableDirectory`.
+    public static func load(yaml: String, file: String, tableDirectory: String = ".") throws -> Flow {
+        var reader = Reader(file: file, tableDirectory: tableDirectory)
+        let flow = reader.read(yaml)
+        var diagnostics = reader.diagnostics
+        if let flow { diagnostics += FlowValidator.validate(flow) }
+        guard diagnostics.isEmpty, let flow else {
+            throw FlowErrors(diagnostics: diagnostics.sorted { $0.location < $1.location })
+        }
+        return flow
+    }
+}
+
+/// The first pass: YAML nodes to model values, collecting diagnostics.
+private struct Reader {
+    let file: String
+    let tableDirectory: String
+    var diagnostics: [FlowDiagnostic] = []
+
+    init(file: String, tableDirectory: String) {
+        self.file = file
+        self.tableDirectory = tableDirectory
+    }
+
+    func location(_ node: Node?) -> SourceLocation {
+        SourceLocation(file: file, line: node?.mark?.line ?? 1, column: node?.mark?.column ?? 1)
+    }
+
+    mutating func error(_ node: Node?, _ message: String, hint: String? = nil) {
+        diagnostics.append(FlowDiagnostic(location(node), message, hint: hint))
+    }
+
+    mutating func read(_ yaml: String) -> Flow? {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml)
+        } catch let YamlError.scanner(_, problem, mark, _), let YamlError.parser(_, problem, mark, _),
+                let YamlError.composer(_, problem, mark, _) {
+            diagnostics.append(FlowDiagnostic(SourceLocation(file: file, line: mark.line, column: mark.column), "YAML error: \(problem)"))
+            return nil
+        } catch let YamlError.duplicatedKeysInMapping(duplicates, context) {
+            diagnostics.append(FlowDiagnostic(SourceLocation(file: file, line: context.mark.line, column: context.mark.column),
+                                              "duplicate key \(duplicates.map { "'\($0)'" }.joined(separator: ", "))",
+                                              hint: "each key may appear once in a mapping"))
+            return nil
+        } catch {
+            diagnostics.append(FlowDiagnostic(SourceLocation(file: file, line: 1, column: 1), "YAML error: \(error)"))
+            return nil
+        }
+        guard let root, let top = mapping(root, "the flow", fields: ["flow", "start", "settings", "globals", "tables", "states"]) else {
+            if root == nil { error(nil, "the flow file is empty") }
+            return nil
+        }
+        let name = string(top["flow"], "flow") ?? "flow"
+        let startNode = top["start"]
+        let start = string(startNode, "start") ?? ""
+        if startNode == nil { error(root, "missing 'start': name the state calls begin in") }
+        let settings = readSettings(top["settings"])
+        let globals = readGlobals(top["globals"])
+        let tables = readTables(top["tables"])
+        var states: [String: FlowState] = [:], locations: [String: SourceLocation] = [:]
+        if let statesNode = top["states"], let entries = mapping(statesNode, "'states'", fields: nil) {
+            for (key, value) in entries {
+                guard let stateName = key.scalar?.string else { continue }
+                if let state = readState(stateName, value) {
+                    states[stateName] = state
+                    locations[stateName] = location(key)
+                }
+            }
+        } else {
+            error(root, "missing 'states'")
+        }
+        var flow = Flow(name: name, start: start, settings: settings, globals: globals, tables: tables,
+                        states: states, stateLocations: locations)
+        flow.stateLocations["<start>"] = location(startNode)
+        return flow
+    }
+
+    // MARK: Sections
+
+    mutating func readSettings(_ node: Node?) -> FlowSettings {
+        var settings = FlowSettings()
+        guard let node, let map = mapping(node, "'settings'", fields: ["noinput_timeout_ms", "max_attempts", "escalate", "min_confidence", "confirm_below", "barge_in"]) else { return settings }
+        if let v = integer(map["noinput_timeout_ms"], "noinput_timeout_ms", range: 500...60000) { settings.noInputTimeoutMs = v }
+        if let v = integer(map["max_attempts"], "max_attempts", range: 1...10) { settings.maxAttempts = v }
+        if let v = string(map["escalate"], "escalate") { settings.escalate = v }
+        if let v = number(map["min_confidence"], "min_confidence") { settings.minConfidence = v }
+        if let v = number(map["confirm_below"], "confirm_below") { settings.confirmBelow = v }
+        if let v = bool(map["barge_in"], "barge_in") { settings.bargeIn = v }
+        return settings
+    }
+
+    mutating func readGlobals(_ node: Node?) -> [GlobalHandler] {
+        guard let node else { return [] }
+        guard let list = node.sequence else {
+            error(node, "'globals' must be a list of handlers")
+            return []
+        }
+        return list.compactMap { item -> GlobalHandler? in
+            guard let map = mapping(item, "a global handler", fields: ["say", "keys", "goto", "action", "prompt"]) else { return nil }
+            let phrases = strings(map["say"], "say")
+            let keys = dtmfKeys(map["keys"])
+            if phrases.isEmpty, keys == nil { error(item, "a global handler needs 'say' phrases or 'keys'") }
+            let action: GlobalAction
+            if let target = string(map["goto"], "goto") {
+                action = .goto(target)
+            } else if let help = string(map["prompt"], "prompt") {
+                action = .help(help)
+            } else if let name = string(map["action"], "action") {
+                guard name == "repeat" else {
+                    error(map["action"], "unknown action '\(name)'", hint: "use 'repeat', or 'goto: STATE' or 'prompt: TEXT'")
+                    return nil
+                }
+                action = .repeatPrompt
+            } else {
+                error(item, "a global handler needs 'goto', 'prompt' or 'action: repeat'")
+                return nil
+            }
+            return GlobalHandler(phrases: phrases, keys: keys, action: action)
+        }
+    }
+
+    mutating func readTables(_ node: Node?) -> [String: DataTable] {
+        guard let node, let map = mapping(node, "'tables'", fields: nil) else { return [:] }
+        var tables: [String: DataTable] = [:]
+        for (key, value) in map {
+            guard let name = key.scalar?.string, let relative = string(value, name) else { continue }
+            let path = relative.hasPrefix("/") ? relative : tableDirectory + "/" + relative
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                error(value, "cannot read table file '\(relative)'", hint: "paths are relative to the flow file")
+                continue
+            }
+            do {
+                tables[name] = try DataTable(csv: text)
+            } catch let e as DataTableError {
+                error(value, "table '\(name)': \(e.message)")
+            } catch {}
+        }
+        return tables
+    }
+
+    static let stateFields = ["prompt", "set", "menu", "collect", "next", "branch", "lookup", "transfer", "hangup",
+                              "noinput", "nomatch", "max_attempts", "escalate"]
+
+    mutating func readState(_ name: String, _ node: Node) -> FlowState? {
+        guard let map = mapping(node, "state '\(name)'", fields: Self.stateFields) else { return nil }
+        var state = FlowState(name: name)
+        state.prompt = string(map["prompt"], "prompt")
+        if let setNode = map["set"], let setMap = mapping(setNode, "'set'", fields: nil) {
+            for (k, v) in setMap {
+                if let key = k.scalar?.string, let value = string(v, key) { state.set.append((key, value)) }
+            }
+        }
+        if map["menu"] != nil, map["collect"] != nil {
+            error(map["collect"], "a state listens for a 'menu' or a 'collect', not both", hint: "split it into two states")
+        }
+        if let menuNode = map["menu"] { state.input = readMenu(menuNode) }
+        if let collectNode = map["collect"] { state.input = readCollect(collectNode) }
+        state.next = string(map["next"], "next")
+        if let branchNode = map["branch"] { state.branches = readBranches(branchNode) }
+        if let lookupNode = map["lookup"] { state.lookup = readLookup(lookupNode) }
+        if let transferNode = map["transfer"], let target = string(transferNode, "transfer") {
+            if !["sip:", "ext:", "queue:", "tel:"].contains(where: target.hasPrefix) {
+                error(transferNode, "transfer target '\(target)' has no known scheme", hint: "use sip:USER@HOST, tel:NUMBER, ext:NNN or queue:NAME")
+            }
+            state.transfer = target
+        }
+        state.hangup = bool(map["hangup"], "hangup") ?? false
+        state.noInputPrompts = strings(map["noinput"], "noinput")
+        state.noMatchPrompts = strings(map["nomatch"], "nomatch")
+        state.maxAttempts = integer(map["max_attempts"], "max_attempts", range: 1...10)
+        state.escalate = string(map["escalate"], "escalate")
+        return state
+    }
+
+    mutating func readMenu(_ node: Node) -> FlowInput? {
+        guard let list = node.sequence, !list.isEmpty else {
+            error(node, "'menu' must be a list of options (keys, say, goto)")
+            return nil
+        }
+        let options = list.compactMap { item -> MenuOption? in
+            guard let map = mapping(item, "a menu option", fields: ["keys", "say", "goto"]) else { return nil }
+            let keys = dtmfKeys(map["keys"])
+            let phrases = strings(map["say"], "say")
+            if keys == nil, phrases.isEmpty { error(item, "a menu option needs 'keys' or 'say' phrases") }
+            guard let target = string(map["goto"], "goto") else {
+                error(item, "a menu option needs 'goto: STATE'")
+                return nil
+            }
+            return MenuOption(keys: keys, phrases: phrases, goto: target)
+        }
+        var seen: [String: Node] = [:]
+        for (option, item) in zip(options, list) {
+            if let keys = option.keys {
+                if seen[keys] != nil { error(item, "key '\(keys)' is used by two options") }
+                seen[keys] = item
+            }
+        }
+        return .menu(options)
+    }
+
+    mutating func readCollect(_ node: Node) -> FlowInput? {
+        guard let map = mapping(node, "'collect'", fields: ["slot", "type", "min_length", "max_length", "confirm"]) else { return nil }
+        guard let slot = string(map["slot"], "slot") else {
+            error(node, "'collect' needs 'slot': the variable that receives the value")
+            return nil
+        }
+        let typeName = string(map["type"], "type") ?? "text"
+        let type: SlotType
+        switch typeName {
+        case "digits":
+            let minimum = integer(map["min_length"], "min_length", range: 1...64) ?? 1
+            let maximum = integer(map["max_length"], "max_length", range: 1...64) ?? 32
+            if minimum > maximum { error(map["max_length"], "max_length is below min_length") }
+            type = .digits(min: minimum, max: maximum)
+        case "yesno": type = .yesNo
+        case "number": type = .number
+        case "text": type = .text
+        default:
+            error(map["type"], "unknown type '\(typeName)'", hint: suggestion(for: typeName, among: ["digits", "yesno", "number", "text"]) ?? "use digits, yesno, number or text")
+            return nil
+        }
+        return .collect(Collect(slot: slot, type: type, confirm: string(map["confirm"], "confirm")))
+    }
+
+    mutating func readBranches(_ node: Node) -> [Branch] {
+        guard let list = node.sequence else {
+            error(node, "'branch' must be a list of {if: CONDITION, goto: STATE}")
+            return []
+        }
+        return list.compactMap { item in
+            guard let map = mapping(item, "a branch", fields: ["if", "goto"]) else { return nil }
+            guard let target = string(map["goto"], "goto") else {
+                error(item, "a branch needs 'goto: STATE'")
+                return nil
+            }
+            var condition: Condition?
+            if let ifNode = map["if"], let text = string(ifNode, "if") {
+                condition = parseCondition(text)
+                if condition == nil { error(ifNode, "cannot read condition '\(text)'", hint: "write VARIABLE == VALUE or VARIABLE != VALUE") }
+            }
+            return Branch(condition: condition, goto: target)
+        }
+    }
+
+    func parseCondition(_ text: String) -> Condition? {
+        for (op, equals) in [("==", true), ("!=", false)] {
+            let parts = text.components(separatedBy: op)
+            if parts.count == 2 {
+                let variable = parts[0].trimmingCharacters(in: .whitespaces)
+                let value = parts[1].trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "'\""))
+                guard !variable.isEmpty, variable.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." }) else { return nil }
+                return Condition(variable: variable, equals: equals, value: value)
+            }
+        }
+        return nil
+    }
+
+    mutating func readLookup(_ node: Node) -> Lookup? {
+        guard let map = mapping(node, "'lookup'", fields: ["table", "key", "into", "found", "missing"]) else { return nil }
+        let values = ["table", "key", "into", "found", "missing"].map { string(map[$0], $0) }
+        guard values.allSatisfy({ $0 != nil }) else {
+            error(node, "'lookup' needs table, key, into, found and missing")
+            return nil
+        }
+        return Lookup(table: values[0]!, key: values[1]!, into: values[2]!, found: values[3]!, missing: values[4]!)
+    }
+
+    // MARK: Typed field readers
+
+    /// The node as a mapping, checking its keys against `fields` (nil: any key).
+    mutating func mapping(_ node: Node, _ what: String, fields: [String]?) -> Node.Mapping? {
+        guard let map = node.mapping else {
+            error(node, "\(what) must be a mapping of fields")
+            return nil
+        }
+        if let fields {
+            for key in map.keys {
+                guard let name = key.scalar?.string else { continue }
+                if !fields.contains(name) {
+                    error(key, "unknown field '\(name)' in \(what)", hint: suggestion(for: name, among: fields) ?? "fields here: \(fields.joined(separator: ", "))")
+                }
+            }
+        }
+        return map
+    }
+
+    mutating func string(_ node: Node?, _ field: String) -> String? {
+        guard let node else { return nil }
+        guard let scalar = node.scalar else {
+            error(node, "'\(field)' must be a single value")
+            return nil
+        }
+        return scalar.string
+    }
+
+    mutating func strings(_ node: Node?, _ field: String) -> [String] {
+        guard let node else { return [] }
+        if let scalar = node.scalar { return [scalar.string] }
+        guard let list = node.sequence else {
+            error(node, "'\(field)' must be a text or a list of texts")
+            return []
+        }
+        return list.compactMap { string($0, field) }
+    }
+
+    mutating func integer(_ node: Node?, _ field: String, range: ClosedRange<Int>) -> Int? {
+        guard let text = string(node, field) else { return nil }
+        guard let value = Int(text), range.contains(value) else {
+            error(node, "'\(field)' must be a whole number in \(range.lowerBound)...\(range.upperBound), not '\(text)'")
+            return nil
+        }
+        return value
+    }
+
+    mutating func number(_ node: Node?, _ field: String) -> Double? {
+        guard let text = string(node, field) else { return nil }
+        guard let value = Double(text), (0...1).contains(value) else {
+            error(node, "'\(field)' must be a number between 0 and 1, not '\(text)'")
+            return nil
+        }
+        return value
+    }
+
+    mutating func bool(_ node: Node?, _ field: String) -> Bool? {
+        guard let text = string(node, field) else { return nil }
+        switch text.lowercased() {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default:
+            error(node, "'\(field)' must be true or false, not '\(text)'")
+            return nil
+        }
+    }
+
+    mutating func dtmfKeys(_ node: Node?) -> String? {
+        guard let text = string(node, "keys") else { return nil }
+        guard !text.isEmpty, text.allSatisfy({ "0123456789*#ABCD".contains($0) }) else {
+            error(node, "'keys' must be DTMF keys (0-9, *, #, A-D), not '\(text)'")
+            return nil
+        }
+        return text
+    }
+}

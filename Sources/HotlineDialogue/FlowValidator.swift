@@ -1,0 +1,72 @@
+/// The second pass over a loaded flow: references, reachability and dead ends.
+public enum FlowValidator {
+    /// Every problem with the flow as a whole.
+    public static func validate(_ flow: Flow) -> [FlowDiagnostic] {
+        var problems: [FlowDiagnostic] = []
+        let names = Array(flow.states.keys).sorted()
+        let startLocation = flow.stateLocations["<start>"] ?? SourceLocation(file: "", line: 1, column: 1)
+        func at(_ state: String) -> SourceLocation { flow.stateLocations[state] ?? startLocation }
+        func check(_ target: String, from location: SourceLocation, _ role: String) {
+            if flow.states[target] == nil {
+                problems.append(FlowDiagnostic(location, "unknown state '\(target)' in \(role)", hint: suggestion(for: target, among: names)))
+            }
+        }
+        if !flow.start.isEmpty { check(flow.start, from: startLocation, "'start'") }
+        if let escalate = flow.settings.escalate { check(escalate, from: startLocation, "settings 'escalate'") }
+        for handler in flow.globals {
+            if case .goto(let target) = handler.action { check(target, from: startLocation, "a global handler") }
+        }
+        for name in names {
+            let state = flow.states[name]!
+            let location = at(name)
+            for target in successors(of: state) { check(target, from: location, "state '\(name)'") }
+            if let lookup = state.lookup, flow.tables[lookup.table] == nil {
+                problems.append(FlowDiagnostic(location, "state '\(name)' looks up unknown table '\(lookup.table)'",
+                                               hint: suggestion(for: lookup.table, among: Array(flow.tables.keys)) ?? "declare it under 'tables'"))
+            }
+            if state.input != nil, state.prompt == nil {
+                problems.append(FlowDiagnostic(location, "state '\(name)' listens but has no prompt", hint: "add 'prompt: ...' so the caller knows what to say"))
+            }
+            let hasDefaultBranch = state.branches.contains { $0.condition == nil }
+            switch state.input {
+            case .collect?:
+                if state.next == nil, !hasDefaultBranch {
+                    problems.append(FlowDiagnostic(location, "state '\(name)' collects a value but says nowhere to go after it",
+                                                   hint: "add 'next: STATE' or a branch without 'if'"))
+                }
+            case .menu?:
+                break
+            case nil:
+                let ends = state.transfer != nil || state.hangup || state.lookup != nil || state.next != nil || hasDefaultBranch
+                if !ends {
+                    problems.append(FlowDiagnostic(location, "dead end: state '\(name)' neither listens, moves on, transfers nor hangs up",
+                                                   hint: state.branches.isEmpty ? "add 'next', 'transfer' or 'hangup: true'" : "add a branch without 'if' for the other cases"))
+                }
+            }
+        }
+        // Reachability from the start, the global handlers and the escalation targets.
+        var reachable = Set<String>(), queue = [flow.start]
+        queue += flow.globals.compactMap { if case .goto(let t) = $0.action { return t } else { return nil } }
+        if let escalate = flow.settings.escalate { queue.append(escalate) }
+        while let name = queue.popLast() {
+            guard !reachable.contains(name), let state = flow.states[name] else { continue }
+            reachable.insert(name)
+            queue += successors(of: state)
+        }
+        for name in names where !reachable.contains(name) {
+            problems.append(FlowDiagnostic(at(name), "state '\(name)' is unreachable", hint: "no state, global handler or escalation leads to it"))
+        }
+        return problems
+    }
+
+    /// States `state` can lead to.
+    static func successors(of state: FlowState) -> [String] {
+        var targets: [String] = []
+        if case .menu(let options)? = state.input { targets += options.map(\.goto) }
+        targets += state.branches.map(\.goto)
+        if let next = state.next { targets.append(next) }
+        if let lookup = state.lookup { targets += [lookup.found, lookup.missing] }
+        if let escalate = state.escalate { targets.append(escalate) }
+        return targets
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+
+/// Intent classification trained at flow load time from a few example sentences per
+/// intent: TF-IDF vectors of word unigrams and bigrams plus character trigrams (robust
+/// to recognition slips), numbers replaced by a placeholder, scored by cosine similarity
+/// to each intent's closest example.
+public struct IntentClassifier: Sendable {
+    /// One ranked answer.
+    public struct Score: Sendable, Equatable {
+        /// The intent.
+        public var intent: String
+        /// Cosine similarity, 0...1.
+        public var score: Double
+    }
+
+    /// Scores below this give no intent ("none").
+    public var threshold: Double
+    private let examples: [(intent: String, vector: [String: Double])]
+    private let idf: [String: Double]
+
+    /// Trains on `examples` (intent -> sentences).
+    public init(examples: [(intent: String, sentences: [String])], threshold: Double = 0.45) {
+        self.threshold = threshold
+        let documents = examples.flatMap { e in e.sentences.map { (e.intent, Self.features($0)) } }
+        var frequency: [String: Int] = [:]
+        for (_, features) in documents { for f in Set(features.keys) { frequency[f, default: 0] += 1 } }
+        let n = Double(max(documents.count, 1))
+        let idf = frequency.mapValues { log((n + 1) / (Double($0) + 1)) + 1 }
+        self.idf = idf
+        self.examples = documents.map { ($0.0, Self.weighted($0.1, idf: idf)) }
+    }
+
+    /// Intents ranked by score (best first); empty when none reaches the threshold.
+    public func classify(_ text: String) -> [Score] {
+        let vector = Self.weighted(Self.features(text), idf: idf)
+        var best: [String: Double] = [:]
+        for example in examples {
+            let s = Self.cosine(vector, example.vector)
+            best[example.intent] = max(best[example.intent] ?? 0, s)
+        }
+        return best.map { Score(intent: $0.key, score: $0.value) }
+            .filter { $0.score >= threshold }
+            .sorted { $0.score > $1.score || ($0.score == $1.score && $0.intent < $1.intent) }
+    }
+
+    static func features(_ text: String) -> [String: Double] {
+        let words = SpokenValues.words(text).map { $0.allSatisfy(\.isNumber) || SpokenValues.smallNumbers[$0] != nil ? "<num>" : $0 }
+        var f: [String: Double] = [:]
+        for (i, w) in words.enumerated() {
+            f["w:" + w, default: 0] += 1
+            if i > 0 { f["b:" + words[i - 1] + " " + w, default: 0] += 1 }
+            let padded = Array("#" + w + "#")
+            if padded.count >= 3 { for j in 0...(padded.count - 3) { f["c:" + String(padded[j..<(j + 3)]), default: 0] += 0.3 } }
+        }
+        return f
+    }
+
+    static func weighted(_ f: [String: Double], idf: [String: Double]) -> [String: Double] {
+        var v = f.mapValues { $0 }
+        for (k, x) in v { v[k] = x * (idf[k] ?? 1) }
+        let norm = v.values.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        return norm > 0 ? v.mapValues { $0 / norm } : v
+    }
+
+    static func cosine(_ a: [String: Double], _ b: [String: Double]) -> Double {
+        let (small, large) = a.count < b.count ? (a, b) : (b, a)
+        return small.reduce(0) { $0 + $1.value * (large[$1.key] ?? 0) }
+    }
+}

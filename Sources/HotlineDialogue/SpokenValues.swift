@@ -1,0 +1,73 @@
+/// Entity normalisation of recognised text: digit strings, numbers, yes/no.
+public enum SpokenValues {
+    static let digitWords: [String: String] = [
+        "zero": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5",
+        "six": "6", "seven": "7", "eight": "8", "nine": "9",
+    ]
+    static let smallNumbers: [String: Int] = [
+        "zero": 0, "oh": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+        "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+        "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
+        "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+    ]
+
+    /// Lowercased words of `text`, punctuation removed ("it's" stays one word).
+    public static func words(_ text: String) -> [String] {
+        text.lowercased().split { !($0.isLetter || $0.isNumber || $0 == "'") }.map(String.init)
+    }
+
+    /// The digit string spoken or typed in `text` ("one two oh", "double five", "12 34"),
+    /// ignoring other words; nil when there is no digit at all.
+    public static func digits(_ text: String) -> String? {
+        var out = "", repeatNext = 1
+        for word in words(text) {
+            if word == "double" { repeatNext = 2; continue }
+            if word == "triple" { repeatNext = 3; continue }
+            if let d = digitWords[word] {
+                out += String(repeating: d, count: repeatNext)
+            } else if word.allSatisfy(\.isNumber) {
+                out += repeatNext > 1 && word.count == 1 ? String(repeating: word, count: repeatNext) : word
+            }
+            repeatNext = 1
+        }
+        return out.isEmpty ? nil : out
+    }
+
+    /// The natural number in `text` ("twenty one", "one hundred and five", "2 thousand", "42").
+    public static func number(_ text: String) -> Int? {
+        var total = 0, current = 0, seen = false
+        for word in words(text) {
+            if let n = Int(word) {
+                current += n
+                seen = true
+            } else if let n = smallNumbers[word] {
+                current += n
+                seen = true
+            } else if word == "hundred" {
+                current = max(current, 1) * 100
+                seen = true
+            } else if word == "thousand" || word == "million" {
+                total += max(current, 1) * (word == "thousand" ? 1000 : 1_000_000)
+                current = 0
+                seen = true
+            } else if word == "a" || word == "and" {
+                continue
+            } else if seen {
+                break
+            }
+        }
+        return seen ? total + current : nil
+    }
+
+    static let yesWords: Set<String> = ["yes", "yeah", "yep", "yup", "sure", "correct", "right", "affirmative", "ok", "okay",
+                                        "absolutely", "definitely", "exactly", "true", "indeed", "certainly"]
+    static let noWords: Set<String> = ["no", "nope", "nah", "negative", "incorrect", "wrong", "false", "not", "don't", "isn't"]
+
+    /// "yes" or "no" for the common variants; a negation wins ("that's not right" is no).
+    public static func yesNo(_ text: String) -> String? {
+        let w = words(text)
+        if w.contains(where: noWords.contains) { return "no" }
+        if w.contains(where: yesWords.contains) || text.lowercased().contains("of course") { return "yes" }
+        return nil
+    }
+}

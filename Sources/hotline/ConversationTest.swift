@@ -1,0 +1,80 @@
+import Foundation
+import HotlineCore
+import HotlineDialogue
+import Yams
+
+/// One scripted conversation of `hotline flow test`.
+struct ConversationTest: Decodable {
+    /// A turn: the caller says/keys something, or the hotline must have said something.
+    struct Turn: Decodable {
+        var caller: String?
+        var expect: String?
+    }
+
+    var name: String
+    var turns: [Turn]
+    /// "hangup", "transfer" or "listening".
+    var end: String?
+    var transfer: String?
+    var variables: [String: String]?
+
+    struct File: Decodable {
+        var cases: [ConversationTest]
+    }
+
+    struct LoadError: HotlineError {
+        var description: String
+    }
+
+    static func load(path: String) throws -> [ConversationTest] {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw LoadError(description: "\(path): cannot read the test cases")
+        }
+        do {
+            return try YAMLDecoder().decode(File.self, from: text).cases
+        } catch {
+            throw LoadError(description: "\(path): \(error)")
+        }
+    }
+
+    /// Runs the conversation; returns what went wrong (empty: passed).
+    func run(on flow: Flow) -> [String] {
+        var engine = DialogueEngine(flow: flow)
+        var heard = prompts(engine.handle(.start))
+        var problems: [String] = []
+        for (i, turn) in turns.enumerated() {
+            if let expected = turn.expect {
+                if !heard.lowercased().contains(expected.lowercased()) {
+                    problems.append("turn \(i + 1): expected the hotline to say \"\(expected)\", it said \"\(heard)\"")
+                }
+            }
+            if let caller = turn.caller {
+                if engine.isFinished {
+                    problems.append("turn \(i + 1): the call had already ended before \"\(caller)\"")
+                    break
+                }
+                heard = prompts(engine.handle(CallerInput.event(caller)))
+            }
+        }
+        switch end {
+        case "hangup"?:
+            if !engine.isFinished || engine.transferTarget != nil { problems.append("expected the hotline to hang up") }
+        case "transfer"?:
+            if engine.transferTarget == nil { problems.append("expected a transfer") }
+        case "listening"?:
+            if engine.isFinished { problems.append("expected the call to still be going") }
+        default: break
+        }
+        if let transfer, engine.transferTarget != transfer {
+            problems.append("expected a transfer to \(transfer), got \(engine.transferTarget ?? "none")")
+        }
+        for (name, value) in (variables ?? [:]).sorted(by: { $0.key < $1.key }) where engine.variables[name] != value {
+            problems.append("expected \(name) = \(value), got \(engine.variables[name] ?? "nothing")")
+        }
+        return problems
+    }
+
+    private func prompts(_ actions: [DialogueAction]) -> String {
+        actions.compactMap { if case .play(let text) = $0 { return text } else { return nil } }.joined(separator: " ")
+    }
+}

@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import HotlineCore
+import HotlineDialogue
+
+/// `hotline flow`: check and test dialogue flows.
+struct FlowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "flow",
+        abstract: "Validate and test dialogue flows (see docs/flows.md).",
+        subcommands: [FlowValidateCommand.self, FlowTestCommand.self])
+}
+
+/// `hotline flow validate FLOW...`: every problem with file:line:column and a hint.
+struct FlowValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Check flows: YAML, fields, states, prompts, dead ends. Exit status 1 on any error.")
+
+    @Argument(help: "Flow files (YAML).") var flows: [String]
+
+    func run() throws {
+        var failed = false
+        for path in flows {
+            do {
+                let flow = try FlowLoader.load(path: path)
+                print("\(path): ok (\(flow.states.count) states)")
+            } catch let errors as FlowErrors {
+                failed = true
+                FileHandle.standardError.write(Data((errors.description + "\n").utf8))
+            }
+        }
+        if failed { throw ExitCode.failure }
+    }
+}
+
+/// `hotline flow test FLOW CASES.yaml`: scripted conversations against a flow.
+struct FlowTestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "test",
+        abstract: "Run conversation tests (caller turns, expected prompts, end state) against a flow.")
+
+    @Argument(help: "The flow.") var flow: String
+    @Argument(help: "Test cases (YAML, see docs/flows.md).") var cases: String
+
+    func run() throws {
+        let loaded: Flow
+        do {
+            loaded = try FlowLoader.load(path: flow)
+        } catch let errors as FlowErrors {
+            FileHandle.standardError.write(Data((errors.description + "\n").utf8))
+            throw ExitCode.failure
+        }
+        let suite: [ConversationTest]
+        do {
+            suite = try ConversationTest.load(path: cases)
+        } catch let error as HotlineError {
+            printError(error)
+            throw ExitCode.failure
+        }
+        var failures = 0
+        for test in suite {
+            let problems = test.run(on: loaded)
+            if problems.isEmpty {
+                print("pass  \(test.name)")
+            } else {
+                failures += 1
+                print("FAIL  \(test.name)")
+                for p in problems { print("      \(p)") }
+            }
+        }
+        print("\(suite.count - failures) of \(suite.count) passed")
+        if failures > 0 { throw ExitCode.failure }
+    }
+}
