@@ -121,7 +121,7 @@ private struct Reader {
             guard let map = mapping(item, "a global handler", fields: ["say", "keys", "goto", "action", "prompt"]) else { return nil }
             let phrases = strings(map["say"], "say")
             let keys = dtmfKeys(map["keys"])
-            if phrases.isEmpty, keys == nil { error(item, "a global handler needs 'say' phrases or 'keys'") }
+            if phrases.isEmpty, map["keys"] == nil { error(item, "a global handler needs 'say' phrases or 'keys'") }
             let action: GlobalAction
             if let target = string(map["goto"], "goto") {
                 action = .goto(target)
@@ -203,7 +203,7 @@ private struct Reader {
             guard let map = mapping(item, "a menu option", fields: ["keys", "say", "goto"]) else { return nil }
             let keys = dtmfKeys(map["keys"])
             let phrases = strings(map["say"], "say")
-            if keys == nil, phrases.isEmpty { error(item, "a menu option needs 'keys' or 'say' phrases") }
+            if map["keys"] == nil, phrases.isEmpty { error(item, "a menu option needs 'keys' or 'say' phrases") }
             guard let target = string(map["goto"], "goto") else {
                 error(item, "a menu option needs 'goto: STATE'")
                 return nil

@@ -43,8 +43,16 @@ public struct IntentClassifier: Sendable {
             .sorted { $0.score > $1.score || ($0.score == $1.score && $0.intent < $1.intent) }
     }
 
+    /// Contractions spelled out, so "doesn't work" meets "does not work".
+    static let contractions: [String: [String]] = [
+        "doesn't": ["does", "not"], "don't": ["do", "not"], "isn't": ["is", "not"], "can't": ["can", "not"],
+        "won't": ["will", "not"], "didn't": ["did", "not"], "it's": ["it", "is"], "what's": ["what", "is"],
+        "where's": ["where", "is"], "i'd": ["i", "would"], "i'm": ["i", "am"], "that's": ["that", "is"],
+    ]
+
     static func features(_ text: String) -> [String: Double] {
-        let words = SpokenValues.words(text).map { $0.allSatisfy(\.isNumber) || SpokenValues.smallNumbers[$0] != nil ? "<num>" : $0 }
+        let words = SpokenValues.words(text).flatMap { contractions[$0] ?? [$0] }
+            .map { $0.allSatisfy(\.isNumber) || SpokenValues.smallNumbers[$0] != nil ? "<num>" : $0 }
         var f: [String: Double] = [:]
         for (i, w) in words.enumerated() {
             f["w:" + w, default: 0] += 1

@@ -1,0 +1,56 @@
+import Foundation
+import Testing
+
+@Suite struct FlowCommandTests {
+    static let flows = repositoryRoot.appendingPathComponent("Flows")
+
+    @Test func everyExampleFlowValidatesAndPassesItsTests() throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.flows.path)
+        let flowFiles = files.filter { $0.hasSuffix(".yaml") && !$0.hasSuffix(".tests.yaml") }.sorted()
+        #expect(!flowFiles.isEmpty)
+        for name in flowFiles {
+            let path = Self.flows.appendingPathComponent(name).path
+            let validate = try CommandRunner.run("hotline", ["flow", "validate", path])
+            #expect(validate.status == 0, "\(name): \(validate.stderr)")
+            let cases = path.replacingOccurrences(of: ".yaml", with: ".tests.yaml")
+            #expect(FileManager.default.fileExists(atPath: cases), "\(name) has no conversation tests")
+            let test = try CommandRunner.run("hotline", ["flow", "test", path, cases])
+            #expect(test.status == 0, "\(name): \(test.stdout)")
+        }
+    }
+
+    @Test func anInvalidFlowFailsWithOneLinePerProblem() throws {
+        let scratch = Scratch()
+        let path = scratch.file("broken.yaml")
+        try "flow: b\nstart: welcom\nstates:\n  welcome:\n    prompt: Hi\n    hangup: yes\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let result = try CommandRunner.run("hotline", ["flow", "validate", path])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("broken.yaml:2:8: unknown state 'welcom' in 'start' (did you mean 'welcome'?)"))
+    }
+
+    @Test func aFailingConversationFailsTheCommand() throws {
+        let scratch = Scratch()
+        let cases = scratch.file("wrong.tests.yaml")
+        try "cases:\n  - name: wrong greeting\n    turns:\n      - expect: \"Welcome to Globex\"\n".write(toFile: cases, atomically: true, encoding: .utf8)
+        let result = try CommandRunner.run("hotline", ["flow", "test", Self.flows.appendingPathComponent("hotline.yaml").path, cases])
+        #expect(result.status != 0)
+        #expect(result.stdout.contains("FAIL  wrong greeting") && result.stdout.contains("Welcome to Globex"))
+    }
+
+    @Test func chatReadsCallerTurnsFromStdin() throws {
+        let process = Process()
+        process.executableURL = CommandRunner.productsFolder.appendingPathComponent("hotline")
+        process.arguments = ["chat", Self.flows.appendingPathComponent("hotline.yaml").path]
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        input.fileHandleForWriting.write(Data("#3\nno\n".utf8))
+        try input.fileHandleForWriting.close()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(text.contains("hotline: We are open Monday to Friday"))
+        #expect(text.hasSuffix("[hang up]\n"))
+    }
+}

@@ -1,0 +1,133 @@
+import HotlineDialogue
+import Testing
+
+@Suite struct DialogueEngineTests {
+    static let yaml = """
+        flow: t
+        start: menu
+        settings: {max_attempts: 2, escalate: agent, confirm_below: 0.8}
+        globals:
+          - say: [agent, operator]
+            keys: "0"
+            goto: agent
+        states:
+          menu:
+            prompt: "Say billing or press 1."
+            menu:
+              - keys: "1"
+                say: [billing, pay my bill]
+                goto: account
+            noinput: ["Are you there? Press 1 for billing."]
+          account:
+            prompt: "Your account number?"
+            collect: {slot: account, type: digits, min_length: 4, max_length: 8, confirm: "I heard {account:digits}. Right?"}
+            branch:
+              - if: account == 1234
+                goto: vip
+              - goto: bye
+          vip:
+            prompt: "Welcome back."
+            next: bye
+          agent:
+            prompt: "Connecting you."
+            transfer: "sip:agent@example.com"
+          bye:
+            prompt: "Goodbye."
+            hangup: true
+        """
+
+    static func engine() throws -> DialogueEngine {
+        DialogueEngine(flow: try FlowLoader.load(yaml: yaml, file: "t.yaml"))
+    }
+
+    static func said(_ actions: [DialogueAction]) -> [String] {
+        actions.compactMap { if case .play(let t) = $0 { return t } else { return nil } }
+    }
+
+    @Test func startPlaysThePromptAndListens() throws {
+        var e = try Self.engine()
+        let actions = e.handle(.start)
+        #expect(Self.said(actions) == ["Say billing or press 1."])
+        guard case .listen(let request)? = actions.last else { Issue.record("no listen"); return }
+        #expect(request.expecting == "menu" && request.keys.contains("1") && request.keys.contains("0"))
+    }
+
+    @Test func keysAndSpeechChooseTheSameOption() throws {
+        for event in [DialogueEvent.dtmf("1"), .recognized(text: "I want to pay my bill", confidence: 0.9),
+                      .recognized(text: "one", confidence: 0.9)] {
+            var e = try Self.engine()
+            _ = e.handle(.start)
+            #expect(Self.said(e.handle(event)) == ["Your account number?"], "\(event)")
+            #expect(e.state == "account")
+        }
+    }
+
+    @Test func confidentDigitsAreTakenAndBranched() throws {
+        var e = try Self.engine()
+        _ = e.handle(.start)
+        _ = e.handle(.dtmf("1"))
+        let actions = e.handle(.recognized(text: "one two three four", confidence: 0.95))
+        #expect(Self.said(actions) == ["Welcome back.", "Goodbye."])
+        #expect(actions.last == .hangUp && e.isFinished && e.variables["account"] == "1234")
+    }
+
+    @Test func doubtfulDigitsAreConfirmedAndCanBeCorrected() throws {
+        var e = try Self.engine()
+        _ = e.handle(.start)
+        _ = e.handle(.dtmf("1"))
+        #expect(Self.said(e.handle(.recognized(text: "five five double six", confidence: 0.6))) == ["I heard 5 5 6 6. Right?"])
+        #expect(Self.said(e.handle(.recognized(text: "no", confidence: 0.9))) == ["Let's try again.", "Your account number?"])
+        #expect(e.variables["account"] == nil)
+        _ = e.handle(.recognized(text: "one two three four", confidence: 0.7))
+        #expect(Self.said(e.handle(.dtmf("1"))) == ["Welcome back.", "Goodbye."])   // 1 = yes on the keypad
+    }
+
+    @Test func noInputUsesTheStatesRepromptThenEscalates() throws {
+        var e = try Self.engine()
+        _ = e.handle(.start)
+        #expect(Self.said(e.handle(.noInput)) == ["Are you there? Press 1 for billing."])
+        let actions = e.handle(.noInput)
+        #expect(Self.said(actions) == ["Connecting you."])
+        #expect(actions.last == .transfer("sip:agent@example.com") && e.transferTarget == "sip:agent@example.com")
+    }
+
+    @Test func noMatchAndLowConfidenceCountAsFailedAttempts() throws {
+        var e = try Self.engine()
+        _ = e.handle(.start)
+        #expect(Self.said(e.handle(.recognized(text: "the weather in Paris", confidence: 0.9))) == ["Sorry, I didn't understand.", "Say billing or press 1."])
+        #expect(e.handle(.recognized(text: "billing", confidence: 0.1)).contains(.transfer("sip:agent@example.com")))
+    }
+
+    @Test func wrongLengthDigitsAreANoMatch() throws {
+        var e = try Self.engine()
+        _ = e.handle(.start)
+        _ = e.handle(.dtmf("1"))
+        #expect(Self.said(e.handle(.dtmf("12"))).first == "Sorry, I didn't understand.")
+        #expect(e.state == "account")
+    }
+
+    @Test func globalsWorkEverywhere() throws {
+        var e = try Self.engine()
+        _ = e.handle(.start)
+        _ = e.handle(.dtmf("1"))
+        #expect(e.handle(.recognized(text: "operator please", confidence: 0.9)).last == .transfer("sip:agent@example.com"))
+        var f = try Self.engine()
+        _ = f.handle(.start)
+        #expect(f.handle(.dtmf("0")).last == .transfer("sip:agent@example.com"))
+    }
+
+    @Test func hangUpEndsTheCallAndLaterEventsAreIgnored() throws {
+        var e = try Self.engine()
+        _ = e.handle(.start)
+        #expect(e.handle(.hangUp).isEmpty && e.isFinished)
+        #expect(e.handle(.dtmf("1")).isEmpty)
+        #expect(e.turns.map(\.interpretation) == ["call answered", "caller hung up", "call already over"])
+    }
+
+    @Test func theEngineIsDeterministic() throws {
+        let events: [DialogueEvent] = [.start, .noInput, .recognized(text: "billing", confidence: 0.9),
+                                       .recognized(text: "one two three four five", confidence: 0.5), .recognized(text: "yes", confidence: 0.9)]
+        var a = try Self.engine(), b = try Self.engine()
+        #expect(events.map { a.handle($0) } == events.map { b.handle($0) })
+    }
+}

@@ -1,0 +1,99 @@
+import HotlineDialogue
+import Testing
+
+/// Invalid flows produce precise errors: file:line:column, message, hint.
+@Suite struct FlowLoaderTests {
+    static func errors(_ yaml: String) -> [String] {
+        do {
+            _ = try FlowLoader.load(yaml: yaml, file: "flows/test.yaml")
+            return []
+        } catch let e as FlowErrors {
+            return e.diagnostics.map(\.description)
+        } catch {
+            return ["unexpected \(error)"]
+        }
+    }
+
+    static let valid = """
+        flow: t
+        start: ask
+        states:
+          ask:
+            prompt: "Yes or no?"
+            collect: {slot: answer, type: yesno}
+            next: bye
+          bye:
+            prompt: "Bye."
+            hangup: true
+        """
+
+    @Test func aValidFlowLoads() throws {
+        let flow = try FlowLoader.load(yaml: Self.valid, file: "flows/test.yaml")
+        #expect(flow.states.count == 2 && flow.start == "ask")
+    }
+
+    @Test func aTypoInAStateNameIsPinpointedWithASuggestion() {
+        let yaml = Self.valid.replacingOccurrences(of: "next: bye", with: "next: byee")
+        #expect(Self.errors(yaml) == [
+            "flows/test.yaml:4:3: unknown state 'byee' in state 'ask' (did you mean 'bye'?)",
+            "flows/test.yaml:8:3: state 'bye' is unreachable (no state, global handler or escalation leads to it)",
+        ])
+    }
+
+    @Test func unknownFieldsAreNamedWithTheClosestKnownOne() {
+        let yaml = Self.valid.replacingOccurrences(of: "    hangup: true", with: "    hangpu: true")
+        let errors = Self.errors(yaml)
+        #expect(errors.contains("flows/test.yaml:10:5: unknown field 'hangpu' in state 'bye' (did you mean 'hangup'?)"))
+        #expect(errors.contains { $0.hasPrefix("flows/test.yaml:8:3: dead end: state 'bye'") })
+    }
+
+    @Test func yamlSyntaxErrorsGiveTheirPosition() {
+        let errors = Self.errors("flow: t\nstart: a\nstates:\n  a: [unclosed\n")
+        #expect(errors.count == 1 && errors[0].hasPrefix("flows/test.yaml:") && errors[0].contains("YAML error"))
+    }
+
+    @Test func duplicateKeysAreReported() {
+        let yaml = Self.valid.replacingOccurrences(of: "    next: bye", with: "    next: bye\n    next: ask")
+        #expect(Self.errors(yaml).contains { $0.contains("duplicate key 'next'") })
+    }
+
+    @Test func missingPromptsDeadEndsAndBadValuesAreAllReported() {
+        let yaml = """
+            flow: t
+            start: menu
+            settings:
+              max_attempts: 99
+            states:
+              menu:
+                menu:
+                  - keys: "1"
+                    goto: stuck
+                  - keys: "X"
+                    goto: elsewhere
+              stuck:
+                prompt: "Hmm."
+              elsewhere:
+                prompt: "Hello"
+                collect: {slot: n, type: digitz}
+                transfer: "mailto:someone"
+            """
+        let errors = Self.errors(yaml)
+        #expect(errors.count == 6, "\(errors)")
+        #expect(errors.contains("flows/test.yaml:4:17: 'max_attempts' must be a whole number in 1...10, not '99'"))
+        #expect(errors.contains("flows/test.yaml:6:3: state 'menu' listens but has no prompt (add 'prompt: ...' so the caller knows what to say)"))
+        #expect(errors.contains { $0.hasPrefix("flows/test.yaml:10:15: 'keys' must be DTMF keys (0-9, *, #, A-D), not 'X'") })
+        #expect(errors.contains("flows/test.yaml:12:3: dead end: state 'stuck' neither listens, moves on, transfers nor hangs up (add 'next', 'transfer' or 'hangup: true')"))
+        #expect(errors.contains("flows/test.yaml:16:30: unknown type 'digitz' (did you mean 'digits'?)"))
+        #expect(errors.contains { $0.hasPrefix("flows/test.yaml:17:15: transfer target 'mailto:someone' has no known scheme") })
+    }
+
+    @Test func theStartStateMustExist() {
+        let yaml = Self.valid.replacingOccurrences(of: "start: ask", with: "start: aks")
+        #expect(Self.errors(yaml).contains("flows/test.yaml:2:8: unknown state 'aks' in 'start' (did you mean 'ask'?)"))
+    }
+
+    @Test func emptyAndShapelessFilesAreErrors() {
+        #expect(Self.errors("") == ["flows/test.yaml:1:1: the flow file is empty"])
+        #expect(Self.errors("- just\n- a list\n").first?.contains("must be a mapping") == true)
+    }
+}
