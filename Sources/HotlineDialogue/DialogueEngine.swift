@@ -12,6 +12,10 @@ public enum DialogueEvent: Sendable, Equatable {
     case noMatch
     /// The caller hung up.
     case hangUp
+    /// The backend answered a webhook: its reply's top-level fields, or nil on failure.
+    case webhookResult([String: String]?)
+    /// A message was recorded; `reference` names the audio (a file, a call-store id).
+    case recorded(reference: String)
 }
 
 /// What the engine asks the call session to do.
@@ -24,6 +28,10 @@ public enum DialogueAction: Sendable, Equatable {
     case transfer(String)
     /// End the call.
     case hangUp
+    /// POST `body` as JSON to `url`, wait up to `timeoutMs`, answer with `.webhookResult`.
+    case webhook(url: String, body: [String: String], timeoutMs: Int)
+    /// Record the caller for at most `maxMs`, answer with `.recorded`.
+    case record(maxMs: Int)
 }
 
 /// How to listen: what to expect, with which timeouts.
@@ -130,6 +138,26 @@ public struct DialogueEngine: Sendable {
         case .dtmf(let keys):
             if let handled = global(text: nil, keys: keys, interpretation: &interpretation) { return handled }
             return answer(text: nil, keys: keys, confidence: 1, interpretation: &interpretation)
+        case .webhookResult(let reply):
+            guard let current = state, let hook = flow.states[current]?.webhook else {
+                interpretation = "unexpected webhook result"
+                return []
+            }
+            guard let reply else {
+                interpretation = "webhook failed -> \(hook.failed)"
+                return enter(hook.failed)
+            }
+            for (field, value) in reply { variables[hook.into + "." + field] = value }
+            interpretation = "webhook ok -> \(hook.ok)"
+            return enter(hook.ok)
+        case .recorded(let reference):
+            guard let current = state, let record = flow.states[current]?.record else {
+                interpretation = "unexpected recording"
+                return []
+            }
+            variables[record.slot] = reference
+            interpretation = "\(record.slot) = \(reference)"
+            return enter(record.next)
         }
     }
 
@@ -160,6 +188,16 @@ public struct DialogueEngine: Sendable {
                     target = lookup.missing
                 }
                 continue
+            }
+            if let hook = s.webhook {
+                var body: [String: String] = [:]
+                for name in hook.send { body[name] = variables[name] ?? "" }
+                actions.append(.webhook(url: hook.url, body: body, timeoutMs: hook.timeoutMs))
+                return actions
+            }
+            if let record = s.record {
+                actions.append(.record(maxMs: record.maxMs))
+                return actions
             }
             if let transfer = s.transfer {
                 actions.append(.transfer(transfer))

@@ -68,6 +68,10 @@ public struct FlowState: Sendable, Equatable {
     public var branches: [Branch] = []
     /// A table lookup done on entry.
     public var lookup: Lookup?
+    /// A backend call made on entry.
+    public var webhook: Webhook?
+    /// A message (voicemail) recorded on entry.
+    public var record: Record?
     /// Transfer target ("sip:...", "ext:...", "queue:...") ending the call here.
     public var transfer: String?
     /// Whether the call ends here (after the prompt).
@@ -83,7 +87,7 @@ public struct FlowState: Sendable, Equatable {
     public static func == (a: FlowState, b: FlowState) -> Bool {
         a.name == b.name && a.prompt == b.prompt && a.set.map { $0.0 + "=" + $0.1 } == b.set.map { $0.0 + "=" + $0.1 }
             && a.input == b.input && a.next == b.next && a.branches == b.branches && a.lookup == b.lookup
-            && a.transfer == b.transfer && a.hangup == b.hangup && a.noInputPrompts == b.noInputPrompts
+            && a.webhook == b.webhook && a.record == b.record && a.transfer == b.transfer && a.hangup == b.hangup && a.noInputPrompts == b.noInputPrompts
             && a.noMatchPrompts == b.noMatchPrompts && a.maxAttempts == b.maxAttempts && a.escalate == b.escalate
     }
 }
@@ -158,4 +162,30 @@ public struct Lookup: Sendable, Equatable {
     public var found: String
     /// State when none was.
     public var missing: String
+}
+
+/// A backend call: POST the named variables as a JSON object, read the reply's fields.
+public struct Webhook: Sendable, Equatable {
+    /// http or https URL.
+    public var url: String
+    /// Variables sent, as {"name": "value", ...}.
+    public var send: [String]
+    /// Prefix for the reply's top-level fields (`into.field`).
+    public var into: String
+    /// How long to wait for the backend, ms.
+    public var timeoutMs: Int
+    /// State after a 2xx reply.
+    public var ok: String
+    /// State after an error, a timeout or a non-2xx reply.
+    public var failed: String
+}
+
+/// Recording a message from the caller.
+public struct Record: Sendable, Equatable {
+    /// Variable that receives a reference to the recording.
+    public var slot: String
+    /// Longest message, ms.
+    public var maxMs: Int
+    /// State after the recording.
+    public var next: String
 }

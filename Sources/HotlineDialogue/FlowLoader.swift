@@ -160,8 +160,8 @@ private struct Reader {
         return tables
     }
 
-    static let stateFields = ["prompt", "set", "menu", "collect", "next", "branch", "lookup", "transfer", "hangup",
-                              "noinput", "nomatch", "max_attempts", "escalate"]
+    static let stateFields = ["prompt", "set", "menu", "collect", "next", "branch", "lookup", "webhook", "record",
+                              "transfer", "hangup", "noinput", "nomatch", "max_attempts", "escalate"]
 
     mutating func readState(_ name: String, _ node: Node) -> FlowState? {
         guard let map = mapping(node, "state '\(name)'", fields: Self.stateFields) else { return nil }
@@ -172,14 +172,17 @@ private struct Reader {
                 if let key = k.scalar?.string, let value = string(v, key) { state.set.append((key, value)) }
             }
         }
-        if map["menu"] != nil, map["collect"] != nil {
-            error(map["collect"], "a state listens for a 'menu' or a 'collect', not both", hint: "split it into two states")
-        }
         if let menuNode = map["menu"] { state.input = readMenu(menuNode) }
         if let collectNode = map["collect"] { state.input = readCollect(collectNode) }
         state.next = string(map["next"], "next")
         if let branchNode = map["branch"] { state.branches = readBranches(branchNode) }
         if let lookupNode = map["lookup"] { state.lookup = readLookup(lookupNode) }
+        if let webhookNode = map["webhook"] { state.webhook = readWebhook(webhookNode) }
+        if let recordNode = map["record"] { state.record = readRecord(recordNode) }
+        let endings = ["menu", "collect", "lookup", "webhook", "record", "transfer"].filter { map[$0] != nil }
+        if endings.count > 1 {
+            error(map[endings[1]], "a state can do only one of \(endings.map { "'\($0)'" }.joined(separator: ", "))", hint: "split it into states joined by 'next'")
+        }
         if let transferNode = map["transfer"], let target = string(transferNode, "transfer") {
             if !["sip:", "ext:", "queue:", "tel:"].contains(where: target.hasPrefix) {
                 error(transferNode, "transfer target '\(target)' has no known scheme", hint: "use sip:USER@HOST, tel:NUMBER, ext:NNN or queue:NAME")
@@ -285,6 +288,28 @@ private struct Reader {
             return nil
         }
         return Lookup(table: values[0]!, key: values[1]!, into: values[2]!, found: values[3]!, missing: values[4]!)
+    }
+
+    mutating func readWebhook(_ node: Node) -> Webhook? {
+        guard let map = mapping(node, "'webhook'", fields: ["url", "send", "into", "timeout_ms", "ok", "failed"]) else { return nil }
+        guard let url = string(map["url"], "url"), let ok = string(map["ok"], "ok"), let failed = string(map["failed"], "failed") else {
+            error(node, "'webhook' needs url, ok and failed")
+            return nil
+        }
+        if !(url.hasPrefix("http://") || url.hasPrefix("https://")) || URL(string: url)?.host == nil {
+            error(map["url"], "webhook URL '\(url)' is not an http(s) URL", hint: "write https://HOST/PATH")
+        }
+        return Webhook(url: url, send: strings(map["send"], "send"), into: string(map["into"], "into") ?? "reply",
+                       timeoutMs: integer(map["timeout_ms"], "timeout_ms", range: 100...30000) ?? 3000, ok: ok, failed: failed)
+    }
+
+    mutating func readRecord(_ node: Node) -> Record? {
+        guard let map = mapping(node, "'record'", fields: ["slot", "max_ms", "next"]) else { return nil }
+        guard let slot = string(map["slot"], "slot"), let next = string(map["next"], "next") else {
+            error(node, "'record' needs slot and next")
+            return nil
+        }
+        return Record(slot: slot, maxMs: integer(map["max_ms"], "max_ms", range: 1000...600_000) ?? 60000, next: next)
     }
 
     // MARK: Typed field readers

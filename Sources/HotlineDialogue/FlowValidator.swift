@@ -37,7 +37,8 @@ public enum FlowValidator {
             case .menu?:
                 break
             case nil:
-                let ends = state.transfer != nil || state.hangup || state.lookup != nil || state.next != nil || hasDefaultBranch
+                let ends = state.transfer != nil || state.hangup || state.lookup != nil || state.webhook != nil
+                    || state.record != nil || state.next != nil || hasDefaultBranch
                 if !ends {
                     problems.append(FlowDiagnostic(location, "dead end: state '\(name)' neither listens, moves on, transfers nor hangs up",
                                                    hint: state.branches.isEmpty ? "add 'next', 'transfer' or 'hangup: true'" : "add a branch without 'if' for the other cases"))
@@ -66,6 +67,8 @@ public enum FlowValidator {
         targets += state.branches.map(\.goto)
         if let next = state.next { targets.append(next) }
         if let lookup = state.lookup { targets += [lookup.found, lookup.missing] }
+        if let webhook = state.webhook { targets += [webhook.ok, webhook.failed] }
+        if let record = state.record { targets.append(record.next) }
         if let escalate = state.escalate { targets.append(escalate) }
         return targets
     }

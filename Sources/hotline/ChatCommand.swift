@@ -9,7 +9,8 @@ struct ChatCommand: ParsableCommand {
         abstract: "Text simulator: each input line is a caller turn; the hotline's prompts are printed.",
         discussion: """
             Plain text is speech (append '@0.4' to set its confidence), '#5' or '#123#' are DTMF keys, \
-            an empty line is silence (no input), '!nomatch' a rejected utterance, '!hangup' hangs up.
+            an empty line is silence (no input), '!nomatch' a rejected utterance, '!hangup' hangs up. \
+            Webhooks are really called (POST JSON); when the flow records a message, the next line is the message.
             """)
 
     @Argument(help: "The flow (YAML).") var flow: String
@@ -24,14 +25,20 @@ struct ChatCommand: ParsableCommand {
             throw ExitCode.failure
         }
         var engine = DialogueEngine(flow: loaded)
-        show(engine.handle(.start), engine)
-        while !engine.isFinished, let line = readLine() {
-            show(engine.handle(CallerInput.event(line)), engine)
+        var pending = show(engine.handle(.start), engine)
+        while !engine.isFinished {
+            if let event = pending {
+                pending = show(engine.handle(event), engine)
+                continue
+            }
+            guard let line = readLine() else { break }
+            pending = show(engine.handle(CallerInput.event(line)), engine)
         }
         if !engine.isFinished { print("[caller left; the flow was still listening in '\(engine.state ?? "")']") }
     }
 
-    private func show(_ actions: [DialogueAction], _ engine: DialogueEngine) {
+    /// Prints the actions; returns the event a webhook or a recording produces, if any.
+    private func show(_ actions: [DialogueAction], _ engine: DialogueEngine) -> DialogueEvent? {
         if verbose, let turn = engine.turns.last { print("  (\(turn.state): \(turn.interpretation))") }
         for action in actions {
             switch action {
@@ -39,8 +46,16 @@ struct ChatCommand: ParsableCommand {
             case .listen(let request): if verbose { print("  (listening for \(request.expecting))") }
             case .transfer(let target): print("[transfer to \(target)]")
             case .hangUp: print("[hang up]")
+            case .webhook(let url, let body, let timeoutMs):
+                let reply = WebhookClient.post(url: url, body: body, timeoutMs: timeoutMs)
+                print("[webhook \(url): \(reply.map { "ok \($0)" } ?? "failed")]")
+                return .webhookResult(reply)
+            case .record(let maxMs):
+                print("[recording up to \(maxMs / 1000) s: type the message]")
+                return .recorded(reference: "text:" + (readLine() ?? ""))
             }
         }
+        return nil
     }
 }
 

@@ -17,6 +17,8 @@ struct ConversationTest: Decodable {
     var end: String?
     var transfer: String?
     var variables: [String: String]?
+    /// Backend replies by webhook URL (fields of the JSON object); an unlisted URL fails.
+    var webhooks: [String: [String: String]]?
 
     struct File: Decodable {
         var cases: [ConversationTest]
@@ -40,7 +42,7 @@ struct ConversationTest: Decodable {
     /// Runs the conversation; returns what went wrong (empty: passed).
     func run(on flow: Flow) -> [String] {
         var engine = DialogueEngine(flow: flow)
-        var heard = prompts(engine.handle(.start))
+        var heard = prompts(drive(&engine, engine.handle(.start)))
         var problems: [String] = []
         for (i, turn) in turns.enumerated() {
             if let expected = turn.expect {
@@ -53,7 +55,7 @@ struct ConversationTest: Decodable {
                     problems.append("turn \(i + 1): the call had already ended before \"\(caller)\"")
                     break
                 }
-                heard = prompts(engine.handle(CallerInput.event(caller)))
+                heard = prompts(drive(&engine, engine.handle(CallerInput.event(caller))))
             }
         }
         switch end {
@@ -72,6 +74,22 @@ struct ConversationTest: Decodable {
             problems.append("expected \(name) = \(value), got \(engine.variables[name] ?? "nothing")")
         }
         return problems
+    }
+
+    /// Answers webhooks from `webhooks` and recordings with a fixed reference, until the
+    /// engine listens or ends; returns all the actions.
+    private func drive(_ engine: inout DialogueEngine, _ first: [DialogueAction]) -> [DialogueAction] {
+        var all = first, last = first
+        for _ in 0..<32 {
+            guard let action = last.last else { break }
+            switch action {
+            case .webhook(let url, _, _): last = engine.handle(.webhookResult(webhooks?[url]))
+            case .record: last = engine.handle(.recorded(reference: "recording-1"))
+            default: return all
+            }
+            all += last
+        }
+        return all
     }
 
     private func prompts(_ actions: [DialogueAction]) -> String {

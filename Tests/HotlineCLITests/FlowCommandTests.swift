@@ -54,3 +54,60 @@ import Testing
         #expect(text.hasSuffix("[hang up]\n"))
     }
 }
+
+@Suite struct ChatWebhookTests {
+    /// A one-shot JSON backend on a loopback port (python3's http.server), for a real POST.
+    @Test func chatPostsToTheBackendAndReadsItsReply() throws {
+        let scratch = Scratch()
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        server.arguments = ["python3", "-c", """
+            import http.server, json, sys
+            class H(http.server.BaseHTTPRequestHandler):
+                def do_POST(self):
+                    body = json.loads(self.rfile.read(int(self.headers['Content-Length'])))
+                    reply = json.dumps({"number": body["order"][::-1]}).encode()
+                    self.send_response(200); self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(reply))); self.end_headers(); self.wfile.write(reply)
+                def log_message(self, *a): pass
+            s = http.server.HTTPServer(("127.0.0.1", 0), H)
+            print(s.server_address[1], flush=True)
+            s.handle_request()
+            """]
+        let portPipe = Pipe()
+        server.standardOutput = portPipe
+        try server.run()
+        defer { server.terminate() }
+        let port = String(decoding: portPipe.fileHandleForReading.availableData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let flow = scratch.file("w.yaml")
+        try """
+            flow: w
+            start: ask
+            states:
+              ask:
+                prompt: "Order?"
+                collect: {slot: order, type: digits, min_length: 3, max_length: 3}
+                next: call
+              call:
+                webhook: {url: "http://127.0.0.1:\(port)/tickets", send: [order], into: t, timeout_ms: 3000, ok: done, failed: down}
+              done:
+                prompt: "Ticket {t.number}."
+                hangup: true
+              down:
+                prompt: "Backend down."
+                hangup: true
+            """.write(toFile: flow, atomically: true, encoding: .utf8)
+        let chat = Process()
+        chat.executableURL = CommandRunner.productsFolder.appendingPathComponent("hotline")
+        chat.arguments = ["chat", flow]
+        let input = Pipe(), output = Pipe()
+        chat.standardInput = input
+        chat.standardOutput = output
+        try chat.run()
+        input.fileHandleForWriting.write(Data("#123\n".utf8))
+        try input.fileHandleForWriting.close()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        chat.waitUntilExit()
+        #expect(text.contains("hotline: Ticket 321."), "\(text)")
+    }
+}

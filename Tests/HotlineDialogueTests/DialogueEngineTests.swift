@@ -131,3 +131,51 @@ import Testing
         #expect(events.map { a.handle($0) } == events.map { b.handle($0) })
     }
 }
+
+@Suite struct WebhookAndRecordTests {
+    static let yaml = """
+        flow: w
+        start: ask
+        states:
+          ask:
+            prompt: "Order?"
+            collect: {slot: order, type: digits, min_length: 3, max_length: 3}
+            next: call
+          call:
+            webhook: {url: "https://api.example.com/t", send: [order], into: t, timeout_ms: 2000, ok: done, failed: message}
+          done:
+            prompt: "Ticket {t.id}."
+            hangup: true
+          message:
+            prompt: "Leave a message."
+            record: {slot: voicemail, max_ms: 30000, next: thanks}
+          thanks:
+            prompt: "Thanks."
+            hangup: true
+        """
+
+    @Test func webhookSuccessReadsTheReply() throws {
+        var e = DialogueEngine(flow: try FlowLoader.load(yaml: Self.yaml, file: "w.yaml"))
+        _ = e.handle(.start)
+        #expect(e.handle(.dtmf("123")) == [.webhook(url: "https://api.example.com/t", body: ["order": "123"], timeoutMs: 2000)])
+        #expect(e.handle(.webhookResult(["id": "T-9"])) == [.play("Ticket T-9."), .hangUp])
+    }
+
+    @Test func webhookFailureTakesTheFallbackAndRecordsAMessage() throws {
+        var e = DialogueEngine(flow: try FlowLoader.load(yaml: Self.yaml, file: "w.yaml"))
+        _ = e.handle(.start)
+        _ = e.handle(.dtmf("123"))
+        #expect(e.handle(.webhookResult(nil)) == [.play("Leave a message."), .record(maxMs: 30000)])
+        #expect(e.handle(.recorded(reference: "calls/42/voicemail.opus")) == [.play("Thanks."), .hangUp])
+        #expect(e.variables["voicemail"] == "calls/42/voicemail.opus")
+    }
+
+    @Test func webhookURLsMustBeHTTP() {
+        let yaml = Self.yaml.replacingOccurrences(of: "https://api.example.com/t", with: "ftp://api.example.com/t")
+        #expect {
+            try FlowLoader.load(yaml: yaml, file: "w.yaml")
+        } throws: { error in
+            "\(error)".contains("w.yaml:9:20: webhook URL 'ftp://api.example.com/t' is not an http(s) URL")
+        }
+    }
+}
