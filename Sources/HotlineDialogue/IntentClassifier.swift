@@ -52,7 +52,7 @@ public struct IntentClassifier: Sendable {
 
     static func features(_ text: String) -> [String: Double] {
         let words = SpokenValues.words(text).flatMap { contractions[$0] ?? [$0] }
-            .map { $0.allSatisfy(\.isNumber) || SpokenValues.smallNumbers[$0] != nil ? "<num>" : $0 }
+            .map { $0.allSatisfy(\.isNumber) || SpokenValues.smallNumbers[$0] != nil ? "<num>" : stem($0) }
         var f: [String: Double] = [:]
         for (i, w) in words.enumerated() {
             f["w:" + w, default: 0] += 1
@@ -61,6 +61,14 @@ public struct IntentClassifier: Sendable {
             if padded.count >= 3 { for j in 0...(padded.count - 3) { f["c:" + String(padded[j..<(j + 3)]), default: 0] += 0.3 } }
         }
         return f
+    }
+
+    /// A crude suffix stripper: "returns", "returned", "returning" -> "return".
+    static func stem(_ word: String) -> String {
+        for suffix in ["ing", "ed", "es", "s"] where word.count > suffix.count + 3 && word.hasSuffix(suffix) {
+            return String(word.dropLast(suffix.count))
+        }
+        return word
     }
 
     static func weighted(_ f: [String: Double], idf: [String: Double]) -> [String: Double] {
@@ -73,5 +81,24 @@ public struct IntentClassifier: Sendable {
     static func cosine(_ a: [String: Double], _ b: [String: Double]) -> Double {
         let (small, large) = a.count < b.count ? (a, b) : (b, a)
         return small.reduce(0) { $0 + $1.value * (large[$1.key] ?? 0) }
+    }
+}
+
+extension IntentClassifier {
+    /// Held-out accuracy of intents learnt from `examples`: each sentence is classified
+    /// by a classifier trained on all the others (leave-one-out). Returns, per intent,
+    /// how many of its sentences came back as that intent.
+    public static func leaveOneOutAccuracy(_ examples: [(intent: String, sentences: [String])],
+                                           threshold: Double = 0.45) -> [(intent: String, correct: Int, total: Int)] {
+        examples.enumerated().map { i, example in
+            var correct = 0
+            for (j, sentence) in example.sentences.enumerated() {
+                var training = examples
+                training[i].sentences.remove(at: j)
+                let classifier = IntentClassifier(examples: training, threshold: threshold)
+                if classifier.classify(sentence).first?.intent == example.intent { correct += 1 }
+            }
+            return (example.intent, correct, example.sentences.count)
+        }
     }
 }

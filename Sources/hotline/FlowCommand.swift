@@ -70,6 +70,21 @@ struct FlowTestCommand: ParsableCommand {
             }
         }
         print("\(suite.count - failures) of \(suite.count) passed")
+        reportIntentAccuracy(loaded)
         if failures > 0 { throw ExitCode.failure }
+    }
+
+    /// Per menu: how many example phrases are recognised by a classifier trained on the
+    /// others (leave-one-out), a guide to whether the examples cover the intents.
+    private func reportIntentAccuracy(_ flow: Flow) {
+        for name in flow.states.keys.sorted() {
+            guard case .menu(let options)? = flow.states[name]?.input else { continue }
+            let examples = options.filter { $0.phrases.count > 1 }.map { (intent: $0.goto, sentences: $0.phrases) }
+            guard examples.count > 1 else { continue }
+            let scores = IntentClassifier.leaveOneOutAccuracy(examples)
+            let correct = scores.map(\.correct).reduce(0, +), total = scores.map(\.total).reduce(0, +)
+            let detail = scores.map { "\($0.intent) \($0.correct)/\($0.total)" }.joined(separator: ", ")
+            print("intents in \(name): \(correct)/\(total) held-out example phrases recognised (\(detail))")
+        }
     }
 }
