@@ -33,6 +33,9 @@ demo: build
 	$(HOTLINE) audio info $(DEMO_INPUT)
 	$(HOTLINE) audio convert $(DEMO_INPUT) $(DEMO_OUT)/demo-line-8k-ulaw.wav --rate 8000 --codec ulaw
 	$(HOTLINE) audio info --json $(DEMO_OUT)/demo-line-8k-ulaw.wav
+	$(HOTLINE) detect $(DEMO_OUT)/demo-line-8k-ulaw.wav
+	$(HOTLINE) flow validate Flows/hotline.yaml
+	printf '#1\nfive five five oh one nine @0.6\nyes\nyes\nwhen are you open\nno\n' | $(HOTLINE) chat --verbose Flows/hotline.yaml
 	.build/debug/hotlined --version
 
 BENCH_PYTHON := .venv-bench/bin/python

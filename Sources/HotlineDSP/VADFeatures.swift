@@ -21,6 +21,8 @@ public final class VADFeatures {
     public static let dimension = 2 * bandCount + 1
     /// How fast the floor rises, natural-log units per frame (0.0035 ~ 3 dB/s).
     public static let floorRisePerFrame: Float = 0.0035
+    /// Lowest band energy: -70 dBFS white noise through this window and band.
+    public static let bandEnergyFloor: Float = 2e4
 
     private let fft = RealFFT(size: windowSize, planning: .patient)
     // Raw buffers, allocated once: the per-frame path touches no checked stored array.
@@ -50,7 +52,7 @@ public final class VADFeatures {
     /// (`dimension` floats) and updates the noise floor.
     public func compute(_ frame: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>) {
         // Static lets are lazily initialised globals: read them once, not per iteration.
-        let size = Self.windowSize, bands = Self.bandCount, rise = Self.floorRisePerFrame
+        let size = Self.windowSize, bands = Self.bandCount, rise = Self.floorRisePerFrame, minimum = Self.bandEnergyFloor
         // Int16 scale keeps the energies well above the log floor, as in the front end.
         let raw = UnsafeRawPointer(frame), rawWindow = UnsafeRawPointer(window.baseAddress!)
         let rawOut = UnsafeMutableRawPointer(fft.input.baseAddress!)
@@ -70,6 +72,11 @@ public final class VADFeatures {
             level[b] = e
         }
         level[bands] = total
+        // Floor every energy at that of -70 dBFS white noise (about 2e4 per band in these
+        // units), so digital silence reads as a quiet line, not as an abyss the model
+        // never saw in training (every training mixture has background noise).
+        for j in 0..<bands { level[j] = max(level[j], minimum) }
+        level[bands] = max(level[bands], minimum * Float(bands))
         VectorLog.simd(level, count: levels.count, floor: 1)
         let logTotal = level[bands]
         for j in 0...bands {

@@ -57,6 +57,17 @@ import Testing
         #expect(Double(quiet.filter(\.isSpeech).count) / Double(quiet.count) < 0.05)
     }
 
+    @Test func cleanSpeechBetweenDigitalSilenceIsFound() throws {
+        // No background noise at all (as on a VoIP leg with silence suppression).
+        let clips = try ["1_nicolas_0.wav", "8_nicolas_3.wav"].map { try Self.wav("fsdd/\($0)") }
+        let gap = [Float](repeating: 0, count: 4000)
+        let signal = gap + clips[0] + gap + clips[1] + gap
+        var tracker = SpeechSegmentTracker()
+        let segments = tracker.add(try Self.frames(signal)) + tracker.finish()
+        #expect(segments.count == 2, "\(segments)")
+        #expect(segments.first.map { abs($0.startSample - 4000) < 800 } == true)
+    }
+
     @Test func silenceAndSteadyNoiseAreNotSpeech() throws {
         #expect(try Self.frames([Float](repeating: 0, count: 16000)).allSatisfy { !$0.isSpeech })
         let noise = Self.noise(seconds: 4, rms: 0.05, seed: 9)

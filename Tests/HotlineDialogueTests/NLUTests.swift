@@ -36,7 +36,9 @@ import Testing
         // A recognition slip still lands: "invoyce" shares character trigrams with "invoice".
         #expect(classifier.classify("question about my invoyce").first?.intent == "billing")
         #expect(classifier.classify("what's the weather tomorrow").isEmpty)
-        let ranked = classifier.classify("order status for my bill")
-        #expect(ranked.count >= 2 && ranked[0].score >= ranked[1].score)
+        var lenient = classifier
+        lenient.threshold = 0.1
+        let ranked = lenient.classify("order status for my bill")
+        #expect(ranked.count >= 2 && ranked[0].score >= ranked[1].score && ranked[0].intent == "orders")
     }
 }
