@@ -22,6 +22,8 @@ public enum DialogueEvent: Sendable, Equatable {
 public enum DialogueAction: Sendable, Equatable {
     /// Say this text.
     case play(String)
+    /// Play this recorded prompt file (its text, for logs and a fallback, in `text`).
+    case playAudio(path: String, text: String)
     /// Listen for the caller's answer.
     case listen(ListenRequest)
     /// Transfer the call ("sip:...", "tel:...", "ext:...", "queue:...").
@@ -178,7 +180,11 @@ public struct DialogueEngine: Sendable {
             noMatchCount = 0
             confirming = nil
             for (key, value) in s.set { variables[key] = render(value) }
-            if let prompt = s.prompt { actions.append(.play(render(prompt))) }
+            if let audio = s.audio {
+                actions.append(.playAudio(path: audio, text: s.prompt.map(render) ?? ""))
+            } else if let prompt = s.prompt {
+                actions.append(.play(render(prompt)))
+            }
             if let lookup = s.lookup {
                 let key = variables[lookup.key] ?? ""
                 if let row = flow.tables[lookup.table]?.rows[key] {
@@ -244,7 +250,8 @@ public struct DialogueEngine: Sendable {
         }
         keys += flow.globals.compactMap(\.keys)
         return ListenRequest(state: s.name, expecting: override ?? expecting, keys: keys,
-                             noInputTimeoutMs: flow.settings.noInputTimeoutMs, bargeIn: flow.settings.bargeIn)
+                             noInputTimeoutMs: s.noInputTimeoutMs ?? flow.settings.noInputTimeoutMs,
+                             bargeIn: s.bargeIn ?? flow.settings.bargeIn)
     }
 
     /// The next state after `s` by its branches, then `next`.
@@ -304,7 +311,9 @@ public struct DialogueEngine: Sendable {
     }
 
     private func reprompt(_ s: FlowState) -> [DialogueAction] {
-        (s.prompt.map { [.play(render($0))] } ?? []) + [.listen(listenRequest(s))]
+        let prompt: [DialogueAction] = s.audio.map { [.playAudio(path: $0, text: s.prompt.map(render) ?? "")] }
+            ?? s.prompt.map { [.play(render($0))] } ?? []
+        return prompt + [.listen(listenRequest(s))]
     }
 
     private mutating func answer(text: String?, keys: String?, confidence: Double, interpretation: inout String) -> [DialogueAction] {

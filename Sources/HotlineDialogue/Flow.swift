@@ -4,6 +4,10 @@ public struct Flow: Sendable {
     public var name: String
     /// The state a call starts in.
     public var start: String
+    /// Language of the prompts and of recognition (BCP 47, e.g. "en-US").
+    public var language = "en-US"
+    /// Synthetic voice for the prompts (a voice under Models/voices), nil for the default.
+    public var voice: String?
     /// Defaults every state inherits.
     public var settings: FlowSettings
     /// Handlers active in every listening state ("agent", "repeat", "0" ...).
@@ -83,12 +87,17 @@ public struct FlowState: Sendable, Equatable {
     /// Overrides of the flow settings.
     public var maxAttempts: Int?
     public var escalate: String?
+    public var noInputTimeoutMs: Int?
+    public var bargeIn: Bool?
+    /// A recorded prompt (path under Audio/) played instead of synthesising `prompt`.
+    public var audio: String?
 
     public static func == (a: FlowState, b: FlowState) -> Bool {
         a.name == b.name && a.prompt == b.prompt && a.set.map { $0.0 + "=" + $0.1 } == b.set.map { $0.0 + "=" + $0.1 }
             && a.input == b.input && a.next == b.next && a.branches == b.branches && a.lookup == b.lookup
             && a.webhook == b.webhook && a.record == b.record && a.transfer == b.transfer && a.hangup == b.hangup && a.noInputPrompts == b.noInputPrompts
             && a.noMatchPrompts == b.noMatchPrompts && a.maxAttempts == b.maxAttempts && a.escalate == b.escalate
+            && a.noInputTimeoutMs == b.noInputTimeoutMs && a.bargeIn == b.bargeIn && a.audio == b.audio
     }
 }
 

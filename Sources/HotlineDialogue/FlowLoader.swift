@@ -16,12 +16,12 @@ public enum FlowLoader {
             throw FlowErrors(diagnostics: [FlowDiagnostic(SourceLocation(file: path, line: 1, column: 1), "cannot read the flow file")])
         }
         let directory = (path as NSString).deletingLastPathComponent
-        return try load(yaml: text, file: path, tableDirectory: directory.isEmpty ? "." : directory)
+        return try load(yaml: text, file: path, baseDirectory: directory.isEmpty ? "." : directory)
     }
 
-    /// Loads and validates flow YAML; tables are read relative to `tableDirectory`.
-    public static func load(yaml: String, file: String, tableDirectory: String = ".") throws -> Flow {
-        var reader = Reader(file: file, tableDirectory: tableDirectory)
+    /// Loads and validates flow YAML; tables and prompt audio are found relative to `baseDirectory`.
+    public static func load(yaml: String, file: String, baseDirectory: String = ".") throws -> Flow {
+        var reader = Reader(file: file, baseDirectory: baseDirectory)
         let flow = reader.read(yaml)
         var diagnostics = reader.diagnostics
         if let flow { diagnostics += FlowValidator.validate(flow) }
@@ -35,12 +35,12 @@ public enum FlowLoader {
 /// The first pass: YAML nodes to model values, collecting diagnostics.
 private struct Reader {
     let file: String
-    let tableDirectory: String
+    let baseDirectory: String
     var diagnostics: [FlowDiagnostic] = []
 
-    init(file: String, tableDirectory: String) {
+    init(file: String, baseDirectory: String) {
         self.file = file
-        self.tableDirectory = tableDirectory
+        self.baseDirectory = baseDirectory
     }
 
     func location(_ node: Node?) -> SourceLocation {
@@ -68,7 +68,7 @@ private struct Reader {
             diagnostics.append(FlowDiagnostic(SourceLocation(file: file, line: 1, column: 1), "YAML error: \(error)"))
             return nil
         }
-        guard let root, let top = mapping(root, "the flow", fields: ["flow", "start", "settings", "globals", "tables", "states"]) else {
+        guard let root, let top = mapping(root, "the flow", fields: ["flow", "start", "language", "voice", "settings", "globals", "tables", "states"]) else {
             if root == nil { error(nil, "the flow file is empty") }
             return nil
         }
@@ -93,6 +93,8 @@ private struct Reader {
         }
         var flow = Flow(name: name, start: start, settings: settings, globals: globals, tables: tables,
                         states: states, stateLocations: locations)
+        if let language = string(top["language"], "language") { flow.language = language }
+        flow.voice = string(top["voice"], "voice")
         flow.stateLocations["<start>"] = location(startNode)
         return flow
     }
@@ -146,7 +148,7 @@ private struct Reader {
         var tables: [String: DataTable] = [:]
         for (key, value) in map {
             guard let name = key.scalar?.string, let relative = string(value, name) else { continue }
-            let path = relative.hasPrefix("/") ? relative : tableDirectory + "/" + relative
+            let path = relative.hasPrefix("/") ? relative : baseDirectory + "/" + relative
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
                 error(value, "cannot read table file '\(relative)'", hint: "paths are relative to the flow file")
                 continue
@@ -160,8 +162,9 @@ private struct Reader {
         return tables
     }
 
-    static let stateFields = ["prompt", "set", "menu", "collect", "next", "branch", "lookup", "webhook", "record",
-                              "transfer", "hangup", "noinput", "nomatch", "max_attempts", "escalate"]
+    static let stateFields = ["prompt", "audio", "set", "menu", "collect", "next", "branch", "lookup", "webhook", "record",
+                              "transfer", "hangup", "noinput", "nomatch", "max_attempts", "escalate",
+                              "noinput_timeout_ms", "barge_in"]
 
     mutating func readState(_ name: String, _ node: Node) -> FlowState? {
         guard let map = mapping(node, "state '\(name)'", fields: Self.stateFields) else { return nil }
@@ -194,6 +197,15 @@ private struct Reader {
         state.noMatchPrompts = strings(map["nomatch"], "nomatch")
         state.maxAttempts = integer(map["max_attempts"], "max_attempts", range: 1...10)
         state.escalate = string(map["escalate"], "escalate")
+        state.noInputTimeoutMs = integer(map["noinput_timeout_ms"], "noinput_timeout_ms", range: 500...60000)
+        state.bargeIn = bool(map["barge_in"], "barge_in")
+        if let audioNode = map["audio"], let audio = string(audioNode, "audio") {
+            let path = audio.hasPrefix("/") ? audio : baseDirectory + "/" + audio
+            if !FileManager.default.fileExists(atPath: path) {
+                error(audioNode, "prompt audio '\(audio)' does not exist", hint: "paths are relative to the flow file")
+            }
+            state.audio = path
+        }
         return state
     }
 

@@ -43,6 +43,7 @@ struct ChatCommand: ParsableCommand {
         for action in actions {
             switch action {
             case .play(let text): print("hotline: \(text)")
+            case .playAudio(let path, let text): print("hotline: [\((path as NSString).lastPathComponent)] \(text)")
             case .listen(let request): if verbose { print("  (listening for \(request.expecting))") }
             case .transfer(let target): print("[transfer to \(target)]")
             case .hangUp: print("[hang up]")

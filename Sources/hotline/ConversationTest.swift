@@ -93,6 +93,11 @@ struct ConversationTest: Decodable {
     }
 
     private func prompts(_ actions: [DialogueAction]) -> String {
-        actions.compactMap { if case .play(let text) = $0 { return text } else { return nil } }.joined(separator: " ")
+        actions.compactMap {
+            switch $0 {
+            case .play(let text), .playAudio(_, let text): return text
+            default: return nil
+            }
+        }.joined(separator: " ")
     }
 }

@@ -179,3 +179,35 @@ import Testing
         }
     }
 }
+
+@Suite struct StateSettingsTests {
+    @Test func perStateTimeoutsBargeInVoiceAndMissingAudio() throws {
+        let yaml = """
+            flow: s
+            start: ask
+            language: en-GB
+            voice: kal
+            settings: {noinput_timeout_ms: 4000, barge_in: true}
+            states:
+              ask:
+                prompt: "Legal notice. Press 1 to continue."
+                noinput_timeout_ms: 8000
+                barge_in: false
+                menu:
+                  - keys: "1"
+                    goto: bye
+              bye:
+                prompt: "Bye."
+                hangup: true
+            """
+        let flow = try FlowLoader.load(yaml: yaml, file: "s.yaml")
+        #expect(flow.language == "en-GB" && flow.voice == "kal")
+        var e = DialogueEngine(flow: flow)
+        guard case .listen(let request)? = e.handle(.start).last else { Issue.record("no listen"); return }
+        #expect(request.noInputTimeoutMs == 8000 && !request.bargeIn)
+        let withAudio = yaml.replacingOccurrences(of: "    barge_in: false", with: "    barge_in: false\n    audio: prompts/missing.wav")
+        #expect {
+            try FlowLoader.load(yaml: withAudio, file: "s.yaml", baseDirectory: "/nonexistent")
+        } throws: { "\($0)".contains("s.yaml:11:12: prompt audio 'prompts/missing.wav' does not exist") }
+    }
+}
