@@ -1,3 +1,5 @@
+import Foundation
+
 /// What happens on the line, as the dialogue engine hears it.
 public enum DialogueEvent: Sendable, Equatable {
     /// The call was answered.
@@ -63,7 +65,8 @@ public struct DialogueTurn: Sendable, Equatable {
 }
 
 /// The dialogue engine: a pure, deterministic state machine over a `Flow`. Events go in
-/// (`handle`), actions come out; no I/O, no clock.
+/// (`handle`), actions come out; no I/O, and no clock but the `today` it is given (for
+/// "tomorrow" and "next Tuesday").
 public struct DialogueEngine: Sendable {
     /// The flow being run.
     public let flow: Flow
@@ -84,9 +87,13 @@ public struct DialogueEngine: Sendable {
     private let menuClassifiers: [String: IntentClassifier]
     private let globalClassifier: IntentClassifier
 
+    /// The day relative dates are counted from.
+    public let today: Date
+
     /// An engine for `flow`, not yet started.
-    public init(flow: Flow) {
+    public init(flow: Flow, today: Date = Date()) {
         self.flow = flow
+        self.today = today
         var classifiers: [String: IntentClassifier] = [:]
         for (name, state) in flow.states {
             guard case .menu(let options)? = state.input else { continue }
@@ -244,6 +251,9 @@ public struct DialogueEngine: Sendable {
             case .digits(let lo, let hi): expecting = "digits \(lo)...\(hi)"
             case .yesNo: expecting = "yesno"
             case .number: expecting = "number"
+            case .date: expecting = "date"
+            case .time: expecting = "time"
+            case .currency: expecting = "currency"
             case .text: expecting = "text"
             }
         case nil: break
@@ -381,6 +391,16 @@ public struct DialogueEngine: Sendable {
         case .number:
             if let keys { return Int(keys.filter(\.isNumber)).map(String.init) }
             return text.flatMap(SpokenValues.number).map(String.init)
+        case .date:
+            return text.flatMap { SpokenValues.date($0, today: today) }
+        case .time:
+            if let keys, keys.count == 4, let h = Int(keys.prefix(2)), let m = Int(keys.suffix(2)), h < 24, m < 60 {
+                return String(format: "%02d:%02d", h, m)
+            }
+            return text.flatMap(SpokenValues.time)
+        case .currency:
+            if let keys { return Int(keys.filter(\.isNumber)).map { String(format: "%.2f", Double($0) / 100) } }
+            return text.flatMap(SpokenValues.money)
         case .text:
             return text.flatMap { $0.isEmpty ? nil : $0 }
         }

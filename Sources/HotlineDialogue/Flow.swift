@@ -137,6 +137,12 @@ public enum SlotType: Sendable, Equatable {
     case yesNo
     /// A natural number ("twenty one" -> 21).
     case number
+    /// A date, stored as YYYY-MM-DD ("next Tuesday", "the third of May").
+    case date
+    /// A time of day, stored as HH:MM ("half past two", "3:30 pm").
+    case time
+    /// A money amount, stored with two decimals ("twelve dollars and fifty cents").
+    case currency
     /// Any words.
     case text
 }

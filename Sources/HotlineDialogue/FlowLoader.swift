@@ -251,9 +251,13 @@ private struct Reader {
             type = .digits(min: minimum, max: maximum)
         case "yesno": type = .yesNo
         case "number": type = .number
+        case "date": type = .date
+        case "time": type = .time
+        case "currency": type = .currency
         case "text": type = .text
         default:
-            error(map["type"], "unknown type '\(typeName)'", hint: suggestion(for: typeName, among: ["digits", "yesno", "number", "text"]) ?? "use digits, yesno, number or text")
+            let types = ["digits", "yesno", "number", "date", "time", "currency", "text"]
+            error(map["type"], "unknown type '\(typeName)'", hint: suggestion(for: typeName, among: types) ?? "use \(types.joined(separator: ", "))")
             return nil
         }
         return .collect(Collect(slot: slot, type: type, confirm: string(map["confirm"], "confirm")))

@@ -1,3 +1,4 @@
+import Foundation
 import HotlineDialogue
 import Testing
 
@@ -40,5 +41,43 @@ import Testing
         lenient.threshold = 0.1
         let ranked = lenient.classify("order status for my bill")
         #expect(ranked.count >= 2 && ranked[0].score >= ranked[1].score && ranked[0].intent == "orders")
+    }
+}
+
+@Suite struct DateTimeMoneyTests {
+
+    @Test func relativeAndSpokenDates() {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = TimeZone(identifier: "UTC")!
+        let today = cal.date(from: DateComponents(year: 2026, month: 11, day: 29))!   // a Sunday
+        #expect(SpokenValues.date("today", today: today) == "2026-11-29")
+        #expect(SpokenValues.date("tomorrow please", today: today) == "2026-11-30")
+        #expect(SpokenValues.date("on Tuesday", today: today) == "2026-12-01")
+        #expect(SpokenValues.date("next Tuesday", today: today) == "2026-12-08")
+        #expect(SpokenValues.date("the third of May", today: today) == "2026-05-03")
+        #expect(SpokenValues.date("May twenty first 2027", today: today) == "2027-05-21")
+        #expect(SpokenValues.date("December 24th", today: today) == "2026-12-24")
+        #expect(SpokenValues.date("February thirtieth", today: today) == nil)
+        #expect(SpokenValues.date("sometime soon", today: today) == nil)
+    }
+
+    @Test func spokenTimes() {
+        #expect(SpokenValues.time("3:30 pm") == "15:30")
+        #expect(SpokenValues.time("three thirty p m") == "15:30")
+        #expect(SpokenValues.time("half past two") == "02:30")
+        #expect(SpokenValues.time("quarter to five in the afternoon") == "16:45")
+        #expect(SpokenValues.time("seven o'clock in the evening") == "19:00")
+        #expect(SpokenValues.time("fifteen forty five") == "15:45")
+        #expect(SpokenValues.time("noon") == "12:00")
+        #expect(SpokenValues.time("whenever") == nil)
+    }
+
+    @Test func moneyAmounts() {
+        #expect(SpokenValues.money("$12.50") == "12.50")
+        #expect(SpokenValues.money("twelve dollars and fifty cents") == "12.50")
+        #expect(SpokenValues.money("one hundred twenty three dollars") == "123.00")
+        #expect(SpokenValues.money("fifty cents") == "0.50")
+        #expect(SpokenValues.money("twelve point five") == "12.50")
+        #expect(SpokenValues.money("a lot of money") == nil)
     }
 }
