@@ -51,7 +51,7 @@ public final class VoiceActivityDetector {
     private let window = UnsafeMutableBufferPointer<Float>.allocate(capacity: VADFeatures.windowSize)
     private var filled = 0
     /// The last `contextFrames` frames' features, newest first: the model's input.
-    private let context = UnsafeMutableBufferPointer<Float>.allocate(capacity: VADModel.paddedInputCount)
+    private let context = UnsafeMutableBufferPointer<Float>.allocate(capacity: VADModel.inputCount)
     private var nextFrameStart = 0
     private var above = 0, below = 0
     private var speaking = false
@@ -161,8 +161,6 @@ struct VADModel: Sendable {
     static let contextFrames = 3
     /// Inputs: `contextFrames` frames of `VADFeatures.dimension`.
     static let inputCount = contextFrames * VADFeatures.dimension
-    /// Room the caller's input buffer must have (the model reads no more than inputs).
-    static let paddedInputCount = inputCount
     let hiddenCount: Int
     /// Hidden units rounded up to whole 8-lane groups.
     let paddedHiddenCount: Int

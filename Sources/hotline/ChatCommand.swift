@@ -17,14 +17,7 @@ struct ChatCommand: ParsableCommand {
     @Flag(help: "Also print how each turn was interpreted.") var verbose = false
 
     func run() throws {
-        let loaded: Flow
-        do {
-            loaded = try FlowLoader.load(path: flow)
-        } catch let errors as FlowErrors {
-            FileHandle.standardError.write(Data((errors.description + "\n").utf8))
-            throw ExitCode.failure
-        }
-        var engine = DialogueEngine(flow: loaded)
+        var engine = DialogueEngine(flow: try loadFlowOrExit(flow))
         var pending = show(engine.handle(.start), engine)
         while !engine.isFinished {
             if let event = pending {

@@ -11,6 +11,16 @@ struct FlowCommand: ParsableCommand {
         subcommands: [FlowValidateCommand.self, FlowTestCommand.self])
 }
 
+/// Loads a flow, or prints its problems (one per line) and fails the command.
+func loadFlowOrExit(_ path: String) throws -> Flow {
+    do {
+        return try FlowLoader.load(path: path)
+    } catch let errors as FlowErrors {
+        FileHandle.standardError.write(Data((errors.description + "\n").utf8))
+        throw ExitCode.failure
+    }
+}
+
 /// `hotline flow validate FLOW...`: every problem with file:line:column and a hint.
 struct FlowValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -44,13 +54,7 @@ struct FlowTestCommand: ParsableCommand {
     @Argument(help: "Test cases (YAML, see docs/flows.md).") var cases: String
 
     func run() throws {
-        let loaded: Flow
-        do {
-            loaded = try FlowLoader.load(path: flow)
-        } catch let errors as FlowErrors {
-            FileHandle.standardError.write(Data((errors.description + "\n").utf8))
-            throw ExitCode.failure
-        }
+        let loaded = try loadFlowOrExit(flow)
         let suite: [ConversationTest]
         do {
             suite = try ConversationTest.load(path: cases)

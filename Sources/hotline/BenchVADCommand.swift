@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import HotlineDSP
+
+/// `hotline bench vad IN.f32 OUT.f32`: per-frame VAD output and its compute time.
+struct BenchVADCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vad",
+        abstract: "Run the VAD over raw float32 8 kHz audio in 10 ms chunks; write [probability, decision] per frame.")
+
+    @Argument(help: "Input: raw little-endian float32 mono, full scale 1.0, 8 kHz.") var input: String
+    @Argument(help: "Output: float32 pairs (probability, 0/1 speech) per 10 ms frame.") var output: String
+
+    struct Report: Encodable {
+        var frames: Int
+        var seconds: Double
+        var realtimeFactor: Double
+    }
+
+    func run() throws {
+        let samples = try readFloat32(input)
+        let vad = try VoiceActivityDetector()
+        var out: [Float] = []
+        out.reserveCapacity(samples.count / 40 + 2)
+        let start = DispatchTime.now()
+        var frames: [VADFrame] = []
+        frames.reserveCapacity(samples.count / 80 + 1)
+        samples.withUnsafeBufferPointer { all in
+            var i = 0
+            while i < all.count {
+                vad.process(UnsafeBufferPointer(rebasing: all[i..<min(i + 80, all.count)]), into: &frames)
+                i += 80
+            }
+        }
+        let seconds = secondsSince(start)
+        for frame in frames {
+            out.append(frame.probability)
+            out.append(frame.isSpeech ? 1 : 0)
+        }
+        try out.withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: output)) }
+        print(try jsonLine(Report(frames: out.count / 2, seconds: seconds, realtimeFactor: Double(samples.count) / 8000 / seconds)))
+    }
+}
