@@ -82,6 +82,8 @@ public struct DialogueEngine: Sendable {
     public private(set) var turns: [DialogueTurn] = []
 
     private var confirming: (slot: String, value: String)?
+    /// Form progress: confirming all values, or waiting for a correction.
+    private var formConfirming = false, formCorrecting = false
     private var noInputCount = 0
     private var noMatchCount = 0
     private let menuClassifiers: [String: IntentClassifier]
@@ -186,6 +188,9 @@ public struct DialogueEngine: Sendable {
             noInputCount = 0
             noMatchCount = 0
             confirming = nil
+            formConfirming = false
+            formCorrecting = false
+            if case .form(let form)? = s.input { for field in form.fields { variables[field.slot] = nil } }
             for (key, value) in s.set { variables[key] = render(value) }
             if let audio = s.audio {
                 actions.append(.playAudio(path: audio, text: s.prompt.map(render) ?? ""))
@@ -224,6 +229,9 @@ public struct DialogueEngine: Sendable {
                 return actions
             }
             if s.input != nil {
+                if case .form? = s.input, s.prompt == nil, s.audio == nil, let field = missingFields(s).first {
+                    actions.append(.play(render(field.prompt)))
+                }
                 actions.append(.listen(listenRequest(s)))
                 return actions
             }
@@ -247,21 +255,35 @@ public struct DialogueEngine: Sendable {
             expecting = "menu"
             keys = options.compactMap(\.keys)
         case .collect(let c)?:
-            switch c.type {
-            case .digits(let lo, let hi): expecting = "digits \(lo)...\(hi)"
-            case .yesNo: expecting = "yesno"
-            case .number: expecting = "number"
-            case .date: expecting = "date"
-            case .time: expecting = "time"
-            case .currency: expecting = "currency"
-            case .text: expecting = "text"
-            }
+            expecting = Self.describe(c.type)
+        case .form?:
+            expecting = missingFields(s).map { Self.describe($0.type) }.joined(separator: " + ")
         case nil: break
         }
         keys += flow.globals.compactMap(\.keys)
         return ListenRequest(state: s.name, expecting: override ?? expecting, keys: keys,
                              noInputTimeoutMs: s.noInputTimeoutMs ?? flow.settings.noInputTimeoutMs,
                              bargeIn: s.bargeIn ?? flow.settings.bargeIn)
+    }
+
+    /// What a listen request for `type` says it expects.
+    static func describe(_ type: SlotType) -> String {
+        switch type {
+        case .digits(let lo, let hi): return "digits \(lo)...\(hi)"
+        case .alphanumeric(let lo, let hi): return "alphanumeric \(lo)...\(hi)"
+        case .yesNo: return "yesno"
+        case .number: return "number"
+        case .date: return "date"
+        case .time: return "time"
+        case .currency: return "currency"
+        case .text: return "text"
+        }
+    }
+
+    /// The fields of a form state still without a value.
+    private func missingFields(_ s: FlowState) -> [FormField] {
+        guard case .form(let form)? = s.input else { return [] }
+        return form.fields.filter { variables[$0.slot] == nil }
     }
 
     /// The next state after `s` by its branches, then `next`.
@@ -321,6 +343,8 @@ public struct DialogueEngine: Sendable {
     }
 
     private func reprompt(_ s: FlowState) -> [DialogueAction] {
+        // A form re-asks its first missing field, not the whole question.
+        if let field = missingFields(s).first { return [.play(render(field.prompt)), .listen(listenRequest(s))] }
         let prompt: [DialogueAction] = s.audio.map { [.playAudio(path: $0, text: s.prompt.map(render) ?? "")] }
             ?? s.prompt.map { [.play(render($0))] } ?? []
         return prompt + [.listen(listenRequest(s))]
@@ -374,13 +398,109 @@ public struct DialogueEngine: Sendable {
             variables[c.slot] = value
             interpretation = "\(c.slot) = \(value)"
             return advance(s)
+        case .form(let form)?:
+            return answerForm(form, s, text: text, keys: keys, interpretation: &interpretation)
         case nil:
             return []
         }
     }
 
+    /// Slot filling: take every missing field the answer holds (keys fill the first one),
+    /// ask for what is still missing, then confirm all; a reply to the confirmation may
+    /// carry a correction ("no, make it Friday"), which replaces that field.
+    private mutating func answerForm(_ form: Form, _ s: FlowState, text: String?, keys: String?,
+                                     interpretation: inout String) -> [DialogueAction] {
+        if formConfirming || formCorrecting {
+            let correctable = form.fields.filter { $0.type != .yesNo && $0.type != .text }
+            let corrections = (text.map { Self.fill(correctable, from: $0) { extract($0, text: $1, keys: nil) } } ?? [])
+                .filter { variables[$0.0] != $0.1 }
+            let reply = keys.map { $0 == "1" ? "yes" : $0 == "2" ? "no" : "" } ?? SpokenValues.yesNo(text ?? "")
+            if !corrections.isEmpty {
+                for (slot, value) in corrections { variables[slot] = value }
+                interpretation = "corrected " + corrections.map { "\($0.0) = \($0.1)" }.joined(separator: ", ")
+                formCorrecting = false
+                formConfirming = true
+                return [.play(render(form.confirm ?? "")), .listen(listenRequest(s, expecting: "confirm"))]
+            }
+            if formConfirming, reply == "yes" {
+                interpretation = "form confirmed"
+                formConfirming = false
+                return advance(s)
+            }
+            if formConfirming, reply == "no" {
+                interpretation = "form rejected; asking what to change"
+                formConfirming = false
+                formCorrecting = true
+                return [.play("What should I change?"), .listen(listenRequest(s, expecting: "correction"))]
+            }
+            interpretation = "nomatch (expected yes, no or a new value)"
+            return failedAttempt(noInput: false)
+        }
+        let missing = missingFields(s)
+        var filled: [(String, String)] = []
+        if let keys, let field = missing.first, let value = extract(field.type, text: nil, keys: keys) {
+            filled.append((field.slot, value))
+        } else if let text {
+            filled = Self.fill(missing, from: text) { extract($0, text: $1, keys: nil) }
+        }
+        for (slot, value) in filled { variables[slot] = value }
+        guard !filled.isEmpty else {
+            interpretation = "nomatch (no value for \(missing.map(\.slot).joined(separator: ", ")))"
+            return failedAttempt(noInput: false)
+        }
+        interpretation = filled.map { "\($0.0) = \($0.1)" }.joined(separator: ", ")
+        if let next = missingFields(s).first { return [.play(render(next.prompt)), .listen(listenRequest(s))] }
+        if let confirm = form.confirm {
+            formConfirming = true
+            return [.play(render(confirm)), .listen(listenRequest(s, expecting: "confirm"))]
+        }
+        return advance(s)
+    }
+
+    /// Values for `fields` from one utterance. The most specific types go first (dates,
+    /// times, money, codes, then plain numbers), and each takes the fewest words that
+    /// still give its value, which the others then cannot reuse: in "next Friday at
+    /// seven p m for four", the time takes "seven p m" and the party size only "four".
+    static func fill(_ fields: [FormField], from text: String,
+                     extract: (SlotType, String) -> String?) -> [(String, String)] {
+        func rank(_ t: SlotType) -> Int {
+            switch t {
+            case .date: return 0
+            case .time: return 1
+            case .currency: return 2
+            case .alphanumeric: return 3
+            case .digits: return 4
+            case .number: return 5
+            case .yesNo: return 6
+            case .text: return 7
+            }
+        }
+        var words = SpokenValues.words(text)
+        var result: [(String, String)] = []
+        for field in fields.sorted(by: { rank($0.type) < rank($1.type) }) {
+            guard let value = extract(field.type, words.joined(separator: " ")) else { continue }
+            result.append((field.slot, value))
+            // Remove the shortest run of words that still yields this value.
+            var best: Range<Int>?
+            for length in stride(from: 1, through: words.count, by: 1) where best == nil {
+                for start in 0...(words.count - length) {
+                    if extract(field.type, words[start..<(start + length)].joined(separator: " ")) == value {
+                        best = start..<(start + length)
+                        break
+                    }
+                }
+            }
+            if let best { words.removeSubrange(best) }
+        }
+        return result
+    }
+
     private func extract(_ type: SlotType, text: String?, keys: String?) -> String? {
         switch type {
+        case .alphanumeric(let lo, let hi):
+            let raw = keys.map { $0.filter(\.isNumber) } ?? text.flatMap(SpokenValues.alphanumeric)
+            guard let code = raw, (lo...hi).contains(code.count) else { return nil }
+            return code
         case .digits(let lo, let hi):
             let raw = keys.map { $0.filter(\.isNumber) } ?? text.flatMap(SpokenValues.digits)
             guard let digits = raw, (lo...hi).contains(digits.count) else { return nil }
@@ -434,6 +554,9 @@ public struct DialogueEngine: Sendable {
             return [.play(render(prompts[min(count, prompts.count) - 1])), .listen(listenRequest(s, expecting: confirming == nil ? nil : "confirm"))]
         }
         let apology = noInput ? "Sorry, I didn't hear you." : "Sorry, I didn't understand."
+        if formConfirming, case .form(let form)? = s.input, let confirm = form.confirm {
+            return [.play(apology), .play(render(confirm)), .listen(listenRequest(s, expecting: "confirm"))]
+        }
         if confirming != nil, case .collect(let c)? = s.input, let confirm = c.confirm {
             return [.play(apology), .play(render(confirm)), .listen(listenRequest(s, expecting: "confirm"))]
         }

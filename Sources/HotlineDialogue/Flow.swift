@@ -107,6 +107,26 @@ public enum FlowInput: Sendable, Equatable {
     case menu([MenuOption])
     /// One value of a built-in type into a slot.
     case collect(Collect)
+    /// Several values; the caller may give any of them in one answer.
+    case form(Form)
+}
+
+/// Slot filling: fields asked in order, only while missing, confirmed together.
+public struct Form: Sendable, Equatable {
+    /// The fields.
+    public var fields: [FormField]
+    /// Confirmation of all values ("So {date} at {time}, right?"); a reply may correct one.
+    public var confirm: String?
+}
+
+/// One field of a form.
+public struct FormField: Sendable, Equatable {
+    /// Slot that receives the value.
+    public var slot: String
+    /// Value type.
+    public var type: SlotType
+    /// The question for this field.
+    public var prompt: String
 }
 
 /// One menu choice.
@@ -133,6 +153,8 @@ public struct Collect: Sendable, Equatable {
 public enum SlotType: Sendable, Equatable {
     /// A digit string of `min...max` digits (keys or speech: "oh", "double five").
     case digits(min: Int, max: Int)
+    /// Letters and digits, `min...max` of them ("A B one two", "alpha bravo 12").
+    case alphanumeric(min: Int, max: Int)
     /// Yes or no, normalised to "yes"/"no".
     case yesNo
     /// A natural number ("twenty one" -> 21).

@@ -162,7 +162,7 @@ private struct Reader {
         return tables
     }
 
-    static let stateFields = ["prompt", "audio", "set", "menu", "collect", "next", "branch", "lookup", "webhook", "record",
+    static let stateFields = ["prompt", "audio", "set", "menu", "collect", "form", "next", "branch", "lookup", "webhook", "record",
                               "transfer", "hangup", "noinput", "nomatch", "max_attempts", "escalate",
                               "noinput_timeout_ms", "barge_in"]
 
@@ -177,12 +177,13 @@ private struct Reader {
         }
         if let menuNode = map["menu"] { state.input = readMenu(menuNode) }
         if let collectNode = map["collect"] { state.input = readCollect(collectNode) }
+        if let formNode = map["form"] { state.input = readForm(formNode) }
         state.next = string(map["next"], "next")
         if let branchNode = map["branch"] { state.branches = readBranches(branchNode) }
         if let lookupNode = map["lookup"] { state.lookup = readLookup(lookupNode) }
         if let webhookNode = map["webhook"] { state.webhook = readWebhook(webhookNode) }
         if let recordNode = map["record"] { state.record = readRecord(recordNode) }
-        let endings = ["menu", "collect", "lookup", "webhook", "record", "transfer"].filter { map[$0] != nil }
+        let endings = ["menu", "collect", "form", "lookup", "webhook", "record", "transfer"].filter { map[$0] != nil }
         if endings.count > 1 {
             error(map[endings[1]], "a state can do only one of \(endings.map { "'\($0)'" }.joined(separator: ", "))", hint: "split it into states joined by 'next'")
         }
@@ -241,26 +242,53 @@ private struct Reader {
             error(node, "'collect' needs 'slot': the variable that receives the value")
             return nil
         }
+        guard let type = slotType(map) else { return nil }
+        return .collect(Collect(slot: slot, type: type, confirm: string(map["confirm"], "confirm")))
+    }
+
+    /// The `type` (and digit lengths) of a collect or form field.
+    mutating func slotType(_ map: Node.Mapping) -> SlotType? {
         let typeName = string(map["type"], "type") ?? "text"
-        let type: SlotType
         switch typeName {
         case "digits":
             let minimum = integer(map["min_length"], "min_length", range: 1...64) ?? 1
             let maximum = integer(map["max_length"], "max_length", range: 1...64) ?? 32
             if minimum > maximum { error(map["max_length"], "max_length is below min_length") }
-            type = .digits(min: minimum, max: maximum)
-        case "yesno": type = .yesNo
-        case "number": type = .number
-        case "date": type = .date
-        case "time": type = .time
-        case "currency": type = .currency
-        case "text": type = .text
+            return .digits(min: minimum, max: maximum)
+        case "alphanumeric":
+            let minimum = integer(map["min_length"], "min_length", range: 1...64) ?? 1
+            let maximum = integer(map["max_length"], "max_length", range: 1...64) ?? 32
+            if minimum > maximum { error(map["max_length"], "max_length is below min_length") }
+            return .alphanumeric(min: minimum, max: maximum)
+        case "yesno": return .yesNo
+        case "number": return .number
+        case "date": return .date
+        case "time": return .time
+        case "currency": return .currency
+        case "text": return .text
         default:
-            let types = ["digits", "yesno", "number", "date", "time", "currency", "text"]
+            let types = ["digits", "alphanumeric", "yesno", "number", "date", "time", "currency", "text"]
             error(map["type"], "unknown type '\(typeName)'", hint: suggestion(for: typeName, among: types) ?? "use \(types.joined(separator: ", "))")
             return nil
         }
-        return .collect(Collect(slot: slot, type: type, confirm: string(map["confirm"], "confirm")))
+    }
+
+    mutating func readForm(_ node: Node) -> FlowInput? {
+        guard let map = mapping(node, "'form'", fields: ["fields", "confirm"]) else { return nil }
+        guard let list = map["fields"]?.sequence, !list.isEmpty else {
+            error(node, "'form' needs 'fields': a list of {slot, type, prompt}")
+            return nil
+        }
+        let fields = list.compactMap { item -> FormField? in
+            guard let field = mapping(item, "a form field", fields: ["slot", "type", "prompt", "min_length", "max_length"]) else { return nil }
+            guard let slot = string(field["slot"], "slot"), let prompt = string(field["prompt"], "prompt") else {
+                error(item, "a form field needs 'slot' and 'prompt'")
+                return nil
+            }
+            guard let type = slotType(field) else { return nil }
+            return FormField(slot: slot, type: type, prompt: prompt)
+        }
+        return .form(Form(fields: fields, confirm: string(map["confirm"], "confirm")))
     }
 
     mutating func readBranches(_ node: Node) -> [Branch] {

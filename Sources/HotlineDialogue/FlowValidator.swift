@@ -29,7 +29,7 @@ public enum FlowValidator {
             }
             let hasDefaultBranch = state.branches.contains { $0.condition == nil }
             switch state.input {
-            case .collect?:
+            case .collect?, .form?:
                 if state.next == nil, !hasDefaultBranch {
                     problems.append(FlowDiagnostic(location, "state '\(name)' collects a value but says nowhere to go after it",
                                                    hint: "add 'next: STATE' or a branch without 'if'"))

@@ -90,23 +90,33 @@ extension SpokenValues {
             hour = w[i] == "past" ? h : h - 1
             minute = w[i] == "past" ? m : 60 - m
         } else {
-            // "three thirty", "fifteen forty five", "seven o'clock", "7 pm".
-            var numbers: [Int] = []
+            // Runs of number words: "three thirty", "fifteen forty five", "seven (o'clock|pm)".
+            // A run counts when a cue follows it (am/pm, o'clock, morning...) or "at"
+            // precedes it, or when it has an hour and minutes; a bare "seven" is no time.
+            var runs: [(values: [Int], start: Int, end: Int)] = []
             var i = 0
             while i < w.count {
-                if let n = smallNumbers[w[i]] ?? Int(w[i]) {
-                    if n >= 20, n % 10 == 0, i + 1 < w.count, let unit = smallNumbers[w[i + 1]], unit < 10 {
-                        numbers.append(n + unit)
+                guard smallNumbers[w[i]] != nil || Int(w[i]) != nil else { i += 1; continue }
+                var values: [Int] = []
+                let start = i
+                while i < w.count, let n = smallNumbers[w[i]] ?? Int(w[i]) {
+                    if n >= 20, n % 10 == 0, i + 1 < w.count, let unit = smallNumbers[w[i + 1]], unit < 10, unit > 0 {
+                        values.append(n + unit)
                         i += 2
-                        continue
+                    } else {
+                        values.append(n)
+                        i += 1
                     }
-                    numbers.append(n)
                 }
-                i += 1
+                runs.append((values, start, i))
             }
-            guard let first = numbers.first else { return nil }
-            hour = first
-            if numbers.count > 1 { minute = numbers[1] }
+            let cues: Set<String> = ["am", "pm", "a", "p", "o'clock", "oclock", "morning", "afternoon", "evening", "night", "in"]
+            let run = runs.first { $0.end < w.count && cues.contains(w[$0.end]) }
+                ?? runs.first { $0.start > 0 && w[$0.start - 1] == "at" }
+                ?? runs.last { $0.values.count >= 2 }
+            guard let run else { return nil }
+            hour = run.values[0]
+            if run.values.count > 1 { minute = run.values[1] }
         }
         guard var h = hour, (0...23).contains(h), (0...59).contains(minute) else { return nil }
         if pm, h < 12 { h += 12 }

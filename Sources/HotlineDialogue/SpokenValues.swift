@@ -71,3 +71,42 @@ public enum SpokenValues {
         return nil
     }
 }
+
+extension SpokenValues {
+    /// The NATO spelling alphabet.
+    static let phonetic: [String: Character] = [
+        "alpha": "A", "alfa": "A", "bravo": "B", "charlie": "C", "delta": "D", "echo": "E", "foxtrot": "F", "golf": "G",
+        "hotel": "H", "india": "I", "juliet": "J", "juliett": "J", "kilo": "K", "lima": "L", "mike": "M",
+        "november": "N", "oscar": "O", "papa": "P", "quebec": "Q", "romeo": "R", "sierra": "S", "tango": "T",
+        "uniform": "U", "victor": "V", "whiskey": "W", "xray": "X", "x-ray": "X", "yankee": "Y", "zulu": "Z",
+    ]
+    /// Letter names as recognisers spell them.
+    static let letterNames: [String: Character] = [
+        "a": "A", "b": "B", "bee": "B", "c": "C", "see": "C", "sea": "C", "d": "D", "dee": "D", "e": "E", "f": "F",
+        "eff": "F", "g": "G", "gee": "G", "h": "H", "aitch": "H", "i": "I", "j": "J", "jay": "J", "k": "K", "kay": "K",
+        "l": "L", "el": "L", "m": "M", "em": "M", "n": "N", "en": "N", "p": "P", "pee": "P", "q": "Q", "cue": "Q",
+        "r": "R", "ar": "R", "s": "S", "ess": "S", "t": "T", "tee": "T", "u": "U", "you": "U", "v": "V", "vee": "V",
+        "w": "W", "x": "X", "ex": "X", "y": "Y", "why": "Y", "z": "Z", "zed": "Z", "zee": "Z",
+    ]
+
+    /// A code of letters and digits, spelled ("A B one two three", "alpha bravo 1 2 3",
+    /// "AB123"), uppercased; "oh" counts as zero. Words that are neither are skipped.
+    public static func alphanumeric(_ text: String) -> String? {
+        var out = "", repeatNext = 1
+        for word in words(text) {
+            if word == "double" { repeatNext = 2; continue }
+            if word == "triple" { repeatNext = 3; continue }
+            var piece = ""
+            if let d = digitWords[word], word != "o" {
+                piece = d
+            } else if let c = phonetic[word] ?? letterNames[word] {
+                piece = String(c)
+            } else if word.allSatisfy({ $0.isLetter || $0.isNumber }), word.contains(where: \.isNumber) {
+                piece = word.uppercased()   // "ab123" typed or recognised as one token
+            }
+            out += String(repeating: piece, count: piece.count == 1 ? repeatNext : 1)
+            repeatNext = 1
+        }
+        return out.isEmpty ? nil : out
+    }
+}

@@ -1,3 +1,4 @@
+import Foundation
 import HotlineDialogue
 import Testing
 
@@ -209,5 +210,68 @@ import Testing
         #expect {
             try FlowLoader.load(yaml: withAudio, file: "s.yaml", baseDirectory: "/nonexistent")
         } throws: { "\($0)".contains("s.yaml:11:12: prompt audio 'prompts/missing.wav' does not exist") }
+    }
+}
+
+@Suite struct FormTests {
+    static let yaml = """
+        flow: f
+        start: book
+        states:
+          book:
+            prompt: "When would you like to come, and how many people?"
+            form:
+              fields:
+                - {slot: day, type: date, prompt: "Which day?"}
+                - {slot: time, type: time, prompt: "What time?"}
+                - {slot: party, type: number, prompt: "For how many people?"}
+              confirm: "{party} people on {day} at {time}. Right?"
+            next: done
+          done:
+            prompt: "Booked."
+            hangup: true
+        """
+
+    static func engine() throws -> DialogueEngine {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = TimeZone(identifier: "UTC")!
+        return DialogueEngine(flow: try FlowLoader.load(yaml: yaml, file: "f.yaml"),
+                              today: cal.date(from: DateComponents(year: 2026, month: 11, day: 29))!)
+    }
+
+    @Test func severalValuesInOneAnswerAndOnlyMissingOnesAskedAgain() throws {
+        var e = try Self.engine()
+        _ = e.handle(.start)
+        let actions = e.handle(.recognized(text: "next Friday at seven p m", confidence: 0.9))
+        #expect(DialogueEngineTests.said(actions) == ["For how many people?"])
+        #expect(e.variables["day"] == "2026-12-11" && e.variables["time"] == "19:00" && e.variables["party"] == nil)
+        #expect(DialogueEngineTests.said(e.handle(.dtmf("4"))) == ["4 people on 2026-12-11 at 19:00. Right?"])
+        #expect(DialogueEngineTests.said(e.handle(.recognized(text: "yes", confidence: 0.9))) == ["Booked."])
+    }
+
+    @Test func aCorrectionReplacesOneValue() throws {
+        var e = try Self.engine()
+        _ = e.handle(.start)
+        _ = e.handle(.recognized(text: "tomorrow at noon for two", confidence: 0.9))
+        #expect(e.variables["party"] == "2")
+        #expect(DialogueEngineTests.said(e.handle(.recognized(text: "no, at one p m", confidence: 0.9))) == ["2 people on 2026-11-30 at 13:00. Right?"])
+        #expect(DialogueEngineTests.said(e.handle(.recognized(text: "no", confidence: 0.9))) == ["What should I change?"])
+        #expect(DialogueEngineTests.said(e.handle(.recognized(text: "five people", confidence: 0.9))) == ["5 people on 2026-11-30 at 13:00. Right?"])
+        _ = e.handle(.dtmf("1"))
+        #expect(e.isFinished)
+    }
+
+    @Test func silenceReasksTheMissingField() throws {
+        var e = try Self.engine()
+        _ = e.handle(.start)
+        _ = e.handle(.recognized(text: "on Tuesday", confidence: 0.9))
+        #expect(DialogueEngineTests.said(e.handle(.noInput)) == ["Sorry, I didn't hear you.", "What time?"])
+    }
+
+    @Test func spelledCodes() {
+        #expect(SpokenValues.alphanumeric("A B one two three") == "AB123")
+        #expect(SpokenValues.alphanumeric("alpha bravo double four") == "AB44")
+        #expect(SpokenValues.alphanumeric("my code is xk42") == "XK42")
+        #expect(SpokenValues.alphanumeric("hello there") == nil)
     }
 }
