@@ -271,6 +271,7 @@ public struct DialogueEngine: Sendable {
         switch type {
         case .digits(let lo, let hi): return "digits \(lo)...\(hi)"
         case .alphanumeric(let lo, let hi): return "alphanumeric \(lo)...\(hi)"
+        case .pattern(let regex): return "pattern \(regex)"
         case .yesNo: return "yesno"
         case .number: return "number"
         case .date: return "date"
@@ -468,7 +469,7 @@ public struct DialogueEngine: Sendable {
             case .date: return 0
             case .time: return 1
             case .currency: return 2
-            case .alphanumeric: return 3
+            case .alphanumeric, .pattern: return 3
             case .digits: return 4
             case .number: return 5
             case .yesNo: return 6
@@ -500,6 +501,10 @@ public struct DialogueEngine: Sendable {
         case .alphanumeric(let lo, let hi):
             let raw = keys.map { $0.filter(\.isNumber) } ?? text.flatMap(SpokenValues.alphanumeric)
             guard let code = raw, (lo...hi).contains(code.count) else { return nil }
+            return code
+        case .pattern(let regex):
+            guard let code = keys.map({ $0.filter(\.isNumber) }) ?? text.flatMap(SpokenValues.alphanumeric),
+                  code.range(of: "^(?:" + regex + ")$", options: .regularExpression) != nil else { return nil }
             return code
         case .digits(let lo, let hi):
             let raw = keys.map { $0.filter(\.isNumber) } ?? text.flatMap(SpokenValues.digits)

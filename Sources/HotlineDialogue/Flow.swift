@@ -155,6 +155,9 @@ public enum SlotType: Sendable, Equatable {
     case digits(min: Int, max: Int)
     /// Letters and digits, `min...max` of them ("A B one two", "alpha bravo 12").
     case alphanumeric(min: Int, max: Int)
+    /// A spelled code matching a regular expression the flow declares (an order
+    /// number "AB1234": `[A-Z]{2}[0-9]{4}`), matched against the whole code.
+    case pattern(String)
     /// Yes or no, normalised to "yes"/"no".
     case yesNo
     /// A natural number ("twenty one" -> 21).

@@ -237,7 +237,7 @@ private struct Reader {
     }
 
     mutating func readCollect(_ node: Node) -> FlowInput? {
-        guard let map = mapping(node, "'collect'", fields: ["slot", "type", "min_length", "max_length", "confirm"]) else { return nil }
+        guard let map = mapping(node, "'collect'", fields: ["slot", "type", "min_length", "max_length", "pattern", "confirm"]) else { return nil }
         guard let slot = string(map["slot"], "slot") else {
             error(node, "'collect' needs 'slot': the variable that receives the value")
             return nil
@@ -260,6 +260,18 @@ private struct Reader {
             let maximum = integer(map["max_length"], "max_length", range: 1...64) ?? 32
             if minimum > maximum { error(map["max_length"], "max_length is below min_length") }
             return .alphanumeric(min: minimum, max: maximum)
+        case "pattern":
+            guard let regex = string(map["pattern"], "pattern") else {
+                error(map["type"], "type 'pattern' needs 'pattern: REGEX' (e.g. '[A-Z]{2}[0-9]{4}')")
+                return nil
+            }
+            do {
+                _ = try NSRegularExpression(pattern: regex)
+            } catch {
+                self.error(map["pattern"], "'\(regex)' is not a valid regular expression")
+                return nil
+            }
+            return .pattern(regex)
         case "yesno": return .yesNo
         case "number": return .number
         case "date": return .date
@@ -267,7 +279,7 @@ private struct Reader {
         case "currency": return .currency
         case "text": return .text
         default:
-            let types = ["digits", "alphanumeric", "yesno", "number", "date", "time", "currency", "text"]
+            let types = ["digits", "alphanumeric", "pattern", "yesno", "number", "date", "time", "currency", "text"]
             error(map["type"], "unknown type '\(typeName)'", hint: suggestion(for: typeName, among: types) ?? "use \(types.joined(separator: ", "))")
             return nil
         }
@@ -280,7 +292,7 @@ private struct Reader {
             return nil
         }
         let fields = list.compactMap { item -> FormField? in
-            guard let field = mapping(item, "a form field", fields: ["slot", "type", "prompt", "min_length", "max_length"]) else { return nil }
+            guard let field = mapping(item, "a form field", fields: ["slot", "type", "prompt", "min_length", "max_length", "pattern"]) else { return nil }
             guard let slot = string(field["slot"], "slot"), let prompt = string(field["prompt"], "prompt") else {
                 error(item, "a form field needs 'slot' and 'prompt'")
                 return nil

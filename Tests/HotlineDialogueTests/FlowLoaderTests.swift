@@ -98,3 +98,30 @@ import Testing
         #expect(Self.errors("- just\n- a list\n").first?.contains("must be a mapping") == true)
     }
 }
+
+@Suite struct PatternTypeTests {
+    static let yaml = """
+        flow: p
+        start: ask
+        states:
+          ask:
+            prompt: "Your reference?"
+            collect: {slot: ref, type: pattern, pattern: "[A-Z]{2}[0-9]{4}"}
+            next: bye
+          bye:
+            prompt: "Thanks, {ref}."
+            hangup: true
+        """
+
+    @Test func declaredPatternsAcceptOnlyMatchingCodes() throws {
+        var e = DialogueEngine(flow: try FlowLoader.load(yaml: Self.yaml, file: "p.yaml"))
+        _ = e.handle(.start)
+        #expect(e.handle(.recognized(text: "A B one two three", confidence: 0.9)).first == .play("Sorry, I didn't understand."))
+        #expect(e.handle(.recognized(text: "alpha bravo one two three four", confidence: 0.9)) == [.play("Thanks, AB1234."), .hangUp])
+    }
+
+    @Test func badRegularExpressionsArePinpointed() {
+        let yaml = Self.yaml.replacingOccurrences(of: "[A-Z]{2}[0-9]{4}", with: "[A-Z{2")
+        #expect(FlowLoaderTests.errors(yaml) == ["flows/test.yaml:6:50: '[A-Z{2' is not a valid regular expression"])
+    }
+}
