@@ -24,10 +24,11 @@ let package = Package(
         .target(name: "HotlineCore"),
         .target(name: "HotlineDSP", dependencies: ["HotlineCore", "CFFTW"]),
         .target(name: "HotlineAudio", dependencies: ["HotlineCore", "HotlineDSP", "CALSA", "CSndFile", "COpus"]),
+        .target(name: "HotlineTTS", dependencies: ["HotlineCore", "HotlineDSP"]),
         .target(name: "HotlineDialogue", dependencies: ["HotlineCore", "Yams"]),
 
         .executableTarget(name: "hotline", dependencies: [
-            "HotlineCore", "HotlineDSP", "HotlineAudio", "HotlineDialogue", "Yams",
+            "HotlineCore", "HotlineDSP", "HotlineAudio", "HotlineTTS", "HotlineDialogue", "Yams",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "hotlined", dependencies: [
@@ -38,6 +39,7 @@ let package = Package(
         .testTarget(name: "HotlineCoreTests", dependencies: ["HotlineCore"]),
         .testTarget(name: "HotlineDSPTests", dependencies: ["HotlineDSP"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HotlineAudioTests", dependencies: ["HotlineAudio", "HotlineDSP"]),
+        .testTarget(name: "HotlineTTSTests", dependencies: ["HotlineTTS"]),
         .testTarget(name: "HotlineDialogueTests", dependencies: ["HotlineDialogue"]),
         .testTarget(name: "HotlineCLITests", dependencies: ["hotline", "hotlined"]),
     ]

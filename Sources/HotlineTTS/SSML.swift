@@ -1,0 +1,122 @@
+import HotlineCore
+
+/// The SSML subset IVR prompts need, parsed into spoken tokens:
+/// `<speak>`, `<say-as interpret-as="digits|characters|cardinal|ordinal|date|time|currency|telephone">`,
+/// `<break time="500ms|1s"/>` or `<break strength="weak|medium|strong"/>`,
+/// `<prosody rate="slow|fast|x-slow|x-fast|N%" pitch="low|high|x-low|x-high|+N%|-N%">` and `<emphasis>`.
+public enum SSML {
+    /// A prompt that is not valid SSML of this subset; names the offset and the problem.
+    public struct ParseError: HotlineError, Equatable {
+        /// Character offset in the prompt.
+        public var offset: Int
+        /// What is wrong.
+        public var message: String
+        public var description: String { "SSML at character \(offset): \(message)" }
+    }
+
+    /// Spoken tokens of an SSML prompt (with or without the `<speak>` wrapper).
+    public static func parse(_ text: String) throws -> [SpokenToken] {
+        var out: [SpokenToken] = []
+        var stack: [(name: String, prosody: Prosody, interpretation: TextNormalizer.Interpretation?)] =
+            [("", Prosody(), nil)]
+        let chars = Array(text)
+        var i = 0, textStart = 0
+        func flush(_ end: Int) {
+            guard end > textStart else { return }
+            let chunk = decodeEntities(String(chars[textStart..<end]))
+            out += TextNormalizer.normalize(chunk, prosody: stack.last!.prosody, as: stack.last!.interpretation)
+        }
+        while i < chars.count {
+            guard chars[i] == "<" else { i += 1; continue }
+            flush(i)
+            guard let close = chars[i...].firstIndex(of: ">") else { throw ParseError(offset: i, message: "a tag is not closed with '>'") }
+            let body = String(chars[(i + 1)..<close]).trimmingCharacters(in: .whitespaces)
+            let tagOffset = i
+            i = close + 1
+            textStart = i
+            if body.hasPrefix("?") || body.hasPrefix("!") { continue }   // <?xml ...?>, comments
+            if body.hasPrefix("/") {
+                let name = String(body.dropFirst()).trimmingCharacters(in: .whitespaces)
+                guard stack.count > 1, stack.last!.name == name else {
+                    throw ParseError(offset: tagOffset, message: "</\(name)> closes nothing open" + (stack.count > 1 ? " (open: <\(stack.last!.name)>)" : ""))
+                }
+                stack.removeLast()
+                continue
+            }
+            let selfClosing = body.hasSuffix("/")
+            let content = selfClosing ? String(body.dropLast()) : body
+            let name = String(content.prefix { !$0.isWhitespace })
+            let attributes = try parseAttributes(String(content.dropFirst(name.count)), offset: tagOffset)
+            var top = stack.last!
+            switch name {
+            case "speak":
+                break
+            case "break":
+                out.append(.pause(try breakMs(attributes, offset: tagOffset)))
+                continue
+            case "say-as":
+                guard let kind = attributes["interpret-as"], let interpretation = TextNormalizer.Interpretation(rawValue: kind) else {
+                    throw ParseError(offset: tagOffset, message: "say-as needs interpret-as=\"\(TextNormalizer.Interpretation.allCases.map(\.rawValue).joined(separator: "|"))\"")
+                }
+                top.interpretation = interpretation
+            case "prosody":
+                if let rate = attributes["rate"] { top.prosody.rate *= try scale(rate, named: ["x-slow": 0.6, "slow": 0.8, "medium": 1, "fast": 1.25, "x-fast": 1.5], offset: tagOffset) }
+                if let pitch = attributes["pitch"] { top.prosody.pitch *= try scale(pitch, named: ["x-low": 0.8, "low": 0.9, "medium": 1, "high": 1.1, "x-high": 1.2], offset: tagOffset) }
+            case "emphasis":
+                top.prosody.emphasis = true
+            default:
+                throw ParseError(offset: tagOffset, message: "unsupported tag <\(name)>; use speak, say-as, break, prosody or emphasis")
+            }
+            if !selfClosing { stack.append((name, top.prosody, top.interpretation)) }
+        }
+        flush(chars.count)
+        if stack.count > 1 { throw ParseError(offset: chars.count, message: "<\(stack.last!.name)> is never closed") }
+        return out
+    }
+
+    static func parseAttributes(_ text: String, offset: Int) throws -> [String: String] {
+        var result: [String: String] = [:]
+        var rest = Substring(text)
+        while let eq = rest.firstIndex(of: "=") {
+            let key = rest[..<eq].trimmingCharacters(in: .whitespaces)
+            rest = rest[rest.index(after: eq)...].drop { $0.isWhitespace }
+            guard let quote = rest.first, quote == "\"" || quote == "'",
+                  let end = rest.dropFirst().firstIndex(of: quote) else {
+                throw ParseError(offset: offset, message: "attribute \(key) needs a quoted value")
+            }
+            result[key] = String(rest[rest.index(after: rest.startIndex)..<end])
+            rest = rest[rest.index(after: end)...]
+        }
+        return result
+    }
+
+    static func breakMs(_ attributes: [String: String], offset: Int) throws -> Int {
+        if let time = attributes["time"] {
+            if time.hasSuffix("ms"), let v = Int(time.dropLast(2)) { return v }
+            if time.hasSuffix("s"), let v = Double(time.dropLast()) { return Int(v * 1000) }
+            throw ParseError(offset: offset, message: "break time '\(time)' is not like 500ms or 1s")
+        }
+        switch attributes["strength"] ?? "medium" {
+        case "none": return 0
+        case "x-weak", "weak": return 150
+        case "medium": return 300
+        case "strong": return 600
+        case "x-strong": return 1000
+        case let other: throw ParseError(offset: offset, message: "break strength '\(other)' is unknown")
+        }
+    }
+
+    static func scale(_ value: String, named: [String: Double], offset: Int) throws -> Double {
+        if let v = named[value] { return v }
+        if value.hasSuffix("%"), let p = Double(value.dropLast()) {
+            return value.hasPrefix("+") || value.hasPrefix("-") ? 1 + p / 100 : p / 100
+        }
+        throw ParseError(offset: offset, message: "'\(value)' is not a known value or a percentage")
+    }
+
+    static func decodeEntities(_ text: String) -> String {
+        text.replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+            .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&apos;", with: "'")
+            .replacingOccurrences(of: "&amp;", with: "&")
+    }
+}

@@ -1,0 +1,222 @@
+import Foundation
+
+/// Turns IVR prompt text into words as they are said (US English): numbers, digit
+/// strings, phone numbers, money, dates, times, percentages, abbreviations and codes.
+///
+/// Rules, token by token: "$12.50" -> "twelve dollars and fifty cents"; "15%" ->
+/// "fifteen percent"; "3:30 pm" -> "three thirty p m"; "12/03/2026" and "2026-12-03" ->
+/// "december third, twenty twenty six"; "555-123-4567" -> digit groups with pauses;
+/// "21st" -> "twenty first"; "12,345" -> "twelve thousand three hundred forty five";
+/// numbers of five or more digits, or with a leading zero, digit by digit (order and
+/// account numbers); "AB1234" -> "a b one two three four"; years 1100-2099 the way years
+/// are read; "Dr." -> "doctor". Sentence punctuation becomes pauses.
+public enum TextNormalizer {
+    /// How a span should be read (SSML `say-as`), when the text itself is ambiguous.
+    public enum Interpretation: String, Sendable, CaseIterable {
+        case digits, characters, cardinal, ordinal, date, time, currency, telephone
+    }
+
+    /// Spoken tokens for plain `text`.
+    public static func normalize(_ text: String, prosody: Prosody = Prosody(), as interpretation: Interpretation? = nil) -> [SpokenToken] {
+        var out: [SpokenToken] = []
+        // A telephone number may be written with spaces: read the whole span as one.
+        let raw = interpretation == .telephone ? [text.trimmingCharacters(in: .whitespaces)]
+            : text.split(whereSeparator: \.isWhitespace).map(String.init)
+        var i = 0
+        while i < raw.count {
+            var token = raw[i]
+            // Trailing sentence punctuation becomes a pause ("Dr." and "a.m." keep their dot).
+            var trailing: Character?
+            if let last = token.last, ",;:!?.".contains(last), last != "." || !isAbbreviation(token) {
+                trailing = last
+                token.removeLast()
+            }
+            token = token.trimmingCharacters(in: CharacterSet(charactersIn: "\"'()[]{}"))
+            let next = i + 1 < raw.count ? raw[i + 1].lowercased().trimmingCharacters(in: .punctuationCharacters) : nil
+            var consumedNext = false
+            var words: [String]
+            if let interpretation {
+                words = read(token, as: interpretation)
+            } else if token.range(of: #"^\d{1,2}:\d{2}$"#, options: .regularExpression) != nil {
+                words = time(token)
+                if let n = next, ["am", "pm", "a.m", "p.m"].contains(n) {
+                    words += n.hasPrefix("a") ? ["a", "m"] : ["p", "m"]
+                    consumedNext = true
+                    if let last = raw[i + 1].last, "!?,".contains(last) || (last == "." && !isAbbreviation(raw[i + 1])) { trailing = last }
+                }
+            } else if let month = monthIndex(token), let n = next, let day = dayNumber(n) {
+                words = [months[month]] + NumberWords.ordinal(day)
+                consumedNext = true
+                if let last = raw[i + 1].last, ",.!?".contains(last) { trailing = last }
+                if trailing == ",", i + 2 < raw.count, let year = Int(raw[i + 2].trimmingCharacters(in: .punctuationCharacters)), (1100...2099).contains(year) {
+                    words += NumberWords.year(year)
+                    trailing = raw[i + 2].last.flatMap { ",.!?".contains($0) ? $0 : nil }
+                    i += 1
+                }
+            } else {
+                words = read(token, as: nil)
+            }
+            out += words.map { $0 == pauseMarker ? .pause(150) : .word($0, prosody) }
+            if consumedNext { i += 1 }
+            switch trailing {
+            case ","?, ";"?, ":"?: out.append(.pause(200))
+            case "."?, "!"?: out.append(.pause(400))
+            case "?"?:
+                out.append(.questionEnd)
+                out.append(.pause(400))
+            default: break
+            }
+            i += 1
+        }
+        return out
+    }
+
+    static let months = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+                         "october", "november", "december"]
+    static let monthAbbreviations = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+
+    static let abbreviations: [String: [String]] = [
+        "mr.": ["mister"], "mrs.": ["missus"], "ms.": ["miz"], "dr.": ["doctor"], "st.": ["street"], "ave.": ["avenue"],
+        "blvd.": ["boulevard"], "rd.": ["road"], "e.g.": ["for", "example"], "i.e.": ["that", "is"], "etc.": ["et", "cetera"],
+        "vs.": ["versus"], "approx.": ["approximately"], "dept.": ["department"], "no.": ["number"], "a.m.": ["a", "m"],
+        "p.m.": ["p", "m"], "mon": ["monday"], "tue": ["tuesday"], "wed": ["wednesday"], "thu": ["thursday"],
+        "fri": ["friday"], "sat": ["saturday"], "sun": ["sunday"], "&": ["and"], "@": ["at"], "+": ["plus"], "=": ["equals"],
+        "%": ["percent"], "#": ["number"], "24/7": ["twenty", "four", "seven"],
+    ]
+    /// Acronyms spelled letter by letter.
+    static let spelled: Set<String> = ["ATM", "ID", "FAQ", "SMS", "USA", "UK", "TV", "PC", "CD", "DVD", "USB", "URL", "IVR",
+                                       "SIP", "ETA", "PDF", "VIP", "HR", "IT", "CEO", "OK"]
+
+    static func isAbbreviation(_ token: String) -> Bool { abbreviations[token.lowercased()] != nil }
+
+    static func monthIndex(_ token: String) -> Int? {
+        let t = token.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "."))
+        return months.firstIndex(of: t) ?? monthAbbreviations.firstIndex(of: t)
+    }
+
+    static func dayNumber(_ token: String) -> Int? {
+        let digits = token.prefix { $0.isNumber }
+        guard let d = Int(digits), (1...31).contains(d), ["", "st", "nd", "rd", "th"].contains(String(token.dropFirst(digits.count))) else { return nil }
+        return d
+    }
+
+    /// One token under an explicit or guessed interpretation.
+    static func read(_ token: String, as interpretation: Interpretation?) -> [String] {
+        guard !token.isEmpty else { return [] }
+        switch interpretation {
+        case .digits?: return NumberWords.digits(Substring(token))
+        case .characters?: return spell(token)
+        case .cardinal?: return Int(token.filter { $0.isNumber || $0 == "-" }).map(NumberWords.cardinal) ?? spell(token)
+        case .ordinal?: return Int(token.filter(\.isNumber)).map(NumberWords.ordinal) ?? spell(token)
+        case .date?: return date(token) ?? spell(token)
+        case .time?: return time(token)
+        case .currency?: return money(token) ?? read(token, as: nil)
+        case .telephone?: return telephone(token)
+        case nil: break
+        }
+        let lower = token.lowercased()
+        if let words = abbreviations[lower] { return words }
+        if let words = money(token) { return words }
+        if token.hasSuffix("%"), let value = Double(token.dropLast()) { return decimal(value, String(token.dropLast())) + ["percent"] }
+        if let words = date(token) { return words }
+        if token.range(of: #"^\+?\(?\d{3}\)?[-.]\d{3}[-.]\d{4}$|^\d{3}[-.]\d{4}$|^\+\d[\d -]{7,}$"#, options: .regularExpression) != nil {
+            return telephone(token)
+        }
+        if let day = dayNumber(token), token.contains(where: \.isLetter) { return NumberWords.ordinal(day) }
+        if token.range(of: #"^\d{1,3}(,\d{3})+$"#, options: .regularExpression) != nil {
+            let digits = token.replacingOccurrences(of: ",", with: "")
+            return Int(digits).map(NumberWords.cardinal) ?? NumberWords.digits(Substring(digits))
+        }
+        if token.range(of: #"^-?\d+\.\d+$"#, options: .regularExpression) != nil, let value = Double(token) {
+            return decimal(value, token)
+        }
+        if token.allSatisfy({ $0.isASCII && $0.isNumber }) {
+            if token.count >= 5 || (token.count > 1 && token.hasPrefix("0")) { return NumberWords.digits(Substring(token)) }
+            let n = Int(token) ?? 0
+            return (1100...2099).contains(n) ? NumberWords.year(n) : NumberWords.cardinal(n)
+        }
+        if token.contains(where: \.isNumber), token.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) { return spell(token) }
+        if spelled.contains(token) { return spell(token) }
+        let word = lower.filter { $0.isLetter || $0 == "'" || $0 == "-" }
+        return word.isEmpty ? [] : word.split(separator: "-").map(String.init)
+    }
+
+    /// Letters as letter names, digits as digit words: "AB-12" -> "a b one two".
+    static func spell(_ token: String) -> [String] {
+        token.compactMap { c -> String? in
+            if let d = c.wholeNumberValue { return NumberWords.ones[d] }
+            return c.isLetter ? String(c).lowercased() : nil
+        }
+    }
+
+    static func decimal(_ value: Double, _ text: String) -> [String] {
+        let parts = text.split(separator: ".", maxSplits: 1)
+        guard let integer = Int(parts.first ?? "0") else { return spell(text) }
+        let whole = NumberWords.cardinal(integer)
+        guard parts.count == 2 else { return whole }
+        return whole + ["point"] + NumberWords.digits(parts[1])
+    }
+
+    /// "$12.50", "€5", "£3.05", "12.50$": dollars (euros, pounds) and cents.
+    static func money(_ token: String) -> [String]? {
+        let symbols: [Character: (String, String, String, String)] = ["$": ("dollar", "dollars", "cent", "cents"),
+                                                                      "€": ("euro", "euros", "cent", "cents"),
+                                                                      "£": ("pound", "pounds", "penny", "pence")]
+        guard let symbol = token.first(where: { symbols[$0] != nil }), let names = symbols[symbol] else { return nil }
+        let amount = token.filter { $0.isNumber || $0 == "." }
+        guard token.filter({ $0.isNumber || $0 == "." || $0 == "," || $0 == symbol }).count == token.count,
+              !amount.isEmpty, amount.filter({ $0 == "." }).count <= 1 else { return nil }
+        let parts = amount.split(separator: ".", omittingEmptySubsequences: false)
+        guard let whole = Int(parts[0].isEmpty ? "0" : parts[0]) else { return nil }
+        let cents = parts.count > 1 ? Int((String(parts[1]) + "00").prefix(2)) ?? 0 : 0
+        var words: [String] = []
+        if whole > 0 || cents == 0 { words += NumberWords.cardinal(whole) + [whole == 1 ? names.0 : names.1] }
+        if cents > 0 {
+            if !words.isEmpty { words.append("and") }
+            words += NumberWords.cardinal(cents) + [cents == 1 ? names.2 : names.3]
+        }
+        return words
+    }
+
+    /// "2026-12-03", "12/03/2026", "12/3" (US month/day order).
+    static func date(_ token: String) -> [String]? {
+        var year: Int?, month: Int, day: Int
+        if token.range(of: #"^\d{4}-\d{1,2}-\d{1,2}$"#, options: .regularExpression) != nil {
+            let p = token.split(separator: "-").compactMap { Int($0) }
+            (year, month, day) = (p[0], p[1], p[2])
+        } else if token.range(of: #"^\d{1,2}/\d{1,2}(/\d{2}|/\d{4})?$"#, options: .regularExpression) != nil {
+            let p = token.split(separator: "/").compactMap { Int($0) }
+            (month, day) = (p[0], p[1])
+            if p.count == 3 { year = p[2] < 100 ? 2000 + p[2] : p[2] }
+        } else {
+            return nil
+        }
+        guard (1...12).contains(month), (1...31).contains(day) else { return nil }
+        var words = [months[month - 1]] + NumberWords.ordinal(day)
+        if let year { words += NumberWords.year(year) }
+        return words
+    }
+
+    /// "3:30" -> "three thirty", "9:05" -> "nine oh five", "15:00" -> "fifteen hundred", "3:00" -> "three o'clock".
+    static func time(_ token: String) -> [String] {
+        let p = token.split(separator: ":").compactMap { Int($0) }
+        guard p.count == 2 else { return spell(token) }
+        let (h, m) = (p[0], p[1])
+        if m == 0 { return h > 12 ? NumberWords.cardinal(h) + ["hundred"] : NumberWords.cardinal(h) + ["o'clock"] }
+        return NumberWords.cardinal(h) + (m < 10 ? ["oh", NumberWords.ones[m]] : NumberWords.cardinal(m))
+    }
+
+    /// A phone number in digit groups, separated by `pauseMarker` (a short pause).
+    static func telephone(_ token: String) -> [String] {
+        let groups = token.split { !$0.isNumber && $0 != "+" }
+        var words: [String] = []
+        for (k, group) in groups.enumerated() {
+            if k > 0 { words.append(pauseMarker) }
+            words += NumberWords.digits(group)
+        }
+        return words
+    }
+
+    /// Stands for a short pause inside a token's words (phone-number groups).
+    static let pauseMarker = "<pause>"
+}

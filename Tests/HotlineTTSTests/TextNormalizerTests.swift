@@ -1,0 +1,73 @@
+import HotlineTTS
+import Testing
+
+@Suite struct TextNormalizerTests {
+    static func said(_ text: String) -> String { TextNormalizer.normalize(text).spokenText }
+
+    @Test(arguments: [
+        ("Your balance is $12.50.", "your balance is twelve dollars and fifty cents."),
+        ("That costs $1 or €5.", "that costs one dollar or five euros."),
+        ("A fee of $0.99 applies", "a fee of ninety nine cents applies"),
+        ("We have 12,345 customers", "we have twelve thousand three hundred forty five customers"),
+        ("Order 123456 shipped", "order one two three four five six shipped"),
+        ("Your PIN is 0042", "your pin is zero zero four two"),
+        ("Press 1 or 2", "press one or two"),
+        ("It is the 21st time", "it is the twenty first time"),
+        ("Rates rose 15% in 2026", "rates rose fifteen percent in twenty twenty six"),
+        ("Pi is 3.14", "pi is three point one four"),
+        ("Call 555-123-4567 now", "call five five five, one two three, four five six seven now"),
+        ("Delivery on 12/03/2026", "delivery on december third twenty twenty six"),
+        ("Due 2026-01-05", "due january fifth twenty twenty six"),
+        ("Open until 5:30 pm.", "open until five thirty p m."),
+        ("Meet at 9:05 a.m. sharp", "meet at nine oh five a m sharp"),
+        ("The desk opens at 15:00", "the desk opens at fifteen hundred"),
+        ("Your code is AB1234", "your code is a b one two three four"),
+        ("Dr. Smith & Mrs. Jones", "doctor smith and missus jones"),
+        ("Visit any ATM", "visit any a t m"),
+        ("Is that right?", "is that right?"),
+        ("On December 3rd, 2026 we close", "on december third twenty twenty six we close"),
+        ("Born in 1999 or 2005", "born in nineteen ninety nine or two thousand five"),
+    ])
+    func normalises(text: String, expected: String) {
+        #expect(Self.said(text) == expected)
+    }
+
+    @Test func questionsAreMarked() {
+        let tokens = TextNormalizer.normalize("Is that right?")
+        #expect(tokens.contains(.questionEnd))
+    }
+
+    @Test func ssmlSubset() throws {
+        #expect(try SSML.parse("<speak>Your code is <say-as interpret-as=\"characters\">ab12</say-as>.</speak>").spokenText
+            == "your code is a b one two.")
+        #expect(try SSML.parse("Dial <say-as interpret-as=\"digits\">2026</say-as> now").spokenText == "dial two zero two six now")
+        #expect(try SSML.parse("Wait<break time=\"1s\"/>then go").spokenText == "wait. then go")
+        #expect(try SSML.parse("Call <say-as interpret-as='telephone'>800 555 0199</say-as>").spokenText
+            == "call eight zero zero, five five five, zero one nine nine")
+        let slow = try SSML.parse("<prosody rate=\"slow\" pitch=\"+10%\">hello <emphasis>there</emphasis></prosody>")
+        #expect(slow == [.word("hello", Prosody(rate: 0.8, pitch: 1.1)), .word("there", Prosody(rate: 0.8, pitch: 1.1, emphasis: true))])
+        #expect(try SSML.parse("Fish &amp; chips").spokenText == "fish and chips")
+    }
+
+    @Test func badSSMLIsAClearError() {
+        #expect(throws: SSML.ParseError.self) { try SSML.parse("<speak>unclosed") }
+        #expect(throws: SSML.ParseError.self) { try SSML.parse("<audio src=\"x.wav\"/>") }
+        #expect(throws: SSML.ParseError.self) { try SSML.parse("<say-as interpret-as=\"weird\">1</say-as>") }
+        #expect(throws: SSML.ParseError.self) { try SSML.parse("a </prosody>") }
+        #expect(throws: SSML.ParseError.self) { try SSML.parse("<break time=\"soon\"/>") }
+    }
+}
+
+@Suite struct NormalizerRobustnessTests {
+    @Test func oddInputNeverCrashesAndGivesWordsOrNothing() throws {
+        let odd = ["", ".", "...", "$", "$.", "$.5", "€", "1/0/0", "99:99", "12:", "+", "#", "-", "--5", "%", "5%%",
+                   "99999999999999999999", "1,000,000,000,000,000,000,000", "99999999999999999999.5", "$99999999999999999999",
+                   "2026-13-45", "a.m.", "p.m.", "Dr.", "\u{00BD}", "\u{0663}\u{0664}", "emoji 😀", "tab\tand\nnewline",
+                   "<<<>>>", "O'Brien's", "co-operate", "ＡＢＣ１２３"]
+        for text in odd {
+            let words = TextNormalizer.normalize(text).compactMap { if case .word(let w, _) = $0 { return w } else { return nil } }
+            #expect(words.allSatisfy { !$0.isEmpty && !$0.contains(" ") }, "\(text) -> \(words)")
+        }
+        #expect(TextNormalizer.normalize("1,000,000,000,000,000,000,000").spokenText.hasPrefix("one zero zero zero"))
+    }
+}
