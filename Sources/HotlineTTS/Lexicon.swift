@@ -1,0 +1,44 @@
+import Foundation
+import HotlineCore
+
+/// Word pronunciations: the CMU dictionary (Models/lexicon/cmudict-en-us.dict) plus an
+/// admin's user lexicon, with spelling as the fallback for unknown words.
+public final class Lexicon: Sendable {
+    private let entries: [String: [String]]
+
+    /// A lexicon that cannot be read.
+    public struct LoadError: HotlineError {
+        public var description: String
+    }
+
+    /// Reads CMU-format files ("word PH ON ES" per line; later files override earlier ones).
+    public init(paths: [String]) throws {
+        var entries: [String: [String]] = [:]
+        for path in paths {
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw LoadError(description: "\(path): cannot read the lexicon")
+            }
+            for line in text.split(whereSeparator: \.isNewline) {
+                let parts = line.split(separator: " ")
+                guard parts.count >= 2, !parts[0].hasPrefix(";;") else { continue }
+                let word = parts[0].lowercased()
+                if word.hasSuffix(")") { continue }   // alternative pronunciations: keep the first
+                entries[word] = parts.dropFirst().map { $0.lowercased().filter(\.isLetter) }
+            }
+        }
+        self.entries = entries
+    }
+
+    /// Phones of `word`; unknown words are spelled out letter by letter.
+    public func phones(_ word: String) -> [String] {
+        if let p = entries[word] { return p }
+        let letters = word.filter(\.isLetter).map(String.init)
+        if letters.count == word.count, !letters.isEmpty, letters.allSatisfy({ entries[$0] != nil }) {
+            return letters.flatMap { entries[$0]! }
+        }
+        return []
+    }
+
+    /// Whether `word` is in the lexicon.
+    public func contains(_ word: String) -> Bool { entries[word] != nil }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import HotlineCore
+import HotlineDSP
+
+/// A diphone voice in Hotline's format (Models/voices/NAME/NAME.voice, made by
+/// tools/import-kal-voice.py): per diphone, LPC frames at pitchmarks and the LPC
+/// residual as mu-law at 16 kHz.
+public final class VoiceDatabase: Sendable {
+    /// One diphone: where its frames and residual are.
+    public struct Unit: Sendable, Decodable {
+        public let name: String
+        let frame: Int
+        let frames: Int
+        let boundary: Int
+        let residual: Int
+        let samples: Int
+    }
+
+    struct Header: Decodable {
+        let name: String
+        let sample_rate: Int
+        let lpc_order: Int
+        let frame_floats: Int
+        let phones: [String]
+        let units: [Unit]
+    }
+
+    /// A voice file that cannot be used.
+    public struct LoadError: HotlineError {
+        public var description: String
+    }
+
+    /// Voice name.
+    public let name: String
+    /// Output rate, Hz.
+    public let sampleRate: Int
+    /// LPC order.
+    public let order: Int
+    /// Phones the voice has.
+    public let phones: Set<String>
+    let units: [String: Unit]
+    /// Frames: time (s from unit start), gain, then `order` coefficients.
+    let frames: [Float]
+    let frameFloats: Int
+    /// Residual samples decoded to int16 scale.
+    let residual: [Float]
+
+    /// Reads a voice file.
+    public init(path: String) throws {
+        guard let data = FileManager.default.contents(atPath: path), data.count > 12,
+              data.prefix(4) == Data("HVOX".utf8) else {
+            throw LoadError(description: "\(path): not a Hotline voice file (missing, or no HVOX magic)")
+        }
+        func u32(_ at: Int) -> Int { data[at..<(at + 4)].withUnsafeBytes { Int(UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self))) } }
+        guard u32(4) == 1 else { throw LoadError(description: "\(path): voice format version \(u32(4)) is not supported") }
+        let headerLength = u32(8)
+        guard 12 + headerLength <= data.count else { throw LoadError(description: "\(path): truncated header") }
+        let header: Header
+        do {
+            header = try JSONDecoder().decode(Header.self, from: data[12..<(12 + headerLength)])
+        } catch {
+            throw LoadError(description: "\(path): damaged header (\(error))")
+        }
+        let frameStart = (12 + headerLength + 3) / 4 * 4
+        let frameCount = header.units.map { $0.frame + $0.frames }.max() ?? 0
+        let residualStart = frameStart + frameCount * header.frame_floats * 4
+        let residualCount = header.units.map { $0.residual + $0.samples }.max() ?? 0
+        guard residualStart + residualCount <= data.count else { throw LoadError(description: "\(path): truncated data") }
+        name = header.name
+        sampleRate = header.sample_rate
+        order = header.lpc_order
+        frameFloats = header.frame_floats
+        phones = Set(header.phones)
+        units = Dictionary(header.units.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        frames = data[frameStart..<residualStart].withUnsafeBytes { raw in
+            (0..<(frameCount * header.frame_floats)).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) }
+        }
+        let table = G711.decodeTable(.muLaw)
+        residual = data[residualStart..<(residualStart + residualCount)].map { Float(table[Int($0)]) }
+    }
+
+    /// The diphone `name` ("h-eh"), if the voice has it.
+    public func unit(_ name: String) -> Unit? { units[name] }
+}

@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import HotlineAudio
+import HotlineCore
+import HotlineTTS
+
+/// `hotline say TEXT -o OUT.wav`: speak a prompt with the built-in diphone voice.
+struct SayCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "say",
+        abstract: "Synthesise a prompt to a sound file with Hotline's own diphone voice.",
+        discussion: "TEXT '-' reads one prompt per line from standard input; then -o names a folder, one file per line (1.wav, 2.wav ...).")
+
+    @Argument(help: "Prompt text (or SSML with --ssml), or - for lines from standard input.") var text: String
+    @Flag(help: "The prompt is SSML.") var ssml = false
+    @Option(name: .shortAndLong, help: "Output file (.wav/.flac/.opus), or a folder when TEXT is -.") var output: String
+    @Option(help: "Output sample rate: 8000 (the line) or 16000.") var rate = 16000
+    @Option(help: "Voice file.") var voice = "Models/voices/kal16/kal16.voice"
+    @Option(help: "Lexicon files (CMU format); later ones override earlier ones.") var lexicon = ["Models/lexicon/cmudict-en-us.dict"]
+
+    func validate() throws {
+        guard rate == 8000 || rate == 16000 else { throw ValidationError("--rate must be 8000 or 16000") }
+    }
+
+    func run() throws {
+        do {
+            let synthesizer = DiphoneSynthesizer(voice: try VoiceDatabase(path: voice), lexicon: try Lexicon(paths: lexicon))
+            if text == "-" {
+                try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+                var n = 0
+                while let line = readLine() {
+                    n += 1
+                    try write(synthesizer.say(line, ssml: ssml, sampleRate: rate), to: output + "/\(n).wav")
+                }
+            } else {
+                try write(synthesizer.say(text, ssml: ssml, sampleRate: rate), to: output)
+            }
+        } catch let error as HotlineError {
+            printError(error)
+            throw ExitCode.failure
+        }
+    }
+
+    private func write(_ audio: AudioBuffer, to path: String) throws {
+        try SoundFile.write(audio, to: path, codec: AudioCodec.forPath(path) ?? .pcm16)
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import HotlineCore
+import HotlineTTS
+import Testing
+
+/// The committed voice and lexicon, through the synthesizer.
+@Suite struct DiphoneSynthesizerTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let synthesizer: DiphoneSynthesizer = {
+        let voice = try! VoiceDatabase(path: root.appendingPathComponent("Models/voices/kal16/kal16.voice").path)
+        let lexicon = try! Lexicon(paths: [root.appendingPathComponent("Models/lexicon/cmudict-en-us.dict").path])
+        return DiphoneSynthesizer(voice: voice, lexicon: lexicon)
+    }()
+
+    @Test func theVoiceHasEveryPhonePairItNeeds() {
+        let voice = Self.synthesizer.voice
+        #expect(voice.sampleRate == 16000 && voice.order == 16)
+        let phones = ["aa", "ae", "ah", "ao", "aw", "ay", "b", "ch", "d", "dh", "eh", "er", "ey", "f", "g", "hh", "ih", "iy",
+                      "jh", "k", "l", "m", "n", "ng", "ow", "oy", "p", "r", "s", "sh", "t", "th", "uh", "uw", "v", "w", "y", "z", "zh", "pau"]
+        // English has no ng after a consonant (or er), and hh, w, y only before vowels; every
+        // other pair is there (a missing one falls back to the pause diphones).
+        let vowels: Set<String> = ["aa", "ae", "ah", "ao", "aw", "ay", "eh", "er", "ey", "ih", "iy", "ow", "oy", "uh", "uw"]
+        let impossible = { (a: String, b: String) in
+            (b == "ng" && (!vowels.contains(a) || a == "er")) || (["hh", "w", "y"].contains(a) && (!vowels.contains(b) || b == "er"))
+        }
+        let missing = phones.flatMap { a in phones.map { (a, $0) } }.filter { !impossible($0.0, $0.1) && voice.unit("\($0.0)-\($0.1)") == nil }
+        #expect(missing.isEmpty, "\(missing.count) missing diphones: \(missing.prefix(20))")
+    }
+
+    @Test func normalisedNumbersBecomeTheRightPhones() {
+        let tokens = TextNormalizer.normalize("Press 2.")
+        #expect(Self.synthesizer.phones(tokens) == ["pau", "p", "r", "eh", "s", "t", "uw", "pau"])
+        // Unknown words are spelled with the letters' pronunciations.
+        #expect(Self.synthesizer.lexicon.phones("xqz") == Self.synthesizer.lexicon.phones("x") + Self.synthesizer.lexicon.phones("q") + Self.synthesizer.lexicon.phones("z"))
+    }
+
+    @Test func speechHasAPlausibleLengthAndLevel() throws {
+        let audio = try Self.synthesizer.say("Thank you for calling.", sampleRate: 8000)
+        #expect(audio.sampleRate == 8000)
+        #expect(audio.durationMs > 800 && audio.durationMs < 3500, "\(audio.durationMs) ms")
+        #expect(audio.samples.allSatisfy { $0.isFinite && abs($0) <= 1 })
+        let rms = (audio.samples.map { $0 * $0 }.reduce(0, +) / Float(audio.samples.count)).squareRoot()
+        #expect(rms > 0.01 && rms < 0.5)
+    }
+
+    @Test func ssmlBreaksBecomeSilence() throws {
+        let plain = try Self.synthesizer.say("yes no")
+        let paused = try Self.synthesizer.say("yes <break time=\"1s\"/> no", ssml: true)
+        #expect(paused.durationMs > plain.durationMs)
+    }
+
+    @Test func aDamagedVoiceFileIsAClearError() throws {
+        let path = NSTemporaryDirectory() + "bad-\(UUID().uuidString).voice"
+        try Data("HVOX\u{1}\0\0\0\u{ff}\0\0\0{".utf8).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(throws: VoiceDatabase.LoadError.self) { try VoiceDatabase(path: path) }
+        #expect(throws: VoiceDatabase.LoadError.self) { try VoiceDatabase(path: "/nonexistent.voice") }
+    }
+}
