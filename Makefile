@@ -7,7 +7,7 @@ HOTLINE := .build/debug/hotline
 DEMO_OUT := .build/demo
 DEMO_INPUT := Audio/samples/digits-jackson-16k.flac
 
-.PHONY: deps build test demo bench-setup bench-resample bench-frontend bench-vad talkoff train-vad clean
+.PHONY: deps build test demo bench-setup bench-resample bench-frontend bench-vad bench-tts talkoff train-vad import-voice clean
 
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -36,6 +36,9 @@ demo: build
 	$(HOTLINE) detect $(DEMO_OUT)/demo-line-8k-ulaw.wav
 	$(HOTLINE) flow validate Flows/hotline.yaml
 	printf '#1\nfive five five oh one nine @0.6\nyes\nyes\nwhen are you open\nno\n' | $(HOTLINE) chat --verbose Flows/hotline.yaml
+	$(HOTLINE) normalize "Your order AB1234 of \$$12.50 ships on 12/03/2026 at 3:30 pm."
+	$(HOTLINE) say "Thank you for calling Acme. Your order ships on Tuesday." -o $(DEMO_OUT)/welcome-8k.wav --rate 8000
+	$(HOTLINE) audio info $(DEMO_OUT)/welcome-8k.wav
 	.build/debug/hotlined --version
 
 BENCH_PYTHON := .venv-bench/bin/python
@@ -55,6 +58,15 @@ bench-frontend: bench-setup
 
 bench-vad: bench-setup
 	$(BENCH_PYTHON) bench/vad.py --hotline .build/release/hotline
+
+bench-tts: bench-setup
+	@command -v espeak-ng >/dev/null && command -v flite >/dev/null || $(SUDO) apt-get install -y -qq espeak-ng flite
+	$(BENCH_PYTHON) bench/tts.py --hotline .build/release/hotline
+
+# Re-imports the committed voice from Debian's festvox-kallpc16k (only needed to change the importer).
+import-voice:
+	@dpkg -s festvox-kallpc16k >/dev/null 2>&1 || $(SUDO) apt-get install -y -qq festvox-kallpc16k
+	python3 tools/import-kal-voice.py
 
 # Talk-off: false DTMF keys and tones over ../shared/speech and synthetic speech (espeak-ng, flite).
 talkoff: bench-setup

@@ -1,0 +1,133 @@
+#!/usr/bin/env python3
+"""Intelligibility of Hotline's voice beside flite and espeak-ng, measured by pocketsphinx.
+
+Each of the IVR prompts below is put in spoken form by `hotline normalize` (so every
+system reads the same words), synthesised by each system, optionally passed through a
+telephone channel (300-3400 Hz band-pass, 8 kHz, mu-law), and transcribed with
+pocketsphinx 5's US English model; the word error rate against the spoken form is
+printed per system, clean and phone. Also prints Hotline's synthesis speed.
+
+Usage: python3 bench/tts.py [--hotline .build/release/hotline]
+"""
+import argparse, os, subprocess, sys, tempfile, time
+import numpy as np
+import soundfile, soxr
+from scipy.signal import butter, sosfiltfilt
+from pocketsphinx import Decoder, get_model_path
+
+PROMPTS = [
+    "Thank you for calling Acme. How can I help you today?",
+    "For order status, press 1. For billing, press 2.",
+    "Your order number is 123456.",
+    "Your balance is $42.17.",
+    "Your payment of $1,250.00 was received on 12/03/2026.",
+    "We are open Monday to Friday from 8:00 am to 6:00 pm.",
+    "Please say or enter your account number.",
+    "I heard 5550199. Is that right?",
+    "Your appointment is on March 14th at 3:30 pm.",
+    "Your reference code is AB1234.",
+    "Please hold while I transfer you to an agent.",
+    "Sorry, I didn't understand. Please try again.",
+    "Your package will arrive on Tuesday.",
+    "The current wait time is 7 minutes.",
+    "To repeat this menu, press 9.",
+    "Your new balance is $0.99.",
+    "Please enter your 4 digit PIN followed by the pound key.",
+    "Call us back at 555-123-4567.",
+    "Your ticket number is 4021.",
+    "Goodbye and have a nice day.",
+    "Is there anything else I can help you with?",
+    "Please say yes or no.",
+    "Your flight leaves at 6:45 am from gate 12.",
+    "You have 3 new messages.",
+    "The first message was received yesterday at 9:15 pm.",
+    "Press the star key to return to the main menu.",
+    "Your claim was approved for $300.",
+    "We will call you back within 24 hours.",
+    "Your password must have at least 8 characters.",
+    "Thank you. Your request has been submitted.",
+    "Please tell me the reason for your call.",
+    "Your order will ship on the 21st of December.",
+]
+
+
+def normalise(hotline, prompts):
+    out = subprocess.run([hotline, "normalize", "-"], input="\n".join(prompts), capture_output=True, text=True, check=True)
+    return [line.replace(",", " ").replace(".", " ").replace("?", " ").lower().split() for line in out.stdout.splitlines()]
+
+
+def wer(ref, hyp):
+    d = list(range(len(hyp) + 1))
+    for i, r in enumerate(ref, 1):
+        prev, d[0] = d[0], i
+        for j, h in enumerate(hyp, 1):
+            prev, d[j] = d[j], min(d[j] + 1, d[j - 1] + 1, prev + (r != h))
+    return d[len(hyp)], len(ref)
+
+
+def phone_channel(x, rate):
+    y = soxr.resample(x, rate, 8000)
+    y = sosfiltfilt(butter(6, [300, 3400], btype="band", fs=8000, output="sos"), y)
+    mu = 255.0
+    y = np.clip(y, -1, 1)
+    coded = np.round((np.sign(y) * np.log1p(mu * np.abs(y)) / np.log1p(mu)) * 127) / 127
+    y = np.sign(coded) * (np.power(1 + mu, np.abs(coded)) - 1) / mu
+    return soxr.resample(y, 8000, 16000)
+
+
+class Recognizer:
+    def __init__(self):
+        m = get_model_path()
+        self.decoder = Decoder(hmm=os.path.join(m, "en-us/en-us"), lm=os.path.join(m, "en-us/en-us.lm.bin"),
+                               dict=os.path.join(m, "en-us/cmudict-en-us.dict"), logfn="/dev/null")
+
+    def __call__(self, x):
+        pcm = (np.clip(x, -1, 1) * 32767).astype("<i2")
+        self.decoder.start_utt()
+        self.decoder.process_raw(pcm.tobytes(), full_utt=True)
+        self.decoder.end_utt()
+        hyp = self.decoder.hyp()
+        return hyp.hypstr.lower().split() if hyp else []
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--hotline", default=".build/release/hotline")
+    args = ap.parse_args()
+    spoken = normalise(args.hotline, PROMPTS)
+    texts = [" ".join(words) for words in spoken]
+    recognise = Recognizer()
+    systems = {
+        "hotline kal16": lambda t, out: subprocess.run([args.hotline, "say", t, "-o", out], check=True, capture_output=True),
+        "flite rms": lambda t, out: subprocess.run(["flite", "-voice", "rms", "-t", t, "-o", out], check=True),
+        "flite slt": lambda t, out: subprocess.run(["flite", "-voice", "slt", "-t", t, "-o", out], check=True),
+        "flite kal16": lambda t, out: subprocess.run(["flite", "-voice", "kal16", "-t", t, "-o", out], check=True),
+        "espeak-ng": lambda t, out: subprocess.run(["espeak-ng", "-v", "en-us", "-w", out, t], check=True),
+    }
+    print(f"{len(PROMPTS)} prompts, {sum(map(len, spoken))} words; WER by pocketsphinx (en-us), lower is better")
+    print(f"{'system':<14} {'clean WER':>9} {'phone WER':>9}")
+    with tempfile.TemporaryDirectory() as d:
+        for name, make in systems.items():
+            errors = {"clean": [0, 0], "phone": [0, 0]}
+            for k, (text, ref) in enumerate(zip(texts, spoken)):
+                path = os.path.join(d, f"{k}.wav")
+                make(text, path)
+                x, rate = soundfile.read(path, dtype="float32")
+                clean = x if rate == 16000 else soxr.resample(x, rate, 16000)
+                for channel, audio in (("clean", clean), ("phone", phone_channel(x, rate))):
+                    e, n = wer(ref, recognise(audio))
+                    errors[channel][0] += e
+                    errors[channel][1] += n
+            print(f"{name:<14} {100 * errors['clean'][0] / errors['clean'][1]:>8.1f}% {100 * errors['phone'][0] / errors['phone'][1]:>8.1f}%")
+            sys.stdout.flush()
+        # Speed: all prompts in one process (voice and lexicon loaded once).
+        start = time.perf_counter()
+        subprocess.run([args.hotline, "say", "-", "-o", os.path.join(d, "all")], input="\n".join(texts), text=True, check=True)
+        elapsed = time.perf_counter() - start
+        audio = sum(soundfile.info(os.path.join(d, "all", f"{k + 1}.wav")).duration for k in range(len(texts)))
+        print(f"hotline: {audio:.1f} s of speech in {elapsed:.2f} s including loading the voice and lexicon "
+              f"= {elapsed / audio:.4f} x realtime")
+
+
+if __name__ == "__main__":
+    main()
