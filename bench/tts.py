@@ -93,6 +93,7 @@ class Recognizer:
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--hotline", default=".build/release/hotline")
+    ap.add_argument("--only", help="run only the systems whose name contains this")
     args = ap.parse_args()
     spoken = normalise(args.hotline, PROMPTS)
     texts = [" ".join(words) for words in spoken]
@@ -108,6 +109,8 @@ def main():
     print(f"{'system':<14} {'clean WER':>9} {'phone WER':>9}")
     with tempfile.TemporaryDirectory() as d:
         for name, make in systems.items():
+            if args.only and args.only not in name:
+                continue
             errors = {"clean": [0, 0], "phone": [0, 0]}
             for k, (text, ref) in enumerate(zip(texts, spoken)):
                 path = os.path.join(d, f"{k}.wav")
