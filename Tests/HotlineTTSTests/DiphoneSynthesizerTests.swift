@@ -43,6 +43,31 @@ import Testing
         #expect(rms > 0.01 && rms < 0.5)
     }
 
+    /// Pitch of the loudest 60 ms of the last 400 ms, by autocorrelation (60-300 Hz).
+    static func finalPitch(_ audio: AudioBuffer) -> Double {
+        let x = Array(audio.samples.suffix(6400))
+        var best = (energy: Float(0), start: 0)
+        for start in stride(from: 0, to: x.count - 960, by: 160) {
+            let e = x[start..<(start + 960)].map { $0 * $0 }.reduce(0, +)
+            if e > best.energy { best = (e, start) }
+        }
+        let w = Array(x[best.start..<(best.start + 960)])
+        var bestLag = 0, bestScore = -Float.infinity
+        for lag in 53...266 {
+            var score: Float = 0
+            for n in 0..<(w.count - lag) { score += w[n] * w[n + lag] }
+            if score > bestScore { (bestScore, bestLag) = (score, lag) }
+        }
+        return 16000 / Double(bestLag)
+    }
+
+    @Test func questionsRiseAtTheEnd() throws {
+        let statement = try Self.synthesizer.say("you are calling about your bill.")
+        let question = try Self.synthesizer.say("you are calling about your bill?")
+        #expect(Self.finalPitch(question) > Self.finalPitch(statement) * 1.15,
+                "question \(Self.finalPitch(question)) Hz, statement \(Self.finalPitch(statement)) Hz")
+    }
+
     @Test func ssmlBreaksBecomeSilence() throws {
         let plain = try Self.synthesizer.say("yes no")
         let paused = try Self.synthesizer.say("yes <break time=\"1s\"/> no", ssml: true)
