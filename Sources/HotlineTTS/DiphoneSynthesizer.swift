@@ -7,8 +7,10 @@ import HotlineDSP
 /// Text -> `TextNormalizer`/`SSML` -> words -> phones (`Lexicon`) -> diphones ->
 /// for each diphone, its LPC residual is filtered through the all-pole filter of the
 /// pitchmark it belongs to (y[n] = e[n] + sum a_k y[n-k]); the filter runs on across
-/// units, which smooths the joins. Durations scale by dropping or repeating whole pitch
-/// periods (`durationScale`, SSML rate); the recorded pitch is kept (no F0 model yet).
+/// units, which smooths the joins. Prosody: durations scale by dropping or repeating
+/// whole pitch periods (`durationScale`, SSML rate), and voiced periods are re-spaced to
+/// an F0 line falling over the utterance and rising at the end of a question (SSML pitch
+/// scales it).
 public final class DiphoneSynthesizer: Sendable {
     /// The voice.
     public let voice: VoiceDatabase
@@ -32,7 +34,7 @@ public final class DiphoneSynthesizer: Sendable {
         phoneSequence(tokens).map(\.phone)
     }
 
-    /// Phones with the speaking rate of the word each belongs to.
+    /// Phones with the speaking rate and pitch of the word each belongs to.
     func phoneSequence(_ tokens: [SpokenToken]) -> [(phone: String, rate: Double, pitch: Double)] {
         var out: [(phone: String, rate: Double, pitch: Double)] = [("pau", 1, 1)]
         for token in tokens {
