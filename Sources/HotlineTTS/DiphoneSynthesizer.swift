@@ -53,10 +53,20 @@ public final class DiphoneSynthesizer: Sendable {
 
     /// Speech for `tokens` at the voice's rate (16 kHz).
     public func synthesize(_ tokens: [SpokenToken]) -> AudioBuffer {
+        var out: [Float] = []
+        synthesize(tokens) { out += $0 }
+        return AudioBuffer(samples: out, sampleRate: voice.sampleRate)
+    }
+
+    /// Streams speech for `tokens`: `chunk` receives the samples of each diphone as soon
+    /// as it is rendered (about 60-120 ms of audio), so playback can start before the
+    /// rest of the sentence is synthesised.
+    public func synthesize(_ tokens: [SpokenToken], chunk: ([Float]) -> Void) {
         let phones = phoneSequence(tokens)
         let question = tokens.contains(.questionEnd)
         var filter = [Float](repeating: 0, count: voice.order)   // y[n-1] ... y[n-order]
         var out: [Float] = []
+        out.reserveCapacity(4096)
         let pairs = Array(zip(phones, phones.dropFirst()))
         for (i, (a, b)) in pairs.enumerated() {
             guard let unit = voice.unit("\(a.phone)-\(b.phone)") ?? voice.unit("pau-\(b.phone)") ?? voice.unit("\(a.phone)-pau") else { continue }
@@ -66,8 +76,9 @@ public final class DiphoneSynthesizer: Sendable {
             if question, i >= pairs.count - 4 { f0 *= 1 + 0.35 * Double(i - (pairs.count - 4)) / 3 }
             render(unit, voicing: (Self.voiced.contains(a.phone), Self.voiced.contains(b.phone)),
                    duration: durationScale / max(b.rate, 0.25), f0: f0 * b.pitch, history: &filter, into: &out)
+            chunk(out)
+            out.removeAll(keepingCapacity: true)
         }
-        return AudioBuffer(samples: out, sampleRate: voice.sampleRate)
     }
 
     /// Phones whose pitch periods are re-spaced to the F0 contour.

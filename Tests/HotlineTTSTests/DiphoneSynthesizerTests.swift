@@ -68,6 +68,15 @@ import Testing
                 "question \(Self.finalPitch(question)) Hz, statement \(Self.finalPitch(statement)) Hz")
     }
 
+    @Test func streamingGivesTheSameAudioInEarlyChunks() throws {
+        let tokens = TextNormalizer.normalize("Please hold while I connect you to an agent.")
+        var chunks: [[Float]] = []
+        Self.synthesizer.synthesize(tokens) { chunks.append($0) }
+        #expect(chunks.count > 10)
+        #expect(chunks[0].count < 16000 / 5)   // the first chunk is well under 200 ms of audio
+        #expect(chunks.flatMap { $0 } == Self.synthesizer.synthesize(tokens).samples)
+    }
+
     @Test func ssmlBreaksBecomeSilence() throws {
         let plain = try Self.synthesizer.say("yes no")
         let paused = try Self.synthesizer.say("yes <break time=\"1s\"/> no", ssml: true)
