@@ -29,14 +29,30 @@ public final class Lexicon: Sendable {
         self.entries = entries
     }
 
-    /// Phones of `word`; unknown words are spelled out letter by letter.
+    /// Phones of `word`. An unknown word is read as a compound of known words when it
+    /// splits into parts of three letters or more ("acmecorp" -> "acme" + "corp"),
+    /// otherwise spelled out letter by letter.
     public func phones(_ word: String) -> [String] {
         if let p = entries[word] { return p }
+        if let parts = compound(word) { return parts.flatMap { entries[$0]! } }
         let letters = word.filter(\.isLetter).map(String.init)
         if letters.count == word.count, !letters.isEmpty, letters.allSatisfy({ entries[$0] != nil }) {
             return letters.flatMap { entries[$0]! }
         }
         return []
+    }
+
+    /// The split of `word` into the fewest known words of 3+ letters, if there is one.
+    func compound(_ word: String, depth: Int = 0) -> [String]? {
+        let chars = Array(word)
+        guard chars.count >= 6, depth < 3 else { return nil }
+        for cut in stride(from: chars.count - 3, through: 3, by: -1) {
+            let head = String(chars[..<cut]), tail = String(chars[cut...])
+            guard entries[head] != nil else { continue }
+            if entries[tail] != nil { return [head, tail] }
+            if let rest = compound(tail, depth: depth + 1) { return [head] + rest }
+        }
+        return nil
     }
 
     /// Whether `word` is in the lexicon.

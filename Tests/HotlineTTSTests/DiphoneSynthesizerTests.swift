@@ -30,7 +30,10 @@ import Testing
     @Test func normalisedNumbersBecomeTheRightPhones() {
         let tokens = TextNormalizer.normalize("Press 2.")
         #expect(Self.synthesizer.phones(tokens) == ["pau", "p", "r", "eh", "s", "t", "uw", "pau"])
-        // Unknown words are spelled with the letters' pronunciations.
+        // Unknown compounds are read as their parts; other unknown words are spelled.
+        let lexicon = Self.synthesizer.lexicon
+        #expect(!lexicon.contains("mailboxhelp"))
+        #expect(lexicon.phones("mailboxhelp") == lexicon.phones("mailbox") + lexicon.phones("help"))
         #expect(Self.synthesizer.lexicon.phones("xqz") == Self.synthesizer.lexicon.phones("x") + Self.synthesizer.lexicon.phones("q") + Self.synthesizer.lexicon.phones("z"))
     }
 
