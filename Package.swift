@@ -24,11 +24,12 @@ let package = Package(
         .target(name: "HotlineCore"),
         .target(name: "HotlineDSP", dependencies: ["HotlineCore", "CFFTW"]),
         .target(name: "HotlineAudio", dependencies: ["HotlineCore", "HotlineDSP", "CALSA", "CSndFile", "COpus"]),
+        .target(name: "HotlineASR", dependencies: ["HotlineCore", "HotlineDSP"]),
         .target(name: "HotlineTTS", dependencies: ["HotlineCore", "HotlineDSP"]),
         .target(name: "HotlineDialogue", dependencies: ["HotlineCore", "Yams"]),
 
         .executableTarget(name: "hotline", dependencies: [
-            "HotlineCore", "HotlineDSP", "HotlineAudio", "HotlineTTS", "HotlineDialogue", "Yams",
+            "HotlineCore", "HotlineDSP", "HotlineAudio", "HotlineASR", "HotlineTTS", "HotlineDialogue", "Yams",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "hotlined", dependencies: [
@@ -39,6 +40,7 @@ let package = Package(
         .testTarget(name: "HotlineCoreTests", dependencies: ["HotlineCore"]),
         .testTarget(name: "HotlineDSPTests", dependencies: ["HotlineDSP"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HotlineAudioTests", dependencies: ["HotlineAudio", "HotlineDSP"]),
+        .testTarget(name: "HotlineASRTests", dependencies: ["HotlineASR"]),
         .testTarget(name: "HotlineTTSTests", dependencies: ["HotlineTTS"]),
         .testTarget(name: "HotlineDialogueTests", dependencies: ["HotlineDialogue"]),
         .testTarget(name: "HotlineCLITests", dependencies: ["hotline", "hotlined"]),

@@ -111,3 +111,21 @@ import Testing
         #expect(text.contains("hotline: Ticket 321."), "\(text)")
     }
 }
+
+@Suite struct GrammarCommandTests {
+    @Test func parsesSentencesAndFailsOnNoMatch() throws {
+        let ok = try CommandRunner.run("hotline", ["grammar", "builtin:digits?min=4&max=10", "five five five oh one nine nine", "--json"])
+        #expect(ok.status == 0 && ok.stdout.contains("\"value\":\"5550199\""))
+        let miss = try CommandRunner.run("hotline", ["grammar", "builtin:yesno", "perhaps"])
+        #expect(miss.status != 0 && miss.stdout.contains("perhaps: no match"))
+    }
+
+    @Test func compileErrorsAreOneLineWithPosition() throws {
+        let scratch = Scratch()
+        let path = scratch.file("menu.gram")
+        try "public $main = (billing | $agnt) ;\n$agent = agent ;\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let result = try CommandRunner.run("hotline", ["grammar", path])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("menu.gram:1:27: unknown rule $agnt (did you mean $agent?)"))
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+
+/// The grammars every flow can use without writing one: `builtin:digits` (with
+/// `?min=N&max=M`), `builtin:yesno` and `builtin:number` (0-999).
+extension GrammarCompiler {
+    static let digitWords = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+
+    /// A grammar from a spec: `builtin:NAME[?min=N&max=M]`, or grammar text itself.
+    public static func grammar(spec: String) throws -> Grammar {
+        guard spec.hasPrefix("builtin:") else { return try compile(spec) }
+        let body = spec.dropFirst("builtin:".count)
+        let name = body.prefix { $0 != "?" }
+        var parameters: [String: Int] = [:]
+        for pair in body.drop { $0 != "?" }.dropFirst().split(separator: "&") {
+            let kv = pair.split(separator: "=")
+            guard kv.count == 2, let value = Int(kv[1]) else {
+                throw GrammarError(file: spec, line: 1, column: 1, message: "bad parameter '\(pair)'", hint: "write min=N&max=M")
+            }
+            parameters[String(kv[0])] = value
+        }
+        switch name {
+        case "digits":
+            let lo = parameters["min"] ?? 1, hi = parameters["max"] ?? 20
+            guard lo >= 1, hi >= lo, hi <= 64 else {
+                throw GrammarError(file: spec, line: 1, column: 1, message: "digits need 1 <= min <= max <= 64")
+            }
+            var alternatives = digitWords.enumerated().map { "\($1) {\($0)}" } + ["oh {0}", "o {0}"]
+            alternatives += digitWords.enumerated().map { "double \($1) {\($0)\($0)}" }
+            alternatives += digitWords.enumerated().map { "triple \($1) {\($0)\($0)\($0)}" }
+            var grammar = try compile("$d = \(alternatives.joined(separator: " | ")) ;\npublic $main = $d<1-\(hi)> ;", file: spec)
+            grammar.valueLengths = lo...hi
+            return grammar
+        case "yesno":
+            return try compile("""
+                $yes = yes | yeah | yep | yup | sure | correct | right | that's right | that is right | that is correct
+                     | absolutely | of course | okay | ok | affirmative ;
+                $no = no | nope | nah | negative | incorrect | wrong | not really | no thanks | that's wrong ;
+                public $main = [uh | um | well | oh] ($yes {yes} | $no {no}) [please | thanks | thank you] ;
+                """, file: spec)
+        case "number":
+            let numbers = (0...999).map { n in "\(spoken(n)) {\(n)}" }
+            return try compile("public $main = \(numbers.joined(separator: " | ")) ;", file: spec)
+        default:
+            throw GrammarError(file: spec, line: 1, column: 1, message: "unknown built-in grammar '\(name)'", hint: "use digits, yesno or number")
+        }
+    }
+
+    /// "one hundred twenty three" for 123 (US style, no "and").
+    static func spoken(_ n: Int) -> String {
+        let teens = ["ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
+        let tens = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+        if n < 10 { return digitWords[n] }
+        if n < 20 { return teens[n - 10] }
+        if n < 100 { return tens[n / 10] + (n % 10 == 0 ? "" : " " + digitWords[n % 10]) }
+        return digitWords[n / 100] + " hundred" + (n % 100 == 0 ? "" : " " + spoken(n % 100))
+    }
+}

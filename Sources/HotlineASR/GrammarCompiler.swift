@@ -1,0 +1,215 @@
+import Foundation
+import HotlineCore
+
+/// A grammar that does not compile: `file:line:column: message (hint)`.
+public struct GrammarError: HotlineError, Equatable {
+    public var file: String
+    public var line: Int
+    public var column: Int
+    public var message: String
+    public var hint: String?
+    public var description: String { "\(file):\(line):\(column): \(message)" + (hint.map { " (\($0))" } ?? "") }
+
+    /// An error at `file:line:column`.
+    public init(file: String, line: Int, column: Int, message: String, hint: String? = nil) {
+        self.file = file
+        self.line = line
+        self.column = column
+        self.message = message
+        self.hint = hint
+    }
+}
+
+/// Compiles grammar text (see `Grammar`) and the built-in grammars.
+public enum GrammarCompiler {
+    struct Token {
+        enum Kind: Equatable { case word, rule, equals, semicolon, bar, open, close, openOptional, closeOptional, repeatBounds, star, plus, tag, keywordPublic, end }
+        var kind: Kind
+        var text: String
+        var line: Int
+        var column: Int
+    }
+
+    /// Compiles `text`; `file` names it in errors.
+    public static func compile(_ text: String, file: String = "<grammar>") throws -> Grammar {
+        var parser = Parser(tokens: try tokenize(text, file: file), file: file)
+        return try parser.grammar()
+    }
+
+    static func tokenize(_ text: String, file: String) throws -> [Token] {
+        var tokens: [Token] = []
+        let chars = Array(text)
+        var i = 0, line = 1, column = 1
+        func advance() {
+            if chars[i] == "\n" { line += 1; column = 1 } else { column += 1 }
+            i += 1
+        }
+        while i < chars.count {
+            let c = chars[i], startLine = line, startColumn = column
+            func add(_ kind: Token.Kind, _ text: String) { tokens.append(Token(kind: kind, text: text, line: startLine, column: startColumn)) }
+            if c.isWhitespace { advance(); continue }
+            if c == "#" { while i < chars.count, chars[i] != "\n" { advance() }; continue }
+            switch c {
+            case "=": add(.equals, "="); advance()
+            case ";": add(.semicolon, ";"); advance()
+            case "|": add(.bar, "|"); advance()
+            case "(": add(.open, "("); advance()
+            case ")": add(.close, ")"); advance()
+            case "[": add(.openOptional, "["); advance()
+            case "]": add(.closeOptional, "]"); advance()
+            case "*": add(.star, "*"); advance()
+            case "+": add(.plus, "+"); advance()
+            case "<", "{":
+                let close: Character = c == "<" ? ">" : "}"
+                var body = ""
+                advance()
+                while i < chars.count, chars[i] != close { body.append(chars[i]); advance() }
+                guard i < chars.count else {
+                    throw GrammarError(file: file, line: startLine, column: startColumn, message: "'\(c)' is never closed", hint: "add '\(close)'")
+                }
+                advance()
+                add(c == "<" ? .repeatBounds : .tag, body.trimmingCharacters(in: .whitespaces))
+            default:
+                var word = ""
+                let isRule = c == "$"
+                if isRule { advance() }
+                while i < chars.count, chars[i].isLetter || chars[i].isNumber || "_-'".contains(chars[i]) { word.append(chars[i]); advance() }
+                guard !word.isEmpty else {
+                    throw GrammarError(file: file, line: startLine, column: startColumn, message: "unexpected '\(c)'")
+                }
+                if isRule { add(.rule, word) } else if word == "public" { add(.keywordPublic, word) } else { add(.word, word.lowercased()) }
+            }
+        }
+        tokens.append(Token(kind: .end, text: "", line: line, column: column))
+        return tokens
+    }
+
+    struct Parser {
+        let tokens: [Token]
+        let file: String
+        var index = 0
+
+        init(tokens: [Token], file: String) {
+            self.tokens = tokens
+            self.file = file
+        }
+
+        var current: Token { tokens[index] }
+
+        func error(_ token: Token, _ message: String, hint: String? = nil) -> GrammarError {
+            GrammarError(file: file, line: token.line, column: token.column, message: message, hint: hint)
+        }
+
+        mutating func grammar() throws -> Grammar {
+            var rules: [String: Grammar.Node] = [:], positions: [String: Token] = [:]
+            var references: [Token] = []
+            var root: String?
+            while current.kind != .end {
+                var isPublic = false
+                if current.kind == .keywordPublic { isPublic = true; index += 1 }
+                guard current.kind == .rule else { throw error(current, "expected a rule name like $name", hint: "a rule reads: $name = words ;") }
+                let name = current
+                index += 1
+                guard current.kind == .equals else { throw error(current, "expected '=' after $\(name.text)") }
+                index += 1
+                let body = try alternatives(&references)
+                guard current.kind == .semicolon else { throw error(current, "expected ';' to end rule $\(name.text)") }
+                index += 1
+                if positions[name.text] != nil { throw error(name, "rule $\(name.text) is defined twice") }
+                rules[name.text] = body
+                positions[name.text] = name
+                if isPublic {
+                    if let root { throw error(name, "a second public rule", hint: "only one rule ($\(root)) may be public") }
+                    root = name.text
+                }
+            }
+            for reference in references where rules[reference.text] == nil {
+                var hint = "define it with $\(reference.text) = ... ;"
+                let close = rules.keys.min { editDistance($0, reference.text) < editDistance($1, reference.text) }
+                if let close, editDistance(close, reference.text) <= 2 { hint = "did you mean $\(close)?" }
+                throw error(reference, "unknown rule $\(reference.text)", hint: hint)
+            }
+            guard let start = root ?? (rules["main"] != nil ? "main" : nil) else {
+                throw error(tokens[0], rules.isEmpty ? "the grammar has no rules" : "no public rule", hint: "mark the top rule 'public' (or name it $main)")
+            }
+            return Grammar(rules: rules, root: start, valueLengths: nil)
+        }
+
+        mutating func alternatives(_ references: inout [Token]) throws -> Grammar.Node {
+            var options = [try sequence(&references)]
+            while current.kind == .bar {
+                index += 1
+                options.append(try sequence(&references))
+            }
+            return options.count == 1 ? options[0] : .choice(options)
+        }
+
+        mutating func sequence(_ references: inout [Token]) throws -> Grammar.Node {
+            var items: [Grammar.Node] = []
+            while [.word, .rule, .open, .openOptional].contains(current.kind) {
+                var item = try atom(&references)
+                while true {
+                    switch current.kind {
+                    case .star: item = .repeated(item, min: 0, max: 50)
+                    case .plus: item = .repeated(item, min: 1, max: 50)
+                    case .repeatBounds:
+                        let parts = current.text.split(separator: "-", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+                        guard let lo = Int(parts[0]), lo >= 0, parts.count <= 2,
+                              let hi = parts.count == 1 ? lo : (parts[1].isEmpty ? 50 : Int(parts[1])), hi >= max(lo, 1) else {
+                            throw error(current, "bad repeat <\(current.text)>", hint: "write <m-n>, <m-> or <n> with m <= n")
+                        }
+                        item = .repeated(item, min: lo, max: hi)
+                    case .tag:
+                        let text = current.text
+                        if let eq = text.firstIndex(of: "=") {
+                            let key = text[..<eq].trimmingCharacters(in: .whitespaces), value = text[text.index(after: eq)...].trimmingCharacters(in: .whitespaces)
+                            guard !key.isEmpty else { throw error(current, "tag {\(text)} has no slot name") }
+                            item = .tagged(item, .slot(key, value))
+                        } else {
+                            item = .tagged(item, .append(text))
+                        }
+                    default:
+                        break
+                    }
+                    if [.star, .plus, .repeatBounds, .tag].contains(current.kind) { index += 1 } else { break }
+                }
+                items.append(item)
+            }
+            guard !items.isEmpty else { throw error(current, current.kind == .end ? "unexpected end of the grammar" : "expected a word, $rule, ( or [ here, not '\(current.text)'") }
+            return items.count == 1 ? items[0] : .sequence(items)
+        }
+
+        mutating func atom(_ references: inout [Token]) throws -> Grammar.Node {
+            let token = current
+            index += 1
+            switch token.kind {
+            case .word: return .word(token.text)
+            case .rule:
+                references.append(token)
+                return .rule(token.text)
+            case .open, .openOptional:
+                let inner = try alternatives(&references)
+                let closing: Token.Kind = token.kind == .open ? .close : .closeOptional
+                guard current.kind == closing else { throw error(token, "'\(token.text)' is never closed", hint: "add '\(closing == .close ? ")" : "]")'") }
+                index += 1
+                return token.kind == .open ? inner : .repeated(inner, min: 0, max: 1)
+            default:
+                throw error(token, "unexpected '\(token.text)'")
+            }
+        }
+    }
+}
+
+/// Levenshtein distance.
+func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a), b = Array(b)
+    var previous = Array(0...b.count)
+    for i in 1...max(a.count, 1) where i <= a.count {
+        var current = [i] + [Int](repeating: 0, count: b.count)
+        for j in 1...max(b.count, 1) where j <= b.count {
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        }
+        previous = current
+    }
+    return a.isEmpty ? b.count : previous[b.count]
+}

@@ -1,0 +1,66 @@
+import HotlineASR
+import Testing
+
+@Suite struct GrammarTests {
+    static let menu = """
+        # A small menu with meaning attached.
+        $want = i want | i'd like | i need ;
+        public $main = [$want] [to] (pay my bill {intent=billing} | billing {intent=billing}
+                       | talk to (an agent | someone) {intent=agent}) [please] ;
+        """
+
+    @Test func pathsCarryTheirTags() throws {
+        let g = try GrammarCompiler.compile(Self.menu)
+        #expect(g.parse("I want to pay my bill please")?.slots == ["intent": "billing"])
+        #expect(g.parse("talk to someone")?.slots == ["intent": "agent"])
+        #expect(g.parse("billing")?.slots == ["intent": "billing"])
+        #expect(g.parse("pay my bill now") == nil)
+        #expect(g.vocabulary.contains("agent") && g.vocabulary.contains("bill"))
+    }
+
+    @Test func repeatsAndAppendedValues() throws {
+        let g = try GrammarCompiler.compile("$d = one {1} | two {2} ; public $code = $d<2-3> [thanks] ;")
+        #expect(g.parse("one two")?.value == "12")
+        #expect(g.parse("two two one thanks")?.value == "221")
+        #expect(g.parse("one") == nil)
+        #expect(g.parse("one two one two") == nil)
+        let star = try GrammarCompiler.compile("public $x = la* done ;")
+        #expect(star.parse("done") != nil && star.parse("la la la done") != nil)
+    }
+
+    @Test func builtinDigitsYesNoAndNumbers() throws {
+        let digits = try GrammarCompiler.grammar(spec: "builtin:digits?min=4&max=6")
+        #expect(digits.parse("five five oh one")?.value == "5501")
+        #expect(digits.parse("double five triple nine")?.value == "55999")
+        #expect(digits.parse("one two three") == nil)              // 3 digits < min
+        #expect(digits.parse("one two three four five six seven") == nil)
+        let yesno = try GrammarCompiler.grammar(spec: "builtin:yesno")
+        #expect(yesno.parse("yeah")?.value == "yes" && yesno.parse("um no thanks")?.value == "no")
+        #expect(yesno.parse("maybe") == nil)
+        let number = try GrammarCompiler.grammar(spec: "builtin:number")
+        #expect(number.parse("one hundred twenty three")?.value == "123")
+        #expect(number.parse("forty")?.value == "40")
+    }
+
+    @Test(arguments: [
+        ("$a = b ;", "<grammar>:1:1: no public rule (mark the top rule 'public' (or name it $main))"),
+        ("public $main = hello $wrld ;\n$world = earth ;", "<grammar>:1:22: unknown rule $wrld (did you mean $world?)"),
+        ("public $main = (a | b ;", "<grammar>:1:16: '(' is never closed (add ')')"),
+        ("public $main = a\n  b", "<grammar>:2:4: expected ';' to end rule $main"),
+        ("public $main = a<3-1> ;", "<grammar>:1:17: bad repeat <3-1> (write <m-n>, <m-> or <n> with m <= n)"),
+        ("public $main = a {x ;", "<grammar>:1:18: '{' is never closed (add '}')"),
+        ("public $main = a ;\npublic $other = b ;", "<grammar>:2:8: a second public rule (only one rule ($main) may be public)"),
+        ("public $main = a ;\n$main = b ;", "<grammar>:2:1: rule $main is defined twice"),
+        ("public $main = | a ;", "<grammar>:1:16: expected a word, $rule, ( or [ here, not '|'"),
+    ])
+    func compileErrorsNameLineAndColumn(text: String, expected: String) {
+        #expect {
+            try GrammarCompiler.compile(text)
+        } throws: { "\($0)" == expected }
+    }
+
+    @Test func unknownBuiltinsAreErrors() {
+        #expect(throws: GrammarError.self) { try GrammarCompiler.grammar(spec: "builtin:colours") }
+        #expect(throws: GrammarError.self) { try GrammarCompiler.grammar(spec: "builtin:digits?min=x") }
+    }
+}
