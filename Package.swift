@@ -26,7 +26,7 @@ let package = Package(
         .target(name: "HotlineAudio", dependencies: ["HotlineCore", "HotlineDSP", "CALSA", "CSndFile", "COpus"]),
         .target(name: "HotlineASR", dependencies: ["HotlineCore", "HotlineDSP"]),
         .target(name: "HotlineTTS", dependencies: ["HotlineCore", "HotlineDSP"]),
-        .target(name: "HotlineDialogue", dependencies: ["HotlineCore", "Yams"]),
+        .target(name: "HotlineDialogue", dependencies: ["HotlineCore", "HotlineASR", "Yams"]),
 
         .executableTarget(name: "hotline", dependencies: [
             "HotlineCore", "HotlineDSP", "HotlineAudio", "HotlineASR", "HotlineTTS", "HotlineDialogue", "Yams",

@@ -272,6 +272,7 @@ public struct DialogueEngine: Sendable {
         case .digits(let lo, let hi): return "digits \(lo)...\(hi)"
         case .alphanumeric(let lo, let hi): return "alphanumeric \(lo)...\(hi)"
         case .pattern(let regex): return "pattern \(regex)"
+        case .grammar(let g): return "grammar \(g.spec)"
         case .yesNo: return "yesno"
         case .number: return "number"
         case .date: return "date"
@@ -397,6 +398,9 @@ public struct DialogueEngine: Sendable {
                 return [.play(render(confirm)), .listen(listenRequest(s, expecting: "confirm"))]
             }
             variables[c.slot] = value
+            if case .grammar(let g) = c.type, let parse = g.grammar.parse(keys ?? text ?? "") {
+                for (key, slotValue) in parse.slots { variables[c.slot + "." + key] = slotValue }
+            }
             interpretation = "\(c.slot) = \(value)"
             return advance(s)
         case .form(let form)?:
@@ -469,7 +473,7 @@ public struct DialogueEngine: Sendable {
             case .date: return 0
             case .time: return 1
             case .currency: return 2
-            case .alphanumeric, .pattern: return 3
+            case .alphanumeric, .pattern, .grammar: return 3
             case .digits: return 4
             case .number: return 5
             case .yesNo: return 6
@@ -502,6 +506,14 @@ public struct DialogueEngine: Sendable {
             let raw = keys.map { $0.filter(\.isNumber) } ?? text.flatMap(SpokenValues.alphanumeric)
             guard let code = raw, (lo...hi).contains(code.count) else { return nil }
             return code
+        case .grammar(let g):
+            guard let input = keys ?? text, let interpretation = g.grammar.parse(input) else { return nil }
+            if !interpretation.value.isEmpty { return interpretation.value }
+            return interpretation.slots.count == 1 ? interpretation.slots.first!.value : input.lowercased()
+        case .grammar(let g):
+            guard let input = keys ?? text, let interpretation = g.grammar.parse(input) else { return nil }
+            if !interpretation.value.isEmpty { return interpretation.value }
+            return interpretation.slots.count == 1 ? interpretation.slots.first!.value : input.lowercased()
         case .pattern(let regex):
             guard let code = keys.map({ $0.filter(\.isNumber) }) ?? text.flatMap(SpokenValues.alphanumeric),
                   code.range(of: "^(?:" + regex + ")$", options: .regularExpression) != nil else { return nil }

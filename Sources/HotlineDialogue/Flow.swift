@@ -1,3 +1,5 @@
+import HotlineASR
+
 /// A dialogue flow as an admin wrote it (see docs/flows.md for the YAML format).
 public struct Flow: Sendable {
     /// The flow's name.
@@ -168,8 +170,21 @@ public enum SlotType: Sendable, Equatable {
     case time
     /// A money amount, stored with two decimals ("twelve dollars and fifty cents").
     case currency
+    /// What a grammar accepts (see docs/grammars.md): the interpretation's value goes to
+    /// the slot, its slots to `slot.key`.
+    case grammar(GrammarSlot)
     /// Any words.
     case text
+}
+
+/// A compiled grammar for a slot, with the spec it came from.
+public struct GrammarSlot: Sendable, Equatable {
+    /// `builtin:...`, a grammar file path, or the grammar text.
+    public var spec: String
+    /// The compiled grammar.
+    public var grammar: Grammar
+
+    public static func == (a: GrammarSlot, b: GrammarSlot) -> Bool { a.spec == b.spec }
 }
 
 /// A conditional route.

@@ -1,4 +1,5 @@
 import Foundation
+import HotlineASR
 import Yams
 
 /// Reads a flow file into a `Flow`, reporting every problem with file:line:column.
@@ -237,7 +238,7 @@ private struct Reader {
     }
 
     mutating func readCollect(_ node: Node) -> FlowInput? {
-        guard let map = mapping(node, "'collect'", fields: ["slot", "type", "min_length", "max_length", "pattern", "confirm"]) else { return nil }
+        guard let map = mapping(node, "'collect'", fields: ["slot", "type", "min_length", "max_length", "pattern", "grammar", "confirm"]) else { return nil }
         guard let slot = string(map["slot"], "slot") else {
             error(node, "'collect' needs 'slot': the variable that receives the value")
             return nil
@@ -272,6 +273,30 @@ private struct Reader {
                 return nil
             }
             return .pattern(regex)
+        case "grammar":
+            guard let node = map["grammar"], let spec = string(node, "grammar") else {
+                error(map["type"], "type 'grammar' needs 'grammar:' (builtin:NAME, a .gram file, or grammar text)")
+                return nil
+            }
+            do {
+                if spec.hasPrefix("builtin:") {
+                    return .grammar(GrammarSlot(spec: spec, grammar: try GrammarCompiler.grammar(spec: spec)))
+                }
+                if spec.hasSuffix(".gram") {
+                    let path = spec.hasPrefix("/") ? spec : baseDirectory + "/" + spec
+                    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                        error(node, "cannot read grammar file '\(spec)'", hint: "paths are relative to the flow file")
+                        return nil
+                    }
+                    return .grammar(GrammarSlot(spec: spec, grammar: try GrammarCompiler.compile(text, file: path)))
+                }
+                return .grammar(GrammarSlot(spec: spec, grammar: try GrammarCompiler.compile(spec, file: "inline grammar")))
+            } catch let e as GrammarError {
+                error(node, "grammar error: \(e)")
+                return nil
+            } catch {
+                return nil
+            }
         case "yesno": return .yesNo
         case "number": return .number
         case "date": return .date
@@ -279,7 +304,7 @@ private struct Reader {
         case "currency": return .currency
         case "text": return .text
         default:
-            let types = ["digits", "alphanumeric", "pattern", "yesno", "number", "date", "time", "currency", "text"]
+            let types = ["digits", "alphanumeric", "pattern", "grammar", "yesno", "number", "date", "time", "currency", "text"]
             error(map["type"], "unknown type '\(typeName)'", hint: suggestion(for: typeName, among: types) ?? "use \(types.joined(separator: ", "))")
             return nil
         }
@@ -292,7 +317,7 @@ private struct Reader {
             return nil
         }
         let fields = list.compactMap { item -> FormField? in
-            guard let field = mapping(item, "a form field", fields: ["slot", "type", "prompt", "min_length", "max_length", "pattern"]) else { return nil }
+            guard let field = mapping(item, "a form field", fields: ["slot", "type", "prompt", "min_length", "max_length", "pattern", "grammar"]) else { return nil }
             guard let slot = string(field["slot"], "slot"), let prompt = string(field["prompt"], "prompt") else {
                 error(item, "a form field needs 'slot' and 'prompt'")
                 return nil

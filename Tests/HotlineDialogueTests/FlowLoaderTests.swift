@@ -125,3 +125,41 @@ import Testing
         #expect(FlowLoaderTests.errors(yaml) == ["flows/test.yaml:6:50: '[A-Z{2' is not a valid regular expression"])
     }
 }
+
+@Suite struct GrammarSlotTests {
+    static let yaml = """
+        flow: g
+        start: ask
+        states:
+          ask:
+            prompt: "Billing or sales?"
+            collect:
+              slot: dept
+              type: grammar
+              grammar: "public $main = [i want] (billing {intent=billing} {route=b} | sales {intent=sales} {route=s}) [please] ;"
+            branch:
+              - if: dept.intent == sales
+                goto: sales
+              - goto: bye
+          sales:
+            prompt: "Sales."
+            hangup: true
+          bye:
+            prompt: "Bye."
+            hangup: true
+        """
+
+    @Test func aGrammarFillsTheSlotAndItsTags() throws {
+        var e = DialogueEngine(flow: try FlowLoader.load(yaml: Self.yaml, file: "g.yaml"))
+        _ = e.handle(.start)
+        #expect(e.handle(.recognized(text: "what", confidence: 0.9)).first == .play("Sorry, I didn't understand."))
+        #expect(e.handle(.recognized(text: "I want sales please", confidence: 0.9)) == [.play("Sales."), .hangUp])
+        #expect(e.variables["dept.intent"] == "sales" && e.variables["dept.route"] == "s")
+    }
+
+    @Test func grammarErrorsAreFlowErrors() {
+        let yaml = Self.yaml.replacingOccurrences(of: "[please] ;", with: "[please] ")
+        let errors = FlowLoaderTests.errors(yaml)
+        #expect(errors.count == 1 && errors[0].hasPrefix("flows/test.yaml:9:16: grammar error: inline grammar:1:") && errors[0].contains("expected ';'"))
+    }
+}
