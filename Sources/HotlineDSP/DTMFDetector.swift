@@ -93,6 +93,8 @@ public final class DTMFDetector {
     private var powers: [Float]
     /// Non-finite input samples replaced by zero so far.
     public private(set) var nonFiniteSampleCount = 0
+    /// The options' dB thresholds as linear power ratios, computed once.
+    private let thresholds: (minimumAmplitude: Float, relativePeak: Float, normalTwist: Float, reverseTwist: Float, harmonic: Float)
     // Key tracking: the run of consecutive windows holding `candidate`.
     private var candidate: Character?
     private var candidateStart = 0
@@ -108,6 +110,9 @@ public final class DTMFDetector {
     public init(sampleRate: Int = 8000, options: Options = Options()) {
         self.sampleRate = sampleRate
         self.options = options
+        thresholds = (Float(LineLevel.sineAmplitude(dbm0: options.minimumLevelDbm0)),
+                      pow(10, -options.relativePeakDb / 10), pow(10, -options.maximumNormalTwistDb / 10),
+                      pow(10, options.maximumReverseTwistDb / 10), pow(10, -options.secondHarmonicDb / 10))
         windowSize = sampleRate / 50
         hopSize = sampleRate / 200
         var frequencies: [Double] = []
@@ -210,29 +215,30 @@ public final class DTMFDetector {
             }
         }
         guard energy > 0 else { return nil }
-        // powers: probe p (see probeOffsets) of tone k at p * 8 + k; harmonics at 56 + k.
-        func inBand(_ k: Int) -> Float {
-            max(max(powers[8 + k], powers[16 + k]), max(powers[24 + k], powers[32 + k]), powers[40 + k])
+        // powers: probe p (see probeOffsets) of tone k at p * 8 + k (rows in lanes 0-3,
+        // columns in 4-7), harmonics at 56 + k. In-band is the best of probes 1-5.
+        let (inBand, outBand) = powers.withUnsafeBytes { raw -> (SIMD8<Float>, SIMD8<Float>) in
+            func probe(_ p: Int) -> SIMD8<Float> { raw.loadUnaligned(fromByteOffset: p * 32, as: SIMD8<Float>.self) }
+            var best = probe(1)
+            for p in 2...5 { best = pointwiseMax(best, probe(p)) }
+            return (best, pointwiseMax(probe(0), probe(6)))
         }
-        func outBand(_ k: Int) -> Float { max(powers[k], powers[48 + k]) }
-        let rowPowers = (0..<4).map(inBand), columnPowers = (4..<8).map(inBand)
-        let r = rowPowers.indices.max { rowPowers[$0] < rowPowers[$1] }!
-        let c = columnPowers.indices.max { columnPowers[$0] < columnPowers[$1] }!
-        let low = rowPowers[r], high = columnPowers[c]
+        var r = 0, c = 0
+        for k in 1..<4 {
+            if inBand[k] > inBand[r] { r = k }
+            if inBand[4 + k] > inBand[4 + c] { c = k }
+        }
+        let low = inBand[r], high = inBand[4 + c]
         let n = Float(windowSize)
         // Amplitude of a sine from its Goertzel power: 2 sqrt(P) / N.
-        let minimumAmplitude = Float(LineLevel.sineAmplitude(dbm0: options.minimumLevelDbm0))
-        guard 2 * low.squareRoot() / n >= minimumAmplitude, 2 * high.squareRoot() / n >= minimumAmplitude else { return nil }
+        guard 2 * low.squareRoot() / n >= thresholds.minimumAmplitude, 2 * high.squareRoot() / n >= thresholds.minimumAmplitude else { return nil }
         guard 2 * (low + high) / n >= options.minimumPurity * energy else { return nil }
-        guard low > outBand(r), high > outBand(4 + c) else { return nil }
-        let peak = pow(10, -options.relativePeakDb / 10)
-        for j in 0..<4 where j != r && rowPowers[j] > low * peak { return nil }
-        for j in 0..<4 where j != c && columnPowers[j] > high * peak { return nil }
-        let twistDb = 10 * log10(high / low)
-        guard twistDb >= -options.maximumNormalTwistDb, twistDb <= options.maximumReverseTwistDb else { return nil }
-        let harmonic = pow(10, -options.secondHarmonicDb / 10)
-        guard powers[60 + c] <= high * harmonic else { return nil }
-        if abs(2 * DTMF.rowFrequencies[r] - DTMF.columnFrequencies[c]) > 150, powers[56 + r] > low * harmonic { return nil }
+        guard low > outBand[r], high > outBand[4 + c] else { return nil }
+        for j in 0..<4 where j != r && inBand[j] > low * thresholds.relativePeak { return nil }
+        for j in 0..<4 where j != c && inBand[4 + j] > high * thresholds.relativePeak { return nil }
+        guard high >= low * thresholds.normalTwist, high <= low * thresholds.reverseTwist else { return nil }
+        guard powers[60 + c] <= high * thresholds.harmonic else { return nil }
+        if abs(2 * DTMF.rowFrequencies[r] - DTMF.columnFrequencies[c]) > 150, powers[56 + r] > low * thresholds.harmonic { return nil }
         return DTMF.keys[r][c]
     }
 
