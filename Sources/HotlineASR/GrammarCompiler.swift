@@ -124,10 +124,9 @@ public enum GrammarCompiler {
                 }
             }
             for reference in references where rules[reference.text] == nil {
-                var hint = "define it with $\(reference.text) = ... ;"
-                let close = rules.keys.min { editDistance($0, reference.text) < editDistance($1, reference.text) }
-                if let close, editDistance(close, reference.text) <= 2 { hint = "did you mean $\(close)?" }
-                throw error(reference, "unknown rule $\(reference.text)", hint: hint)
+                throw error(reference, "unknown rule $\(reference.text)",
+                            hint: closestMatch(to: reference.text, among: Array(rules.keys)).map { "did you mean $\($0)?" }
+                                ?? "define it with $\(reference.text) = ... ;")
             }
             guard let start = root ?? (rules["main"] != nil ? "main" : nil) else {
                 throw error(tokens[0], rules.isEmpty ? "the grammar has no rules" : "no public rule", hint: "mark the top rule 'public' (or name it $main)")
@@ -198,18 +197,4 @@ public enum GrammarCompiler {
             }
         }
     }
-}
-
-/// Levenshtein distance.
-func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a), b = Array(b)
-    var previous = Array(0...b.count)
-    for i in 1...max(a.count, 1) where i <= a.count {
-        var current = [i] + [Int](repeating: 0, count: b.count)
-        for j in 1...max(b.count, 1) where j <= b.count {
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-        }
-        previous = current
-    }
-    return a.isEmpty ? b.count : previous[b.count]
 }

@@ -49,24 +49,7 @@ public struct FlowErrors: HotlineError, Equatable {
     public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
 }
 
-/// "did you mean 'x'?" for the closest of `candidates` to `word`, if close enough.
+/// "did you mean 'x'?" for a typo of one of `candidates`.
 func suggestion(for word: String, among candidates: [String]) -> String? {
-    let best = candidates.map { ($0, editDistance(word.lowercased(), $0.lowercased())) }.min { $0.1 < $1.1 }
-    guard let (candidate, distance) = best, distance <= max(2, word.count / 3) else { return nil }
-    return "did you mean '\(candidate)'?"
-}
-
-/// Levenshtein distance.
-func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a), b = Array(b)
-    if a.isEmpty { return b.count }
-    var previous = Array(0...b.count)
-    for i in 1...a.count {
-        var current = [i] + [Int](repeating: 0, count: b.count)
-        for j in 1...max(b.count, 1) where j <= b.count {
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-        }
-        previous = current
-    }
-    return previous[b.count]
+    closestMatch(to: word, among: candidates).map { "did you mean '\($0)'?" }
 }
