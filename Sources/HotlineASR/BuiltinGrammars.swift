@@ -1,9 +1,10 @@
 import Foundation
+import HotlineCore
 
 /// The grammars every flow can use without writing one: `builtin:digits` (with
 /// `?min=N&max=M`), `builtin:yesno` and `builtin:number` (0-999).
 extension GrammarCompiler {
-    static let digitWords = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+    static let digitWords = Array(NumberWords.ones.prefix(10))
 
     /// A grammar from a spec: `builtin:NAME[?min=N&max=M]`, or grammar text itself.
     public static func grammar(spec: String) throws -> Grammar {
@@ -38,20 +39,10 @@ extension GrammarCompiler {
                 public $main = [uh | um | well | oh] ($yes {yes} | $no {no}) [please | thanks | thank you] ;
                 """, file: spec)
         case "number":
-            let numbers = (0...999).map { n in "\(spoken(n)) {\(n)}" }
+            let numbers = (0...999).map { n in "\(NumberWords.cardinal(n).joined(separator: " ")) {\(n)}" }
             return try compile("public $main = \(numbers.joined(separator: " | ")) ;", file: spec)
         default:
             throw GrammarError(file: spec, line: 1, column: 1, message: "unknown built-in grammar '\(name)'", hint: "use digits, yesno or number")
         }
-    }
-
-    /// "one hundred twenty three" for 123 (US style, no "and").
-    static func spoken(_ n: Int) -> String {
-        let teens = ["ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
-        let tens = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-        if n < 10 { return digitWords[n] }
-        if n < 20 { return teens[n - 10] }
-        if n < 100 { return tens[n / 10] + (n % 10 == 0 ? "" : " " + digitWords[n % 10]) }
-        return digitWords[n / 100] + " hundred" + (n % 100 == 0 ? "" : " " + spoken(n % 100))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import HotlineCore
 
 /// Turns IVR prompt text into words as they are said (US English): numbers, digit
 /// strings, phone numbers, money, dates, times, percentages, abbreviations and codes.
