@@ -355,7 +355,7 @@ public struct DialogueEngine: Sendable {
     private mutating func answer(text: String?, keys: String?, confidence: Double, interpretation: inout String) -> [DialogueAction] {
         guard let current = state, let s = flow.states[current] else { return [] }
         if let pending = confirming {
-            let reply = keys.map { $0 == "1" ? "yes" : $0 == "2" ? "no" : "" } ?? SpokenValues.yesNo(text ?? "")
+            let reply = extract(.yesNo, text: text, keys: keys)
             switch reply {
             case "yes":
                 interpretation = "confirmed \(pending.slot) = \(pending.value)"
@@ -419,7 +419,7 @@ public struct DialogueEngine: Sendable {
             let correctable = form.fields.filter { $0.type != .yesNo && $0.type != .text }
             let corrections = (text.map { Self.fill(correctable, from: $0) { extract($0, text: $1, keys: nil) } } ?? [])
                 .filter { variables[$0.0] != $0.1 }
-            let reply = keys.map { $0 == "1" ? "yes" : $0 == "2" ? "no" : "" } ?? SpokenValues.yesNo(text ?? "")
+            let reply = extract(.yesNo, text: text, keys: keys)
             if !corrections.isEmpty {
                 for (slot, value) in corrections { variables[slot] = value }
                 interpretation = "corrected " + corrections.map { "\($0.0) = \($0.1)" }.joined(separator: ", ")
@@ -523,6 +523,7 @@ public struct DialogueEngine: Sendable {
             guard let digits = raw, (lo...hi).contains(digits.count) else { return nil }
             return digits
         case .yesNo:
+            // On the keypad, 1 is yes and 2 is no.
             if let keys { return keys == "1" ? "yes" : keys == "2" ? "no" : nil }
             return text.flatMap(SpokenValues.yesNo)
         case .number:
