@@ -24,12 +24,13 @@ let package = Package(
         .target(name: "HotlineCore"),
         .target(name: "HotlineDSP", dependencies: ["HotlineCore", "CFFTW"]),
         .target(name: "HotlineAudio", dependencies: ["HotlineCore", "HotlineDSP", "CALSA", "CSndFile", "COpus"]),
-        .target(name: "HotlineASR", dependencies: ["HotlineCore", "HotlineDSP"]),
+        .target(name: "HotlineNN", dependencies: ["HotlineCore"]),
+        .target(name: "HotlineASR", dependencies: ["HotlineCore", "HotlineDSP", "HotlineNN"]),
         .target(name: "HotlineTTS", dependencies: ["HotlineCore", "HotlineDSP"]),
         .target(name: "HotlineDialogue", dependencies: ["HotlineCore", "HotlineASR", "Yams"]),
 
         .executableTarget(name: "hotline", dependencies: [
-            "HotlineCore", "HotlineDSP", "HotlineAudio", "HotlineASR", "HotlineTTS", "HotlineDialogue", "Yams",
+            "HotlineCore", "HotlineDSP", "HotlineAudio", "HotlineNN", "HotlineASR", "HotlineTTS", "HotlineDialogue", "Yams",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "hotlined", dependencies: [
@@ -40,6 +41,7 @@ let package = Package(
         .testTarget(name: "HotlineCoreTests", dependencies: ["HotlineCore"]),
         .testTarget(name: "HotlineDSPTests", dependencies: ["HotlineDSP"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HotlineAudioTests", dependencies: ["HotlineAudio", "HotlineDSP"]),
+        .testTarget(name: "HotlineNNTests", dependencies: ["HotlineNN"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HotlineASRTests", dependencies: ["HotlineASR"]),
         .testTarget(name: "HotlineTTSTests", dependencies: ["HotlineTTS"]),
         .testTarget(name: "HotlineDialogueTests", dependencies: ["HotlineDialogue"]),

@@ -1,0 +1,151 @@
+"""Synthetic IVR speech for vocabulary the real recordings lack.
+
+Writes WAV files and a manifest (path, source, speaker, words) under OUT/synthetic/.
+Voices: espeak-ng (US/GB English with its male/female variants) and flite (kal, kal16,
+awb, rms, slt), each utterance with a random rate and pitch. Festival voices are kept
+out: they are for testing on unseen voices.
+
+Usage: python3 synth.py OUT [--count N] [--seed S]
+"""
+import argparse, os, random, subprocess, sys
+from concurrent.futures import ThreadPoolExecutor
+
+ONES = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
+TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+MONTHS = "january february march april may june july august september october november december".split()
+DAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
+ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", 6: "sixth", 7: "seventh",
+            8: "eighth", 9: "ninth", 10: "tenth", 11: "eleventh", 12: "twelfth", 13: "thirteenth",
+            14: "fourteenth", 15: "fifteenth", 16: "sixteenth", 17: "seventeenth", 18: "eighteenth",
+            19: "nineteenth", 20: "twentieth", 30: "thirtieth"}
+NAMES = ("james mary john patricia robert jennifer michael linda william elizabeth david barbara "
+         "richard susan joseph jessica thomas sarah charles karen daniel nancy matthew lisa anthony "
+         "betty mark margaret paul sandra steven ashley andrew kimberly kevin emily brian donna "
+         "george michelle edward carol ronald amanda timothy melissa jason deborah jeffrey stephanie "
+         "ryan rebecca jacob laura gary sharon nicholas cynthia eric kathleen maria peter anna").split()
+PHRASES = [
+    "agent", "representative", "operator", "a human", "a real person", "customer service",
+    "billing", "billing question", "payment", "make a payment", "pay my bill", "order status",
+    "check my order status", "where is my order", "cancel", "cancel my order", "cancel my account",
+    "repeat", "repeat that", "say that again", "help", "main menu", "go back", "start over",
+    "technical support", "tech support", "sales", "account balance", "my balance",
+    "speak to an agent", "talk to a representative", "i want to speak to someone",
+    "i need help with my bill", "i want to pay my bill", "track my package", "delivery",
+    "shipping address", "change my address", "reset my password", "update my card",
+    "refund", "return an item", "store hours", "opening hours", "find a store", "location",
+    "schedule an appointment", "reschedule", "book an appointment", "new customer",
+    "existing customer", "none of those", "something else", "other", "emergency",
+    "report a problem", "my internet is down", "no service", "complaint", "thank you",
+    "goodbye", "that's all", "nothing else", "please", "next", "previous", "continue",
+    "yes", "no", "yeah", "yep", "yes please", "no thanks", "nope", "correct", "that's right",
+    "that's wrong", "not right", "sure", "okay", "of course", "absolutely", "no way",
+    "i don't know", "not sure", "maybe", "english", "spanish", "press one", "menu",
+]
+
+
+def number_words(n):
+    if n < 20:
+        return ONES[n]
+    if n < 100:
+        return TENS[n // 10] + ("" if n % 10 == 0 else " " + ONES[n % 10])
+    if n < 1000:
+        rest = n % 100
+        return ONES[n // 100] + " hundred" + ("" if rest == 0 else " " + number_words(rest))
+    rest = n % 1000
+    return number_words(n // 1000) + " thousand" + ("" if rest == 0 else " " + number_words(rest))
+
+
+def ordinal_words(n):
+    if n in ORDINALS:
+        return ORDINALS[n]
+    return TENS[n // 10] + " " + ORDINALS[n % 10]
+
+
+def year_words(y):
+    return number_words(y // 100) + " " + (("oh " + ONES[y % 100]) if y % 100 < 10 else number_words(y % 100))
+
+
+def utterance(rng):
+    """One (words) string; spelled letters are 'letter:x' tokens."""
+    kind = rng.random()
+    if kind < 0.35:
+        return rng.choice(PHRASES)
+    if kind < 0.45:
+        return " ".join(rng.choice(ONES[:10] + ["oh"]) for _ in range(rng.randint(3, 10)))
+    if kind < 0.55:
+        n = rng.choice([rng.randint(0, 99), rng.randint(100, 999), rng.randint(1000, 9999)])
+        if rng.random() < 0.3:
+            return number_words(n) + " dollars" + (f" and {number_words(rng.randint(1, 99))} cents" if rng.random() < 0.5 else "")
+        return number_words(n)
+    if kind < 0.65:
+        m, d = rng.choice(MONTHS), rng.randint(1, 31)
+        r = rng.random()
+        if r < 0.4:
+            return f"{m} {ordinal_words(d)}"
+        if r < 0.6:
+            return f"the {ordinal_words(d)} of {m}"
+        if r < 0.8:
+            return f"{m} {ordinal_words(d)} {year_words(rng.randint(1940, 2030))}"
+        return rng.choice(DAYS) + (" morning" if rng.random() < 0.3 else "")
+    if kind < 0.72:
+        h, mi = rng.randint(1, 12), rng.choice([0, 15, 30, 45, rng.randint(1, 59)])
+        t = ONES[h] if h < 20 else number_words(h)
+        if mi == 0:
+            t += " o'clock" if rng.random() < 0.5 else ""
+        else:
+            t += " " + (("oh " + ONES[mi]) if mi < 10 else number_words(mi))
+        return t + rng.choice(["", " letter:a letter:m", " letter:p letter:m", " in the morning", " in the afternoon"])
+    if kind < 0.85:
+        toks = [rng.choice(["letter:" + chr(97 + rng.randrange(26)), rng.choice(ONES[:10])]) for _ in range(rng.randint(2, 7))]
+        return " ".join(toks)
+    if kind < 0.95:
+        name = rng.choice(NAMES)
+        return rng.choice([name, f"my name is {name}", f"this is {name}", f"{name} {rng.choice(NAMES)}"])
+    return rng.choice(MONTHS + DAYS)
+
+
+def speakable(words):
+    return ", ".join(w[7:].upper() if w.startswith("letter:") else w for w in words.split()) \
+        if any(w.startswith("letter:") for w in words.split()) else words
+
+
+VOICES = ([("espeak", f"en-us+{v}") for v in ["m1", "m2", "m3", "m4", "m5", "m7", "f1", "f2", "f3", "f4"]]
+          + [("espeak", f"en+{v}") for v in ["m1", "m3", "f2", "f5"]]
+          + [("flite", v) for v in ["kal", "kal16", "awb", "rms", "slt"]])
+
+
+def render(job):
+    index, (engine, voice), words, rate, pitch, out = job
+    path = os.path.join(out, f"{index:05d}.wav")
+    if not os.path.exists(path):
+        text = speakable(words)
+        if engine == "espeak":
+            cmd = ["espeak-ng", "-v", voice, "-s", str(int(160 * rate)), "-p", str(pitch), "-w", path + ".tmp", text]
+        else:
+            cmd = ["flite", "-voice", voice, "--setf", f"duration_stretch={1 / rate:.3f}",
+                   "--setf", f"int_f0_target_mean={pitch * 2 + 40}", "-t", text, "-o", path + ".tmp"]
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        os.replace(path + ".tmp", path)
+    return f"{path}\tsynthetic-{engine}\t{engine}:{voice}\t{words}\n"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("out")
+    ap.add_argument("--count", type=int, default=6000)
+    ap.add_argument("--seed", type=int, default=7)
+    args = ap.parse_args()
+    rng = random.Random(args.seed)
+    out = os.path.join(args.out, "synthetic")
+    os.makedirs(out, exist_ok=True)
+    jobs = [(i, VOICES[i % len(VOICES)], utterance(rng), rng.uniform(0.8, 1.25), rng.randint(35, 65), out)
+            for i in range(args.count)]
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        lines = list(pool.map(render, jobs))
+    with open(os.path.join(out, "manifest.tsv"), "w") as f:
+        f.writelines(lines)
+    print(f"synth: {len(lines)} utterances in {out}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
