@@ -23,14 +23,7 @@ struct GrammarCommand: ParsableCommand {
     func run() throws {
         let grammar: Grammar
         do {
-            if spec.hasPrefix("builtin:") {
-                grammar = try GrammarCompiler.grammar(spec: spec)
-            } else {
-                guard let text = try? String(contentsOfFile: spec, encoding: .utf8) else {
-                    throw GrammarError(file: spec, line: 1, column: 1, message: "cannot read the grammar file")
-                }
-                grammar = try GrammarCompiler.compile(text, file: spec)
-            }
+            grammar = try GrammarCompiler.load(spec: spec)
         } catch let error as GrammarError {
             printError(error)
             throw ExitCode.failure

@@ -9,6 +9,6 @@ struct Hotline: ParsableCommand {
         abstract: "Hotline voice IVR: audio tools, flows and call inspection.",
         version: HotlineVersion.string,
         subcommands: [AudioCommand.self, FeaturesCommand.self, DetectCommand.self, FlowCommand.self, ChatCommand.self,
-                      NormalizeCommand.self, SayCommand.self, GrammarCommand.self, PhonesCommand.self,
+                      NormalizeCommand.self, SayCommand.self, GrammarCommand.self, PhonesCommand.self, RecognizeCommand.self,
                       BenchCommand.self])
 }

@@ -12,8 +12,9 @@ from model import AcousticModel
 from evaluate import Split, evaluate
 
 
-def batches(split, rng, max_frames=12000):
-    """Length-bucketed batches of utterance indices, shuffled."""
+def batches(split, rng, shuffle, max_frames=5000):
+    """Length-bucketed batches of utterance indices; shortest first unless shuffled
+    (SortaGrad: the first epoch in length order helps CTC leave the all-blank plateau)."""
     order = np.argsort(split.lengths + rng.uniform(0, 30, len(split.lengths)))
     out, cur, longest = [], [], 0
     for i in order:
@@ -24,7 +25,8 @@ def batches(split, rng, max_frames=12000):
         cur.append(i)
     if cur:
         out.append(cur)
-    rng.shuffle(out)
+    if shuffle:
+        rng.shuffle(out)
     return out
 
 
@@ -76,7 +78,7 @@ def main():
 
     while state["epoch"] < args.epochs:
         rng = np.random.default_rng(state["epoch"])
-        plan = batches(train, rng)
+        plan = batches(train, rng, shuffle=state["epoch"] > 0)
         lr = args.lr * (0.75 ** max(0, state["epoch"] - 2))
         for g in opt.param_groups:
             g["lr"] = lr
@@ -85,7 +87,7 @@ def main():
         for bi in range(state["batch"], len(plan)):
             idx = plan[bi]
             x, lengths, labels, label_lengths = train.batch(idx)
-            x = torch.from_numpy(spec_augment(x, rng))
+            x = torch.from_numpy(spec_augment(x, rng) if state["epoch"] > 0 else x)
             logp, _ = model(x)
             out_len = AcousticModel.output_length(torch.from_numpy(lengths))
             loss = ctc(logp.transpose(0, 1), torch.from_numpy(labels), out_len, torch.from_numpy(label_lengths))

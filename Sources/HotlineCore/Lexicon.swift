@@ -1,5 +1,5 @@
 import Foundation
-import HotlineCore
+
 
 /// Word pronunciations: the CMU dictionary (Models/lexicon/cmudict-en-us.dict) plus an
 /// admin's user lexicon, with spelling as the fallback for unknown words.
@@ -29,17 +29,32 @@ public final class Lexicon: Sendable {
         self.entries = entries
     }
 
+    /// Where a pronunciation came from.
+    public enum Source: String, Sendable, Codable {
+        /// The word is in the dictionary.
+        case dictionary
+        /// Guessed: joined from the pronunciations of known words.
+        case compound
+        /// Guessed: read letter by letter.
+        case spelled
+        /// No pronunciation (empty phones).
+        case unknown
+    }
+
     /// Phones of `word`. An unknown word is read as a compound of known words when it
     /// splits into parts of three letters or more ("acmecorp" -> "acme" + "corp"),
     /// otherwise spelled out letter by letter.
-    public func phones(_ word: String) -> [String] {
-        if let p = entries[word] { return p }
-        if let parts = compound(word) { return parts.flatMap { entries[$0]! } }
+    public func phones(_ word: String) -> [String] { pronunciation(word).phones }
+
+    /// Phones of `word` (lower-case ARPAbet without stress) and how they were found.
+    public func pronunciation(_ word: String) -> (phones: [String], source: Source) {
+        if let p = entries[word] { return (p, .dictionary) }
+        if let parts = compound(word) { return (parts.flatMap { entries[$0]! }, .compound) }
         let letters = word.filter(\.isLetter).map(String.init)
         if letters.count == word.count, !letters.isEmpty, letters.allSatisfy({ entries[$0] != nil }) {
-            return letters.flatMap { entries[$0]! }
+            return (letters.flatMap { entries[$0]! }, .spelled)
         }
-        return []
+        return ([], .unknown)
     }
 
     /// The split of `word` into the fewest known words of 3+ letters, if there is one.

@@ -1,0 +1,88 @@
+import ArgumentParser
+import Foundation
+import HotlineASR
+import HotlineAudio
+import HotlineCore
+import HotlineDSP
+import HotlineNN
+
+/// `hotline recognize FILE... --grammar SPEC`: what was said, as the grammar allows.
+struct RecognizeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "recognize",
+        abstract: "Recognize speech in sound files against a grammar, with interpretation and confidence.",
+        discussion: """
+            SPEC is builtin:digits, builtin:digits?min=4&max=10, builtin:yesno, builtin:number or a \
+            grammar file (docs/grammars.md). Audio is resampled to 8 kHz and fed in 20 ms chunks, as on \
+            a live line. --json prints one object per file and line: \
+            {"file","text","interpretation","confidence","rejected","nbest",...}; with no match, \
+            "text" is empty and "rejected" is true.
+            """)
+
+    @Argument(help: "Sound files.") var files: [String]
+    @Option(help: "builtin:NAME[?min=N&max=M] or a grammar file.") var grammar: String
+    @Option(help: "Acoustic model file.") var model = "Models/acoustic/acoustic.hnn"
+    @Option(help: "Lexicon files (CMU format); later ones override earlier ones.") var lexicon = ["Models/lexicon/cmudict-en-us.dict"]
+    @Option(help: "Reject results below this confidence (0-1).") var threshold = Recognizer.Options().rejectionThreshold
+    @Flag(help: "One JSON object per file and line.") var json = false
+
+    struct Line: Encodable {
+        var file: String
+        var result: RecognitionResult
+        func encode(to encoder: Encoder) throws {
+            enum Key: String, CodingKey { case file }
+            var c = encoder.container(keyedBy: Key.self)
+            try c.encode(file, forKey: .file)
+            try result.encode(to: encoder)
+        }
+    }
+
+    func validate() throws {
+        guard (0...1).contains(threshold) else { throw ValidationError("--threshold must be within 0...1") }
+    }
+
+    func run() throws {
+        let recognizer: Recognizer
+        do {
+            var options = Recognizer.Options()
+            options.rejectionThreshold = threshold
+            recognizer = try Recognizer(model: AcousticModel(contentsOf: URL(fileURLWithPath: model)),
+                                        grammar: GrammarCompiler.load(spec: grammar),
+                                        lexicon: Lexicon(paths: lexicon), options: options)
+        } catch let error as HotlineError {
+            printError(error)
+            throw ExitCode.failure
+        }
+        for (word, source) in recognizer.guessedWords.sorted(by: { $0.key < $1.key }) {
+            printError("warning: '\(word)' is not in the lexicon; pronunciation guessed (\(source.rawValue))")
+        }
+        var failures = 0
+        for file in files {
+            do {
+                var audio = try SoundFile.read(file)
+                if audio.sampleRate != recognizer.sampleRate { audio = try Resampler.resample(audio, to: recognizer.sampleRate) }
+                let chunk = recognizer.sampleRate / 50
+                var i = 0
+                while i < audio.samples.count {
+                    recognizer.accept(Array(audio.samples[i..<min(i + chunk, audio.samples.count)]))
+                    i += chunk
+                }
+                let result = recognizer.finish()
+                if json {
+                    print(try jsonLine(Line(file: file, result: result)))
+                } else if result.rejected {
+                    print("\(file): rejected (\(result.reason ?? "")), best '\(result.nbest.first?.text ?? "")' confidence \(result.confidence)")
+                } else {
+                    let value = result.interpretation.map { i in
+                        " value '\(i.value)'" + i.slots.sorted { $0.key < $1.key }.map { " \($0.key)=\($0.value)" }.joined()
+                    } ?? ""
+                    print("\(file): \(result.text)\(value) confidence \(result.confidence)")
+                }
+            } catch let error as HotlineError {
+                failures += 1
+                printError(error)
+            }
+        }
+        if failures > 0 { throw ExitCode.failure }
+    }
+}

@@ -1,0 +1,23 @@
+#!/bin/sh
+# Re-runs the whole acoustic-model pipeline: venv, synthetic speech, augmented features,
+# training (resumes from CACHE/checkpoint.pt), export to Models/acoustic, dev figures.
+# Usage: tools/train/run.sh [CACHE]   (default ../hotline-train; MINUTES limits one run)
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+cache=${1:-$repo/../hotline-train}
+venv=${VENV:-$repo/../hotline-train-venv}
+mkdir -p "$cache"
+command -v espeak-ng >/dev/null && command -v flite >/dev/null || apt-get install -y -qq espeak-ng flite
+[ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+"$venv/bin/pip" install -q -r "$here/requirements.txt"
+py="$venv/bin/python"
+cd "$here"
+[ -f "$cache/synthetic/manifest.tsv" ] || "$py" synth.py "$cache" --count 6000
+[ -f "$cache/train.npz" ] || "$py" data.py "$cache" --copies 2 --joined 6000
+"$py" train.py "$cache" --epochs "${EPOCHS:-8}" --minutes "${MINUTES:-1000000}"
+"$py" evaluate.py "$cache" --json "$cache/dev-report.json"
+"$py" export.py "$cache/best.pt" "$repo/Models/acoustic/acoustic.hnn" --training-json "$cache/dev-report.json" \
+    --parity "$repo/Tests/HotlineNNTests/Fixtures/acoustic-parity.json" --audio "$repo/../shared/speech/fsdd/3_jackson_0.wav"
+"$py" export.py --tiny "$repo/Tests/HotlineNNTests/Fixtures/tiny.hnn" --parity "$repo/Tests/HotlineNNTests/Fixtures/tiny-parity.json"
+echo "acoustic model: $repo/Models/acoustic/acoustic.hnn (dev figures in $cache/dev-report.json)"
