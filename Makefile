@@ -7,7 +7,7 @@ HOTLINE := .build/debug/hotline
 DEMO_OUT := .build/demo
 DEMO_INPUT := Audio/samples/digits-jackson-16k.flac
 
-.PHONY: deps build test demo bench-setup bench-resample bench-frontend bench-vad bench-tts talkoff train-vad import-voice clean
+.PHONY: deps build test demo bench-setup bench-resample bench-frontend bench-vad bench-tts bench-recognize bench-acoustic talkoff train-vad train-acoustic import-voice clean
 
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -62,6 +62,24 @@ bench-vad: bench-setup
 bench-tts: bench-setup
 	@command -v espeak-ng >/dev/null && command -v flite >/dev/null || $(SUDO) apt-get install -y -qq espeak-ng flite
 	$(BENCH_PYTHON) bench/tts.py --hotline .build/release/hotline
+
+# Grammar recognition against pocketsphinx 5 on dev speakers (accuracy, rejection, speed).
+bench-recognize: bench-setup
+	$(BENCH_PYTHON) bench/recognize.py --hotline .build/release/hotline
+
+# Training venv (torch, outside the repository) shared by train-acoustic and bench-acoustic.
+TRAIN_VENV := ../hotline-train-venv
+
+# Acoustic-model speed against PyTorch on the same weights and frames.
+bench-acoustic: deps
+	swift build -c release --product hotline
+	@[ -x $(TRAIN_VENV)/bin/python ] || python3 -m venv $(TRAIN_VENV)
+	$(TRAIN_VENV)/bin/pip install -q -r tools/train/requirements.txt
+	$(TRAIN_VENV)/bin/python bench/acoustic.py --hotline .build/release/hotline
+
+# Re-runs the acoustic-model pipeline end to end (hours on 2 cores; resumable): see Models/acoustic/README.md.
+train-acoustic: deps
+	VENV=$(TRAIN_VENV) tools/train/run.sh
 
 # Re-imports the committed voice from Debian's festvox-kallpc16k (only needed to change the importer).
 import-voice:

@@ -8,7 +8,8 @@ struct BenchCommand: ParsableCommand {
         abstract: "Time DSP kernels on raw float32 input (for the scripts in bench/).",
         shouldDisplay: false,
         subcommands: [BenchResampleCommand.self, BenchFeaturesCommand.self, BenchFFTCommand.self,
-                      BenchVADCommand.self, BenchVADFeaturesCommand.self, BenchDetectorsCommand.self])
+                      BenchVADCommand.self, BenchVADFeaturesCommand.self, BenchDetectorsCommand.self,
+                      BenchAcousticCommand.self])
 }
 
 /// Reads a raw little-endian float32 file.
