@@ -79,7 +79,7 @@ public final class Recognizer {
 
     /// The best words so far (may change as more audio arrives).
     public var partial: String {
-        (decoder.best(final: false)?.words.map(\.word) ?? []).joined(separator: " ")
+        (decoder.results(final: false).first?.words.map(\.word) ?? []).joined(separator: " ")
     }
 
     /// Ends the utterance and returns the result; the recognizer is then ready for the next.
@@ -99,7 +99,8 @@ public final class Recognizer {
         return finish()
     }
 
-    private func consume(_ rows: [Float]) {
+    /// Feeds log-posterior rows (from the front end, or from a test).
+    func consume(_ rows: [Float]) {
         rows.withUnsafeBufferPointer { all in
             for t in 0..<(rows.count / outputs) {
                 let row = UnsafeBufferPointer(rebasing: all[(t * outputs)..<((t + 1) * outputs)])
@@ -114,7 +115,8 @@ public final class Recognizer {
 
     private func decide() -> RecognitionResult {
         let ms = frontEnd.secondsPerOutputFrame * 1000
-        guard let best = decoder.best() else {
+        let paths = decoder.results()
+        guard let best = paths.first else {
             return RecognitionResult(text: "", interpretation: nil, confidence: 0, rejected: true,
                                      reason: decoder.frames == 0 ? "no speech" : "no path", words: [], nbest: [])
         }
@@ -124,15 +126,17 @@ public final class Recognizer {
         let text = best.words.map(\.word).joined(separator: " ")
         // The unconstrained best path scores at least as well as any grammar path; the
         // gap per frame of speech says how much the grammar had to force.
-        let gap = Double(freeScore - best.score) / Double(max(1, speechFrames))
-        let confidence = speechFrames == 0 ? 0 : exp(-gap)
+        func confidenceOf(_ score: Float) -> Double {
+            speechFrames == 0 ? 0 : exp(-Double(freeScore - score) / Double(speechFrames))
+        }
+        let confidence = confidenceOf(best.score)
         let interpretation = grammar.parse(text)
         let reason: String? = speechFrames == 0 ? "no speech"
             : confidence < options.rejectionThreshold ? "low confidence"
             : interpretation == nil ? "no parse" : nil
-        let rounded = (confidence * 1000).rounded() / 1000
+        let rounded = { (c: Double) in (c * 1000).rounded() / 1000 }
         return RecognitionResult(text: reason == nil ? text : "", interpretation: reason == nil ? interpretation : nil,
-                                 confidence: rounded, rejected: reason != nil, reason: reason, words: words,
-                                 nbest: [.init(text: text, confidence: rounded)])
+                                 confidence: rounded(confidence), rejected: reason != nil, reason: reason, words: words,
+                                 nbest: paths.map { .init(text: $0.words.map(\.word).joined(separator: " "), confidence: rounded(confidenceOf($0.score))) })
     }
 }

@@ -1,0 +1,86 @@
+import Foundation
+import HotlineCore
+import HotlineNN
+import Testing
+@testable import HotlineASR
+
+/// The grammar decoder on hand-made posteriors (so the search is tested apart from the
+/// acoustic model), and the whole recognizer on real audio with the committed model.
+@Suite struct RecognizerTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardized
+    static let model = try! AcousticModel(contentsOf: root.appendingPathComponent("Models/acoustic/acoustic.hnn"))
+    static let lexicon = try! Lexicon(paths: [root.appendingPathComponent("Models/lexicon/cmudict-en-us.dict").path])
+
+    /// Frames where `labels` (phone names or "-" for blank) each hold 0.9 of the mass.
+    static func posteriors(_ labels: [String]) -> [Float] {
+        let phones = model.phones
+        var rows: [Float] = []
+        for label in labels {
+            let target = label == "-" ? 0 : phones.firstIndex(of: label)!
+            for k in 0..<phones.count { rows.append(k == target ? log(0.9) : log(0.1 / Float(phones.count - 1))) }
+        }
+        return rows
+    }
+
+    static func recognize(_ grammar: String, _ labels: [String]) throws -> RecognitionResult {
+        let recognizer = try Recognizer(model: model, grammar: GrammarCompiler.grammar(spec: grammar), lexicon: lexicon)
+        recognizer.consume(posteriors(labels))
+        return recognizer.finish()
+    }
+
+    static let yesNo = "public $main = yes {yes} | no {no} ;"
+
+    @Test func findsTheWordThePhonesSpell() throws {
+        let r = try Self.recognize(Self.yesNo, ["-", "-", "Y", "Y", "EH", "-", "S", "S", "-", "-"])
+        #expect(r.text == "yes")
+        #expect(r.interpretation?.value == "yes")
+        #expect(!r.rejected)
+        #expect(r.confidence > 0.95)
+        #expect(r.words == [.init(word: "yes", startMs: 60, endMs: 240)])
+        #expect(r.nbest.map(\.text) == ["yes", "no"])
+        #expect(r.nbest[1].confidence < r.nbest[0].confidence)
+    }
+
+    @Test func repeatedWordsNeedTheBlankBetweenThem() throws {
+        let one = ["W", "AH", "N"]
+        let r = try Self.recognize("builtin:digits", ["-"] + one + ["-"] + one + ["-", "T", "UW", "-"])
+        #expect(r.text == "one one two")
+        #expect(r.interpretation?.value == "112")
+    }
+
+    @Test func silenceIsRejectedAsNoSpeech() throws {
+        let r = try Self.recognize(Self.yesNo, Array(repeating: "-", count: 30))
+        #expect(r.rejected)
+        #expect(r.reason == "no speech")
+        #expect(r.text.isEmpty && r.interpretation == nil)
+    }
+
+    @Test func outOfGrammarWordsAreRejected() throws {
+        let r = try Self.recognize(Self.yesNo, ["-", "D", "D", "AO", "AO", "G", "-", "-"])   // "dog"
+        #expect(r.rejected)
+        #expect(r.reason == "low confidence")
+        #expect(r.confidence < 0.5)
+    }
+
+    @Test func digitLengthLimitsReject() throws {
+        let r = try Self.recognize("builtin:digits?min=3&max=4", ["-", "W", "AH", "N", "-", "T", "UW", "-"])
+        #expect(r.rejected)
+        #expect(r.reason == "no parse")
+    }
+
+    @Test func reportsGuessedPronunciations() throws {
+        let recognizer = try Recognizer(model: Self.model, grammar: GrammarCompiler.compile("public $main = acmecorp | yes ;"),
+                                        lexicon: Self.lexicon)
+        #expect(recognizer.guessedWords == ["acmecorp": .compound])
+    }
+
+    @Test func givesPartialHypothesesWhileListening() throws {
+        let recognizer = try Recognizer(model: Self.model, grammar: GrammarCompiler.grammar(spec: "builtin:digits"), lexicon: Self.lexicon)
+        recognizer.consume(Self.posteriors(["-", "W", "AH", "N", "-"]))
+        #expect(recognizer.partial == "one")
+        recognizer.consume(Self.posteriors(["T", "UW", "-"]))
+        #expect(recognizer.partial == "one two")
+        #expect(recognizer.finish().text == "one two")
+        #expect(recognizer.partial == "")
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+
+/// `hotline phones` and `hotline recognize` on the demo line with the committed model.
+@Suite struct RecognizeCommandTests {
+    static let sample = repositoryRoot.appendingPathComponent("Audio/samples/digits-jackson-16k.flac").path
+    static let noise = repositoryRoot.appendingPathComponent("../shared/speech/noise/1024.flac").standardized.path
+
+    struct Line: Decodable {
+        struct Interpretation: Decodable { var value: String }
+        var file: String
+        var text: String
+        var interpretation: Interpretation?
+        var confidence: Double
+        var rejected: Bool
+        var reason: String?
+        var nbest: [Alternative]
+        struct Alternative: Decodable { var text: String }
+    }
+
+    @Test func recognizesTheDemoDigitString() throws {
+        let result = try CommandRunner.run("hotline", ["recognize", "--json", "--grammar", "builtin:digits?min=7&max=7", Self.sample, Self.noise])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = try result.stdout.split(separator: "\n").map { try JSONDecoder().decode(Line.self, from: Data($0.utf8)) }
+        #expect(lines.count == 2)
+        #expect(lines[0].text == "five five five zero one nine nine")
+        #expect(lines[0].interpretation?.value == "5550199")
+        #expect(!lines[0].rejected && lines[0].confidence >= 0.5)
+        #expect(lines[1].rejected && lines[1].text.isEmpty && lines[1].interpretation == nil)
+    }
+
+    @Test func printsPhonesWithTimes() throws {
+        let result = try CommandRunner.run("hotline", ["phones", Self.sample])
+        #expect(result.status == 0, "\(result.stderr)")
+        let phones = result.stdout.split(separator: ":")[1].split(separator: " ").map { $0.split(separator: "@")[0] }
+        // "five five five zero one nine nine": at least the F and AY of each "five" and the N of "nine".
+        #expect(phones.filter { $0 == "F" }.count >= 2)
+        #expect(phones.contains("Z") && phones.contains("N"))
+    }
+
+    @Test func badGrammarModelOrAudioGiveOneLineErrors() throws {
+        let grammar = try CommandRunner.run("hotline", ["recognize", "--grammar", "builtin:colours", Self.sample])
+        #expect(grammar.status != 0 && grammar.stderr.contains("unknown built-in grammar"))
+        let model = try CommandRunner.run("hotline", ["recognize", "--grammar", "builtin:yesno", "--model", "/no/model.hnn", Self.sample])
+        #expect(model.status != 0 && model.stderr.contains("/no/model.hnn"))
+        let audio = try CommandRunner.run("hotline", ["recognize", "--grammar", "builtin:yesno", "/no/such.wav"])
+        #expect(audio.status != 0 && audio.stderr.contains("/no/such.wav"))
+    }
+}
