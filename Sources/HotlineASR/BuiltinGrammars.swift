@@ -6,14 +6,14 @@ import HotlineCore
 extension GrammarCompiler {
     static let digitWords = Array(NumberWords.ones.prefix(10))
 
-    /// A grammar from the command line or a flow: `builtin:NAME[?min=N&max=M]` or the
-    /// path of a grammar file.
+    /// A grammar from the command line or a flow: `builtin:NAME[?min=N&max=M]`, the
+    /// path of a grammar file, or of a phrase list (`.phrases`).
     public static func load(spec: String) throws -> Grammar {
         if spec.hasPrefix("builtin:") { return try grammar(spec: spec) }
         guard let text = try? String(contentsOfFile: spec, encoding: .utf8) else {
             throw GrammarError(file: spec, line: 1, column: 1, message: "cannot read the grammar file")
         }
-        return try compile(text, file: spec)
+        return spec.hasSuffix(".phrases") ? try phraseList(text, file: spec) : try compile(text, file: spec)
     }
 
     /// A grammar from a spec: `builtin:NAME[?min=N&max=M]`, or grammar text itself.

@@ -63,4 +63,22 @@ import Testing
         #expect(throws: GrammarError.self) { try GrammarCompiler.grammar(spec: "builtin:colours") }
         #expect(throws: GrammarError.self) { try GrammarCompiler.grammar(spec: "builtin:digits?min=x") }
     }
+
+    @Test func phraseListsGiveFreeTextAndIntents() throws {
+        let g = try GrammarCompiler.phraseList("""
+            # open prompt
+            Where is my order? => order_status
+
+            talk to a person => agent
+            thank you
+            """, file: "open.phrases")
+        #expect(g.parse("where is my order")?.slots == ["intent": "order_status"])
+        #expect(g.parse("thank you")?.slots == [:])
+        #expect(g.parse("where is my bill") == nil)
+        #expect(g.vocabulary.contains("person"))
+        #expect { try GrammarCompiler.phraseList("a => b => c\n", file: "x.phrases") } throws: {
+            "\($0)" == "x.phrases:1:1: more than one '=>' (write: phrase => intent)"
+        }
+        #expect { try GrammarCompiler.phraseList("# nothing\n", file: "x.phrases") } throws: { "\($0)".contains("empty") }
+    }
 }
