@@ -34,6 +34,7 @@ demo: build
 	$(HOTLINE) audio convert $(DEMO_INPUT) $(DEMO_OUT)/demo-line-8k-ulaw.wav --rate 8000 --codec ulaw
 	$(HOTLINE) audio info --json $(DEMO_OUT)/demo-line-8k-ulaw.wav
 	$(HOTLINE) detect $(DEMO_OUT)/demo-line-8k-ulaw.wav
+	$(HOTLINE) recognize --grammar "builtin:digits?min=7&max=7" $(DEMO_OUT)/demo-line-8k-ulaw.wav
 	$(HOTLINE) flow validate Flows/hotline.yaml
 	printf '#1\nfive five five oh one nine @0.6\nyes\nyes\nwhen are you open\nno\n' | $(HOTLINE) chat --verbose Flows/hotline.yaml
 	$(HOTLINE) normalize "Your order AB1234 of \$$12.50 ships on 12/03/2026 at 3:30 pm."
