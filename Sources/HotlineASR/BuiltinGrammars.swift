@@ -49,8 +49,20 @@ extension GrammarCompiler {
                 public $main = [uh | um | well | oh] ($yes {yes} | $no {no}) [please | thanks | thank you] ;
                 """, file: spec)
         case "number":
-            let numbers = (0...999).map { n in "\(NumberWords.cardinal(n).joined(separator: " ")) {\(n)}" }
-            return try compile("public $main = \(numbers.joined(separator: " | ")) ;", file: spec)
+            // Built from parts (not 1,000 sentences) so the search network stays small.
+            func list(_ range: ClosedRange<Int>, _ tag: (Int) -> String) -> String {
+                range.map { "\(NumberWords.cardinal($0)[0]) {\(tag($0))}" }.joined(separator: " | ")
+            }
+            let tensWords = (2...9).map { NumberWords.tens[$0] }
+            return try compile("""
+                $digit = \(list(1...9) { "\($0)" }) ;
+                $teen = \(list(10...19) { "\($0)" }) ;
+                $tensOnly = \(tensWords.enumerated().map { "\($1) {\($0 + 2)0}" }.joined(separator: " | ")) ;
+                $tensDigit = \(tensWords.enumerated().map { "\($1) {\($0 + 2)}" }.joined(separator: " | ")) ;
+                $twoDigits = $tensOnly | $tensDigit $digit | $teen ;
+                $hundreds = $digit (hundred {00} | hundred {0} [and] $digit | hundred [and] $twoDigits) ;
+                public $main = zero {0} | $digit | $twoDigits | $hundreds ;
+                """, file: spec)
         default:
             throw GrammarError(file: spec, line: 1, column: 1, message: "unknown built-in grammar '\(name)'", hint: "use digits, yesno or number")
         }

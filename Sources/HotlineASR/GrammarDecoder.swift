@@ -14,32 +14,26 @@ public struct RecognizedWord: Sendable, Equatable, Codable {
 ///
 /// Each state keeps the `width` best tokens with different word histories, so the
 /// alternatives that reach the end form an n-best list; tokens more than `beam` below
-/// the best are dropped.
+/// the best are dropped. Word histories live in an arena indexed by integers, so moving
+/// tokens costs no reference counting.
 final class GrammarDecoder {
-    private final class History {
-        let word: String
-        let start: Int
-        let end: Int
-        let previous: History?
+    private struct History {
+        var arc: Int32
+        var start: Int32
+        var end: Int32
+        var previous: Int32
         /// Identifies the word sequence (not the timing): tokens with equal keys are one hypothesis.
-        let key: Int
-        init(word: String, start: Int, end: Int, previous: History?) {
-            self.word = word; self.start = start; self.end = end; self.previous = previous
-            var hasher = Hasher()
-            hasher.combine(previous?.key ?? 0)
-            hasher.combine(word)
-            key = hasher.finalize()
-        }
+        var key: Int
     }
 
     private struct Token {
         var score: Float
-        var history: History?
-        var start: Int
+        var history: Int32 = -1
+        var start: Int32 = 0
         /// The phone a word-end token has just emitted (0 after a blank): the next word
         /// may not start with the same phone without a blank between (CTC would merge them).
-        var lastPhone = 0
-        var key: Int { history?.key ?? 0 }
+        var lastPhone: Int32 = 0
+        var key = 0
     }
 
     /// Up to `width` tokens per state, best first, distinct word histories.
@@ -50,17 +44,49 @@ final class GrammarDecoder {
 
         init(states: Int, width: Int) {
             self.width = width
-            tokens = Array(repeating: Token(score: -.infinity, history: nil, start: 0), count: states * width)
+            tokens = Array(repeating: Token(score: -.infinity), count: states * width)
             counts = Array(repeating: 0, count: states)
         }
 
-        func list(_ s: Int) -> ArraySlice<Token> { tokens[(s * width)..<(s * width + counts[s])] }
+        mutating func clearAll() { for s in counts.indices { counts[s] = 0 } }
 
-        mutating func clear(_ s: Int) { counts[s] = 0 }
-
-        mutating func set(_ s: Int, _ list: [Token]) {
+        mutating func set(_ s: Int, _ list: Merge) {
             counts[s] = list.count
-            for (j, t) in list.enumerated() { tokens[s * width + j] = t }
+            for j in 0..<list.count { tokens[s * width + j] = list.tokens[j] }
+        }
+    }
+
+    /// The best `width` tokens offered, distinct by history key, best first.
+    private struct Merge {
+        var tokens: [Token]
+        var count = 0
+
+        init(width: Int) { tokens = Array(repeating: Token(score: -.infinity), count: width) }
+
+        mutating func reset() { count = 0 }
+
+        mutating func offer(_ token: Token) {
+            guard token.score > -.infinity else { return }
+            var at = -1
+            for j in 0..<count where tokens[j].key == token.key { at = j; break }
+            if at >= 0 {
+                guard token.score > tokens[at].score else { return }
+            } else if count < tokens.count {
+                at = count
+                count += 1
+            } else {
+                guard token.score > tokens[count - 1].score else { return }
+                at = count - 1
+            }
+            tokens[at] = token
+            while at > 0, tokens[at].score > tokens[at - 1].score {   // keep best first
+                tokens.swapAt(at, at - 1)
+                at -= 1
+            }
+        }
+
+        mutating func offer(_ slots: Slots, _ s: Int) {
+            for j in 0..<slots.counts[s] { offer(slots.tokens[s * slots.width + j]) }
         }
     }
 
@@ -69,18 +95,19 @@ final class GrammarDecoder {
     var beam: Float = 40
     /// Added to a path's score for each word (negative discourages insertions).
     var wordPenalty: Float = 0
-    private let width: Int
     private var phoneBase: [Int] = []          // first state of each arc
     private var phones: Slots                  // per arc: k phone states then k-1 blank states
     private var nodeBlank: Slots
     private var entry: Slots
-    private var merged: [Token] = []
+    private var direct: Slots
+    private var merge: Merge
+    private var histories: [History] = []
+    private var wordKeys: [Int]
     /// Output frames decoded.
     private(set) var frames = 0
 
     init(network: SearchNetwork, width: Int = 4) {
         self.network = network
-        self.width = width
         var base = 0
         for arc in network.arcs {
             phoneBase.append(base)
@@ -89,50 +116,43 @@ final class GrammarDecoder {
         phones = Slots(states: base, width: width)
         nodeBlank = Slots(states: network.nodeCount, width: width)
         entry = Slots(states: network.nodeCount, width: width)
+        direct = Slots(states: network.nodeCount, width: width)
+        merge = Merge(width: width)
+        wordKeys = network.arcs.map { var h = Hasher(); h.combine($0.word); return h.finalize() }
         reset()
     }
 
     /// Starts a new utterance.
     func reset() {
-        for s in phones.counts.indices { phones.clear(s) }
-        for n in 0..<network.nodeCount {
-            nodeBlank.clear(n)
-            entry.clear(n)
-        }
-        for n in network.closure[network.start] { entry.set(n, [Token(score: 0, history: nil, start: 0)]) }
+        phones.clearAll()
+        nodeBlank.clearAll()
+        entry.clearAll()
+        histories.removeAll(keepingCapacity: true)
+        merge.reset()
+        merge.offer(Token(score: 0))
+        for n in network.closure[network.start] { entry.set(n, merge) }
         frames = 0
-    }
-
-    /// Adds `token` to `merged` keeping the best per word history and at most `width`.
-    private func offer(_ token: Token) {
-        guard token.score > -.infinity else { return }
-        if let same = merged.firstIndex(where: { $0.key == token.key }) {
-            if token.score > merged[same].score { merged[same] = token } else { return }
-        } else if merged.count < width {
-            merged.append(token)
-        } else if token.score > merged[merged.count - 1].score {
-            merged[merged.count - 1] = token
-        } else {
-            return
-        }
-        merged.sort { $0.score > $1.score }
     }
 
     /// Advances one output frame of log-posteriors (index 0 the blank).
     func advance(_ logp: UnsafeBufferPointer<Float>) {
-        let t = frames
+        let t = Int32(frames)
         let blank = logp[0]
         var best: Float = -.infinity
         func emit(_ label: Int) {
-            for j in merged.indices { merged[j].score += logp[label]; merged[j].lastPhone = label }
-            if let top = merged.first { best = max(best, top.score) }
+            let add = logp[label]
+            for j in 0..<merge.count {
+                merge.tokens[j].score += add
+                merge.tokens[j].lastPhone = Int32(label)
+            }
+            if merge.count > 0 { best = max(best, merge.tokens[0].score) }
         }
         for n in 0..<network.nodeCount {
-            merged.removeAll(keepingCapacity: true)
-            for token in nodeBlank.list(n) { offer(token) }
-            for token in entry.list(n) { offer(token) }
+            merge.reset()
+            merge.offer(nodeBlank, n)
+            merge.offer(entry, n)
             emit(0)
-            nodeBlank.set(n, merged)
+            nodeBlank.set(n, merge)
         }
         for (a, arc) in network.arcs.enumerated() {
             let base = phoneBase[a], k = arc.phones.count
@@ -140,79 +160,95 @@ final class GrammarDecoder {
             // previous frame (blank i follows phone i; phone i follows blank i-1 and phone i-1).
             for i in stride(from: k - 1, through: 0, by: -1) {
                 if i < k - 1 {
-                    merged.removeAll(keepingCapacity: true)
-                    for token in phones.list(base + k + i) { offer(token) }
-                    for token in phones.list(base + i) { offer(token) }
+                    merge.reset()
+                    merge.offer(phones, base + k + i)
+                    merge.offer(phones, base + i)
                     emit(0)
-                    phones.set(base + k + i, merged)
+                    phones.set(base + k + i, merge)
                 }
-                merged.removeAll(keepingCapacity: true)
-                for token in phones.list(base + i) { offer(token) }
+                merge.reset()
+                merge.offer(phones, base + i)
                 if i == 0 {
-                    for e in entry.list(arc.from) where e.lastPhone != arc.phones[0] {
-                        offer(Token(score: e.score + wordPenalty, history: e.history, start: t))
+                    let first = Int32(arc.phones[0])
+                    for j in 0..<entry.counts[arc.from] {
+                        var e = entry.tokens[arc.from * entry.width + j]
+                        guard e.lastPhone != first else { continue }
+                        e.score += wordPenalty
+                        e.start = t
+                        merge.offer(e)
                     }
                 } else {
-                    for token in phones.list(base + k + i - 1) { offer(token) }
-                    if arc.phones[i - 1] != arc.phones[i] {
-                        for token in phones.list(base + i - 1) { offer(token) }
-                    }
+                    merge.offer(phones, base + k + i - 1)
+                    if arc.phones[i - 1] != arc.phones[i] { merge.offer(phones, base + i - 1) }
                 }
                 emit(arc.phones[i])
-                phones.set(base + i, merged)
+                phones.set(base + i, merge)
             }
         }
         let floor = best - beam
         func prune(_ slots: inout Slots, _ s: Int) {
             var c = slots.counts[s]
-            while c > 0, slots.tokens[s * width + c - 1].score < floor { c -= 1 }
+            while c > 0, slots.tokens[s * slots.width + c - 1].score < floor { c -= 1 }
             slots.counts[s] = c
         }
         for s in phones.counts.indices { prune(&phones, s) }
         for n in 0..<network.nodeCount { prune(&nodeBlank, n) }
         // Word ends reach their end node; then epsilon arcs carry tokens onward.
-        var direct = nodeBlank
+        for n in 0..<network.nodeCount {
+            merge.reset()
+            merge.offer(nodeBlank, n)
+            direct.set(n, merge)
+        }
         for (a, arc) in network.arcs.enumerated() {
             let k = arc.phones.count, last = phoneBase[a] + k - 1
             guard phones.counts[last] > 0 else { continue }
-            merged = Array(direct.list(arc.to))
-            for token in phones.list(last) {
-                offer(Token(score: token.score, history: History(word: arc.word, start: token.start, end: t + 1, previous: token.history),
-                            start: t + 1, lastPhone: arc.phones[k - 1]))
+            merge.reset()
+            merge.offer(direct, arc.to)
+            for j in 0..<phones.counts[last] {
+                let token = phones.tokens[last * phones.width + j]
+                var hasher = Hasher()
+                hasher.combine(token.history >= 0 ? histories[Int(token.history)].key : 0)
+                hasher.combine(wordKeys[a])
+                let key = hasher.finalize()
+                let before = merge.count > 0 ? merge.tokens[merge.count - 1].score : -.infinity
+                guard merge.count < merge.tokens.count || token.score > before else { continue }
+                histories.append(History(arc: Int32(a), start: token.start, end: t + 1, previous: token.history, key: key))
+                merge.offer(Token(score: token.score, history: Int32(histories.count - 1), start: t + 1,
+                                  lastPhone: Int32(arc.phones[k - 1]), key: key))
             }
-            direct.set(arc.to, merged)
+            direct.set(arc.to, merge)
         }
-        for n in 0..<network.nodeCount { entry.clear(n) }
+        entry.clearAll()
         for n in 0..<network.nodeCount where direct.counts[n] > 0 {
             for m in network.closure[n] {
-                merged = Array(entry.list(m))
-                for token in direct.list(n) { offer(token) }
-                entry.set(m, merged)
+                merge.reset()
+                merge.offer(entry, m)
+                merge.offer(direct, n)
+                entry.set(m, merge)
             }
         }
-        merged.removeAll(keepingCapacity: true)
         frames += 1
     }
 
     /// Complete paths (ending in a final node), best first: words and score. With
     /// `final` false, the best paths ending anywhere (a partial hypothesis).
     func results(final: Bool = true) -> [(words: [RecognizedWord], score: Float)] {
-        merged.removeAll(keepingCapacity: true)
+        merge.reset()
         if final {
-            for f in network.finals { for token in entry.list(f) { offer(token) } }
+            for f in network.finals { merge.offer(entry, f) }
         } else {
-            for n in 0..<network.nodeCount { for token in entry.list(n) { offer(token) } }
+            for n in 0..<network.nodeCount { merge.offer(entry, n) }
         }
-        let out = merged.map { token -> (words: [RecognizedWord], score: Float) in
+        return (0..<merge.count).map { j in
+            let token = merge.tokens[j]
             var words: [RecognizedWord] = []
             var h = token.history
-            while let current = h {
-                words.append(RecognizedWord(word: current.word, startFrame: current.start, endFrame: current.end))
-                h = current.previous
+            while h >= 0 {
+                let entry = histories[Int(h)]
+                words.append(RecognizedWord(word: network.arcs[Int(entry.arc)].word, startFrame: Int(entry.start), endFrame: Int(entry.end)))
+                h = entry.previous
             }
             return (words.reversed(), token.score)
         }
-        merged.removeAll(keepingCapacity: true)
-        return out
     }
 }

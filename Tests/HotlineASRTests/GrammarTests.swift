@@ -1,4 +1,5 @@
 import HotlineASR
+import HotlineCore
 import Testing
 
 @Suite struct GrammarTests {
@@ -40,6 +41,10 @@ import Testing
         let number = try GrammarCompiler.grammar(spec: "builtin:number")
         #expect(number.parse("one hundred twenty three")?.value == "123")
         #expect(number.parse("forty")?.value == "40")
+        #expect(number.parse("one hundred and five")?.value == "105")
+        for n in 0...999 {
+            #expect(number.parse(NumberWords.cardinal(n).joined(separator: " "))?.value == "\(n)")
+        }
     }
 
     @Test(arguments: [
