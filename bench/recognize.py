@@ -22,6 +22,7 @@ ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)),
 SPEECH = os.path.join(ROOT, "..", "shared", "speech")
 DIGITS = "zero one two three four five six seven eight nine".split()
 COMMANDS = "yes no up down left right on off stop go".split()
+LATENCIES = []   # ms from the end of each file's audio to its final result
 
 
 def dev_speaker(name):
@@ -96,6 +97,7 @@ def run_hotline(hotline, files, grammar):
     if out.returncode != 0:
         sys.exit(f"hotline recognize failed: {out.stderr}")
     results = [json.loads(line) for line in out.stdout.splitlines()]
+    LATENCIES.extend(r["finalLatencyMs"] for r in results)
     return {r["file"]: ("" if r["rejected"] else r["text"]) for r in results}, elapsed
 
 
@@ -139,6 +141,17 @@ def score(results, items):
     return right / len(items), per_speaker
 
 
+def confusions(results, items, top=8):
+    """The most frequent (said -> heard) pairs among errors; rejections show as '(rejected)'."""
+    counts = {}
+    for p, ref in items:
+        heard = normalise(results[p])
+        if heard != normalise(ref):
+            pair = (normalise(ref), heard or "(rejected)")
+            counts[pair] = counts.get(pair, 0) + 1
+    return sorted(counts.items(), key=lambda kv: -kv[1])[:top]
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--hotline", default=os.path.join(ROOT, ".build", "release", "hotline"))
@@ -173,10 +186,15 @@ def main():
                 report[kind] = dict(per_speaker_hotline={k: round(v[0] / v[1], 3) for k, v in spk_o.items() if kind != "commands"})
                 false_reject = sum(ours[p] == "" for p in files) / len(files)
                 report[kind]["false_rejection_hotline"] = round(false_reject, 3)
+                if kind != "strings":
+                    report[kind]["confusions_hotline"] = [f"{a} -> {b}: {n}" for (a, b), n in confusions(ours, items)]
             print(f"{kind:10} {len(files):5d} {audio:8.1f} | {acc_o:8.1%} {t_ours / audio:7.4f} | {acc_t:8.1%} {t_theirs / audio:7.4f} | {t_theirs / t_ours:6.1f}x  ({label})")
             totals[0] += audio; totals[1] += t_ours; totals[2] += t_theirs
         print(f"{'all':10} {'':5} {totals[0]:8.1f} | {'':8} {totals[1] / totals[0]:7.4f} | {'':8} {totals[2] / totals[0]:7.4f} | {totals[2] / totals[1]:6.1f}x")
-        print(json.dumps(report))
+        print(f"final result after the end of audio: p50 {np.percentile(LATENCIES, 50):.2f} ms, "
+              f"p95 {np.percentile(LATENCIES, 95):.2f} ms, max {max(LATENCIES):.2f} ms")
+        for kind, figures in report.items():
+            print(f"{kind}: " + json.dumps(figures))
 
 
 if __name__ == "__main__":

@@ -25,16 +25,26 @@ struct RecognizeCommand: ParsableCommand {
     @Option(help: "Lexicon files (CMU format); later ones override earlier ones.") var lexicon = ["Models/lexicon/cmudict-en-us.dict"]
     @Option(help: "Reject results below this confidence (0-1).") var threshold = Recognizer.Options().rejectionThreshold
     @Flag(help: "One JSON object per file and line.") var json = false
+    @Flag(help: "Also print each partial hypothesis as it changes while the audio streams in.") var partials = false
 
     struct Line: Encodable {
         var file: String
         var result: RecognitionResult
+        /// Time from the end of the audio to the final result.
+        var finalLatencyMs: Double
         func encode(to encoder: Encoder) throws {
-            enum Key: String, CodingKey { case file }
+            enum Key: String, CodingKey { case file, finalLatencyMs }
             var c = encoder.container(keyedBy: Key.self)
             try c.encode(file, forKey: .file)
+            try c.encode((finalLatencyMs * 100).rounded() / 100, forKey: .finalLatencyMs)
             try result.encode(to: encoder)
         }
+    }
+
+    struct Partial: Encodable {
+        var file: String
+        var partial: String
+        var atMs: Int
     }
 
     func validate() throws {
@@ -62,14 +72,21 @@ struct RecognizeCommand: ParsableCommand {
                 var audio = try SoundFile.read(file)
                 if audio.sampleRate != recognizer.sampleRate { audio = try Resampler.resample(audio, to: recognizer.sampleRate) }
                 let chunk = recognizer.sampleRate / 50
-                var i = 0
+                var i = 0, shown = ""
                 while i < audio.samples.count {
                     recognizer.accept(Array(audio.samples[i..<min(i + chunk, audio.samples.count)]))
                     i += chunk
+                    if partials, recognizer.partial != shown {
+                        shown = recognizer.partial
+                        let at = min(i, audio.samples.count) * 1000 / recognizer.sampleRate
+                        print(json ? try jsonLine(Partial(file: file, partial: shown, atMs: at)) : "\(file): partial @\(at) ms: \(shown)")
+                    }
                 }
+                let start = DispatchTime.now()
                 let result = recognizer.finish()
+                let latency = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6
                 if json {
-                    print(try jsonLine(Line(file: file, result: result)))
+                    print(try jsonLine(Line(file: file, result: result, finalLatencyMs: latency)))
                 } else if result.rejected {
                     print("\(file): rejected (\(result.reason ?? "")), best '\(result.nbest.first?.text ?? "")' confidence \(result.confidence)")
                 } else {
