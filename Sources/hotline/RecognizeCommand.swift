@@ -24,6 +24,7 @@ struct RecognizeCommand: ParsableCommand {
     @Option(help: "Acoustic model file.") var model = "Models/acoustic/acoustic.hnn"
     @Option(help: "Lexicon files (CMU format); later ones override earlier ones.") var lexicon = ["Models/lexicon/cmudict-en-us.dict"]
     @Option(help: "Reject results below this confidence (0-1).") var threshold = Recognizer.Options().rejectionThreshold
+    @Option(help: "Log-probability added per word (negative discourages inserted words).") var wordPenalty = Recognizer.Options().wordPenalty
     @Flag(help: "One JSON object per file and line.") var json = false
     @Flag(help: "Also print each partial hypothesis as it changes while the audio streams in.") var partials = false
 
@@ -56,6 +57,7 @@ struct RecognizeCommand: ParsableCommand {
         do {
             var options = Recognizer.Options()
             options.rejectionThreshold = threshold
+            options.wordPenalty = wordPenalty
             recognizer = try Recognizer(model: AcousticModel(contentsOf: URL(fileURLWithPath: model)),
                                         grammar: GrammarCompiler.load(spec: grammar),
                                         lexicon: Lexicon(paths: lexicon), options: options)
