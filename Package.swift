@@ -28,9 +28,10 @@ let package = Package(
         .target(name: "HotlineASR", dependencies: ["HotlineCore", "HotlineDSP", "HotlineNN"]),
         .target(name: "HotlineTTS", dependencies: ["HotlineCore", "HotlineDSP"]),
         .target(name: "HotlineDialogue", dependencies: ["HotlineCore", "HotlineASR", "Yams"]),
+        .target(name: "HotlineDaemon", dependencies: ["HotlineCore", "HotlineDSP", "HotlineNN", "HotlineASR", "HotlineTTS", "HotlineDialogue"]),
 
         .executableTarget(name: "hotline", dependencies: [
-            "HotlineCore", "HotlineDSP", "HotlineAudio", "HotlineNN", "HotlineASR", "HotlineTTS", "HotlineDialogue", "Yams",
+            "HotlineCore", "HotlineDSP", "HotlineAudio", "HotlineNN", "HotlineASR", "HotlineTTS", "HotlineDialogue", "HotlineDaemon", "Yams",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "hotlined", dependencies: [

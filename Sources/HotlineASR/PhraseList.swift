@@ -37,3 +37,18 @@ extension GrammarCompiler {
         return Grammar(rules: ["main": .choice(alternatives)], root: "main")
     }
 }
+
+extension Grammar {
+    /// This grammar or any of `phrases` (the flow's global commands, "agent", "repeat"
+    /// ...): what a caller may say at any prompt. Phrases parse with no tags.
+    public func adding(phrases: [String]) -> Grammar {
+        let extra = phrases.map { $0.lowercased().split { !($0.isLetter || $0.isNumber || $0 == "'") }.map(String.init) }
+            .filter { !$0.isEmpty }
+        guard !extra.isEmpty else { return self }
+        var rules = self.rules
+        let name = "global phrases"   // a space keeps it apart from every rule a grammar file can name
+        rules[name] = .choice(extra.map { .sequence($0.map { .word($0) }) })
+        rules["main or global phrases"] = .choice([.rule(root), .rule(name)])
+        return Grammar(rules: rules, root: "main or global phrases", valueLengths: nil)
+    }
+}

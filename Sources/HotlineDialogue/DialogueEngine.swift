@@ -108,7 +108,7 @@ public struct DialogueEngine: Sendable {
     }
 
     /// "press one", "option one", "one" for a key "1", so callers may say the key.
-    static func keyPhrases(_ keys: String?) -> [String] {
+    public static func keyPhrases(_ keys: String?) -> [String] {
         guard let keys, keys.count == 1, let word = SpokenValues.digitWords.first(where: { $0.value == keys && $0.key.count > 2 })?.key
         else { return [] }
         return [word, "press \(word)", "option \(word)", "number \(word)"]

@@ -1,0 +1,274 @@
+import Foundation
+import HotlineASR
+import HotlineCore
+import HotlineDSP
+import HotlineDialogue
+import HotlineNN
+import HotlineTTS
+
+/// One call, 10 ms at a time: caller audio in, hotline audio out. Wires the line
+/// detectors (DTMF, VAD + endpointer), the grammar recognizer, the dialogue engine and
+/// the synthesizer, with barge-in (speech or a key during a prompt stops it).
+///
+/// Transport-free: the daemon feeds it from an ALSA line, `hotline call` from a file.
+public final class CallSession {
+    /// Frame length: 10 ms at 8 kHz.
+    public static let frameSamples = 80
+    /// Line rate.
+    public static let sampleRate = 8000
+
+    /// One caller turn as QA sees it.
+    public struct Turn: Sendable, Codable, Equatable {
+        /// When the turn ended (call time, ms).
+        public var atMs: Int
+        /// Dialogue state that listened.
+        public var state: String
+        /// What was expected ("menu", "digits 6...10", ...).
+        public var expecting: String
+        /// "speech", "dtmf", "noinput", "nomatch" or "hangup".
+        public var input: String
+        /// Recognized words or keys ("" when none).
+        public var heard: String
+        /// Recognizer confidence (speech only).
+        public var confidence: Double?
+        /// Alternatives (speech only).
+        public var nbest: [String]
+        /// Caller speech start and end (ms), when there was speech.
+        public var speechMs: [Int]?
+        /// How the engine read it.
+        public var interpretation: String
+        /// What the hotline said in answer.
+        public var replies: [String]
+        /// Compute time from the end of the caller's turn to the reply being ready, ms.
+        public var replyLatencyMs: Double
+    }
+
+    /// Answers the flow's webhooks: (url, body, timeout ms) -> reply fields or nil.
+    public typealias WebhookHandler = (String, [String: String], Int) -> [String: String]?
+
+    public private(set) var turns: [Turn] = []
+    /// Everything the hotline said, in order.
+    public private(set) var prompts: [String] = []
+    /// Why the call ended: "hangup", "transfer:TARGET", "caller hung up".
+    public private(set) var outcome: String?
+    /// Call time, ms.
+    public private(set) var nowMs = 0
+    public var isFinished: Bool { outcome != nil }
+
+    private var engine: DialogueEngine
+    private let acoustic: AcousticModel
+    private let lexicon: Lexicon
+    private let synthesizer: DiphoneSynthesizer
+    private let webhook: WebhookHandler
+    private let vad: VoiceActivityDetector
+    private let dtmf = DTMFDetector()
+    private var outbound: [Float] = []
+    private var outboundIndex = 0
+    private var pendingReplies: [String] = []
+    private var listening: Listening?
+    private var recognizers: [String: Recognizer] = [:]
+    private var recording: (maxMs: Int, startMs: Int, heardSpeech: Bool, silentMs: Int)?
+
+    private struct Listening {
+        var request: ListenRequest
+        var recognizer: Recognizer
+        var endpointer: Endpointer
+        var keys = ""
+        var lastKeyMs = 0
+        var speechStartMs: Int?
+    }
+
+    /// A session on `flow`; `today` anchors relative dates the caller says.
+    public init(flow: Flow, acoustic: AcousticModel, lexicon: Lexicon, synthesizer: DiphoneSynthesizer,
+                today: Date = Date(), webhook: @escaping WebhookHandler = { _, _, _ in nil }) throws {
+        engine = DialogueEngine(flow: flow, today: today)
+        self.acoustic = acoustic
+        self.lexicon = lexicon
+        self.synthesizer = synthesizer
+        self.webhook = webhook
+        vad = try VoiceActivityDetector()
+    }
+
+    /// Answers the call: the flow's first prompts start playing.
+    public func start() {
+        apply(engine.handle(.start), turnStart: nil)
+    }
+
+    /// The caller hung up.
+    public func hangUp() {
+        guard !isFinished else { return }
+        _ = engine.handle(.hangUp)
+        outcome = "caller hung up"
+    }
+
+    /// Takes 10 ms of caller audio (80 samples, ±1) and returns 10 ms of hotline audio.
+    public func process(_ caller: [Float]) -> [Float] {
+        precondition(caller.count == Self.frameSamples, "frames are \(Self.frameSamples) samples")
+        var out = [Float](repeating: 0, count: Self.frameSamples)
+        let playing = outboundIndex < outbound.count
+        if playing {
+            let n = min(Self.frameSamples, outbound.count - outboundIndex)
+            out.replaceSubrange(0..<n, with: outbound[outboundIndex..<(outboundIndex + n)])
+            outboundIndex += n
+            if outboundIndex >= outbound.count { promptFinished() }
+        }
+        guard !isFinished else { nowMs += 10; return out }
+        let speech = vad.process(caller).contains { $0.isSpeech }
+        for case .ended(let digit) in dtmf.process(caller) { keyPressed(digit.key) }
+        if recording != nil {
+            recordFrame(speech: speech)
+        } else if listening != nil {
+            listenFrame(caller, speech: speech)
+        }
+        nowMs += 10
+        return out
+    }
+
+    // MARK: - Listening
+
+    private func listenFrame(_ caller: [Float], speech: Bool) {
+        guard var l = listening else { return }
+        l.recognizer.accept(caller)
+        if !l.keys.isEmpty, nowMs - l.lastKeyMs >= 3000 {   // inter-digit timeout
+            listening = l
+            finishKeys()
+            return
+        }
+        if nowMs % 100 == 0, l.speechStartMs != nil {
+            l.endpointer.hypothesisComplete = l.recognizer.grammar.parse(l.recognizer.partial) != nil
+        }
+        for event in l.endpointer.add(isSpeech: speech, startMs: nowMs) {
+            switch event {
+            case .bargeIn:
+                stopPrompt()
+            case .speechStarted(let start):
+                l.speechStartMs = start
+            case .speechEnded(let start, let end, _), .maxSpeech(let start, let end):
+                listening = nil
+                let clock = DispatchTime.now()
+                let result = l.recognizer.finish()
+                let event: DialogueEvent = result.rejected ? .noMatch : .recognized(text: result.text, confidence: result.confidence)
+                apply(engine.handle(event), turnStart: clock, turn: Turn(
+                    atMs: nowMs, state: l.request.state, expecting: l.request.expecting, input: result.rejected ? "nomatch" : "speech",
+                    heard: result.nbest.first?.text ?? "", confidence: result.confidence, nbest: result.nbest.map(\.text),
+                    speechMs: [start, end], interpretation: "", replies: [], replyLatencyMs: 0))
+                return
+            case .noInput:
+                listening = nil
+                _ = l.recognizer.finish()
+                apply(engine.handle(.noInput), turnStart: DispatchTime.now(), turn: Turn(
+                    atMs: nowMs, state: l.request.state, expecting: l.request.expecting, input: "noinput", heard: "",
+                    confidence: nil, nbest: [], speechMs: nil, interpretation: "", replies: [], replyLatencyMs: 0))
+                return
+            }
+        }
+        listening = l
+    }
+
+    private func keyPressed(_ key: Character) {
+        guard var l = listening else { return }
+        stopPrompt()
+        l.endpointer.promptEnded(atMs: nowMs)
+        let wantsString = l.request.expecting.hasPrefix("digits") && !l.request.keys.contains(String(key))
+        if key == "#" || !wantsString {
+            if key != "#" { l.keys.append(key) }
+            listening = l
+            finishKeys()
+        } else {
+            l.keys.append(key)
+            l.lastKeyMs = nowMs
+            listening = l
+        }
+    }
+
+    private func finishKeys() {
+        guard let l = listening else { return }
+        listening = nil
+        _ = l.recognizer.finish()
+        apply(engine.handle(.dtmf(l.keys.isEmpty ? "#" : l.keys)), turnStart: DispatchTime.now(), turn: Turn(
+            atMs: nowMs, state: l.request.state, expecting: l.request.expecting, input: "dtmf", heard: l.keys,
+            confidence: nil, nbest: [], speechMs: nil, interpretation: "", replies: [], replyLatencyMs: 0))
+    }
+
+    private func recordFrame(speech: Bool) {
+        guard var r = recording else { return }
+        r.heardSpeech = r.heardSpeech || speech
+        r.silentMs = speech ? 0 : r.silentMs + 10
+        if nowMs - r.startMs >= r.maxMs || (r.heardSpeech && r.silentMs >= 2000) {
+            recording = nil
+            apply(engine.handle(.recorded(reference: "call:\(r.startMs)-\(nowMs)ms")), turnStart: nil)
+        } else {
+            recording = r
+        }
+    }
+
+    // MARK: - Prompts and actions
+
+    private func stopPrompt() {
+        guard outboundIndex < outbound.count else { return }
+        outboundIndex = outbound.count
+        promptFinished()
+    }
+
+    private func promptFinished() {
+        outbound.removeAll(keepingCapacity: true)
+        outboundIndex = 0
+        listening?.endpointer.promptEnded(atMs: nowMs)
+    }
+
+    private func say(_ text: String) {
+        prompts.append(text)
+        pendingReplies.append(text)
+        if let audio = try? synthesizer.say(text, sampleRate: Self.sampleRate) {
+            outbound += audio.samples
+            outbound += [Float](repeating: 0, count: Self.sampleRate / 4)   // a breath between prompts
+        }
+    }
+
+    private func apply(_ actions: [DialogueAction], turnStart: DispatchTime?, turn: Turn? = nil) {
+        pendingReplies = []
+        var followUp: DialogueEvent?
+        for action in actions {
+            switch action {
+            case .play(let text): say(text)
+            case .playAudio(_, let text): say(text)
+            case .listen(let request): listen(request)
+            case .transfer(let target): outcome = "transfer:\(target)"
+            case .hangUp: outcome = outcome ?? "hangup"
+            case .webhook(let url, let body, let timeoutMs): followUp = .webhookResult(webhook(url, body, timeoutMs))
+            case .record(let maxMs): recording = (maxMs, nowMs, false, 0)
+            }
+        }
+        if var turn {
+            turn.interpretation = engine.turns.last?.interpretation ?? ""
+            turn.replies = pendingReplies
+            if let turnStart {
+                turn.replyLatencyMs = (Double(DispatchTime.now().uptimeNanoseconds - turnStart.uptimeNanoseconds) / 1e5).rounded() / 10
+            }
+            turns.append(turn)
+        }
+        if let followUp { apply(engine.handle(followUp), turnStart: nil) }
+    }
+
+    private func listen(_ request: ListenRequest) {
+        let key = request.state + "\u{1}" + request.expecting
+        let recognizer: Recognizer
+        if let cached = recognizers[key] {
+            recognizer = cached
+        } else {
+            guard let grammar = try? ListenGrammar.make(for: request, flow: engine.flow),
+                  let made = try? Recognizer(model: acoustic, grammar: grammar, lexicon: lexicon) else {
+                listening = nil
+                apply(engine.handle(.noMatch), turnStart: nil)
+                return
+            }
+            recognizers[key] = made
+            recognizer = made
+        }
+        var settings = Endpointer.Settings()
+        settings.noInputTimeoutMs = request.noInputTimeoutMs
+        settings.bargeIn = request.bargeIn
+        listening = Listening(request: request, recognizer: recognizer,
+                              endpointer: Endpointer(settings: settings, promptPlaying: outboundIndex < outbound.count, startMs: nowMs))
+    }
+}

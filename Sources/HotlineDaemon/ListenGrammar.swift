@@ -1,0 +1,35 @@
+import Foundation
+import HotlineASR
+import HotlineDialogue
+
+/// The grammar a call listens with for one `ListenRequest`: what the state expects, plus
+/// the flow's global phrases (so "agent" or "repeat" work everywhere).
+enum ListenGrammar {
+    static func make(for request: ListenRequest, flow: Flow) throws -> Grammar {
+        let globals = flow.globals.flatMap(\.phrases)
+        let expecting = request.expecting
+        let base: Grammar
+        if expecting == "menu", case .menu(let options)? = flow.states[request.state]?.input {
+            base = try GrammarCompiler.phraseList(options.flatMap { $0.phrases + DialogueEngine.keyPhrases($0.keys) }.joined(separator: "\n"))
+        } else if expecting.hasPrefix("digits") {
+            // "digits 6...10" (or "digits" alone)
+            let bounds = expecting.dropFirst("digits".count).trimmingCharacters(in: .whitespaces).components(separatedBy: "...")
+            let spec = bounds.count == 2 ? "builtin:digits?min=\(bounds[0])&max=\(bounds[1])" : "builtin:digits"
+            base = try GrammarCompiler.grammar(spec: spec)
+        } else if expecting == "yesno" || expecting == "confirm" {
+            base = try GrammarCompiler.grammar(spec: "builtin:yesno")
+        } else if expecting == "number" {
+            base = try GrammarCompiler.grammar(spec: "builtin:number")
+        } else {
+            // Open prompts and the remaining slot types: every phrase the flow knows
+            // (a phrase list; the statistical mode for free text is not built yet).
+            var phrases = globals
+            for state in flow.states.values {
+                if case .menu(let options)? = state.input { phrases += options.flatMap(\.phrases) }
+            }
+            phrases += ["yes", "no"]
+            base = try GrammarCompiler.phraseList(phrases.joined(separator: "\n"))
+        }
+        return base.adding(phrases: globals)
+    }
+}

@@ -1,0 +1,102 @@
+import ArgumentParser
+import Foundation
+import HotlineAudio
+import HotlineCore
+import HotlineDSP
+import HotlineDaemon
+import HotlineDialogue
+import HotlineNN
+import HotlineTTS
+
+/// `hotline call FLOW CALLER-AUDIO`: a whole call in audio, without a phone.
+struct CallCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "call",
+        abstract: "Simulate a call: a caller's recorded audio against a flow, through the recognizer and the voice.",
+        discussion: """
+            The caller's audio (any file; speech, DTMF tones, silences) is fed to the call session 10 ms \
+            at a time as if it came from the line: prompts play in real call time, speech or a key \
+            during a prompt stops it (barge-in), and each turn is recognized with the grammar of the \
+            state that listens. After the caller's audio the line is silent until the flow ends or \
+            --linger seconds pass. Prints the transcript (or, with --json, one object per turn and a \
+            summary); -o writes what the hotline said, time-aligned with the caller's audio.
+            """)
+
+    @Argument(help: "The flow (YAML).") var flow: String
+    @Argument(help: "The caller's audio.") var caller: String
+    @Option(name: .shortAndLong, help: "Write the hotline's side of the call here (8 kHz).") var output: String?
+    @Option(help: "Seconds of silence after the caller's audio before hanging up.") var linger = 20.0
+    @Option(help: "Acoustic model file.") var model = "Models/acoustic/acoustic.hnn"
+    @Option(help: "Voice file.") var voice = "Models/voices/kal16/kal16.voice"
+    @Option(help: "Lexicon files (CMU format).") var lexicon = ["Models/lexicon/cmudict-en-us.dict"]
+    @Flag(help: "One JSON object per turn, then a summary line.") var json = false
+
+    struct Summary: Encodable {
+        var outcome: String
+        var turns: Int
+        var callMs: Int
+        var prompts: [String]
+    }
+
+    func run() throws {
+        let session: CallSession
+        var audio: AudioBuffer
+        do {
+            let words = try Lexicon(paths: lexicon)
+            session = try CallSession(
+                flow: try loadFlowOrExit(flow),
+                acoustic: AcousticModel(contentsOf: URL(fileURLWithPath: model)), lexicon: words,
+                synthesizer: DiphoneSynthesizer(voice: try VoiceDatabase(path: voice), lexicon: words),
+                webhook: WebhookClient.post)
+            audio = try SoundFile.read(caller)
+            if audio.sampleRate != CallSession.sampleRate { audio = try Resampler.resample(audio, to: CallSession.sampleRate) }
+        } catch let error as HotlineError {
+            printError(error)
+            throw ExitCode.failure
+        }
+        let frame = CallSession.frameSamples
+        let total = audio.samples.count + Int(linger * Double(CallSession.sampleRate))
+        var hotline: [Float] = []
+        var shown = 0
+        session.start()
+        if !json { for prompt in session.prompts { print("   0.00 s  hotline: \(prompt)") } }
+        var i = 0
+        while i < total, !session.isFinished {
+            var chunk = [Float](repeating: 0, count: frame)
+            if i < audio.samples.count {
+                let n = min(frame, audio.samples.count - i)
+                chunk.replaceSubrange(0..<n, with: audio.samples[i..<(i + n)])
+            }
+            hotline += session.process(chunk)
+            i += frame
+            if !json { shown = printTranscript(session, from: shown) }
+        }
+        if !session.isFinished { session.hangUp() }
+        if !json { _ = printTranscript(session, from: shown) }
+        let summary = Summary(outcome: session.outcome ?? "", turns: session.turns.count, callMs: session.nowMs, prompts: session.prompts)
+        if json {
+            for turn in session.turns { print(try jsonLine(turn)) }
+            print(try jsonLine(summary))
+        } else {
+            print("[\(summary.outcome) after \(Double(summary.callMs) / 1000) s]")
+        }
+        if let output {
+            do { try SoundFile.write(AudioBuffer(samples: hotline, sampleRate: CallSession.sampleRate), to: output, codec: .pcm16) } catch let error as HotlineError {
+                printError(error)
+                throw ExitCode.failure
+            }
+        }
+    }
+
+    /// Prints the turns after the first `from`; returns how many are printed.
+    private func printTranscript(_ session: CallSession, from: Int) -> Int {
+        guard session.turns.count > from else { return from }
+        for turn in session.turns[from...] {
+            let heard = turn.input == "speech" ? "\"\(turn.heard)\" (\(turn.confidence ?? 0))"
+                : turn.input == "dtmf" ? "keys \(turn.heard)" : turn.input + (turn.heard.isEmpty ? "" : " (best \"\(turn.heard)\")")
+            print(String(format: "%7.2f s  caller: ", Double(turn.atMs) / 1000) + heard + "  [\(turn.state): \(turn.interpretation)]")
+            for reply in turn.replies { print("          hotline: \(reply)") }
+        }
+        return session.turns.count
+    }
+}
