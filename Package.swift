@@ -46,6 +46,7 @@ let package = Package(
         .testTarget(name: "HotlineASRTests", dependencies: ["HotlineASR"]),
         .testTarget(name: "HotlineTTSTests", dependencies: ["HotlineTTS"]),
         .testTarget(name: "HotlineDialogueTests", dependencies: ["HotlineDialogue"]),
+        .testTarget(name: "HotlineDaemonTests", dependencies: ["HotlineDaemon"]),
         .testTarget(name: "HotlineCLITests", dependencies: ["hotline", "hotlined"]),
     ]
 )

@@ -1,0 +1,34 @@
+import Foundation
+import Testing
+
+/// `hotline call`: the scripted demo caller (real dev-set speech) against the example flow.
+@Suite struct CallCommandTests {
+    struct Turn: Decodable {
+        var atMs: Int
+        var state: String
+        var input: String
+        var heard: String
+        var interpretation: String
+        var replies: [String]
+    }
+
+    @Test func theDemoCallerBargesIntoTheMenuAndIsHeard() throws {
+        let result = try CommandRunner.run("hotline", ["call", "--json", "Flows/hotline.yaml", "Audio/samples/caller-order-status.flac"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n")
+        let turns = lines.dropLast().compactMap { try? JSONDecoder().decode(Turn.self, from: Data($0.utf8)) }
+        let first = try #require(turns.first)
+        // "one" said 3 s into a menu prompt that lasts over 10 s: barge-in, then the option.
+        #expect(first.state == "main_menu" && first.input == "speech" && first.heard == "one")
+        #expect(first.interpretation.contains("menu option 1"))
+        #expect(first.atMs < 8000)
+        #expect(first.replies == ["Please key in or say your six digit order number."])
+        #expect(turns.count >= 2 && turns[1].state == "ask_order")
+        #expect(lines.last?.contains("\"outcome\"") == true)
+    }
+
+    @Test func missingAudioIsAOneLineError() throws {
+        let result = try CommandRunner.run("hotline", ["call", "Flows/hotline.yaml", "/no/caller.wav"])
+        #expect(result.status != 0 && result.stderr.contains("/no/caller.wav"))
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import HotlineCore
+import HotlineDSP
+import HotlineDaemon
+import HotlineDialogue
+import HotlineNN
+import HotlineTTS
+import Testing
+
+/// A call driven 10 ms at a time with made-up caller audio: keys, silence, barge-in.
+@Suite struct CallSessionTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardized
+    static let lexicon = try! Lexicon(paths: [root.appendingPathComponent("Models/lexicon/cmudict-en-us.dict").path])
+    static let acoustic = try! AcousticModel(contentsOf: root.appendingPathComponent("Models/acoustic/acoustic.hnn"))
+    static let voice = try! VoiceDatabase(path: root.appendingPathComponent("Models/voices/kal16/kal16.voice").path)
+
+    static let flow = """
+        flow: test
+        start: menu
+        settings:
+          noinput_timeout_ms: 2000
+        states:
+          menu:
+            prompt: "For sales press one. For support press two. Please choose now."
+            menu:
+              - keys: "1"
+                say: [sales]
+                goto: sales
+              - keys: "2"
+                say: [support]
+                goto: bye
+            noinput:
+              - "Please press one or two."
+          sales:
+            prompt: "Sales it is. Goodbye."
+            hangup: true
+          bye:
+            prompt: "Goodbye."
+            hangup: true
+        """
+
+    static func session() throws -> CallSession {
+        let flow = try FlowLoader.load(yaml: Self.flow, file: "test.yaml")
+        return try CallSession(flow: flow, acoustic: acoustic, lexicon: lexicon,
+                               synthesizer: DiphoneSynthesizer(voice: voice, lexicon: lexicon))
+    }
+
+    /// Runs `caller` (then silence) through the session; returns the hotline's audio.
+    static func run(_ session: CallSession, _ caller: [Float], seconds: Double = 30) -> [Float] {
+        var out: [Float] = []
+        var i = 0
+        while i < Int(seconds * 8000), !session.isFinished {
+            var frame = [Float](repeating: 0, count: 80)
+            if i < caller.count { frame.replaceSubrange(0..<min(80, caller.count - i), with: caller[i..<min(i + 80, caller.count)]) }
+            out += session.process(frame)
+            i += 80
+        }
+        return out
+    }
+
+    static func energy(_ x: ArraySlice<Float>) -> Float { x.reduce(0) { $0 + $1 * $1 } / Float(max(1, x.count)) }
+
+    @Test func aKeyDuringThePromptStopsItAndChoosesTheOption() throws {
+        let session = try Self.session()
+        session.start()
+        // One second into the (several seconds long) menu prompt, the caller presses 1.
+        let caller = [Float](repeating: 0, count: 8000) + (try DTMFGenerator().tone("1", durationMs: 100))
+        let out = Self.run(session, caller)
+        #expect(session.outcome == "hangup")
+        let turn = try #require(session.turns.first)
+        #expect(turn.input == "dtmf" && turn.heard == "1")
+        #expect(turn.interpretation.contains("sales"))
+        #expect(turn.replies == ["Sales it is. Goodbye."])
+        // The menu prompt was cut within 100 ms of the key's end (the reply follows).
+        #expect(turn.atMs < 1300)
+        #expect(Self.energy(out[0..<8000]) > 1e-6)   // the prompt was playing before the key
+        #expect(session.prompts.first?.hasPrefix("For sales") == true)
+    }
+
+    @Test func silenceGivesNoInputThenTheReprompt() throws {
+        let session = try Self.session()
+        session.start()
+        _ = Self.run(session, [], seconds: 14)
+        let turns = session.turns
+        #expect(turns.count >= 2)
+        #expect(turns.allSatisfy { $0.input == "noinput" })
+        #expect(turns.first?.replies == ["Please press one or two."])
+        // The no-input timer starts when the prompt ends, not when it starts.
+        #expect(turns[0].atMs > 3000)
+    }
+}
