@@ -137,7 +137,6 @@ final class GrammarDecoder {
     /// Advances one output frame of log-posteriors (index 0 the blank).
     func advance(_ logp: UnsafeBufferPointer<Float>) {
         let t = Int32(frames)
-        let blank = logp[0]
         var best: Float = -.infinity
         func emit(_ label: Int) {
             let add = logp[label]

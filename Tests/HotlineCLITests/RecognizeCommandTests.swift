@@ -32,10 +32,13 @@ import Testing
     @Test func printsPhonesWithTimes() throws {
         let result = try CommandRunner.run("hotline", ["phones", Self.sample])
         #expect(result.status == 0, "\(result.stderr)")
-        let phones = result.stdout.split(separator: ":")[1].split(separator: " ").map { $0.split(separator: "@")[0] }
-        // "five five five zero one nine nine": at least the F and AY of each "five" and the N of "nine".
-        #expect(phones.filter { $0 == "F" }.count >= 2)
-        #expect(phones.contains("Z") && phones.contains("N"))
+        let pairs = result.stdout.split(separator: ":")[1].split(separator: " ").map { $0.split(separator: "@") }
+        let arpabet = Set("AA AE AH AO AW AY B CH D DH EH ER EY F G HH IH IY JH K L M N NG OW OY P R S SH T TH UH UW V W Y Z ZH".split(separator: " "))
+        // Seven digits of two to four phones each.
+        #expect(pairs.count >= 12)
+        #expect(pairs.allSatisfy { $0.count == 2 && arpabet.contains($0[0]) })
+        let times = pairs.compactMap { Int($0.last ?? "") }
+        #expect(times == times.sorted() && (times.last ?? 0) < 4400)
     }
 
     @Test func badGrammarModelOrAudioGiveOneLineErrors() throws {
