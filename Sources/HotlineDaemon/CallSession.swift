@@ -68,6 +68,7 @@ public final class CallSession {
     private var listening: Listening?
     private var recognizers: [String: Recognizer] = [:]
     private var recording: (maxMs: Int, startMs: Int, heardSpeech: Bool, silentMs: Int)?
+    private var digitStringEndMs: Int?
 
     private struct Listening {
         var request: ListenRequest
@@ -166,18 +167,22 @@ public final class CallSession {
     }
 
     private func keyPressed(_ key: Character) {
+        // A '#' just after a digit string that ended at its longest length closes that string.
+        if key == "#", let end = digitStringEndMs, nowMs - end < 1500 { digitStringEndMs = nil; return }
         guard var l = listening else { return }
         stopPrompt()
         l.endpointer.promptEnded(atMs: nowMs)
-        let wantsString = l.request.expecting.hasPrefix("digits") && !l.request.keys.contains(String(key))
-        if key == "#" || !wantsString {
-            if key != "#" { l.keys.append(key) }
-            listening = l
+        // In a digit slot every digit key is part of the number (a global "0" counts only
+        // elsewhere); the string ends with '#', at the slot's longest length, or after a pause.
+        let expecting = l.request.expecting
+        let collecting = expecting.hasPrefix("digits") && key.isNumber
+        if collecting { l.keys.append(key) } else if key != "#" || l.keys.isEmpty { l.keys.append(key) }
+        l.lastKeyMs = nowMs
+        listening = l
+        let longest = expecting.components(separatedBy: "...").last.flatMap { Int($0) } ?? Int.max
+        if !collecting || l.keys.count >= longest {
+            digitStringEndMs = collecting ? nowMs : nil
             finishKeys()
-        } else {
-            l.keys.append(key)
-            l.lastKeyMs = nowMs
-            listening = l
         }
     }
 

@@ -377,8 +377,12 @@ public struct DialogueEngine: Sendable {
             var choice: Int?
             if let keys {
                 choice = options.firstIndex { $0.keys == keys }
-            } else if let text, let best = menuClassifiers[current]?.classify(text).first {
-                choice = Int(best.intent)
+            } else if let text {
+                // A key said as a word ("two", "press two") is that key; the classifier
+                // sees every number alike, so it must not decide between them.
+                let said = SpokenValues.words(text).joined(separator: " ")
+                choice = options.firstIndex { Self.keyPhrases($0.keys).contains(said) }
+                    ?? menuClassifiers[current]?.classify(text).first.flatMap { Int($0.intent) }
             }
             guard let choice else {
                 interpretation = "nomatch (no menu option)"

@@ -63,6 +63,31 @@ import Testing
         }
     }
 
+    @Test func aKeySaidAsAWordIsThatKeyAmongSeveral() throws {
+        let flow = try FlowLoader.load(yaml: """
+            flow: keys
+            start: menu
+            states:
+              menu:
+                prompt: "Press or say 1, 2, 3 or 4."
+                menu:
+                  - {keys: "1", say: [orders], goto: a}
+                  - {keys: "2", say: [support, it won't turn on], goto: b}
+                  - {keys: "3", say: [hours], goto: c}
+                  - {keys: "4", say: [returns], goto: d}
+              a: {prompt: "A.", hangup: true}
+              b: {prompt: "B.", hangup: true}
+              c: {prompt: "C.", hangup: true}
+              d: {prompt: "D.", hangup: true}
+            """, file: "keys.yaml")
+        for (text, state) in [("one", "a"), ("press two", "b"), ("option three", "c"), ("number four", "d"), ("Four.", "d")] {
+            var e = DialogueEngine(flow: flow)
+            _ = e.handle(.start)
+            _ = e.handle(.recognized(text: text, confidence: 1))
+            #expect(e.turns.last?.interpretation.hasSuffix("-> \(state)") == true, "\(text)")
+        }
+    }
+
     @Test func confidentDigitsAreTakenAndBranched() throws {
         var e = try Self.engine()
         _ = e.handle(.start)

@@ -86,7 +86,10 @@ def main():
         ck = torch.load(args.checkpoint, weights_only=False)
         model = AcousticModel(**ck["config"])
         model.load_state_dict(ck["model"])
-        training = json.load(open(args.training_json)) if args.training_json else {}
+        training = dict(dev=json.load(open(args.training_json))) if args.training_json else {}
+        state = ck.get("state", {})
+        training.update(epochs=state.get("epoch", 0) + 1, trainingSeconds=round(state.get("seconds", 0)),
+                        history=[dict(epoch=h["epoch"], loss=h["loss"], per=h["per"]) for h in state.get("history", [])])
     model.eval()
     write_model(model, args.out, training)
     if args.parity:
