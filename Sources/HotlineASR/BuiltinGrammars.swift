@@ -2,9 +2,29 @@ import Foundation
 import HotlineCore
 
 /// The grammars every flow can use without writing one: `builtin:digits` (with
-/// `?min=N&max=M`), `builtin:yesno` and `builtin:number` (0-999).
+/// `?min=N&max=M`), `builtin:yesno`, `builtin:number` (0-999), `builtin:currency`,
+/// `builtin:date` and `builtin:time`.
 extension GrammarCompiler {
     static let digitWords = Array(NumberWords.ones.prefix(10))
+
+    /// `$number`: 0-999 with the digits as its value, built from parts (not 1,000
+    /// sentences) so the search network stays small.
+    static let numberRules: String = {
+        func list(_ range: ClosedRange<Int>) -> String {
+            range.map { "\(NumberWords.cardinal($0)[0]) {\($0)}" }.joined(separator: " | ")
+        }
+        let tensWords = (2...9).map { NumberWords.tens[$0] }
+        return """
+            $digit = \(list(1...9)) ;
+            $teen = \(list(10...19)) ;
+            $tensOnly = \(tensWords.enumerated().map { "\($1) {\($0 + 2)0}" }.joined(separator: " | ")) ;
+            $tensDigit = \(tensWords.enumerated().map { "\($1) {\($0 + 2)}" }.joined(separator: " | ")) ;
+            $twoDigits = $tensOnly | $tensDigit $digit | $teen ;
+            $hundreds = $digit (hundred {00} | hundred {0} [and] $digit | hundred [and] $twoDigits) ;
+            $number = zero {0} | $digit | $twoDigits | $hundreds ;
+
+            """
+    }()
 
     /// A grammar from the command line or a flow: `builtin:NAME[?min=N&max=M]`, the
     /// path of a grammar file, or of a phrase list (`.phrases`).
@@ -49,22 +69,47 @@ extension GrammarCompiler {
                 public $main = [uh | um | well | oh] ($yes {yes} | $no {no}) [please | thanks | thank you] ;
                 """, file: spec)
         case "number":
-            // Built from parts (not 1,000 sentences) so the search network stays small.
-            func list(_ range: ClosedRange<Int>, _ tag: (Int) -> String) -> String {
-                range.map { "\(NumberWords.cardinal($0)[0]) {\(tag($0))}" }.joined(separator: " | ")
+            return try compile(numberRules + "public $main = $number ;", file: spec)
+        case "currency":
+            // "twelve dollars and fifty cents" -> 12.50; "five dollars" -> 5; "forty cents" -> 0.40
+            func cents(_ prefix: String) -> String {
+                (1...99).map { "\(NumberWords.cardinal($0).joined(separator: " ")) {\(prefix)\(String(format: "%02d", $0))}" }
+                    .joined(separator: " | ")
             }
-            let tensWords = (2...9).map { NumberWords.tens[$0] }
+            return try compile(numberRules + """
+                $cents = \(cents("")) ;
+                $centsOnly = \(cents("0.")) ;
+                public $main = $number (dollar | dollars) [and {.} $cents (cent | cents)] | $centsOnly (cent | cents) ;
+                """, file: spec)
+        case "date":
+            let months = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+                          "october", "november", "december"].enumerated().map { "\($1) {month=\($0 + 1)}" }
+            let days = (1...31).map { "\(NumberWords.ordinal($0).joined(separator: " ")) {day=\($0)}" }
+            let years = (1930...2035).map { "\(NumberWords.year($0).joined(separator: " ")) {year=\($0)}" }
+            let weekdays = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"].map { "\($0) {weekday=\($0)}" }
             return try compile("""
-                $digit = \(list(1...9) { "\($0)" }) ;
-                $teen = \(list(10...19) { "\($0)" }) ;
-                $tensOnly = \(tensWords.enumerated().map { "\($1) {\($0 + 2)0}" }.joined(separator: " | ")) ;
-                $tensDigit = \(tensWords.enumerated().map { "\($1) {\($0 + 2)}" }.joined(separator: " | ")) ;
-                $twoDigits = $tensOnly | $tensDigit $digit | $teen ;
-                $hundreds = $digit (hundred {00} | hundred {0} [and] $digit | hundred [and] $twoDigits) ;
-                public $main = zero {0} | $digit | $twoDigits | $hundreds ;
+                $month = \(months.joined(separator: " | ")) ;
+                $day = \(days.joined(separator: " | ")) ;
+                $year = \(years.joined(separator: " | ")) ;
+                $weekday = \(weekdays.joined(separator: " | ")) ;
+                public $main = [on] ([the] $day of $month | $month [the] $day) [$year]
+                             | [on] [next {relative=next} | this] $weekday
+                             | today {relative=today} | tomorrow {relative=tomorrow} ;
+                """, file: spec)
+        case "time":
+            let hours = (1...12).map { "\(NumberWords.cardinal($0)[0]) {hour=\($0)}" }
+            let minutes = (1...59).map { m in
+                (m < 10 ? "oh \(NumberWords.ones[m])" : NumberWords.cardinal(m).joined(separator: " ")) + " {minute=\(m)}"
+            }
+            return try compile("""
+                $hour = \(hours.joined(separator: " | ")) ;
+                $minute = \(minutes.joined(separator: " | ")) ;
+                $period = in the morning {period=am} | in the afternoon {period=pm} | in the evening {period=pm} | at night {period=pm} ;
+                public $main = [at] ($hour [$minute | o'clock {minute=0}] [$period] | noon {hour=12} {minute=0} | midnight {hour=0} {minute=0}) ;
                 """, file: spec)
         default:
-            throw GrammarError(file: spec, line: 1, column: 1, message: "unknown built-in grammar '\(name)'", hint: "use digits, yesno or number")
+            throw GrammarError(file: spec, line: 1, column: 1, message: "unknown built-in grammar '\(name)'",
+                               hint: "use digits, yesno, number, currency, date or time")
         }
     }
 }

@@ -18,11 +18,13 @@ enum ListenGrammar {
             base = try GrammarCompiler.grammar(spec: spec)
         } else if expecting == "yesno" || expecting == "confirm" {
             base = try GrammarCompiler.grammar(spec: "builtin:yesno")
-        } else if expecting == "number" {
-            base = try GrammarCompiler.grammar(spec: "builtin:number")
+        } else if ["number", "date", "time", "currency"].contains(expecting) {
+            base = try GrammarCompiler.grammar(spec: "builtin:" + expecting)
+        } else if expecting.hasPrefix("grammar ") {
+            base = try GrammarCompiler.load(spec: String(expecting.dropFirst("grammar ".count)))
         } else {
-            // Open prompts and the remaining slot types: every phrase the flow knows
-            // (a phrase list; the statistical mode for free text is not built yet).
+            // Open prompts, alphanumeric codes, patterns and forms: every phrase the flow
+            // knows (a phrase list; the statistical mode for free text is not built yet).
             var phrases = globals
             for state in flow.states.values {
                 if case .menu(let options)? = state.input { phrases += options.flatMap(\.phrases) }

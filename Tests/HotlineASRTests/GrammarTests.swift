@@ -86,4 +86,21 @@ import Testing
         }
         #expect { try GrammarCompiler.phraseList("# nothing\n", file: "x.phrases") } throws: { "\($0)".contains("empty") }
     }
+
+    @Test func currencyDateAndTimeBuiltins() throws {
+        let money = try GrammarCompiler.grammar(spec: "builtin:currency")
+        #expect(money.parse("twelve dollars and fifty cents")?.value == "12.50")
+        #expect(money.parse("one dollar and five cents")?.value == "1.05")
+        #expect(money.parse("forty cents")?.value == "0.40")
+        #expect(money.parse("twelve fifty") == nil)
+        let date = try GrammarCompiler.grammar(spec: "builtin:date")
+        #expect(date.parse("the third of december")?.slots == ["day": "3", "month": "12"])
+        #expect(date.parse("march twenty first nineteen eighty four")?.slots == ["day": "21", "month": "3", "year": "1984"])
+        #expect(date.parse("next tuesday")?.slots == ["relative": "next", "weekday": "tuesday"])
+        #expect(date.parse("december") == nil)
+        let time = try GrammarCompiler.grammar(spec: "builtin:time")
+        #expect(time.parse("three thirty in the afternoon")?.slots == ["hour": "3", "minute": "30", "period": "pm"])
+        #expect(time.parse("nine oh five")?.slots == ["hour": "9", "minute": "5"])
+        #expect(time.parse("noon")?.slots == ["hour": "12", "minute": "0"])
+    }
 }
