@@ -2,8 +2,9 @@ import Foundation
 import HotlineCore
 
 /// The grammars every flow can use without writing one: `builtin:digits` (with
-/// `?min=N&max=M`), `builtin:yesno`, `builtin:number` (0-999), `builtin:currency`,
-/// `builtin:date` and `builtin:time`.
+/// `?min=N&max=M`), `builtin:letters` and `builtin:alphanumeric` (the same bounds),
+/// `builtin:yesno`, `builtin:number` (0-999), `builtin:currency`, `builtin:date` and
+/// `builtin:time`.
 extension GrammarCompiler {
     static let digitWords = Array(NumberWords.ones.prefix(10))
 
@@ -61,6 +62,17 @@ extension GrammarCompiler {
             var grammar = try compile("$d = \(alternatives.joined(separator: " | ")) ;\npublic $main = $d<1-\(hi)> ;", file: spec)
             grammar.valueLengths = lo...hi
             return grammar
+        case "letters", "alphanumeric":
+            // Letters by their names ("b." = B), and for alphanumeric codes digits too.
+            let lo = parameters["min"] ?? 1, hi = parameters["max"] ?? 20
+            guard lo >= 1, hi >= lo, hi <= 64 else {
+                throw GrammarError(file: spec, line: 1, column: 1, message: "\(name) need 1 <= min <= max <= 64")
+            }
+            var symbols = "abcdefghijklmnopqrstuvwxyz".map { "\($0). {\($0.uppercased())}" }
+            if name == "alphanumeric" { symbols += digitWords.enumerated().map { "\($1) {\($0)}" } + ["oh {0}"] }
+            var grammar = try compile("$symbol = \(symbols.joined(separator: " | ")) ;\npublic $main = $symbol<1-\(hi)> ;", file: spec)
+            grammar.valueLengths = lo...hi
+            return grammar
         case "yesno":
             return try compile("""
                 $yes = yes | yeah | yep | yup | sure | correct | right | that's right | that is right | that is correct
@@ -109,7 +121,7 @@ extension GrammarCompiler {
                 """, file: spec)
         default:
             throw GrammarError(file: spec, line: 1, column: 1, message: "unknown built-in grammar '\(name)'",
-                               hint: "use digits, yesno, number, currency, date or time")
+                               hint: "use digits, letters, alphanumeric, yesno, number, currency, date or time")
         }
     }
 }

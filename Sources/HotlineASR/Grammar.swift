@@ -46,7 +46,7 @@ public struct Grammar: Sendable {
     /// Whether `text` is in the grammar, and what it means: the first parse in the
     /// grammar's own order; nil when the words do not fit.
     public func parse(_ text: String) -> Interpretation? {
-        let words = text.lowercased().split { !($0.isLetter || $0.isNumber || $0 == "'") }.map(String.init)
+        let words = Self.words(text)
         var result: Interpretation?
         match(.rule(root), words, 0, [], depth: 0) { end, tags in
             guard end == words.count else { return false }
@@ -62,6 +62,15 @@ public struct Grammar: Sendable {
             return true
         }
         return result
+    }
+
+    /// Lower-case words of `text`; a single letter followed by "." stays "b." (a letter
+    /// said by its name), other dots are punctuation.
+    static func words(_ text: String) -> [String] {
+        text.lowercased().split { !($0.isLetter || $0.isNumber || $0 == "'" || $0 == ".") }.flatMap { token -> [String] in
+            if token.count == 2, token.first!.isLetter, token.last == "." { return [String(token)] }
+            return token.split(separator: ".").map(String.init)
+        }
     }
 
     /// Backtracking match of `node` at `position`; calls `next` with each way it can end

@@ -74,6 +74,8 @@ public enum GrammarCompiler {
                 let isRule = c == "$"
                 if isRule { advance() }
                 while i < chars.count, chars[i].isLetter || chars[i].isNumber || "_-'".contains(chars[i]) { word.append(chars[i]); advance() }
+                // "b." is the letter B said by its name (CMUdict's spelling for letter names).
+                if !isRule, word.count == 1, word.first!.isLetter, i < chars.count, chars[i] == "." { word.append("."); advance() }
                 guard !word.isEmpty else {
                     throw GrammarError(file: file, line: startLine, column: startColumn, message: "unexpected '\(c)'")
                 }

@@ -11,10 +11,10 @@ enum ListenGrammar {
         let base: Grammar
         if expecting == "menu", case .menu(let options)? = flow.states[request.state]?.input {
             base = try GrammarCompiler.phraseList(options.flatMap { $0.phrases + DialogueEngine.keyPhrases($0.keys) }.joined(separator: "\n"))
-        } else if expecting.hasPrefix("digits") {
-            // "digits 6...10" (or "digits" alone)
-            let bounds = expecting.dropFirst("digits".count).trimmingCharacters(in: .whitespaces).components(separatedBy: "...")
-            let spec = bounds.count == 2 ? "builtin:digits?min=\(bounds[0])&max=\(bounds[1])" : "builtin:digits"
+        } else if let kind = ["digits", "alphanumeric"].first(where: { expecting.hasPrefix($0) }) {
+            // "digits 6...10", "alphanumeric 5...8" (or the kind alone)
+            let bounds = expecting.dropFirst(kind.count).trimmingCharacters(in: .whitespaces).components(separatedBy: "...")
+            let spec = bounds.count == 2 ? "builtin:\(kind)?min=\(bounds[0])&max=\(bounds[1])" : "builtin:\(kind)"
             base = try GrammarCompiler.grammar(spec: spec)
         } else if expecting == "yesno" || expecting == "confirm" {
             base = try GrammarCompiler.grammar(spec: "builtin:yesno")
@@ -23,7 +23,7 @@ enum ListenGrammar {
         } else if expecting.hasPrefix("grammar ") {
             base = try GrammarCompiler.load(spec: String(expecting.dropFirst("grammar ".count)))
         } else {
-            // Open prompts, alphanumeric codes, patterns and forms: every phrase the flow
+            // Open prompts, patterns and forms: every phrase the flow
             // knows (a phrase list; the statistical mode for free text is not built yet).
             var phrases = globals
             for state in flow.states.values {

@@ -103,4 +103,17 @@ import Testing
         #expect(time.parse("nine oh five")?.slots == ["hour": "9", "minute": "5"])
         #expect(time.parse("noon")?.slots == ["hour": "12", "minute": "0"])
     }
+
+    @Test func spelledLettersAndAlphanumericCodes() throws {
+        let code = try GrammarCompiler.grammar(spec: "builtin:alphanumeric?min=4&max=6")
+        #expect(code.parse("a. b. one two three")?.value == "AB123")
+        #expect(code.parse("b. seven oh four")?.value == "B704")
+        #expect(code.parse("a. b. c.") == nil)                      // too short
+        #expect(code.vocabulary.contains("w."))
+        let letters = try GrammarCompiler.grammar(spec: "builtin:letters?min=2&max=3")
+        #expect(letters.parse("x. y.")?.value == "XY")
+        #expect(letters.parse("x. seven") == nil)
+        // A dot after a single letter keeps it a letter name; other dots are punctuation.
+        #expect(try GrammarCompiler.grammar(spec: "builtin:yesno").parse("Yes.")?.value == "yes")
+    }
 }
