@@ -90,12 +90,22 @@ final class GrammarDecoder {
         }
     }
 
+    /// A word arc without references (the search loops copy these, not `WordArc`s).
+    private struct Arc {
+        var from: Int
+        var to: Int
+        var base: Int          // first state: phones, then the blanks between them
+        var phoneStart: Int    // into `arcPhones`
+        var phoneCount: Int
+    }
+
     let network: SearchNetwork
+    private var arcs: [Arc] = []
+    private var arcPhones: [Int] = []
     /// Log-probability below the best token at which tokens are dropped.
     var beam: Float = 40
     /// Added to a path's score for each word (negative discourages insertions).
     var wordPenalty: Float = 0
-    private var phoneBase: [Int] = []          // first state of each arc
     private var phones: Slots                  // per arc: k phone states then k-1 blank states
     private var nodeBlank: Slots
     private var entry: Slots
@@ -110,7 +120,8 @@ final class GrammarDecoder {
         self.network = network
         var base = 0
         for arc in network.arcs {
-            phoneBase.append(base)
+            arcs.append(Arc(from: arc.from, to: arc.to, base: base, phoneStart: arcPhones.count, phoneCount: arc.phones.count))
+            arcPhones += arc.phones
             base += 2 * arc.phones.count - 1
         }
         phones = Slots(states: base, width: width)
@@ -153,8 +164,8 @@ final class GrammarDecoder {
             emit(0)
             nodeBlank.set(n, merge)
         }
-        for (a, arc) in network.arcs.enumerated() {
-            let base = phoneBase[a], k = arc.phones.count
+        for arc in arcs {
+            let base = arc.base, k = arc.phoneCount, p = arc.phoneStart
             // Later states first, so every state reads its predecessors' tokens of the
             // previous frame (blank i follows phone i; phone i follows blank i-1 and phone i-1).
             for i in stride(from: k - 1, through: 0, by: -1) {
@@ -168,7 +179,7 @@ final class GrammarDecoder {
                 merge.reset()
                 merge.offer(phones, base + i)
                 if i == 0 {
-                    let first = Int32(arc.phones[0])
+                    let first = Int32(arcPhones[p])
                     for j in 0..<entry.counts[arc.from] {
                         var e = entry.tokens[arc.from * entry.width + j]
                         guard e.lastPhone != first else { continue }
@@ -178,9 +189,9 @@ final class GrammarDecoder {
                     }
                 } else {
                     merge.offer(phones, base + k + i - 1)
-                    if arc.phones[i - 1] != arc.phones[i] { merge.offer(phones, base + i - 1) }
+                    if arcPhones[p + i - 1] != arcPhones[p + i] { merge.offer(phones, base + i - 1) }
                 }
-                emit(arc.phones[i])
+                emit(arcPhones[p + i])
                 phones.set(base + i, merge)
             }
         }
@@ -198,8 +209,8 @@ final class GrammarDecoder {
             merge.offer(nodeBlank, n)
             direct.set(n, merge)
         }
-        for (a, arc) in network.arcs.enumerated() {
-            let k = arc.phones.count, last = phoneBase[a] + k - 1
+        for (a, arc) in arcs.enumerated() {
+            let k = arc.phoneCount, last = arc.base + k - 1
             guard phones.counts[last] > 0 else { continue }
             merge.reset()
             merge.offer(direct, arc.to)
@@ -213,7 +224,7 @@ final class GrammarDecoder {
                 guard merge.count < merge.tokens.count || token.score > before else { continue }
                 histories.append(History(arc: Int32(a), start: token.start, end: t + 1, previous: token.history, key: key))
                 merge.offer(Token(score: token.score, history: Int32(histories.count - 1), start: t + 1,
-                                  lastPhone: Int32(arc.phones[k - 1]), key: key))
+                                  lastPhone: Int32(arcPhones[arc.phoneStart + k - 1]), key: key))
             }
             direct.set(arc.to, merge)
         }
