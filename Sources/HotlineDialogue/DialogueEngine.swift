@@ -50,6 +50,15 @@ public struct ListenRequest: Sendable, Equatable {
     public var noInputTimeoutMs: Int
     /// Whether the caller may interrupt the prompt.
     public var bargeIn: Bool
+
+    /// A request (the engine makes these; tests and tools may too).
+    public init(state: String, expecting: String, keys: [String], noInputTimeoutMs: Int, bargeIn: Bool) {
+        self.state = state
+        self.expecting = expecting
+        self.keys = keys
+        self.noInputTimeoutMs = noInputTimeoutMs
+        self.bargeIn = bargeIn
+    }
 }
 
 /// One turn as QA sees it: where the engine was, what it heard, what it did.

@@ -1,0 +1,52 @@
+import Foundation
+import HotlineASR
+import HotlineDialogue
+import Testing
+@testable import HotlineDaemon
+
+/// What a call listens for in each kind of state.
+@Suite struct ListenGrammarTests {
+    static let flow = try! FlowLoader.load(yaml: """
+        flow: g
+        start: menu
+        globals:
+          - say: [agent, talk to someone]
+            goto: bye
+        states:
+          menu:
+            prompt: "Say billing or press 1."
+            menu:
+              - {keys: "1", say: [billing, pay my bill], goto: bye}
+          bye:
+            prompt: "Bye."
+            hangup: true
+        """, file: "g.yaml")
+
+    static func grammar(_ expecting: String, state: String = "menu") throws -> Grammar {
+        try ListenGrammar.make(for: ListenRequest(state: state, expecting: expecting, keys: [], noInputTimeoutMs: 5000, bargeIn: true),
+                               flow: flow)
+    }
+
+    @Test func menusHearTheirPhrasesTheirKeysAsWordsAndTheGlobals() throws {
+        let g = try Self.grammar("menu")
+        for text in ["pay my bill", "billing", "one", "press one", "agent", "talk to someone"] {
+            #expect(g.parse(text) != nil, "\(text)")
+        }
+        #expect(g.parse("two") == nil)
+    }
+
+    @Test func slotsHearTheirBuiltins() throws {
+        #expect(try Self.grammar("digits 4...6").parse("one two three four")?.value == "1234")
+        #expect(try Self.grammar("alphanumeric 2...4").parse("a. b. seven")?.value == "AB7")
+        #expect(try Self.grammar("yesno").parse("yeah")?.value == "yes")
+        #expect(try Self.grammar("confirm").parse("no")?.value == "no")
+        #expect(try Self.grammar("number").parse("forty two")?.value == "42")
+        #expect(try Self.grammar("date").parse("the first of may")?.slots["month"] == "5")
+        #expect(try Self.grammar("time").parse("ten fifteen")?.slots["minute"] == "15")
+        #expect(try Self.grammar("currency").parse("ten dollars")?.value == "10")
+        #expect(try Self.grammar("grammar builtin:digits?min=2&max=2").parse("four two")?.value == "42")
+        // Globals everywhere; open prompts get the flow's phrases.
+        #expect(try Self.grammar("digits 4...6").parse("agent") != nil)
+        #expect(try Self.grammar("text").parse("pay my bill") != nil)
+    }
+}
