@@ -49,11 +49,13 @@ public final class CallSession {
     public private(set) var turns: [Turn] = []
     /// Everything the hotline said, in order.
     public private(set) var prompts: [String] = []
-    /// Why the call ended: "hangup", "transfer:TARGET", "caller hung up".
+    /// Why the call ended (set when the flow decides; `isFinished` waits for the last
+    /// prompt): "hangup", "transfer:TARGET", "caller hung up".
     public private(set) var outcome: String?
     /// Call time, ms.
     public private(set) var nowMs = 0
-    public var isFinished: Bool { outcome != nil }
+    /// The call is over and its last prompt has played.
+    public var isFinished: Bool { outcome != nil && outboundIndex >= outbound.count }
 
     private var engine: DialogueEngine
     private let acoustic: AcousticModel
@@ -100,6 +102,7 @@ public final class CallSession {
         guard !isFinished else { return }
         _ = engine.handle(.hangUp)
         outcome = "caller hung up"
+        stopPrompt()
     }
 
     /// Takes 10 ms of caller audio (80 samples, ±1) and returns 10 ms of hotline audio.
@@ -113,7 +116,7 @@ public final class CallSession {
             outboundIndex += n
             if outboundIndex >= outbound.count { promptFinished() }
         }
-        guard !isFinished else { nowMs += 10; return out }
+        guard outcome == nil else { nowMs += 10; return out }   // the goodbye plays out
         let speech = vad.process(caller).contains { $0.isSpeech }
         for case .ended(let digit) in dtmf.process(caller) { keyPressed(digit.key) }
         if recording != nil {
