@@ -37,7 +37,7 @@ demo: build
 	$(HOTLINE) recognize --grammar "builtin:digits?min=7&max=7" $(DEMO_OUT)/demo-line-8k-ulaw.wav
 	$(HOTLINE) flow validate Flows/hotline.yaml
 	printf '#1\nfive five five oh one nine @0.6\nyes\nyes\nwhen are you open\nno\n' | $(HOTLINE) chat --verbose Flows/hotline.yaml
-	$(HOTLINE) call Flows/hotline.yaml Audio/samples/caller-order-status.flac -o $(DEMO_OUT)/call-hotline-side.wav
+	$(HOTLINE) call Flows/hotline.yaml Audio/samples/caller-order-status.flac -o $(DEMO_OUT)/call.opus
 	$(HOTLINE) normalize "Your order AB1234 of \$$12.50 ships on 12/03/2026 at 3:30 pm."
 	$(HOTLINE) say "Thank you for calling Acme. Your order ships on Tuesday." -o $(DEMO_OUT)/welcome-8k.wav --rate 8000
 	$(HOTLINE) audio info $(DEMO_OUT)/welcome-8k.wav

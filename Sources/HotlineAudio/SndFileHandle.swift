@@ -38,11 +38,11 @@ final class SndFileHandle {
     }
 
     /// Creates `path` for writing mono audio; errors name `displayPath`.
-    init(writing path: String, displayPath: String, format: Int32, sampleRate: Int) throws {
+    init(writing path: String, displayPath: String, format: Int32, sampleRate: Int, channels: Int = 1) throws {
         self.path = displayPath
         var info = SF_INFO()
         info.samplerate = Int32(sampleRate)
-        info.channels = 1
+        info.channels = Int32(channels)
         info.format = format
         guard sf_format_check(&info) != 0 else {
             throw SoundFileError(path: displayPath, reason: "libsndfile cannot write this codec at \(sampleRate) Hz")

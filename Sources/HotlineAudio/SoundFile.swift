@@ -84,14 +84,26 @@ public enum SoundFile {
     /// Writes mono `audio` to `path` with `codec`. The file is written under a temporary
     /// name and renamed into place, so a failure (a full disk) never leaves half a file.
     public static func write(_ audio: AudioBuffer, to path: String, codec: AudioCodec) throws {
-        if let rates = codec.supportedSampleRates, !rates.contains(audio.sampleRate) {
-            throw SoundFileError(path: path, reason: "\(codec.rawValue) cannot store \(audio.sampleRate) Hz; use one of \(rates.map(String.init).joined(separator: ", ")) (--rate)")
+        try write(channels: [audio.samples], sampleRate: audio.sampleRate, to: path, codec: codec)
+    }
+
+    /// Writes several channels (a call: caller left, hotline right) to `path`; shorter
+    /// channels are padded with silence. Written under a temporary name and renamed.
+    public static func write(channels: [[Float]], sampleRate: Int, to path: String, codec: AudioCodec) throws {
+        precondition(!channels.isEmpty, "no channels to write")
+        if let rates = codec.supportedSampleRates, !rates.contains(sampleRate) {
+            throw SoundFileError(path: path, reason: "\(codec.rawValue) cannot store \(sampleRate) Hz; use one of \(rates.map(String.init).joined(separator: ", ")) (--rate)")
+        }
+        let frames = channels.map(\.count).max() ?? 0
+        var interleaved = [Float](repeating: 0, count: frames * channels.count)
+        for (c, channel) in channels.enumerated() {
+            for (i, x) in channel.enumerated() { interleaved[i * channels.count + c] = x }
         }
         let temporary = path + ".part"
         do {
-            let file = try SndFileHandle(writing: temporary, displayPath: path,
-                                         format: codec.sndfileFormat, sampleRate: audio.sampleRate)
-            try write(audio.samples, codec: codec, to: file)
+            let file = try SndFileHandle(writing: temporary, displayPath: path, format: codec.sndfileFormat,
+                                         sampleRate: sampleRate, channels: channels.count)
+            try write(interleaved, channels: channels.count, codec: codec, to: file)
             try file.close()
         } catch {
             _ = unlink(temporary)
@@ -104,12 +116,13 @@ public enum SoundFile {
         }
     }
 
-    private static func write(_ samples: [Float], codec: AudioCodec, to file: SndFileHandle) throws {
+    private static func write(_ samples: [Float], channels: Int, codec: AudioCodec, to file: SndFileHandle) throws {
+        let frames = samples.count / channels
         switch codec {
         case .pcm16, .flac:
             let pcm = PCM16.fromFloat(samples)
             try pcm.withUnsafeBufferPointer { p in
-                try file.checkWritten(sf_writef_short(file.handle, p.baseAddress, sf_count_t(p.count)), of: p.count)
+                try file.checkWritten(sf_writef_short(file.handle, p.baseAddress, sf_count_t(frames)), of: frames)
             }
         case .ulaw, .alaw:
             let codes = G711.encode(samples, law: codec == .ulaw ? .muLaw : .aLaw)
@@ -118,7 +131,7 @@ public enum SoundFile {
             }
         case .float32, .opus:
             try samples.withUnsafeBufferPointer { p in
-                try file.checkWritten(sf_writef_float(file.handle, p.baseAddress, sf_count_t(p.count)), of: p.count)
+                try file.checkWritten(sf_writef_float(file.handle, p.baseAddress, sf_count_t(frames)), of: frames)
             }
         }
     }

@@ -19,12 +19,12 @@ struct CallCommand: ParsableCommand {
             during a prompt stops it (barge-in), and each turn is recognized with the grammar of the \
             state that listens. After the caller's audio the line is silent until the flow ends or \
             --linger seconds pass. Prints the transcript (or, with --json, one object per turn and a \
-            summary); -o writes what the hotline said, time-aligned with the caller's audio.
+            summary); -o records the call in stereo, as the daemon will.
             """)
 
     @Argument(help: "The flow (YAML).") var flow: String
     @Argument(help: "The caller's audio.") var caller: String
-    @Option(name: .shortAndLong, help: "Write the hotline's side of the call here (8 kHz).") var output: String?
+    @Option(name: .shortAndLong, help: "Record the call here: caller left, hotline right, 8 kHz (.wav, .flac or .opus).") var output: String?
     @Option(help: "Seconds of silence after the caller's audio before hanging up.") var linger = 20.0
     @Option(help: "Acoustic model file.") var model = "Models/acoustic/acoustic.hnn"
     @Option(help: "Voice file.") var voice = "Models/voices/kal16/kal16.voice"
@@ -81,7 +81,11 @@ struct CallCommand: ParsableCommand {
             print("[\(summary.outcome) after \(Double(summary.callMs) / 1000) s]")
         }
         if let output {
-            do { try SoundFile.write(AudioBuffer(samples: hotline, sampleRate: CallSession.sampleRate), to: output, codec: .pcm16) } catch let error as HotlineError {
+            let caller = Array(audio.samples.prefix(hotline.count))
+            do {
+                try SoundFile.write(channels: [caller, hotline], sampleRate: CallSession.sampleRate, to: output,
+                                    codec: AudioCodec.forPath(output) ?? .pcm16)
+            } catch let error as HotlineError {
                 printError(error)
                 throw ExitCode.failure
             }

@@ -12,8 +12,15 @@ import Testing
         var replies: [String]
     }
 
+    struct Info: Decodable {
+        var channels: Int
+        var sampleRate: Int
+    }
+
     @Test func theDemoCallerBargesIntoTheMenuAndIsHeard() throws {
-        let result = try CommandRunner.run("hotline", ["call", "--json", "Flows/hotline.yaml", "Audio/samples/caller-order-status.flac"])
+        let scratch = Scratch()
+        let recording = scratch.file("call.opus")
+        let result = try CommandRunner.run("hotline", ["call", "--json", "Flows/hotline.yaml", "Audio/samples/caller-order-status.flac", "-o", recording])
         #expect(result.status == 0, "\(result.stderr)")
         let lines = result.stdout.split(separator: "\n")
         let turns = lines.dropLast().compactMap { try? JSONDecoder().decode(Turn.self, from: Data($0.utf8)) }
@@ -25,6 +32,10 @@ import Testing
         #expect(first.replies == ["Please key in or say your six digit order number."])
         #expect(turns.count >= 2 && turns[1].state == "ask_order")
         #expect(lines.last?.contains("\"outcome\"") == true)
+        // The recording: caller left, hotline right.
+        let info = try CommandRunner.run("hotline", ["audio", "info", "--json", recording])
+        let described = try JSONDecoder().decode(Info.self, from: Data(info.stdout.utf8))
+        #expect(described.channels == 2 && described.sampleRate == 8000)
     }
 
     @Test func missingAudioIsAOneLineError() throws {
