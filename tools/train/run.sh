@@ -8,7 +8,7 @@ repo=$(cd "$here/../.." && pwd)
 cache=${1:-$repo/../hotline-train}
 venv=${VENV:-$repo/../hotline-train-venv}
 mkdir -p "$cache"
-command -v espeak-ng >/dev/null && command -v flite >/dev/null || apt-get install -y -qq espeak-ng flite
+command -v espeak-ng >/dev/null && command -v flite >/dev/null || { apt-get update -qq && apt-get install -y -qq espeak-ng flite; }
 [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
 "$venv/bin/pip" install -q -r "$here/requirements.txt"
 py="$venv/bin/python"
