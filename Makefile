@@ -41,6 +41,9 @@ demo: build
 	$(HOTLINE) normalize "Your order AB1234 of \$$12.50 ships on 12/03/2026 at 3:30 pm."
 	$(HOTLINE) say "Thank you for calling Acme. Your order ships on Tuesday." -o $(DEMO_OUT)/welcome-8k.wav --rate 8000
 	$(HOTLINE) audio info $(DEMO_OUT)/welcome-8k.wav
+	sox Audio/samples/caller-order-status.flac -t raw -e signed -b 16 -c 1 -r 8000 $(DEMO_OUT)/caller.raw
+	.build/debug/hotlined --flow Flows/hotline.yaml --capture caller --playback hotline \
+	    --alsa-config Systemd/demo-line.asoundrc --calls 1 --record $(DEMO_OUT)/calls
 	.build/debug/hotlined --version
 
 BENCH_PYTHON := .venv-bench/bin/python

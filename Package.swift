@@ -33,14 +33,14 @@ let package = Package(
         .target(name: "HotlineASR", dependencies: ["HotlineCore", "HotlineDSP", "HotlineNN"], swiftSettings: optimizedEvenInDebug),
         .target(name: "HotlineTTS", dependencies: ["HotlineCore", "HotlineDSP"], swiftSettings: optimizedEvenInDebug),
         .target(name: "HotlineDialogue", dependencies: ["HotlineCore", "HotlineASR", "Yams"]),
-        .target(name: "HotlineDaemon", dependencies: ["HotlineCore", "HotlineDSP", "HotlineNN", "HotlineASR", "HotlineTTS", "HotlineDialogue"]),
+        .target(name: "HotlineDaemon", dependencies: ["HotlineCore", "HotlineDSP", "HotlineAudio", "HotlineNN", "HotlineASR", "HotlineTTS", "HotlineDialogue"]),
 
         .executableTarget(name: "hotline", dependencies: [
             "HotlineCore", "HotlineDSP", "HotlineAudio", "HotlineNN", "HotlineASR", "HotlineTTS", "HotlineDialogue", "HotlineDaemon", "Yams",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "hotlined", dependencies: [
-            "HotlineCore",
+            "HotlineCore", "HotlineAudio", "HotlineNN", "HotlineTTS", "HotlineDialogue", "HotlineDaemon",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -35,19 +35,46 @@ public final class ALSADevice {
     /// Frames per second actually set.
     public let sampleRate: Int
     private let pcm: OpaquePointer
+    /// The device's own configuration, kept while the PCM is open.
+    private var configurationTree: OpaquePointer?
     /// Overruns/underruns recovered so far (a health metric).
     public private(set) var xrunCount = 0
 
     /// Opens `name` at `sampleRate` Hz, mono S16, with about `latencyMs` of buffering
-    /// (ALSA resamples if the hardware rate differs).
-    public init(name: String, direction: Direction, sampleRate: Int = 8000, latencyMs: Int = 40) throws {
+    /// (ALSA resamples if the hardware rate differs). `configuration`, in asoundrc syntax,
+    /// defines PCMs for this device only (instead of the system's configuration): a
+    /// file-backed line for tests, `pcm.line { type file; slave.pcm null; infile "in.raw" ... }`.
+    public init(name: String, direction: Direction, sampleRate: Int = 8000, latencyMs: Int = 40,
+                configuration: String? = nil) throws {
         self.name = name
         self.direction = direction
         self.sampleRate = sampleRate
         var handle: OpaquePointer?
         let stream = direction == .capture ? SND_PCM_STREAM_CAPTURE : SND_PCM_STREAM_PLAYBACK
-        let opened = snd_pcm_open(&handle, name, stream, 0)
+        let opened: Int32
+        if let configuration {
+            var top: OpaquePointer?
+            var input: OpaquePointer?
+            guard snd_config_top(&top) >= 0, let top else { throw ALSAError(device: name, operation: "configuring", code: -12) }
+            configurationTree = top
+            let bytes = Array(configuration.utf8)
+            let loaded: Int32 = bytes.withUnsafeBufferPointer { b in
+                b.withMemoryRebound(to: CChar.self) { c in
+                    guard snd_input_buffer_open(&input, c.baseAddress, bytes.count) >= 0, let input else { return -22 }
+                    defer { snd_input_close(input) }
+                    return snd_config_load(top, input)
+                }
+            }
+            guard loaded >= 0 else {
+                snd_config_delete(top)
+                throw ALSAError(device: name, operation: "reading its configuration", code: loaded)
+            }
+            opened = snd_pcm_open_lconf(&handle, name, stream, 0, top)
+        } else {
+            opened = snd_pcm_open(&handle, name, stream, 0)
+        }
         guard opened >= 0, let handle else {
+            if let configurationTree { snd_config_delete(configurationTree) }
             throw ALSAError(device: name, operation: "opening", code: opened)
         }
         pcm = handle
@@ -55,11 +82,15 @@ public final class ALSADevice {
                                             1, UInt32(sampleRate), 1, UInt32(latencyMs * 1000))
         guard configured >= 0 else {
             snd_pcm_close(handle)
+            if let configurationTree { snd_config_delete(configurationTree) }
             throw ALSAError(device: name, operation: "setting \(sampleRate) Hz mono S16", code: configured)
         }
     }
 
-    deinit { snd_pcm_close(pcm) }
+    deinit {
+        snd_pcm_close(pcm)
+        if let configurationTree { snd_config_delete(configurationTree) }
+    }
 
     /// Runs an ALSA transfer, retrying on interruption and recovering from xruns.
     private func checked(_ operation: String, _ call: () -> Int) throws -> Int {

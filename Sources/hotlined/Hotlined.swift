@@ -1,23 +1,99 @@
 import ArgumentParser
+import Foundation
+import HotlineAudio
 import HotlineCore
+import HotlineDaemon
+import HotlineDialogue
+import HotlineNN
+import HotlineTTS
 
-/// `hotlined`: the Hotline daemon. This release parses its options and reports its
-/// version; answering calls arrives with the daemon issue.
+/// `hotlined`: the Hotline daemon. Today it answers calls on one ALSA line with one flow
+/// (`--flow`); the YAML configuration, several lines, the call store and systemd
+/// integration arrive with the rest of the daemon issue.
 @main
 struct Hotlined: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hotlined",
         abstract: "The Hotline voice IVR daemon.",
+        discussion: """
+            With --flow, answers calls on an ALSA line (--capture/--playback PCM names; --alsa-config \
+            defines PCMs in asoundrc syntax, e.g. a file-backed line). Each call starts when the previous \
+            one ends; every turn is logged as one JSON line on standard output, then a summary per call.
+            """,
         version: HotlineVersion.string)
 
-    @Option(help: "Path of the daemon configuration (YAML).")
+    @Option(help: "Path of the daemon configuration (YAML; not read yet).")
     var config: String = "/etc/hotline/hotlined.yaml"
-
     @Flag(help: "Check the configuration and exit.")
     var checkConfig = false
 
+    @Option(help: "The flow the line runs.") var flow: String?
+    @Option(help: "ALSA capture PCM (the caller).") var capture = "default"
+    @Option(help: "ALSA playback PCM (the hotline).") var playback = "default"
+    @Option(help: "A file of ALSA PCM definitions (asoundrc syntax) used instead of the system's.") var alsaConfig: String?
+    @Option(help: "Answer this many calls, then exit (0: run until stopped).") var calls = 0
+    @Option(help: "Longest call, seconds.") var maxCallSeconds = 600
+    @Option(help: "Write each call's stereo recording (caller left, hotline right) into this folder.") var record: String?
+    @Option(help: "Acoustic model file.") var model = "Models/acoustic/acoustic.hnn"
+    @Option(help: "Voice file.") var voice = "Models/voices/kal16/kal16.voice"
+    @Option(help: "Lexicon file (CMU format).") var lexicon = "Models/lexicon/cmudict-en-us.dict"
+
+    struct CallSummary: Encodable {
+        var call: Int
+        var outcome: String
+        var turns: Int
+        var callMs: Int
+        var recording: String?
+    }
+
     func run() throws {
-        print("hotlined \(HotlineVersion.string): configuration \(config)")
-        print("hotlined: answering calls is not built yet; nothing to run")
+        guard let flowPath = flow else {
+            print("hotlined \(HotlineVersion.string): configuration \(config)")
+            print("hotlined: reading the configuration file is not built yet; run a line with --flow FLOW")
+            return
+        }
+        do {
+            let flow = try FlowLoader.load(path: flowPath)
+            let words = try Lexicon(paths: [lexicon])
+            let acoustic = try AcousticModel(contentsOf: URL(fileURLWithPath: model))
+            let synthesizer = DiphoneSynthesizer(voice: try VoiceDatabase(path: voice), lexicon: words)
+            let alsa = try alsaConfig.map { path in
+                guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                    throw InvalidArgument("\(path): cannot read the ALSA configuration")
+                }
+                return text
+            }
+            if let record { try FileManager.default.createDirectory(atPath: record, withIntermediateDirectories: true) }
+            if checkConfig { print("hotlined: \(flowPath) and the models load"); return }
+            var answered = 0
+            while calls == 0 || answered < calls {
+                let line = LineService(
+                    capture: try ALSADevice(name: capture, direction: .capture, configuration: alsa),
+                    playback: try ALSADevice(name: playback, direction: .playback, configuration: alsa))
+                let session = try CallSession(flow: flow, acoustic: acoustic, lexicon: words, synthesizer: synthesizer)
+                let (heard, said) = try line.run(session, maxSeconds: maxCallSeconds)
+                answered += 1
+                for turn in session.turns { print(try jsonLine(turn)) }
+                var path: String?
+                if let record {
+                    path = "\(record)/call-\(answered).opus"
+                    try SoundFile.write(channels: [heard, said], sampleRate: CallSession.sampleRate, to: path!, codec: .opus)
+                }
+                print(try jsonLine(CallSummary(call: answered, outcome: session.outcome ?? "", turns: session.turns.count,
+                                               callMs: session.nowMs, recording: path)))
+            }
+        } catch let error as HotlineError {
+            FileHandle.standardError.write(Data("hotlined: \(error)\n".utf8))
+            throw ExitCode.failure
+        } catch {
+            FileHandle.standardError.write(Data("hotlined: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+
+    private func jsonLine<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 }

@@ -14,4 +14,51 @@ import Testing
         #expect(result.status != 0)
         #expect(result.stderr.contains("--no-such-option"))
     }
+
+    struct Turn: Decodable {
+        var state: String
+        var input: String
+        var heard: String
+    }
+
+    struct Summary: Decodable {
+        var call: Int
+        var outcome: String
+        var turns: Int
+        var recording: String?
+    }
+
+    /// A whole call on real ALSA PCMs: the file plugin plays a recorded caller (dev-set
+    /// speech and DTMF) into the capture PCM and takes what the daemon plays.
+    @Test func answersACallOnAFileBackedALSALine() throws {
+        let scratch = Scratch()
+        let callerRaw = scratch.file("caller.raw"), hotlineRaw = scratch.file("hotline.raw")
+        let sox = try CommandRunner.runProgram("sox", [repositoryRoot.appendingPathComponent("Audio/samples/caller-order-status.flac").path,
+                                                      "-t", "raw", "-e", "signed", "-b", "16", "-c", "1", "-r", "8000", callerRaw])
+        #expect(sox.status == 0, "\(sox.stderr)")
+        let config = scratch.file("line.asoundrc")
+        try """
+            pcm.caller { type file; slave.pcm { type null }; file "/dev/null"; infile "\(callerRaw)"; format "raw" }
+            pcm.hotline { type file; slave.pcm { type null }; file "\(hotlineRaw)"; format "raw" }
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        let result = try CommandRunner.run("hotlined", ["--flow", "Flows/hotline.yaml", "--capture", "caller", "--playback", "hotline",
+                                                        "--alsa-config", config, "--calls", "1", "--record", scratch.file("calls")])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n")
+        let turns = lines.dropLast().compactMap { try? JSONDecoder().decode(Turn.self, from: Data($0.utf8)) }
+        #expect(turns.first?.state == "main_menu" && turns.first?.heard == "one")
+        #expect(turns.count >= 2 && turns[1].input == "dtmf" && turns[1].heard == "555019")
+        let summary = try JSONDecoder().decode(Summary.self, from: Data(String(lines.last ?? "").utf8))
+        #expect(summary.call == 1 && summary.outcome == "hangup")
+        // The hotline spoke on the playback PCM, and the recording has both sides.
+        let played = try Data(contentsOf: URL(fileURLWithPath: hotlineRaw))
+        #expect(played.count > 8000 * 2 * 5)
+        let info = try CommandRunner.run("hotline", ["audio", "info", summary.recording ?? ""])
+        #expect(info.stdout.contains("2 ch"))
+    }
+
+    @Test func aMissingDeviceIsAOneLineError() throws {
+        let result = try CommandRunner.run("hotlined", ["--flow", "Flows/hotline.yaml", "--capture", "no_such_pcm", "--calls", "1"])
+        #expect(result.status != 0 && result.stderr.contains("no_such_pcm"))
+    }
 }
