@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HotlineAudio
+import HotlineCore
 
 /// `hotline audio info FILE...`: format, rate, channels, frames and duration.
 struct AudioInfoCommand: ParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HotlineCore
 import HotlineNN
 
 /// `hotline bench acoustic IN.f32`: acoustic-model time per stream, single and batched.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HotlineCore
 import HotlineDSP
 
 /// `hotline bench detectors IN.f32`: speed of each line detector alone, 10 ms chunks.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HotlineCore
 import HotlineDSP
 
 /// `hotline bench fft`: the FFTW transform alone, the ceiling for the front end.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HotlineCore
 import HotlineDSP
 
 /// `hotline bench features IN.f32 --kind fbank|mfcc`: front-end speed on int16-unit samples.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HotlineCore
 import HotlineDSP
 
 /// `hotline bench resample IN.f32 OUT.f32 --from HZ --to HZ`.

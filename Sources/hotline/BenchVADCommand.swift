@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HotlineCore
 import HotlineDSP
 
 /// `hotline bench vad IN.f32 OUT.f32`: per-frame VAD output and its compute time.

@@ -90,10 +90,4 @@ struct Hotlined: ParsableCommand {
             throw ExitCode.failure
         }
     }
-
-    private func jsonLine<T: Encodable>(_ value: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
 }
