@@ -8,7 +8,8 @@ import HotlineTTS
 
 /// One call, 10 ms at a time: caller audio in, hotline audio out. Wires the line
 /// detectors (DTMF, VAD + endpointer), the grammar recognizer, the dialogue engine and
-/// the synthesizer, with barge-in (speech or a key during a prompt stops it).
+/// the synthesizer, with barge-in (speech or a key during a prompt stops it); a dial,
+/// busy or reorder tone from the exchange ends the call as a caller hang-up.
 ///
 /// Transport-free: the daemon feeds it from an ALSA line, `hotline call` from a file.
 public final class CallSession {
@@ -64,6 +65,7 @@ public final class CallSession {
     private let webhook: WebhookHandler
     private let vad: VoiceActivityDetector
     private let dtmf = DTMFDetector()
+    private let progress: CallProgressDetector
     private var outbound: [Float] = []
     private var outboundIndex = 0
     private var pendingReplies: [String] = []
@@ -83,7 +85,9 @@ public final class CallSession {
 
     /// A session on `flow`; `today` anchors relative dates the caller says.
     public init(flow: Flow, acoustic: AcousticModel, lexicon: Lexicon, synthesizer: DiphoneSynthesizer,
-                today: Date = Date(), webhook: @escaping WebhookHandler = { _, _, _ in nil }) throws {
+                today: Date = Date(), tones: CallProgressPlan = .northAmerica,
+                webhook: @escaping WebhookHandler = { _, _, _ in nil }) throws {
+        progress = CallProgressDetector(plan: tones)
         engine = DialogueEngine(flow: flow, today: today)
         self.acoustic = acoustic
         self.lexicon = lexicon
@@ -117,6 +121,12 @@ public final class CallSession {
             if outboundIndex >= outbound.count { promptFinished() }
         }
         guard outcome == nil else { nowMs += 10; return out }   // the goodbye plays out
+        // The exchange's dial, busy or reorder tone on the caller's side: the caller hung up.
+        if progress.process(caller).contains(where: { $0.tone != .ringback }) {
+            hangUp()
+            nowMs += 10
+            return out
+        }
         let speech = vad.process(caller).contains { $0.isSpeech }
         for case .ended(let digit) in dtmf.process(caller) { keyPressed(digit.key) }
         if recording != nil {

@@ -88,4 +88,23 @@ import Testing
         // The no-input timer starts when the prompt ends, not when it starts.
         #expect(turns[0].atMs > 3000)
     }
+
+    @Test func aBusyToneFromTheExchangeEndsTheCall() throws {
+        let session = try Self.session()
+        session.start()
+        // Two seconds into the prompt the caller hangs up: the exchange sends busy
+        // (480 + 620 Hz, 0.5 s on, 0.5 s off).
+        var busy: [Float] = []
+        for _ in 0..<4 {
+            busy += (0..<4000).map { i in
+                let t = Float(i) / 8000
+                return 0.1 * (sin(2 * .pi * 480 * t) + sin(2 * .pi * 620 * t))
+            }
+            busy += [Float](repeating: 0, count: 4000)
+        }
+        _ = Self.run(session, [Float](repeating: 0, count: 16000) + busy)
+        #expect(session.outcome == "caller hung up")
+        #expect(session.nowMs < 6000)
+        #expect(session.turns.isEmpty)
+    }
 }
