@@ -102,10 +102,13 @@ public final class CallSession {
     }
 
     /// The caller hung up.
-    public func hangUp() {
-        guard !isFinished else { return }
+    public func hangUp() { end("caller hung up") }
+
+    /// Ends the call now (the caller left, the daemon stops), for `reason`.
+    public func end(_ reason: String) {
+        guard outcome == nil else { return }
         _ = engine.handle(.hangUp)
-        outcome = "caller hung up"
+        outcome = reason
         stopPrompt()
     }
 

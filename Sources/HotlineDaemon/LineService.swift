@@ -16,12 +16,17 @@ public struct LineService {
         self.playback = playback
     }
 
-    /// Runs `session` until the call ends or lasts `maxSeconds`; returns both sides.
-    public func run(_ session: CallSession, maxSeconds: Int) throws -> (caller: [Float], hotline: [Float]) {
+    /// Runs `session` until the call ends, lasts `maxSeconds`, or `stopping()` turns
+    /// true (the daemon is asked to stop); returns both sides.
+    public func run(_ session: CallSession, maxSeconds: Int, stopping: () -> Bool = { false }) throws -> (caller: [Float], hotline: [Float]) {
         var frame = [Int16](repeating: 0, count: CallSession.frameSamples)
         var caller: [Float] = [], hotline: [Float] = []
         session.start()
         while !session.isFinished, session.nowMs < maxSeconds * 1000 {
+            if stopping() {
+                session.end("daemon stopped")
+                break
+            }
             try capture.read(into: &frame)
             let heard = PCM16.toFloat(frame)
             let said = session.process(heard)
@@ -29,7 +34,7 @@ public struct LineService {
             caller += heard
             hotline += said
         }
-        if !session.isFinished { session.hangUp() }
+        if !session.isFinished { session.end("longest call reached") }
         try playback.drain()
         return (caller, hotline)
     }

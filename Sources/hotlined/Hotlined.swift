@@ -65,13 +65,23 @@ struct Hotlined: ParsableCommand {
             }
             if let record { try FileManager.default.createDirectory(atPath: record, withIntermediateDirectories: true) }
             if checkConfig { print("hotlined: \(flowPath) and the models load"); return }
+            // SIGTERM / SIGINT: end the call in progress cleanly (logged, recorded), then exit.
+            let stop = StopRequest()
+            let signals = [SIGTERM, SIGINT].map { number -> DispatchSourceSignal in
+                signal(number, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+                source.setEventHandler { stop.request() }
+                source.resume()
+                return source
+            }
+            defer { signals.forEach { $0.cancel() } }
             var answered = 0
-            while calls == 0 || answered < calls {
+            while (calls == 0 || answered < calls) && !stop.requested {
                 let line = LineService(
                     capture: try ALSADevice(name: capture, direction: .capture, configuration: alsa),
                     playback: try ALSADevice(name: playback, direction: .playback, configuration: alsa))
                 let session = try CallSession(flow: flow, acoustic: acoustic, lexicon: words, synthesizer: synthesizer)
-                let (heard, said) = try line.run(session, maxSeconds: maxCallSeconds)
+                let (heard, said) = try line.run(session, maxSeconds: maxCallSeconds) { stop.requested }
                 answered += 1
                 for turn in session.turns { print(try jsonLine(turn)) }
                 var path: String?
@@ -90,4 +100,14 @@ struct Hotlined: ParsableCommand {
             throw ExitCode.failure
         }
     }
+}
+
+/// Set from a signal handler's queue, read by the audio loop.
+final class StopRequest: @unchecked Sendable {
+    private let lock = NSLock()
+    private var flag = false
+    /// Whether a stop was asked for.
+    var requested: Bool { lock.withLock { flag } }
+    /// Asks the daemon to stop.
+    func request() { lock.withLock { flag = true } }
 }

@@ -61,4 +61,34 @@ import Testing
         let result = try CommandRunner.run("hotlined", ["--flow", "Flows/hotline.yaml", "--capture", "no_such_pcm", "--calls", "1"])
         #expect(result.status != 0 && result.stderr.contains("no_such_pcm"))
     }
+
+    @Test func sigtermEndsTheCallInProgressCleanly() throws {
+        let scratch = Scratch()
+        let callerRaw = scratch.file("caller.raw")
+        _ = try CommandRunner.runProgram("sox", [repositoryRoot.appendingPathComponent("Audio/samples/caller-order-status.flac").path,
+                                                "-t", "raw", "-e", "signed", "-b", "16", "-c", "1", "-r", "8000", callerRaw])
+        let config = scratch.file("line.asoundrc")
+        try """
+            pcm.caller { type file; slave.pcm { type null }; file "/dev/null"; infile "\(callerRaw)"; format "raw" }
+            pcm.hotline { type file; slave.pcm { type null }; file "/dev/null"; format "raw" }
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        let daemon = Process()
+        daemon.executableURL = CommandRunner.productsFolder.appendingPathComponent("hotlined")
+        daemon.arguments = ["--flow", "Flows/hotline.yaml", "--capture", "caller", "--playback", "hotline", "--alsa-config", config]
+        let out = Pipe()
+        daemon.standardOutput = out
+        try daemon.run()
+        Thread.sleep(forTimeInterval: 3)   // answering calls back to back (calls 0 = until stopped)
+        daemon.terminate()                 // SIGTERM
+        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        daemon.waitUntilExit()
+        #expect(daemon.terminationStatus == 0)
+        // Every call it started is logged; the one in progress at SIGTERM ended cleanly
+        // (unless the signal fell between two calls).
+        let summaries = output.split(separator: "\n").compactMap { try? JSONDecoder().decode(Summary.self, from: Data($0.utf8)) }
+        if let last = summaries.last {
+            #expect(["daemon stopped", "hangup"].contains(last.outcome))
+            #expect(summaries.dropLast().allSatisfy { $0.outcome == "hangup" })
+        }
+    }
 }
