@@ -1,7 +1,7 @@
 # Hotline: one entry point. `make demo` sets everything up and runs the product on its
 # embedded default; `make test` installs what is missing, builds and runs every test.
 
-APT_PACKAGES := libasound2-dev libsndfile1-dev libfftw3-dev libopus-dev pkg-config sox libsox-fmt-all
+APT_PACKAGES := libasound2-dev libsndfile1-dev libfftw3-dev libopus-dev libsqlite3-dev pkg-config sox libsox-fmt-all
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOTLINE := .build/debug/hotline
 DEMO_OUT := .build/demo
@@ -42,8 +42,10 @@ demo: build
 	$(HOTLINE) say "Thank you for calling Acme. Your order ships on Tuesday." -o $(DEMO_OUT)/welcome-8k.wav --rate 8000
 	$(HOTLINE) audio info $(DEMO_OUT)/welcome-8k.wav
 	sox Audio/samples/caller-order-status.flac -t raw -e signed -b 16 -c 1 -r 8000 $(DEMO_OUT)/caller.raw
+	rm -f $(DEMO_OUT)/calls.sqlite
 	.build/debug/hotlined --flow Flows/hotline.yaml --capture caller --playback hotline \
-	    --alsa-config Systemd/demo-line.asoundrc --calls 1 --record $(DEMO_OUT)/calls
+	    --alsa-config Systemd/demo-line.asoundrc --calls 1 --record $(DEMO_OUT)/calls --database $(DEMO_OUT)/calls.sqlite
+	$(HOTLINE) calls show 1 --db $(DEMO_OUT)/calls.sqlite
 	.build/debug/hotlined --version
 
 BENCH_PYTHON := .venv-bench/bin/python

@@ -18,6 +18,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // System libraries: one Swift module imports each.
@@ -33,14 +34,15 @@ let package = Package(
         .target(name: "HotlineASR", dependencies: ["HotlineCore", "HotlineDSP", "HotlineNN"], swiftSettings: optimizedEvenInDebug),
         .target(name: "HotlineTTS", dependencies: ["HotlineCore", "HotlineDSP"], swiftSettings: optimizedEvenInDebug),
         .target(name: "HotlineDialogue", dependencies: ["HotlineCore", "HotlineASR", "Yams"]),
-        .target(name: "HotlineDaemon", dependencies: ["HotlineCore", "HotlineDSP", "HotlineAudio", "HotlineNN", "HotlineASR", "HotlineTTS", "HotlineDialogue"]),
+        .target(name: "HotlineStore", dependencies: ["HotlineCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "HotlineDaemon", dependencies: ["HotlineStore", "HotlineCore", "HotlineDSP", "HotlineAudio", "HotlineNN", "HotlineASR", "HotlineTTS", "HotlineDialogue"]),
 
         .executableTarget(name: "hotline", dependencies: [
-            "HotlineCore", "HotlineDSP", "HotlineAudio", "HotlineNN", "HotlineASR", "HotlineTTS", "HotlineDialogue", "HotlineDaemon", "Yams",
+            "HotlineCore", "HotlineDSP", "HotlineAudio", "HotlineNN", "HotlineASR", "HotlineTTS", "HotlineDialogue", "HotlineStore", "HotlineDaemon", "Yams",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "hotlined", dependencies: [
-            "HotlineCore", "HotlineAudio", "HotlineNN", "HotlineTTS", "HotlineDialogue", "HotlineDaemon",
+            "HotlineCore", "HotlineAudio", "HotlineNN", "HotlineTTS", "HotlineDialogue", "HotlineStore", "HotlineDaemon",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -51,6 +53,7 @@ let package = Package(
         .testTarget(name: "HotlineASRTests", dependencies: ["HotlineASR"]),
         .testTarget(name: "HotlineTTSTests", dependencies: ["HotlineTTS"]),
         .testTarget(name: "HotlineDialogueTests", dependencies: ["HotlineDialogue"]),
+        .testTarget(name: "HotlineStoreTests", dependencies: ["HotlineStore"]),
         .testTarget(name: "HotlineDaemonTests", dependencies: ["HotlineDaemon"]),
         .testTarget(name: "HotlineCLITests", dependencies: ["hotline", "hotlined"]),
     ]

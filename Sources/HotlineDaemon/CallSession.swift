@@ -44,6 +44,9 @@ public final class CallSession {
         public var replyLatencyMs: Double
     }
 
+    /// Called with each turn as it completes (the daemon writes it to the call store).
+    public var onTurn: ((Turn) -> Void)?
+
     /// Answers the flow's webhooks: (url, body, timeout ms) -> reply fields or nil.
     public typealias WebhookHandler = (String, [String: String], Int) -> [String: String]?
 
@@ -267,6 +270,7 @@ public final class CallSession {
                 turn.replyLatencyMs = (Double(DispatchTime.now().uptimeNanoseconds - turnStart.uptimeNanoseconds) / 1e5).rounded() / 10
             }
             turns.append(turn)
+            onTurn?(turn)
         }
         if let followUp { apply(engine.handle(followUp), turnStart: nil) }
     }

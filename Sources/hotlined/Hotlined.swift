@@ -5,6 +5,7 @@ import HotlineCore
 import HotlineDaemon
 import HotlineDialogue
 import HotlineNN
+import HotlineStore
 import HotlineTTS
 
 /// `hotlined`: the Hotline daemon. Today it answers calls on one ALSA line with one flow
@@ -34,6 +35,7 @@ struct Hotlined: ParsableCommand {
     @Option(help: "Answer this many calls, then exit (0: run until stopped).") var calls = 0
     @Option(help: "Longest call, seconds.") var maxCallSeconds = 600
     @Option(help: "Write each call's stereo recording (caller left, hotline right) into this folder.") var record: String?
+    @Option(help: "SQLite call store: every call and turn, written as they happen (hotline calls list/show read it).") var database: String?
     @Option(help: "Acoustic model file.") var model = "Models/acoustic/acoustic.hnn"
     @Option(help: "Voice file.") var voice = "Models/voices/kal16/kal16.voice"
     @Option(help: "Lexicon file (CMU format).") var lexicon = "Models/lexicon/cmudict-en-us.dict"
@@ -44,6 +46,8 @@ struct Hotlined: ParsableCommand {
         var turns: Int
         var callMs: Int
         var recording: String?
+        /// The call's id in the store.
+        var id: Int64?
     }
 
     func run() throws {
@@ -64,6 +68,7 @@ struct Hotlined: ParsableCommand {
                 return text
             }
             if let record { try FileManager.default.createDirectory(atPath: record, withIntermediateDirectories: true) }
+            let store = try database.map { try CallStore(path: $0) }
             if checkConfig { print("hotlined: \(flowPath) and the models load"); return }
             // SIGTERM / SIGINT: end the call in progress cleanly (logged, recorded), then exit.
             let stop = StopRequest()
@@ -81,6 +86,14 @@ struct Hotlined: ParsableCommand {
                     capture: try ALSADevice(name: capture, direction: .capture, configuration: alsa),
                     playback: try ALSADevice(name: playback, direction: .playback, configuration: alsa))
                 let session = try CallSession(flow: flow, acoustic: acoustic, lexicon: words, synthesizer: synthesizer)
+                let callID = try store?.beginCall(line: capture, flow: flowPath)
+                if let store, let callID {
+                    session.onTurn = { turn in
+                        do { try store.addTurn(call: callID, turn.record) } catch {
+                            FileHandle.standardError.write(Data("hotlined: \(error)\n".utf8))
+                        }
+                    }
+                }
                 let (heard, said) = try line.run(session, maxSeconds: maxCallSeconds) { stop.requested }
                 answered += 1
                 for turn in session.turns { print(try jsonLine(turn)) }
@@ -89,8 +102,11 @@ struct Hotlined: ParsableCommand {
                     path = "\(record)/call-\(answered).opus"
                     try SoundFile.write(channels: [heard, said], sampleRate: CallSession.sampleRate, to: path!, codec: .opus)
                 }
+                if let store, let callID {
+                    try store.endCall(callID, outcome: session.outcome ?? "", durationMs: session.nowMs, recording: path)
+                }
                 print(try jsonLine(CallSummary(call: answered, outcome: session.outcome ?? "", turns: session.turns.count,
-                                               callMs: session.nowMs, recording: path)))
+                                               callMs: session.nowMs, recording: path, id: callID)))
             }
         } catch let error as HotlineError {
             FileHandle.standardError.write(Data("hotlined: \(error)\n".utf8))
@@ -110,4 +126,12 @@ final class StopRequest: @unchecked Sendable {
     var requested: Bool { lock.withLock { flag } }
     /// Asks the daemon to stop.
     func request() { lock.withLock { flag = true } }
+}
+
+extension CallSession.Turn {
+    /// The turn as the call store keeps it.
+    var record: TurnRecord {
+        TurnRecord(atMs: atMs, state: state, expecting: expecting, input: input, heard: heard, confidence: confidence,
+                   nbest: nbest, interpretation: interpretation, replies: replies, replyLatencyMs: replyLatencyMs)
+    }
 }

@@ -41,8 +41,10 @@ import Testing
             pcm.caller { type file; slave.pcm { type null }; file "/dev/null"; infile "\(callerRaw)"; format "raw" }
             pcm.hotline { type file; slave.pcm { type null }; file "\(hotlineRaw)"; format "raw" }
             """.write(toFile: config, atomically: true, encoding: .utf8)
+        let database = scratch.file("calls.sqlite")
         let result = try CommandRunner.run("hotlined", ["--flow", "Flows/hotline.yaml", "--capture", "caller", "--playback", "hotline",
-                                                        "--alsa-config", config, "--calls", "1", "--record", scratch.file("calls")])
+                                                        "--alsa-config", config, "--calls", "1", "--record", scratch.file("calls"),
+                                                        "--database", database])
         #expect(result.status == 0, "\(result.stderr)")
         let lines = result.stdout.split(separator: "\n")
         let turns = lines.dropLast().compactMap { try? JSONDecoder().decode(Turn.self, from: Data($0.utf8)) }
@@ -55,6 +57,21 @@ import Testing
         #expect(played.count > 8000 * 2 * 5)
         let info = try CommandRunner.run("hotline", ["audio", "info", summary.recording ?? ""])
         #expect(info.stdout.contains("2 ch"))
+        // QA reads the call and every turn back from the store.
+        let list = try CommandRunner.run("hotline", ["calls", "list", "--db", database])
+        #expect(list.status == 0 && list.stdout.split(separator: "\n").count == 1 && list.stdout.contains("hangup"))
+        let shown = try CommandRunner.run("hotline", ["calls", "show", "1", "--db", database, "--json"])
+        #expect(shown.status == 0, "\(shown.stderr)")
+        struct Shown: Decodable {
+            struct Call: Decodable { var outcome: String; var recording: String? }
+            var call: Call
+            var turns: [Turn]
+        }
+        let call = try JSONDecoder().decode(Shown.self, from: Data(shown.stdout.utf8))
+        #expect(call.call.outcome == "hangup" && call.call.recording == summary.recording)
+        #expect(call.turns.map(\.heard).prefix(2) == ["one", "555019"])
+        let missing = try CommandRunner.run("hotline", ["calls", "show", "99", "--db", database])
+        #expect(missing.status != 0 && missing.stderr.contains("no call 99"))
     }
 
     @Test func aMissingDeviceIsAOneLineError() throws {

@@ -1,0 +1,165 @@
+import Foundation
+import GRDB
+import HotlineCore
+
+/// One call as the store keeps it.
+public struct CallRecord: Sendable, Codable, Equatable {
+    /// Row id.
+    public var id: Int64
+    /// When the call was answered (ISO 8601).
+    public var startedAt: String
+    /// The line (ALSA PCM) it came in on.
+    public var line: String
+    /// The flow file that ran it.
+    public var flow: String
+    /// How it ended; empty while in progress (or when the daemon died mid-call).
+    public var outcome: String
+    /// Length, ms.
+    public var durationMs: Int
+    /// The stereo recording, if any.
+    public var recording: String?
+}
+
+/// One caller turn as the store keeps it.
+public struct TurnRecord: Sendable, Codable, Equatable {
+    /// Call time of the turn's end, ms.
+    public var atMs: Int
+    /// Dialogue state that listened.
+    public var state: String
+    /// What it expected.
+    public var expecting: String
+    /// "speech", "dtmf", "noinput", "nomatch".
+    public var input: String
+    /// Words or keys heard.
+    public var heard: String
+    /// Recognizer confidence.
+    public var confidence: Double?
+    /// Alternatives.
+    public var nbest: [String]
+    /// How the engine read it.
+    public var interpretation: String
+    /// What the hotline said in answer.
+    public var replies: [String]
+    /// Compute from the end of the turn to the reply, ms.
+    public var replyLatencyMs: Double
+
+    /// A turn record.
+    public init(atMs: Int, state: String, expecting: String, input: String, heard: String, confidence: Double?,
+                nbest: [String], interpretation: String, replies: [String], replyLatencyMs: Double) {
+        self.atMs = atMs; self.state = state; self.expecting = expecting; self.input = input; self.heard = heard
+        self.confidence = confidence; self.nbest = nbest; self.interpretation = interpretation
+        self.replies = replies; self.replyLatencyMs = replyLatencyMs
+    }
+}
+
+/// A store that cannot be used, with the reason.
+public struct CallStoreError: HotlineError {
+    /// One line naming the database.
+    public var description: String
+}
+
+/// Calls and their turns in SQLite (GRDB). Every write is its own transaction, so a
+/// crash or power cut loses no completed turn; a call without an outcome was cut off.
+public final class CallStore: Sendable {
+    private let queue: DatabaseQueue
+    /// The database file.
+    public let path: String
+
+    /// Opens (creating and migrating) the database at `path`.
+    public init(path: String) throws {
+        self.path = path
+        do {
+            queue = try DatabaseQueue(path: path)
+            var migrator = DatabaseMigrator()
+            migrator.registerMigration("v1") { db in
+                try db.execute(sql: """
+                    CREATE TABLE calls (id INTEGER PRIMARY KEY AUTOINCREMENT, started_at TEXT NOT NULL, line TEXT NOT NULL,
+                        flow TEXT NOT NULL, outcome TEXT NOT NULL DEFAULT '', duration_ms INTEGER NOT NULL DEFAULT 0, recording TEXT);
+                    CREATE TABLE turns (id INTEGER PRIMARY KEY AUTOINCREMENT, call_id INTEGER NOT NULL REFERENCES calls(id),
+                        at_ms INTEGER NOT NULL, state TEXT NOT NULL, expecting TEXT NOT NULL, input TEXT NOT NULL, heard TEXT NOT NULL,
+                        confidence REAL, nbest TEXT NOT NULL, interpretation TEXT NOT NULL, replies TEXT NOT NULL,
+                        reply_latency_ms REAL NOT NULL);
+                    CREATE INDEX turns_by_call ON turns(call_id, at_ms);
+                    """)
+            }
+            try migrator.migrate(queue)
+        } catch {
+            throw CallStoreError(description: "\(path): cannot open the call database (\(error))")
+        }
+    }
+
+    /// Records a call being answered; returns its id.
+    public func beginCall(line: String, flow: String, startedAt: Date = Date()) throws -> Int64 {
+        try write { db in
+            try db.execute(sql: "INSERT INTO calls (started_at, line, flow) VALUES (?, ?, ?)",
+                           arguments: [ISO8601DateFormatter().string(from: startedAt), line, flow])
+            return db.lastInsertedRowID
+        }
+    }
+
+    /// Records one completed turn of call `id`.
+    public func addTurn(call id: Int64, _ turn: TurnRecord) throws {
+        try write { db in
+            try db.execute(sql: """
+                INSERT INTO turns (call_id, at_ms, state, expecting, input, heard, confidence, nbest, interpretation, replies, reply_latency_ms)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [id, turn.atMs, turn.state, turn.expecting, turn.input, turn.heard, turn.confidence,
+                                 try Self.json(turn.nbest), turn.interpretation, try Self.json(turn.replies), turn.replyLatencyMs])
+        }
+    }
+
+    /// Records how call `id` ended.
+    public func endCall(_ id: Int64, outcome: String, durationMs: Int, recording: String?) throws {
+        try write { db in
+            try db.execute(sql: "UPDATE calls SET outcome = ?, duration_ms = ?, recording = ? WHERE id = ?",
+                           arguments: [outcome, durationMs, recording, id])
+        }
+    }
+
+    /// Calls, newest first, optionally only those answered at or after `since` (ISO 8601 prefix).
+    public func calls(since: String? = nil) throws -> [CallRecord] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM calls WHERE started_at >= ? ORDER BY id DESC", arguments: [since ?? ""]).map {
+                CallRecord(id: $0["id"], startedAt: $0["started_at"], line: $0["line"], flow: $0["flow"],
+                           outcome: $0["outcome"], durationMs: $0["duration_ms"], recording: $0["recording"])
+            }
+        }
+    }
+
+    /// Call `id`, or nil.
+    public func call(_ id: Int64) throws -> CallRecord? {
+        try calls().first { $0.id == id }
+    }
+
+    /// The turns of call `id`, in order.
+    public func turns(call id: Int64) throws -> [TurnRecord] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM turns WHERE call_id = ? ORDER BY at_ms, id", arguments: [id]).map { row in
+                TurnRecord(atMs: row["at_ms"], state: row["state"], expecting: row["expecting"], input: row["input"],
+                           heard: row["heard"], confidence: row["confidence"], nbest: try Self.strings(row["nbest"]),
+                           interpretation: row["interpretation"], replies: try Self.strings(row["replies"]),
+                           replyLatencyMs: row["reply_latency_ms"])
+            }
+        }
+    }
+
+    private func write<T>(_ body: (Database) throws -> T) throws -> T {
+        do { return try queue.write(body) } catch {
+            throw CallStoreError(description: "\(path): cannot write (\(error))")
+        }
+    }
+
+    private func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do { return try queue.read(body) } catch {
+            throw CallStoreError(description: "\(path): cannot read (\(error))")
+        }
+    }
+
+    private static func json(_ list: [String]) throws -> String {
+        String(decoding: try JSONEncoder().encode(list), as: UTF8.self)
+    }
+
+    private static func strings(_ text: String) throws -> [String] {
+        try JSONDecoder().decode([String].self, from: Data(text.utf8))
+    }
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import HotlineCore
+import HotlineStore
+
+/// `hotline calls show ID`: one call, turn by turn.
+struct CallsShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "Show one recorded call: each turn with what was heard, confidence, n-best and the reply.")
+
+    @Argument(help: "The call's id (see hotline calls list).") var id: Int64
+    @Option(help: "The daemon's call store (its --database).") var db = "hotline.sqlite"
+    @Flag(help: "The call and its turns as one JSON object.") var json = false
+
+    struct Shown: Encodable {
+        var call: CallRecord
+        var turns: [TurnRecord]
+    }
+
+    func run() throws {
+        do {
+            let store = try CallStore(path: db)
+            guard let call = try store.call(id) else { throw InvalidArgument("\(db): no call \(id)") }
+            let turns = try store.turns(call: id)
+            if json {
+                print(try jsonLine(Shown(call: call, turns: turns)))
+                return
+            }
+            print("call \(call.id): \(call.startedAt) on \(call.line), flow \(call.flow), \(Double(call.durationMs) / 1000) s, \(call.outcome.isEmpty ? "cut off" : call.outcome)")
+            if let recording = call.recording { print("recording: \(recording) (caller left, hotline right)") }
+            for turn in turns {
+                let confidence = turn.confidence.map { " (\($0))" } ?? ""
+                print("\(Double(turn.atMs) / 1000) s  [\(turn.state), expecting \(turn.expecting)] \(turn.input): \"\(turn.heard)\"\(confidence)"
+                      + (turn.nbest.count > 1 ? "  n-best: \(turn.nbest.joined(separator: " | "))" : ""))
+                print("    -> \(turn.interpretation)  (reply in \(turn.replyLatencyMs) ms)")
+                for reply in turn.replies { print("    hotline: \(reply)") }
+            }
+        } catch let error as HotlineError {
+            printError(error)
+            throw ExitCode.failure
+        }
+    }
+}
