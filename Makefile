@@ -46,6 +46,7 @@ demo: build
 	.build/debug/hotlined --flow Flows/hotline.yaml --capture caller --playback hotline \
 	    --alsa-config Systemd/demo-line.asoundrc --calls 1 --record $(DEMO_OUT)/calls --database $(DEMO_OUT)/calls.sqlite
 	$(HOTLINE) calls show 1 --db $(DEMO_OUT)/calls.sqlite
+	$(HOTLINE) replay 1 --db $(DEMO_OUT)/calls.sqlite
 	.build/debug/hotlined --version
 
 BENCH_PYTHON := .venv-bench/bin/python

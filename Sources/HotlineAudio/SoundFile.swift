@@ -40,15 +40,19 @@ public enum SoundFile {
         return file.describe()
     }
 
-    /// Reads `path`, mixing all channels to mono.
+    /// Reads `path`, mixing all channels to mono (or taking only `channel`, counted from 0:
+    /// a call recording's caller is channel 0).
     /// - Parameter allowTruncated: return what a damaged or cut-short file still holds
     ///   instead of throwing.
-    public static func read(_ path: String, raw: RawFormat? = nil, allowTruncated: Bool = false) throws -> AudioBuffer {
+    public static func read(_ path: String, raw: RawFormat? = nil, allowTruncated: Bool = false, channel: Int? = nil) throws -> AudioBuffer {
         let file = try SndFileHandle(reading: path, raw: raw)
         if let cut = file.truncation, !allowTruncated {
             throw SoundFileError(path: path, reason: "truncated: header declares \(cut.declaredBytes) bytes of audio, file holds \(cut.actualBytes) (--salvage reads what is there)")
         }
         let channels = Int(file.info.channels)
+        if let channel, !(0..<channels).contains(channel) {
+            throw SoundFileError(path: path, reason: "has \(channels) channel(s); there is no channel \(channel)")
+        }
         let expected = Int(file.info.frames)
         var mono: [Float] = []
         mono.reserveCapacity(max(0, min(expected, 1 << 26)))
@@ -61,6 +65,8 @@ public enum SoundFile {
             if got <= 0 { break }
             if channels == 1 {
                 mono.append(contentsOf: interleaved[0..<got])
+            } else if let channel {
+                for f in 0..<got { mono.append(interleaved[f * channels + channel]) }
             } else {
                 for f in 0..<got {
                     var sum: Float = 0

@@ -53,6 +53,8 @@ public final class CallSession {
     public private(set) var turns: [Turn] = []
     /// Everything the hotline said, in order.
     public private(set) var prompts: [String] = []
+    /// What it said on answering, before the caller's first turn.
+    public private(set) var openingPrompts: [String] = []
     /// Why the call ended (set when the flow decides; `isFinished` waits for the last
     /// prompt): "hangup", "transfer:TARGET", "caller hung up".
     public private(set) var outcome: String?
@@ -102,6 +104,7 @@ public final class CallSession {
     /// Answers the call: the flow's first prompts start playing.
     public func start() {
         apply(engine.handle(.start), turnStart: nil)
+        openingPrompts = prompts
     }
 
     /// The caller hung up.
@@ -142,6 +145,28 @@ public final class CallSession {
         }
         nowMs += 10
         return out
+    }
+
+    /// Runs a whole call from recorded caller audio (8 kHz): answers, feeds it 10 ms at a
+    /// time, then silence for up to `lingerSeconds`, and hangs up if the flow has not
+    /// ended. Returns what the hotline played.
+    public func run(caller: [Float], lingerSeconds: Double) -> [Float] {
+        let frame = Self.frameSamples
+        let total = caller.count + Int(lingerSeconds * Double(Self.sampleRate))
+        var hotline: [Float] = []
+        start()
+        var i = 0
+        while i < total, !isFinished {
+            var chunk = [Float](repeating: 0, count: frame)
+            if i < caller.count {
+                let n = min(frame, caller.count - i)
+                chunk.replaceSubrange(0..<n, with: caller[i..<(i + n)])
+            }
+            hotline += process(chunk)
+            i += frame
+        }
+        if !isFinished { hangUp() }
+        return hotline
     }
 
     // MARK: - Listening

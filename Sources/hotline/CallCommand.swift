@@ -54,25 +54,8 @@ struct CallCommand: ParsableCommand {
             printError(error)
             throw ExitCode.failure
         }
-        let frame = CallSession.frameSamples
-        let total = audio.samples.count + Int(linger * Double(CallSession.sampleRate))
-        var hotline: [Float] = []
-        var shown = 0
-        session.start()
-        if !json { for prompt in session.prompts { print("   0.00 s  hotline: \(prompt)") } }
-        var i = 0
-        while i < total, !session.isFinished {
-            var chunk = [Float](repeating: 0, count: frame)
-            if i < audio.samples.count {
-                let n = min(frame, audio.samples.count - i)
-                chunk.replaceSubrange(0..<n, with: audio.samples[i..<(i + n)])
-            }
-            hotline += session.process(chunk)
-            i += frame
-            if !json { shown = printTranscript(session, from: shown) }
-        }
-        if !session.isFinished { session.hangUp() }
-        if !json { _ = printTranscript(session, from: shown) }
+        let hotline = session.run(caller: audio.samples, lingerSeconds: linger)
+        if !json { printTranscript(session) }
         let summary = Summary(outcome: session.outcome ?? "", turns: session.turns.count, callMs: session.nowMs, prompts: session.prompts)
         if json {
             for turn in session.turns { print(try jsonLine(turn)) }
@@ -92,15 +75,14 @@ struct CallCommand: ParsableCommand {
         }
     }
 
-    /// Prints the turns after the first `from`; returns how many are printed.
-    private func printTranscript(_ session: CallSession, from: Int) -> Int {
-        guard session.turns.count > from else { return from }
-        for turn in session.turns[from...] {
+    /// Prints the opening prompts, then each turn with the replies it got.
+    private func printTranscript(_ session: CallSession) {
+        for prompt in session.openingPrompts { print("   0.00 s  hotline: \(prompt)") }
+        for turn in session.turns {
             let heard = turn.input == "speech" ? "\"\(turn.heard)\" (\(turn.confidence ?? 0))"
                 : turn.input == "dtmf" ? "keys \(turn.heard)" : turn.input + (turn.heard.isEmpty ? "" : " (best \"\(turn.heard)\")")
             print(String(format: "%7.2f s  caller: ", Double(turn.atMs) / 1000) + heard + "  [\(turn.state): \(turn.interpretation)]")
             for reply in turn.replies { print("          hotline: \(reply)") }
         }
-        return session.turns.count
     }
 }

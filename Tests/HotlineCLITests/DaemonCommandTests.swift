@@ -72,6 +72,12 @@ import Testing
         #expect(call.turns.map(\.heard).prefix(2) == ["one", "555019"])
         let missing = try CommandRunner.run("hotline", ["calls", "show", "99", "--db", database])
         #expect(missing.status != 0 && missing.stderr.contains("no call 99"))
+        // QA replay: the recording's caller channel through today's system.
+        struct Replayed: Decodable { var turnsThen: Int; var turnsNow: Int; var differences: Int }
+        let replay = try CommandRunner.run("hotline", ["replay", "1", "--db", database, "--json"])
+        #expect(replay.status == 0, "\(replay.stderr)")
+        let replayed = try JSONDecoder().decode(Replayed.self, from: Data(String(replay.stdout.split(separator: "\n").last ?? "").utf8))
+        #expect(replayed.turnsThen == 3 && replayed.turnsNow >= 2)
     }
 
     @Test func aMissingDeviceIsAOneLineError() throws {
