@@ -4,6 +4,7 @@ import HotlineCore
 import HotlineDSP
 import HotlineDialogue
 import HotlineNN
+import HotlineStore
 import HotlineTTS
 
 /// One call, 10 ms at a time: caller audio in, hotline audio out. Wires the line
@@ -18,31 +19,8 @@ public final class CallSession {
     /// Line rate.
     public static let sampleRate = 8000
 
-    /// One caller turn as QA sees it.
-    public struct Turn: Sendable, Codable, Equatable {
-        /// When the turn ended (call time, ms).
-        public var atMs: Int
-        /// Dialogue state that listened.
-        public var state: String
-        /// What was expected ("menu", "digits 6...10", ...).
-        public var expecting: String
-        /// "speech", "dtmf", "noinput", "nomatch" or "hangup".
-        public var input: String
-        /// Recognized words or keys ("" when none).
-        public var heard: String
-        /// Recognizer confidence (speech only).
-        public var confidence: Double?
-        /// Alternatives (speech only).
-        public var nbest: [String]
-        /// Caller speech start and end (ms), when there was speech.
-        public var speechMs: [Int]?
-        /// How the engine read it.
-        public var interpretation: String
-        /// What the hotline said in answer.
-        public var replies: [String]
-        /// Compute time from the end of the caller's turn to the reply being ready, ms.
-        public var replyLatencyMs: Double
-    }
+    /// One caller turn as QA sees it (the call store keeps the same record).
+    public typealias Turn = TurnRecord
 
     /// Called with each turn as it completes (the daemon writes it to the call store).
     public var onTurn: ((Turn) -> Void)?

@@ -20,34 +20,36 @@ public struct CallRecord: Sendable, Codable, Equatable {
     public var recording: String?
 }
 
-/// One caller turn as the store keeps it.
+/// One caller turn, as the call session logs it and the store keeps it.
 public struct TurnRecord: Sendable, Codable, Equatable {
-    /// Call time of the turn's end, ms.
+    /// When the turn ended (call time, ms).
     public var atMs: Int
     /// Dialogue state that listened.
     public var state: String
-    /// What it expected.
+    /// What was expected ("menu", "digits 6...10", ...).
     public var expecting: String
-    /// "speech", "dtmf", "noinput", "nomatch".
+    /// "speech", "dtmf", "noinput" or "nomatch".
     public var input: String
-    /// Words or keys heard.
+    /// Recognized words or keys ("" when none).
     public var heard: String
-    /// Recognizer confidence.
+    /// Recognizer confidence (speech only).
     public var confidence: Double?
-    /// Alternatives.
+    /// Alternatives (speech only).
     public var nbest: [String]
+    /// Caller speech start and end (ms), when there was speech.
+    public var speechMs: [Int]?
     /// How the engine read it.
     public var interpretation: String
     /// What the hotline said in answer.
     public var replies: [String]
-    /// Compute from the end of the turn to the reply, ms.
+    /// Compute time from the end of the caller's turn to the reply being ready, ms.
     public var replyLatencyMs: Double
 
     /// A turn record.
     public init(atMs: Int, state: String, expecting: String, input: String, heard: String, confidence: Double?,
-                nbest: [String], interpretation: String, replies: [String], replyLatencyMs: Double) {
+                nbest: [String], speechMs: [Int]?, interpretation: String, replies: [String], replyLatencyMs: Double) {
         self.atMs = atMs; self.state = state; self.expecting = expecting; self.input = input; self.heard = heard
-        self.confidence = confidence; self.nbest = nbest; self.interpretation = interpretation
+        self.confidence = confidence; self.nbest = nbest; self.speechMs = speechMs; self.interpretation = interpretation
         self.replies = replies; self.replyLatencyMs = replyLatencyMs
     }
 }
@@ -77,8 +79,8 @@ public final class CallStore: Sendable {
                         flow TEXT NOT NULL, outcome TEXT NOT NULL DEFAULT '', duration_ms INTEGER NOT NULL DEFAULT 0, recording TEXT);
                     CREATE TABLE turns (id INTEGER PRIMARY KEY AUTOINCREMENT, call_id INTEGER NOT NULL REFERENCES calls(id),
                         at_ms INTEGER NOT NULL, state TEXT NOT NULL, expecting TEXT NOT NULL, input TEXT NOT NULL, heard TEXT NOT NULL,
-                        confidence REAL, nbest TEXT NOT NULL, interpretation TEXT NOT NULL, replies TEXT NOT NULL,
-                        reply_latency_ms REAL NOT NULL);
+                        confidence REAL, nbest TEXT NOT NULL, speech_ms TEXT, interpretation TEXT NOT NULL,
+                        replies TEXT NOT NULL, reply_latency_ms REAL NOT NULL);
                     CREATE INDEX turns_by_call ON turns(call_id, at_ms);
                     """)
             }
@@ -101,10 +103,12 @@ public final class CallStore: Sendable {
     public func addTurn(call id: Int64, _ turn: TurnRecord) throws {
         try write { db in
             try db.execute(sql: """
-                INSERT INTO turns (call_id, at_ms, state, expecting, input, heard, confidence, nbest, interpretation, replies, reply_latency_ms)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO turns (call_id, at_ms, state, expecting, input, heard, confidence, nbest, speech_ms, interpretation, replies,
+                                   reply_latency_ms)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [id, turn.atMs, turn.state, turn.expecting, turn.input, turn.heard, turn.confidence,
-                                 try Self.json(turn.nbest), turn.interpretation, try Self.json(turn.replies), turn.replyLatencyMs])
+                                 try Self.json(turn.nbest), try turn.speechMs.map(Self.json), turn.interpretation,
+                                 try Self.json(turn.replies), turn.replyLatencyMs])
         }
     }
 
@@ -136,8 +140,9 @@ public final class CallStore: Sendable {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM turns WHERE call_id = ? ORDER BY at_ms, id", arguments: [id]).map { row in
                 TurnRecord(atMs: row["at_ms"], state: row["state"], expecting: row["expecting"], input: row["input"],
-                           heard: row["heard"], confidence: row["confidence"], nbest: try Self.strings(row["nbest"]),
-                           interpretation: row["interpretation"], replies: try Self.strings(row["replies"]),
+                           heard: row["heard"], confidence: row["confidence"], nbest: try Self.decode(row["nbest"]),
+                           speechMs: try (row["speech_ms"] as String?).map { try Self.decode($0) },
+                           interpretation: row["interpretation"], replies: try Self.decode(row["replies"]),
                            replyLatencyMs: row["reply_latency_ms"])
             }
         }
@@ -155,11 +160,11 @@ public final class CallStore: Sendable {
         }
     }
 
-    private static func json(_ list: [String]) throws -> String {
+    private static func json<T: Encodable>(_ list: [T]) throws -> String {
         String(decoding: try JSONEncoder().encode(list), as: UTF8.self)
     }
 
-    private static func strings(_ text: String) throws -> [String] {
-        try JSONDecoder().decode([String].self, from: Data(text.utf8))
+    private static func decode<T: Decodable>(_ text: String) throws -> [T] {
+        try JSONDecoder().decode([T].self, from: Data(text.utf8))
     }
 }

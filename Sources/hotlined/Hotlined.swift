@@ -89,7 +89,7 @@ struct Hotlined: ParsableCommand {
                 let callID = try store?.beginCall(line: capture, flow: flowPath)
                 if let store, let callID {
                     session.onTurn = { turn in
-                        do { try store.addTurn(call: callID, turn.record) } catch {
+                        do { try store.addTurn(call: callID, turn) } catch {
                             FileHandle.standardError.write(Data("hotlined: \(error)\n".utf8))
                         }
                     }
@@ -126,12 +126,4 @@ final class StopRequest: @unchecked Sendable {
     var requested: Bool { lock.withLock { flag } }
     /// Asks the daemon to stop.
     func request() { lock.withLock { flag = true } }
-}
-
-extension CallSession.Turn {
-    /// The turn as the call store keeps it.
-    var record: TurnRecord {
-        TurnRecord(atMs: atMs, state: state, expecting: expecting, input: input, heard: heard, confidence: confidence,
-                   nbest: nbest, interpretation: interpretation, replies: replies, replyLatencyMs: replyLatencyMs)
-    }
 }

@@ -6,7 +6,8 @@ import Testing
 @Suite struct CallStoreTests {
     static func turn(_ at: Int, _ heard: String) -> TurnRecord {
         TurnRecord(atMs: at, state: "menu", expecting: "menu", input: "speech", heard: heard, confidence: 0.9,
-                   nbest: [heard, "other"], interpretation: "menu option 1", replies: ["Hello."], replyLatencyMs: 3.5)
+                   nbest: [heard, "other"], speechMs: [at - 500, at - 100], interpretation: "menu option 1", replies: ["Hello."],
+                   replyLatencyMs: 3.5)
     }
 
     @Test func turnsOfACutOffCallAreKeptAndReadBack() throws {
