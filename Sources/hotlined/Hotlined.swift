@@ -56,6 +56,17 @@ struct Hotlined: ParsableCommand {
             print("hotlined: reading the configuration file is not built yet; run a line with --flow FLOW")
             return
         }
+        // SIGTERM / SIGINT (from the start, so a stop during loading is clean too): end the
+        // call in progress cleanly (logged, recorded), then exit.
+        let stop = StopRequest()
+        let signals = [SIGTERM, SIGINT].map { number -> DispatchSourceSignal in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { stop.request() }
+            source.resume()
+            return source
+        }
+        defer { signals.forEach { $0.cancel() } }
         do {
             let flow = try FlowLoader.load(path: flowPath)
             let words = try Lexicon(paths: [lexicon])
@@ -70,16 +81,6 @@ struct Hotlined: ParsableCommand {
             if let record { try FileManager.default.createDirectory(atPath: record, withIntermediateDirectories: true) }
             let store = try database.map { try CallStore(path: $0) }
             if checkConfig { print("hotlined: \(flowPath) and the models load"); return }
-            // SIGTERM / SIGINT: end the call in progress cleanly (logged, recorded), then exit.
-            let stop = StopRequest()
-            let signals = [SIGTERM, SIGINT].map { number -> DispatchSourceSignal in
-                signal(number, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-                source.setEventHandler { stop.request() }
-                source.resume()
-                return source
-            }
-            defer { signals.forEach { $0.cancel() } }
             var answered = 0
             while (calls == 0 || answered < calls) && !stop.requested {
                 let line = LineService(
