@@ -50,29 +50,26 @@ extension GrammarCompiler {
             }
             parameters[String(kv[0])] = value
         }
-        switch name {
-        case "digits":
-            let lo = parameters["min"] ?? 1, hi = parameters["max"] ?? 20
-            guard lo >= 1, hi >= lo, hi <= 64 else {
-                throw GrammarError(file: spec, line: 1, column: 1, message: "digits need 1 <= min <= max <= 64")
-            }
-            var alternatives = digitWords.enumerated().map { "\($1) {\($0)}" } + ["oh {0}", "o {0}"]
-            alternatives += digitWords.enumerated().map { "double \($1) {\($0)\($0)}" }
-            alternatives += digitWords.enumerated().map { "triple \($1) {\($0)\($0)\($0)}" }
-            var grammar = try compile("$d = \(alternatives.joined(separator: " | ")) ;\npublic $main = $d<1-\(hi)> ;", file: spec)
-            grammar.valueLengths = lo...hi
-            return grammar
-        case "letters", "alphanumeric":
-            // Letters by their names ("b." = B), and for alphanumeric codes digits too.
+        /// `$symbol<1-max>` whose value must have min...max characters (digit strings, codes).
+        func symbolString(_ symbols: [String]) throws -> Grammar {
             let lo = parameters["min"] ?? 1, hi = parameters["max"] ?? 20
             guard lo >= 1, hi >= lo, hi <= 64 else {
                 throw GrammarError(file: spec, line: 1, column: 1, message: "\(name) need 1 <= min <= max <= 64")
             }
-            var symbols = "abcdefghijklmnopqrstuvwxyz".map { "\($0). {\($0.uppercased())}" }
-            if name == "alphanumeric" { symbols += digitWords.enumerated().map { "\($1) {\($0)}" } + ["oh {0}"] }
             var grammar = try compile("$symbol = \(symbols.joined(separator: " | ")) ;\npublic $main = $symbol<1-\(hi)> ;", file: spec)
             grammar.valueLengths = lo...hi
             return grammar
+        }
+        let digits = digitWords.enumerated().map { "\($1) {\($0)}" } + ["oh {0}"]
+        switch name {
+        case "digits":
+            return try symbolString(digits + ["o {0}"]
+                + digitWords.enumerated().map { "double \($1) {\($0)\($0)}" }
+                + digitWords.enumerated().map { "triple \($1) {\($0)\($0)\($0)}" })
+        case "letters", "alphanumeric":
+            // Letters by their names ("b." = B), and for alphanumeric codes digits too.
+            let letters = "abcdefghijklmnopqrstuvwxyz".map { "\($0). {\($0.uppercased())}" }
+            return try symbolString(name == "alphanumeric" ? letters + digits : letters)
         case "yesno":
             return try compile("""
                 $yes = yes | yeah | yep | yup | sure | correct | right | that's right | that is right | that is correct

@@ -25,6 +25,27 @@ public final class CallSession {
     /// Called with each turn as it completes (the daemon writes it to the call store).
     public var onTurn: ((Turn) -> Void)?
 
+    /// What every call shares, loaded once: the acoustic model, the lexicon and the voice.
+    public struct Resources: Sendable {
+        public let acoustic: AcousticModel
+        public let lexicon: Lexicon
+        public let synthesizer: DiphoneSynthesizer
+
+        /// Loads the files (paths as the CLI and the daemon take them).
+        public init(model: String, voice: String, lexicon: [String]) throws {
+            let words = try Lexicon(paths: lexicon)
+            self.init(acoustic: try AcousticModel(contentsOf: URL(fileURLWithPath: model)), lexicon: words,
+                      synthesizer: DiphoneSynthesizer(voice: try VoiceDatabase(path: voice), lexicon: words))
+        }
+
+        /// Wraps what is already loaded.
+        public init(acoustic: AcousticModel, lexicon: Lexicon, synthesizer: DiphoneSynthesizer) {
+            self.acoustic = acoustic
+            self.lexicon = lexicon
+            self.synthesizer = synthesizer
+        }
+    }
+
     /// Answers the flow's webhooks: (url, body, timeout ms) -> reply fields or nil.
     public typealias WebhookHandler = (String, [String: String], Int) -> [String: String]?
 
@@ -67,14 +88,13 @@ public final class CallSession {
     }
 
     /// A session on `flow`; `today` anchors relative dates the caller says.
-    public init(flow: Flow, acoustic: AcousticModel, lexicon: Lexicon, synthesizer: DiphoneSynthesizer,
-                today: Date = Date(), tones: CallProgressPlan = .northAmerica,
+    public init(flow: Flow, resources: Resources, today: Date = Date(), tones: CallProgressPlan = .northAmerica,
                 webhook: @escaping WebhookHandler = { _, _, _ in nil }) throws {
         progress = CallProgressDetector(plan: tones)
         engine = DialogueEngine(flow: flow, today: today)
-        self.acoustic = acoustic
-        self.lexicon = lexicon
-        self.synthesizer = synthesizer
+        acoustic = resources.acoustic
+        lexicon = resources.lexicon
+        synthesizer = resources.synthesizer
         self.webhook = webhook
         vad = try VoiceActivityDetector()
     }

@@ -5,8 +5,6 @@ import HotlineCore
 import HotlineDSP
 import HotlineDaemon
 import HotlineDialogue
-import HotlineNN
-import HotlineTTS
 
 /// `hotline call FLOW CALLER-AUDIO`: a whole call in audio, without a phone.
 struct CallCommand: ParsableCommand {
@@ -42,12 +40,9 @@ struct CallCommand: ParsableCommand {
         let session: CallSession
         var audio: AudioBuffer
         do {
-            let words = try Lexicon(paths: lexicon)
-            session = try CallSession(
-                flow: try loadFlowOrExit(flow),
-                acoustic: AcousticModel(contentsOf: URL(fileURLWithPath: model)), lexicon: words,
-                synthesizer: DiphoneSynthesizer(voice: try VoiceDatabase(path: voice), lexicon: words),
-                webhook: WebhookClient.post)
+            session = try CallSession(flow: try loadFlowOrExit(flow),
+                                      resources: .init(model: model, voice: voice, lexicon: lexicon),
+                                      webhook: WebhookClient.post)
             audio = try SoundFile.read(caller)
             if audio.sampleRate != CallSession.sampleRate { audio = try Resampler.resample(audio, to: CallSession.sampleRate) }
         } catch let error as HotlineError {

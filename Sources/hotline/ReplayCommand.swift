@@ -4,9 +4,7 @@ import HotlineAudio
 import HotlineCore
 import HotlineDSP
 import HotlineDaemon
-import HotlineNN
 import HotlineStore
-import HotlineTTS
 
 /// `hotline replay ID`: a recorded call's caller channel through today's system.
 struct ReplayCommand: ParsableCommand {
@@ -23,18 +21,10 @@ struct ReplayCommand: ParsableCommand {
     @Option(help: "Lexicon file (CMU format).") var lexicon = "Models/lexicon/cmudict-en-us.dict"
     @Flag(help: "One JSON object per turn ({turn, then, now, same}), then a summary.") var json = false
 
-    struct Side: Encodable {
-        var state: String
-        var input: String
-        var heard: String
-        var confidence: Double?
-        var interpretation: String
-    }
-
     struct Compared: Encodable {
         var turn: Int
-        var then: Side?
-        var now: Side?
+        var then: TurnRecord?
+        var now: TurnRecord?
         var same: Bool
     }
 
@@ -52,18 +42,14 @@ struct ReplayCommand: ParsableCommand {
             guard let recording = call.recording else { throw InvalidArgument("call \(id) has no recording to replay") }
             var caller = try SoundFile.read(recording, channel: 0)
             if caller.sampleRate != CallSession.sampleRate { caller = try Resampler.resample(caller, to: CallSession.sampleRate) }
-            let words = try Lexicon(paths: [lexicon])
-            let session = try CallSession(
-                flow: try loadFlowOrExit(flow ?? call.flow), acoustic: AcousticModel(contentsOf: URL(fileURLWithPath: model)),
-                lexicon: words, synthesizer: DiphoneSynthesizer(voice: try VoiceDatabase(path: voice), lexicon: words))
+            let session = try CallSession(flow: try loadFlowOrExit(flow ?? call.flow),
+                                          resources: .init(model: model, voice: voice, lexicon: [lexicon]))
             _ = session.run(caller: caller.samples, lingerSeconds: 1)
-            let then = try store.turns(call: id).map { Side(state: $0.state, input: $0.input, heard: $0.heard, confidence: $0.confidence, interpretation: $0.interpretation) }
-            let now = session.turns.map { Side(state: $0.state, input: $0.input, heard: $0.heard, confidence: $0.confidence, interpretation: $0.interpretation) }
+            let then = try store.turns(call: id), now = session.turns
             var differences = 0
             for i in 0..<max(then.count, now.count) {
                 let a = i < then.count ? then[i] : nil, b = i < now.count ? now[i] : nil
-                let same = a != nil && b != nil && a!.state == b!.state && a!.input == b!.input && a!.heard == b!.heard
-                    && a!.interpretation == b!.interpretation
+                let same = a.map { [$0.state, $0.input, $0.heard, $0.interpretation] } == b.map { [$0.state, $0.input, $0.heard, $0.interpretation] }
                 if !same { differences += 1 }
                 if json {
                     print(try jsonLine(Compared(turn: i + 1, then: a, now: b, same: same)))
@@ -81,7 +67,7 @@ struct ReplayCommand: ParsableCommand {
         }
     }
 
-    private func describe(_ s: Side) -> String {
+    private func describe(_ s: TurnRecord) -> String {
         "[\(s.state)] \(s.input) \"\(s.heard)\"" + (s.confidence.map { " (\($0))" } ?? "") + " -> \(s.interpretation)"
     }
 }

@@ -4,9 +4,7 @@ import HotlineAudio
 import HotlineCore
 import HotlineDaemon
 import HotlineDialogue
-import HotlineNN
 import HotlineStore
-import HotlineTTS
 
 /// `hotlined`: the Hotline daemon. Today it answers calls on one ALSA line with one flow
 /// (`--flow`); the YAML configuration, several lines, the call store and systemd
@@ -69,9 +67,7 @@ struct Hotlined: ParsableCommand {
         defer { signals.forEach { $0.cancel() } }
         do {
             let flow = try FlowLoader.load(path: flowPath)
-            let words = try Lexicon(paths: [lexicon])
-            let acoustic = try AcousticModel(contentsOf: URL(fileURLWithPath: model))
-            let synthesizer = DiphoneSynthesizer(voice: try VoiceDatabase(path: voice), lexicon: words)
+            let resources = try CallSession.Resources(model: model, voice: voice, lexicon: [lexicon])
             let alsa = try alsaConfig.map { path in
                 guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
                     throw InvalidArgument("\(path): cannot read the ALSA configuration")
@@ -86,7 +82,7 @@ struct Hotlined: ParsableCommand {
                 let line = LineService(
                     capture: try ALSADevice(name: capture, direction: .capture, configuration: alsa),
                     playback: try ALSADevice(name: playback, direction: .playback, configuration: alsa))
-                let session = try CallSession(flow: flow, acoustic: acoustic, lexicon: words, synthesizer: synthesizer)
+                let session = try CallSession(flow: flow, resources: resources)
                 let callID = try store?.beginCall(line: capture, flow: flowPath)
                 if let store, let callID {
                     session.onTurn = { turn in

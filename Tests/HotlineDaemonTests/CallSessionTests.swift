@@ -41,8 +41,8 @@ import Testing
 
     static func session() throws -> CallSession {
         let flow = try FlowLoader.load(yaml: Self.flow, file: "test.yaml")
-        return try CallSession(flow: flow, acoustic: acoustic, lexicon: lexicon,
-                               synthesizer: DiphoneSynthesizer(voice: voice, lexicon: lexicon))
+        return try CallSession(flow: flow, resources: .init(acoustic: acoustic, lexicon: lexicon,
+                                                           synthesizer: DiphoneSynthesizer(voice: voice, lexicon: lexicon)))
     }
 
     /// Runs `caller` (then silence) through the session; returns the hotline's audio.
