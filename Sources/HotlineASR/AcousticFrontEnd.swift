@@ -14,6 +14,7 @@ public final class AcousticFrontEnd {
     private let features: FeatureExtractor
     private let stream: AcousticStream
     private var featuresUsed = 0
+    private var pending: [Float] = []
 
     /// A front end for `model`; fails if the model asks for a front end this build lacks.
     public init(model: AcousticModel) throws {
@@ -56,11 +57,10 @@ public final class AcousticFrontEnd {
     private func drain() -> [Float] {
         let ready = features.framesReady
         guard ready > featuresUsed else { return [] }
-        var frames: [Float] = []
-        frames.reserveCapacity((ready - featuresUsed) * features.dimension)
-        for i in featuresUsed..<ready { frames.append(contentsOf: features.frame(i)) }
+        pending.removeAll(keepingCapacity: true)   // reused: no allocation per chunk
+        for i in featuresUsed..<ready { pending.append(contentsOf: features.frame(i)) }
         features.discardFrames(upTo: ready)
         featuresUsed = ready
-        return stream.accept(features: frames)
+        return stream.accept(features: pending)
     }
 }
