@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "HotlineTTS", dependencies: ["HotlineCore", "HotlineDSP"], swiftSettings: optimizedEvenInDebug),
         .target(name: "HotlineDialogue", dependencies: ["HotlineCore", "HotlineASR", "Yams"]),
         .target(name: "HotlineStore", dependencies: ["HotlineCore", .product(name: "GRDB", package: "GRDB.swift")]),
-        .target(name: "HotlineDaemon", dependencies: ["HotlineStore", "HotlineCore", "HotlineDSP", "HotlineAudio", "HotlineNN", "HotlineASR", "HotlineTTS", "HotlineDialogue"]),
+        .target(name: "HotlineDaemon", dependencies: ["HotlineStore", "HotlineCore", "HotlineDSP", "HotlineAudio", "HotlineNN", "HotlineASR", "HotlineTTS", "HotlineDialogue", "Yams"]),
 
         .executableTarget(name: "hotline", dependencies: [
             "HotlineCore", "HotlineDSP", "HotlineAudio", "HotlineNN", "HotlineASR", "HotlineTTS", "HotlineDialogue", "HotlineStore", "HotlineDaemon", "Yams",

@@ -134,8 +134,9 @@ public final class ALSADevice {
         }
     }
 
-    /// Lets queued playback finish.
+    /// Lets queued playback finish; the device is then ready for more.
     public func drain() throws {
         _ = try checked("draining") { Int(snd_pcm_drain(pcm)) }
+        _ = try checked("preparing") { Int(snd_pcm_prepare(pcm)) }
     }
 }

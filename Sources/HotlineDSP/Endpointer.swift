@@ -23,7 +23,7 @@ public struct Endpointer: Sendable {
         /// Shortest speech that counts.
         public var minSpeechMs = 120
         /// Speech during a prompt that confirms a barge-in.
-        public var bargeInConfirmMs = 150
+        public var bargeInConfirmMs = 60
         /// Whether speech during a prompt interrupts it.
         public var bargeIn = true
 

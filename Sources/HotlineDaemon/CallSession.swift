@@ -25,11 +25,13 @@ public final class CallSession {
     /// Called with each turn as it completes (the daemon writes it to the call store).
     public var onTurn: ((Turn) -> Void)?
 
-    /// What every call shares, loaded once: the acoustic model, the lexicon and the voice.
+    /// What every call shares, loaded once: the acoustic model, the lexicon, the voice and
+    /// the audio of prompts already spoken.
     public struct Resources: Sendable {
         public let acoustic: AcousticModel
         public let lexicon: Lexicon
         public let synthesizer: DiphoneSynthesizer
+        public let prompts = PromptCache()
 
         /// Loads the files (paths as the CLI and the daemon take them).
         public init(model: String, voice: String, lexicon: [String]) throws {
@@ -61,6 +63,11 @@ public final class CallSession {
     public private(set) var nowMs = 0
     /// The call is over and its last prompt has played.
     public var isFinished: Bool { outcome != nil && outboundIndex >= outbound.count }
+    /// Prompts the caller stopped: when the speech (by the VAD) or key began and when the
+    /// prompt stopped (call time, ms).
+    public private(set) var bargeIns: [(heardAtMs: Int, stoppedAtMs: Int)] = []
+    /// Silence (no speech, no key, no prompt) after which the call ends as "caller silent".
+    public var silenceLimitMs = 30_000
 
     private var engine: DialogueEngine
     private let acoustic: AcousticModel
@@ -77,6 +84,9 @@ public final class CallSession {
     private var recognizers: [String: Recognizer] = [:]
     private var recording: (maxMs: Int, startMs: Int, heardSpeech: Bool, silentMs: Int)?
     private var digitStringEndMs: Int?
+    private var silentMs = 0
+    private var keyDown = false
+    private let promptAudio: PromptCache
 
     private struct Listening {
         var request: ListenRequest
@@ -95,6 +105,7 @@ public final class CallSession {
         acoustic = resources.acoustic
         lexicon = resources.lexicon
         synthesizer = resources.synthesizer
+        promptAudio = resources.prompts
         self.webhook = webhook
         vad = try VoiceActivityDetector()
     }
@@ -117,32 +128,49 @@ public final class CallSession {
     }
 
     /// Takes 10 ms of caller audio (80 samples, ±1) and returns 10 ms of hotline audio.
+    /// The caller's frame is heard first, so a barge-in silences this very frame and a
+    /// reply decided on it starts in it.
     public func process(_ caller: [Float]) -> [Float] {
         precondition(caller.count == Self.frameSamples, "frames are \(Self.frameSamples) samples")
+        if outcome == nil { hear(caller) }   // once the call is over, the goodbye plays out
         var out = [Float](repeating: 0, count: Self.frameSamples)
-        let playing = outboundIndex < outbound.count
-        if playing {
+        if outboundIndex < outbound.count {
             let n = min(Self.frameSamples, outbound.count - outboundIndex)
             out.replaceSubrange(0..<n, with: outbound[outboundIndex..<(outboundIndex + n)])
             outboundIndex += n
             if outboundIndex >= outbound.count { promptFinished() }
         }
-        guard outcome == nil else { nowMs += 10; return out }   // the goodbye plays out
+        nowMs += 10
+        return out
+    }
+
+    private func hear(_ caller: [Float]) {
         // The exchange's dial, busy or reorder tone on the caller's side: the caller hung up.
-        if progress.process(caller).contains(where: { $0.tone != .ringback }) {
-            hangUp()
-            nowMs += 10
-            return out
+        if progress.process(caller).contains(where: { $0.tone != .ringback }) { return hangUp() }
+        var keyed = false
+        for event in dtmf.process(caller) {
+            keyed = true
+            switch event {
+            case .began(let key, let startSample):   // the prompt stops at once; the key counts once released
+                keyDown = true
+                if listening?.request.bargeIn == true, !closesDigitString(key) {
+                    stopPrompt(bargeInFrom: startSample * 1000 / Self.sampleRate)
+                }
+            case .ended(let digit):
+                keyDown = false
+                keyPressed(digit.key)
+            }
         }
-        let speech = vad.process(caller).contains { $0.isSpeech }
-        for case .ended(let digit) in dtmf.process(caller) { keyPressed(digit.key) }
+        // A key's tone sounds like speech to the VAD; it is not.
+        let speech = vad.process(caller).contains { $0.isSpeech } && !keyDown
         if recording != nil {
             recordFrame(speech: speech)
         } else if listening != nil {
             listenFrame(caller, speech: speech)
         }
-        nowMs += 10
-        return out
+        // A line nobody speaks on (the caller left without the exchange saying so) ends.
+        silentMs = speech || keyed || outboundIndex < outbound.count ? 0 : silentMs + 10
+        if silentMs >= silenceLimitMs, outcome == nil { end("caller silent") }
     }
 
     /// Runs a whole call from recorded caller audio (8 kHz): answers, feeds it 10 ms at a
@@ -182,8 +210,8 @@ public final class CallSession {
         }
         for event in l.endpointer.add(isSpeech: speech, startMs: nowMs) {
             switch event {
-            case .bargeIn:
-                stopPrompt()
+            case .bargeIn(let start):
+                stopPrompt(bargeInFrom: start)
             case .speechStarted(let start):
                 l.speechStartMs = start
             case .speechEnded(let start, let end, _), .maxSpeech(let start, let end):
@@ -209,10 +237,9 @@ public final class CallSession {
     }
 
     private func keyPressed(_ key: Character) {
-        // A '#' just after a digit string that ended at its longest length closes that string.
-        if key == "#", let end = digitStringEndMs, nowMs - end < 1500 { digitStringEndMs = nil; return }
+        if closesDigitString(key) { digitStringEndMs = nil; return }
         guard var l = listening else { return }
-        stopPrompt()
+        stopPrompt(bargeInFrom: nowMs)
         l.endpointer.promptEnded(atMs: nowMs)
         // In a digit slot every digit key is part of the number (a global "0" counts only
         // elsewhere); the string ends with '#', at the slot's longest length, or after a pause.
@@ -226,6 +253,12 @@ public final class CallSession {
             digitStringEndMs = collecting ? nowMs : nil
             finishKeys()
         }
+    }
+
+    /// A '#' just after a digit string that ended at its longest length closes that string.
+    private func closesDigitString(_ key: Character) -> Bool {
+        guard key == "#", let end = digitStringEndMs else { return false }
+        return nowMs - end < 1500
     }
 
     private func finishKeys() {
@@ -251,8 +284,9 @@ public final class CallSession {
 
     // MARK: - Prompts and actions
 
-    private func stopPrompt() {
+    private func stopPrompt(bargeInFrom heard: Int? = nil) {
         guard outboundIndex < outbound.count else { return }
+        if let heard { bargeIns.append((heard, nowMs)) }
         outboundIndex = outbound.count
         promptFinished()
     }
@@ -266,8 +300,8 @@ public final class CallSession {
     private func say(_ text: String) {
         prompts.append(text)
         pendingReplies.append(text)
-        if let audio = try? synthesizer.say(text, sampleRate: Self.sampleRate) {
-            outbound += audio.samples
+        if let audio = promptAudio.audio(for: text, synthesizer: synthesizer, sampleRate: Self.sampleRate) {
+            outbound += audio
             outbound += [Float](repeating: 0, count: Self.sampleRate / 4)   // a breath between prompts
         }
     }

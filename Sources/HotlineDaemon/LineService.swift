@@ -1,41 +1,178 @@
+import Foundation
 import HotlineAudio
 import HotlineCore
 import HotlineDSP
+import HotlineDialogue
+import HotlineStore
 
-/// A phone line on ALSA: caller audio captured 10 ms at a time into a `CallSession`,
-/// its answer played back, both sides kept for the call's recording.
-public struct LineService {
-    /// Capture (the caller).
-    public let capture: ALSADevice
-    /// Playback (the hotline).
-    public let playback: ALSADevice
+/// One phone line of the daemon, on its own thread: opens the line's ALSA devices
+/// (reopening with backoff when they fail or disappear), waits for a call to start,
+/// runs it through a `CallSession` on the line's current flow, records both sides and
+/// stores every turn, then waits for the next call.
+final class LineService: @unchecked Sendable {   // used by its line's thread only
+    let line: DaemonConfiguration.Line
+    private let daemon: Daemon
+    private let alsaConfiguration: String?
+    private var answered = 0
 
-    /// A line on two opened devices (8 kHz mono).
-    public init(capture: ALSADevice, playback: ALSADevice) {
-        self.capture = capture
-        self.playback = playback
+    /// What the daemon logs when a call ends.
+    struct CallSummary: Encodable {
+        var line: String
+        /// Calls answered on this line so far, this one included.
+        var call: Int
+        /// The call's id in the store.
+        var id: Int64?
+        var outcome: String
+        var turns: Int
+        var callMs: Int
+        var recording: String?
+        /// Per answered turn: from the audio that completed the caller's turn being
+        /// available to the reply's first sample being queued for playback, ms.
+        var replyLatencyMs: [Double]
+        /// Per barge-in: from the caller's speech (or key) starting to the prompt stopping, ms.
+        var bargeInMs: [Double]
+        /// Frames answered later than the playback buffer allows (realtime lines), plus the
+        /// overruns and underruns ALSA reported.
+        var underruns: Int
     }
 
-    /// Runs `session` until the call ends, lasts `maxSeconds`, or `stopping()` turns
-    /// true (the daemon is asked to stop); returns both sides.
-    public func run(_ session: CallSession, maxSeconds: Int, stopping: () -> Bool = { false }) throws -> (caller: [Float], hotline: [Float]) {
-        var frame = [Int16](repeating: 0, count: CallSession.frameSamples)
-        var caller: [Float] = [], hotline: [Float] = []
-        session.start()
-        while !session.isFinished, session.nowMs < maxSeconds * 1000 {
-            if stopping() {
-                session.end("daemon stopped")
-                break
+    init(line: DaemonConfiguration.Line, daemon: Daemon, alsaConfiguration: String?) {
+        self.line = line
+        self.daemon = daemon
+        self.alsaConfiguration = alsaConfiguration
+    }
+
+    private var wantsMoreCalls: Bool { !daemon.stop.isSet && (line.calls == 0 || answered < line.calls) }
+
+    /// Answers calls until the line's `calls` are done or the daemon stops.
+    func run() {
+        var backoff = 1.0
+        while wantsMoreCalls {
+            let audio: LineAudio
+            do {
+                audio = try LineAudio(capture: line.capture, playback: line.playback, sampleRate: line.sampleRate,
+                                      configuration: alsaConfiguration, realtime: line.realtime)
+                backoff = 1
+            } catch {
+                daemon.log.message(.error, "line \(line.name): \(error); retrying in \(Int(backoff)) s")
+                daemon.beat(line.name)   // waiting for a device is not a hang
+                daemon.stop.wait(seconds: backoff)
+                backoff = min(backoff * 2, 30)
+                continue
             }
-            try capture.read(into: &frame)
-            let heard = PCM16.toFloat(frame)
-            let said = session.process(heard)
-            try playback.write(PCM16.fromFloat(said))
-            caller += heard
-            hotline += said
+            do {
+                while wantsMoreCalls, try waitForCall(audio) {
+                    try answer(audio)
+                }
+            } catch {
+                daemon.log.message(.error, "line \(line.name): \(error); reopening the line")
+            }
         }
-        if !session.isFinished { session.end("longest call reached") }
-        try playback.drain()
-        return (caller, hotline)
     }
+
+    /// Reads the idle line until a call starts; false when the daemon stops first.
+    private func waitForCall(_ audio: LineAudio) throws -> Bool {
+        guard line.answer == .onActivity else { return true }
+        let vad = try VoiceActivityDetector()
+        let dtmf = DTMFDetector()
+        let silence = [Float](repeating: 0, count: CallSession.frameSamples)
+        var speechMs = 0
+        while !daemon.stop.isSet {
+            let frame = try audio.read()
+            try audio.write(silence)
+            daemon.beat(line.name)
+            if dtmf.process(frame).contains(where: { if case .began = $0 { true } else { false } }) { return true }
+            speechMs = vad.process(frame).contains { $0.isSpeech } ? speechMs + 10 : 0
+            if speechMs >= 200 { return true }
+        }
+        return false
+    }
+
+    /// Runs one call to its end; rethrows a device failure after the call is stored.
+    private func answer(_ audio: LineAudio) throws {
+        answered += 1
+        let (flowPath, flow) = daemon.flow(for: line.name)
+        let configuration = daemon.configuration
+        let busy = !daemon.slots.acquire()
+        defer { if !busy { daemon.slots.release() } }
+        let session = try CallSession(flow: busy ? Self.busyFlow : flow, resources: daemon.resources)
+        session.silenceLimitMs = configuration.silenceHangUpSeconds * 1000
+        let store = daemon.store
+        var callID: Int64?
+        do { callID = try store?.beginCall(line: line.name, flow: busy ? "(all lines busy)" : flowPath) } catch {
+            daemon.log.message(.error, "line \(line.name): \(error)")
+        }
+        session.onTurn = { [daemon, line] (turn: TurnRecord) in
+            if let store, let callID {
+                do { try store.addTurn(call: callID, turn) } catch { daemon.log.message(.error, "line \(line.name): \(error)") }
+            }
+            daemon.log.event(turn)
+        }
+        var caller: [Float] = [], hotline: [Float] = []
+        var replyLatency: [Double] = [], bargeIn: [Double] = []
+        var failure: Error?
+        let xrunsBefore = audio.xruns, lateBefore = audio.lateFrames
+        session.start()
+        do {
+            while !session.isFinished, session.nowMs < configuration.maxCallSeconds * 1000 {
+                if daemon.stop.isSet {
+                    session.end("daemon stopped")
+                    break
+                }
+                let heard = try audio.read()
+                let turns = session.turns.count, bargeIns = session.bargeIns.count
+                let said = session.process(heard)
+                try audio.write(said)
+                daemon.beat(line.name)
+                caller += heard
+                hotline += said
+                if session.turns.count > turns { replyLatency.append(audio.lastLagMs) }
+                if session.bargeIns.count > bargeIns, let last = session.bargeIns.last {
+                    bargeIn.append(Double(last.stoppedAtMs - last.heardAtMs) + audio.lastLagMs)
+                }
+            }
+            if !session.isFinished { session.end("longest call reached") }
+            try audio.drain()
+        } catch {
+            failure = error
+            session.end("line lost")
+        }
+        let recording = save(caller: caller, hotline: hotline, id: callID)
+        if let store, let callID {
+            do { try store.endCall(callID, outcome: session.outcome ?? "", durationMs: session.nowMs, recording: recording) } catch {
+                daemon.log.message(.error, "line \(line.name): \(error)")
+            }
+        }
+        daemon.log.event(CallSummary(line: line.name, call: answered, id: callID, outcome: session.outcome ?? "",
+                                     turns: session.turns.count, callMs: session.nowMs, recording: recording,
+                                     replyLatencyMs: replyLatency, bargeInMs: bargeIn,
+                                     underruns: audio.xruns - xrunsBefore + audio.lateFrames - lateBefore))
+        if let failure { throw failure }
+    }
+
+    /// Writes the call's stereo recording; nil (and a logged error) if it cannot.
+    private func save(caller: [Float], hotline: [Float], id: Int64?) -> String? {
+        guard let folder = daemon.configuration.recordings else { return nil }
+        let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "")
+        let path = "\(folder)/\(line.name)-\(id.map(String.init) ?? stamp)-\(answered).opus"
+        do {
+            try SoundFile.write(channels: [caller, hotline], sampleRate: CallSession.sampleRate, to: path, codec: .opus)
+            return path
+        } catch {
+            daemon.log.message(.error, "line \(line.name): the call's recording was not written: \(error)")
+            return nil
+        }
+    }
+
+    /// What a caller hears when every call slot is taken.
+    static let busyFlow: Flow = {
+        try! FlowLoader.load(yaml: """
+            flow: busy
+            start: busy
+            states:
+              busy:
+                prompt: Sorry, all our lines are busy. Please call again later.
+                hangup: true
+            """, file: "(busy)")
+    }()
 }

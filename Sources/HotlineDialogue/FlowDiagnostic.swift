@@ -46,6 +46,8 @@ public struct FlowDiagnostic: HotlineError, Equatable {
 public struct FlowErrors: HotlineError, Equatable {
     /// The problems, in file order.
     public var diagnostics: [FlowDiagnostic]
+    /// The problems found.
+    public init(diagnostics: [FlowDiagnostic]) { self.diagnostics = diagnostics }
     public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
 }
 

@@ -60,10 +60,10 @@ import Testing
 
     @Test func speechDuringAPromptIsABargeInAfterConfirmation() {
         var e = Endpointer(promptPlaying: true)
-        // 100 ms of speech is not enough; 150 ms is.
-        var events = Self.run(&e, "....ssssssssss......")
+        // 50 ms of speech is not enough; 60 ms is.
+        var events = Self.run(&e, "....sssss......")
         #expect(events.isEmpty)
-        events = Self.run(&e, "sssssssssssssss", fromMs: 200)
+        events = Self.run(&e, "ssssss", fromMs: 200)
         #expect(events == [.bargeIn(startMs: 200), .speechStarted(startMs: 200)])
     }
 

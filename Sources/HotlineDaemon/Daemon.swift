@@ -1,0 +1,174 @@
+import Foundation
+import HotlineAudio
+import HotlineCore
+import HotlineDialogue
+import HotlineStore
+
+/// hotlined's core: loads the models, flows and call store once, runs a `LineService` per
+/// configured line on its own thread, and talks to systemd (READY once loaded, watchdog
+/// keep-alives while every line's audio path moves, RELOADING/STOPPING).
+///
+/// `reload()` (SIGHUP) re-reads the configuration and the flows: new flows apply to new
+/// calls, calls in progress finish on the flow they started with, and a flow or
+/// configuration with errors leaves the running one in place (the errors are logged).
+public final class Daemon: @unchecked Sendable {
+    /// Set to stop: every line ends its call cleanly (logged, recorded, stored) and closes.
+    public let stop: StopFlag
+    let log: DaemonLog
+    let resources: CallSession.Resources
+    let store: CallStore?
+    let slots: CallSlots
+    private var current: DaemonConfiguration
+    /// The configuration in force (lines' flows change on reload).
+    public var configuration: DaemonConfiguration { lock.withLock { current } }
+    private let configurationPath: String?
+    private let notifier: SystemdNotifier
+    private let lock = NSLock()
+    private var flows: [String: (path: String, flow: Flow)] = [:]   // by line name
+    private var heartbeats: [String: UInt64] = [:]                  // by line name, uptime ns
+
+    /// Loads everything `configuration` names (read from `configurationPath`, if any, which
+    /// `reload()` reads again); throws when a model, a flow or the store cannot be used.
+    public init(configuration: DaemonConfiguration, configurationPath: String? = nil, log: DaemonLog,
+                notifier: SystemdNotifier = SystemdNotifier(), stop: StopFlag = StopFlag()) throws {
+        self.stop = stop
+        current = configuration
+        self.configurationPath = configurationPath
+        self.log = log
+        self.notifier = notifier
+        flows = try Self.loadFlows(configuration)
+        resources = try CallSession.Resources(model: configuration.acousticModel, voice: configuration.voice,
+                                              lexicon: configuration.lexicon)
+        if let folder = configuration.recordings {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
+        store = try configuration.database.map { try CallStore(path: $0) }
+        slots = CallSlots(capacity: configuration.maxConcurrentCalls)
+        warmPrompts()
+    }
+
+    /// Opens and closes every line's devices; returns the failures by line name.
+    public func checkDevices() throws -> [String: Error] {
+        let alsa = try alsaConfiguration()
+        var failures: [String: Error] = [:]
+        for line in configuration.lines {
+            do {
+                _ = try LineAudio(capture: line.capture, playback: line.playback, sampleRate: line.sampleRate,
+                                  configuration: alsa, realtime: false)
+            } catch {
+                failures[line.name] = error
+            }
+        }
+        return failures
+    }
+
+    /// Runs every line until each has answered its `calls` or `stop` is set. A line whose
+    /// devices fail (now or later) is reopened with backoff while the others answer; if no
+    /// line's devices open at all, nothing is started and the first failure is thrown.
+    public func run() throws {
+        let alsa = try alsaConfiguration()
+        let failures = try checkDevices()
+        if let first = failures.first, failures.count == configuration.lines.count { throw first.value }
+        let finished = DispatchGroup()
+        let lines = configuration.lines
+        for line in lines {
+            beat(line.name)
+            let service = LineService(line: line, daemon: self, alsaConfiguration: alsa)
+            finished.enter()
+            let thread = Thread { [self] in
+                service.run()
+                lock.withLock { heartbeats[line.name] = nil }   // a closed line needs no keep-alive
+                finished.leave()
+            }
+            thread.name = "line \(line.name)"
+            thread.start()
+        }
+        notifier.notify("READY=1\nSTATUS=answering on \(lines.count) line(s)")
+        log.message(.info, "ready: \(lines.map(\.name).joined(separator: ", "))")
+        if let seconds = notifier.watchdogSeconds {
+            Thread.detachNewThread { [self] in
+                while !stop.wait(seconds: seconds / 2) {
+                    if let stalled = stalledLine(olderThan: seconds) {
+                        log.message(.error, "line \(stalled): audio path stalled; no watchdog keep-alive")
+                    } else {
+                        notifier.notify("WATCHDOG=1")
+                    }
+                }
+            }
+        }
+        finished.wait()
+        stop.set()
+        notifier.notify("STOPPING=1")
+    }
+
+    /// Re-reads the configuration (if the daemon has a file) and every line's flow; new
+    /// calls use them. On any error, the running flows stay and the errors are logged.
+    public func reload() {
+        notifier.notify("RELOADING=1")
+        defer { notifier.notify("READY=1") }
+        do {
+            var next = configuration
+            if let configurationPath {
+                let read = try DaemonConfiguration.load(path: configurationPath)
+                if read.lines.map(\.name) != next.lines.map(\.name) || read.acousticModel != next.acousticModel
+                    || read.voice != next.voice || read.lexicon != next.lexicon {
+                    log.message(.warning, "reload: changes to lines and models apply after a restart; flows are reloaded")
+                }
+                for (i, line) in next.lines.enumerated() {
+                    if let changed = read.lines.first(where: { $0.name == line.name }) { next.lines[i].flow = changed.flow }
+                }
+            }
+            let loaded = try Self.loadFlows(next)
+            lock.withLock {
+                flows = loaded
+                current.lines = next.lines
+            }
+            warmPrompts()
+            log.message(.info, "reloaded: " + next.lines.map { "\($0.name) runs \($0.flow)" }.joined(separator: "; "))
+        } catch {
+            log.message(.error, "reload failed; calls keep the running flows:\n\(error)")
+        }
+    }
+
+    /// The flow a new call on `line` runs, and its path.
+    func flow(for line: String) -> (path: String, flow: Flow) {
+        lock.withLock { flows[line]! }
+    }
+
+    /// The line's audio path moved just now.
+    func beat(_ line: String) {
+        let now = DispatchTime.now().uptimeNanoseconds
+        lock.withLock { heartbeats[line] = now }
+    }
+
+    private func stalledLine(olderThan seconds: Double) -> String? {
+        let now = DispatchTime.now().uptimeNanoseconds
+        return lock.withLock { heartbeats.first { Double(now - $0.value) / 1e9 > seconds }?.key }
+    }
+
+    private func alsaConfiguration() throws -> String? {
+        try configuration.alsaConfig.map { path in
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw InvalidArgument("\(path): cannot read the ALSA configuration")
+            }
+            return text
+        }
+    }
+
+    private func warmPrompts() {
+        for (_, entry) in lock.withLock({ flows }) {
+            resources.prompts.warm(entry.flow, synthesizer: resources.synthesizer, sampleRate: CallSession.sampleRate)
+        }
+    }
+
+    /// Every line's flow, loaded once per file; all problems of all files in one error.
+    private static func loadFlows(_ configuration: DaemonConfiguration) throws -> [String: (path: String, flow: Flow)] {
+        var byPath: [String: Flow] = [:]
+        var problems: [FlowDiagnostic] = []
+        for path in Set(configuration.lines.map(\.flow)).sorted() {
+            do { byPath[path] = try FlowLoader.load(path: path) } catch let errors as FlowErrors { problems += errors.diagnostics }
+        }
+        guard problems.isEmpty else { throw FlowErrors(diagnostics: problems) }
+        return Dictionary(uniqueKeysWithValues: configuration.lines.map { ($0.name, ($0.flow, byPath[$0.flow]!)) })
+    }
+}

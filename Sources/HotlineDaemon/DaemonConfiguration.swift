@@ -1,0 +1,248 @@
+import Foundation
+import HotlineCore
+import HotlineDialogue
+import Yams
+
+/// What hotlined runs: its phone lines, the models, where calls are kept and its limits.
+/// Read from YAML (`Systemd/hotlined.yaml` documents every field); problems are reported
+/// as `file:line:column: message (hint)`, all of them at once. Relative paths are
+/// resolved against the configuration file's folder.
+public struct DaemonConfiguration: Sendable, Equatable {
+    /// When a line starts a call.
+    public enum Answer: String, Sendable, CaseIterable {
+        /// As soon as the line is open, and again after each call (a line whose exchange
+        /// only connects audio when a call is up, or a file-backed line).
+        case immediately
+        /// When the idle line hears speech or a DTMF key.
+        case onActivity = "on-activity"
+    }
+
+    /// How much the daemon says on standard error.
+    public enum LogLevel: String, Sendable, CaseIterable, Comparable {
+        case error, warning, info, debug
+        public static func < (a: LogLevel, b: LogLevel) -> Bool {
+            allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+        }
+    }
+
+    /// One phone line: an ALSA capture/playback pair and the flow it runs.
+    public struct Line: Sendable, Equatable {
+        /// Name in logs and the call store.
+        public var name: String
+        /// ALSA capture PCM (the caller).
+        public var capture: String
+        /// ALSA playback PCM (the hotline).
+        public var playback: String
+        /// Rate the devices are opened at; audio is resampled to and from the 8 kHz line.
+        public var sampleRate = 8000
+        /// The flow file.
+        public var flow: String
+        /// When a call starts.
+        public var answer = Answer.onActivity
+        /// Answer this many calls, then close the line (0: until the daemon stops).
+        public var calls = 0
+        /// Keep real time on a device that does not (ALSA's file plugin): each 10 ms frame
+        /// is taken when it would have arrived, as on a sound card. For tests and benches.
+        public var realtime = false
+
+        /// A line.
+        public init(name: String, capture: String, playback: String, flow: String) {
+            self.name = name
+            self.capture = capture
+            self.playback = playback
+            self.flow = flow
+        }
+    }
+
+    /// The lines, at least one.
+    public var lines: [Line]
+    /// Acoustic model file.
+    public var acousticModel = "Models/acoustic/acoustic.hnn"
+    /// Voice file.
+    public var voice = "Models/voices/kal16/kal16.voice"
+    /// Lexicon files (CMU format), later ones extending earlier ones.
+    public var lexicon = ["Models/lexicon/cmudict-en-us.dict"]
+    /// ALSA PCM definitions (asoundrc syntax) used instead of the system's, if set.
+    public var alsaConfig: String?
+    /// Folder for call recordings (stereo Ogg/Opus), if recording.
+    public var recordings: String?
+    /// The SQLite call store, if calls are stored.
+    public var database: String?
+    /// Logging level.
+    public var logLevel = LogLevel.info
+    /// Longest call, seconds.
+    public var maxCallSeconds = 600
+    /// Most calls in progress at once over all lines; a call beyond it hears that the lines
+    /// are busy.
+    public var maxConcurrentCalls = 50
+    /// A call in which nobody speaks, keys or is prompted this long ends.
+    public var silenceHangUpSeconds = 30
+
+    /// A configuration of `lines` with every other setting at its default.
+    public init(lines: [Line]) {
+        self.lines = lines
+    }
+
+    /// Reads and checks the configuration file at `path`; throws `FlowErrors` listing
+    /// every problem.
+    public static func load(path: String) throws -> DaemonConfiguration {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw FlowErrors(diagnostics: [FlowDiagnostic(SourceLocation(file: path, line: 1, column: 1),
+                                                          "cannot read the configuration file")])
+        }
+        let folder = (path as NSString).deletingLastPathComponent
+        return try parse(yaml: text, file: path, baseDirectory: folder.isEmpty ? "." : folder)
+    }
+
+    /// Reads configuration YAML; relative paths are resolved against `baseDirectory`.
+    public static func parse(yaml: String, file: String, baseDirectory: String = ".") throws -> DaemonConfiguration {
+        var reader = ConfigurationReader(file: file, baseDirectory: baseDirectory)
+        let configuration = reader.read(yaml)
+        guard reader.diagnostics.isEmpty, let configuration else {
+            throw FlowErrors(diagnostics: reader.diagnostics.sorted { $0.location < $1.location })
+        }
+        return configuration
+    }
+}
+
+/// YAML nodes to a `DaemonConfiguration`, collecting every problem.
+private struct ConfigurationReader {
+    let file: String
+    let baseDirectory: String
+    var diagnostics: [FlowDiagnostic] = []
+
+    mutating func error(_ node: Node?, _ message: String, hint: String? = nil) {
+        diagnostics.append(FlowDiagnostic(SourceLocation(file: file, line: node?.mark?.line ?? 1, column: node?.mark?.column ?? 1),
+                                          message, hint: hint))
+    }
+
+    mutating func read(_ yaml: String) -> DaemonConfiguration? {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml)
+        } catch let YamlError.scanner(_, problem, mark, _), let YamlError.parser(_, problem, mark, _),
+                let YamlError.composer(_, problem, mark, _) {
+            diagnostics.append(FlowDiagnostic(SourceLocation(file: file, line: mark.line, column: mark.column), "YAML error: \(problem)"))
+            return nil
+        } catch let failure {
+            error(nil, "YAML error: \(failure)")
+            return nil
+        }
+        guard let root else {
+            error(nil, "the configuration is empty", hint: "it needs at least 'lines'")
+            return nil
+        }
+        guard let top = mapping(root, "the configuration",
+                                fields: ["lines", "models", "data_dir", "database", "alsa_config", "log_level", "limits"]) else { return nil }
+        var configuration = DaemonConfiguration(lines: [])
+        if let models = top["models"].flatMap({ mapping($0, "models", fields: ["acoustic", "voice", "lexicon"]) }) {
+            if let path = path(models["acoustic"], "models.acoustic") { configuration.acousticModel = path }
+            if let path = path(models["voice"], "models.voice") { configuration.voice = path }
+            if let node = models["lexicon"] {
+                let items = node.sequence.map(Array.init) ?? [node]
+                configuration.lexicon = items.compactMap { path($0, "models.lexicon") }
+            }
+        }
+        if let dataDirectory = path(top["data_dir"], "data_dir") {
+            configuration.recordings = dataDirectory + "/recordings"
+            configuration.database = dataDirectory + "/calls.sqlite"
+        }
+        if let database = path(top["database"], "database") { configuration.database = database }
+        configuration.alsaConfig = path(top["alsa_config"], "alsa_config")
+        if let level = choice(top["log_level"], "log_level", DaemonConfiguration.LogLevel.self) { configuration.logLevel = level }
+        if let limits = top["limits"].flatMap({ mapping($0, "limits", fields: ["max_call_seconds", "max_concurrent_calls",
+                                                                               "silence_hangup_seconds"]) }) {
+            if let n = integer(limits["max_call_seconds"], "max_call_seconds", 1...86_400) { configuration.maxCallSeconds = n }
+            if let n = integer(limits["max_concurrent_calls"], "max_concurrent_calls", 1...10_000) { configuration.maxConcurrentCalls = n }
+            if let n = integer(limits["silence_hangup_seconds"], "silence_hangup_seconds", 1...3600) { configuration.silenceHangUpSeconds = n }
+        }
+        guard let linesNode = top["lines"] else {
+            error(root, "missing 'lines': list the phone lines to answer")
+            return nil
+        }
+        guard let items = linesNode.sequence, !items.isEmpty else {
+            error(linesNode, "'lines' must be a list of at least one line")
+            return nil
+        }
+        var names: Set<String> = []
+        for (index, item) in items.enumerated() {
+            guard let line = readLine(item, index: index) else { continue }
+            if !names.insert(line.name).inserted { error(item, "a second line named '\(line.name)'", hint: "line names must differ") }
+            configuration.lines.append(line)
+        }
+        return configuration
+    }
+
+    mutating func readLine(_ node: Node, index: Int) -> DaemonConfiguration.Line? {
+        guard let fields = mapping(node, "a line", fields: ["name", "capture", "playback", "sample_rate", "flow", "answer",
+                                                             "calls", "realtime"]) else { return nil }
+        let capture = string(fields["capture"], "capture")
+        let flow = path(fields["flow"], "flow")
+        if fields["capture"] == nil { error(node, "line \(index + 1) has no 'capture' ALSA device") }
+        if fields["flow"] == nil { error(node, "line \(index + 1) has no 'flow'") }
+        guard let capture, let flow else { return nil }
+        var line = DaemonConfiguration.Line(name: string(fields["name"], "name") ?? "line\(index + 1)", capture: capture,
+                                            playback: string(fields["playback"], "playback") ?? capture, flow: flow)
+        if let rate = integer(fields["sample_rate"], "sample_rate", 8000...192_000) { line.sampleRate = rate }
+        if let answer = choice(fields["answer"], "answer", DaemonConfiguration.Answer.self) { line.answer = answer }
+        if let calls = integer(fields["calls"], "calls", 0...Int.max) { line.calls = calls }
+        if let node = fields["realtime"] {
+            if let value = node.bool { line.realtime = value } else { error(node, "'realtime' must be true or false") }
+        }
+        return line
+    }
+
+    // MARK: Field readers
+
+    mutating func mapping(_ node: Node, _ what: String, fields: [String]) -> [String: Node]? {
+        guard let pairs = node.mapping else {
+            error(node, "\(what) must be a mapping of fields")
+            return nil
+        }
+        var out: [String: Node] = [:]
+        for (keyNode, value) in pairs {
+            let key = keyNode.string ?? ""
+            if fields.contains(key) {
+                out[key] = value
+            } else {
+                error(keyNode, "unknown field '\(key)' in \(what)",
+                      hint: closestMatch(to: key, among: fields).map { "did you mean '\($0)'?" } ?? "known: \(fields.joined(separator: ", "))")
+            }
+        }
+        return out
+    }
+
+    mutating func string(_ node: Node?, _ name: String) -> String? {
+        guard let node else { return nil }
+        guard let text = node.scalar?.string, !text.isEmpty else {
+            error(node, "'\(name)' must be a non-empty text")
+            return nil
+        }
+        return text
+    }
+
+    mutating func path(_ node: Node?, _ name: String) -> String? {
+        guard let text = string(node, name) else { return nil }
+        return text.hasPrefix("/") ? text : (baseDirectory as NSString).appendingPathComponent(text)
+    }
+
+    mutating func integer(_ node: Node?, _ name: String, _ range: ClosedRange<Int>) -> Int? {
+        guard let node else { return nil }
+        guard let value = node.int, range.contains(value) else {
+            error(node, "'\(name)' must be a whole number" + (range.upperBound == Int.max ? " of at least \(range.lowerBound)"
+                                                              : " from \(range.lowerBound) to \(range.upperBound)"))
+            return nil
+        }
+        return value
+    }
+
+    mutating func choice<T: RawRepresentable & CaseIterable>(_ node: Node?, _ name: String, _: T.Type) -> T? where T.RawValue == String {
+        guard let node else { return nil }
+        let text = node.scalar?.string ?? ""
+        if let value = T(rawValue: text) { return value }
+        let options = T.allCases.map(\.rawValue)
+        error(node, "'\(name)' is '\(text)', not one of \(options.joined(separator: ", "))",
+              hint: closestMatch(to: text, among: options).map { "did you mean '\($0)'?" })
+        return nil
+    }
+}
