@@ -43,8 +43,8 @@ demo: build
 	$(HOTLINE) audio info $(DEMO_OUT)/welcome-8k.wav
 	sox Audio/samples/caller-order-status.flac -t raw -e signed -b 16 -c 1 -r 8000 $(DEMO_OUT)/caller.raw
 	rm -f $(DEMO_OUT)/calls.sqlite
-	.build/debug/hotlined --flow Flows/hotline.yaml --capture caller --playback hotline \
-	    --alsa-config Systemd/demo-line.asoundrc --calls 1 --record $(DEMO_OUT)/calls --database $(DEMO_OUT)/calls.sqlite
+	.build/debug/hotlined --config Systemd/demo-line.yaml --check-config
+	.build/debug/hotlined --config Systemd/demo-line.yaml
 	$(HOTLINE) calls show 1 --db $(DEMO_OUT)/calls.sqlite
 	$(HOTLINE) replay 1 --db $(DEMO_OUT)/calls.sqlite
 	.build/debug/hotlined --version
