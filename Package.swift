@@ -54,7 +54,7 @@ let package = Package(
         .testTarget(name: "HotlineTTSTests", dependencies: ["HotlineTTS"]),
         .testTarget(name: "HotlineDialogueTests", dependencies: ["HotlineDialogue"]),
         .testTarget(name: "HotlineStoreTests", dependencies: ["HotlineStore"]),
-        .testTarget(name: "HotlineDaemonTests", dependencies: ["HotlineDaemon"]),
+        .testTarget(name: "HotlineDaemonTests", dependencies: ["HotlineDaemon", "HotlineDialogue"]),
         .testTarget(name: "HotlineCLITests", dependencies: ["hotline", "hotlined"]),
     ]
 )

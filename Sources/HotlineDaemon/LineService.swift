@@ -70,20 +70,25 @@ final class LineService: @unchecked Sendable {   // used by its line's thread on
         }
     }
 
-    /// Reads the idle line until a call starts; false when the daemon stops first.
+    /// Reads the idle line until a call starts; false when the daemon stops first. On
+    /// activity, the call starts with a key, or once the caller's first words ("hello?")
+    /// are over, so the greeting does not talk over them.
     private func waitForCall(_ audio: LineAudio) throws -> Bool {
         guard line.answer == .onActivity else { return true }
         let vad = try VoiceActivityDetector()
         let dtmf = DTMFDetector()
         let silence = [Float](repeating: 0, count: CallSession.frameSamples)
-        var speechMs = 0
+        var speechMs = 0, quietMs = 0, heard = false
         while !daemon.stop.isSet {
             let frame = try audio.read()
             try audio.write(silence)
             daemon.beat(line.name)
             if dtmf.process(frame).contains(where: { if case .began = $0 { true } else { false } }) { return true }
-            speechMs = vad.process(frame).contains { $0.isSpeech } ? speechMs + 10 : 0
-            if speechMs >= 200 { return true }
+            let speech = vad.process(frame).contains { $0.isSpeech }
+            speechMs = speech ? speechMs + 10 : 0
+            quietMs = speech ? 0 : quietMs + 10
+            heard = heard || speechMs >= 200
+            if heard, quietMs >= 300 || speechMs >= 3000 { return true }
         }
         return false
     }

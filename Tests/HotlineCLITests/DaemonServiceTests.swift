@@ -1,0 +1,160 @@
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// hotlined as a service: a configuration of several file-backed lines, the systemd
+/// notification protocol, the watchdog and reload on SIGHUP.
+@Suite struct DaemonServiceTests {
+    /// The recorded caller as raw 8 kHz S16, after `leadingSilence` seconds of silence.
+    static func callerRaw(_ scratch: Scratch, leadingSilence: Double = 0) throws -> String {
+        let raw = scratch.file("caller-\(leadingSilence).raw")
+        let result = try CommandRunner.runProgram("sox", [
+            repositoryRoot.appendingPathComponent("Audio/samples/caller-order-status.flac").path,
+            "-t", "raw", "-e", "signed", "-b", "16", "-c", "1", "-r", "8000", raw, "pad", "\(leadingSilence)", "0"])
+        #expect(result.status == 0, "\(result.stderr)")
+        return raw
+    }
+
+    /// A configuration of `lines` (YAML list items) using the repository's models and flow.
+    static func configuration(_ scratch: Scratch, asoundrc: String, lines: String, flow: String? = nil) throws -> String {
+        let root = repositoryRoot.path
+        try asoundrc.write(toFile: scratch.file("lines.asoundrc"), atomically: true, encoding: .utf8)
+        let path = scratch.file("hotlined.yaml")
+        try """
+            models:
+              acoustic: \(root)/Models/acoustic/acoustic.hnn
+              voice: \(root)/Models/voices/kal16/kal16.voice
+              lexicon: \(root)/Models/lexicon/cmudict-en-us.dict
+            data_dir: data
+            alsa_config: lines.asoundrc
+            lines:
+            \(lines)
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    struct Summary: Decodable {
+        var line: String
+        var outcome: String
+        var recording: String?
+        var replyLatencyMs: [Double]
+        var bargeInMs: [Double]
+    }
+
+    @Test func answersOnEveryConfiguredLineAndStoresEachCall() throws {
+        let scratch = Scratch()
+        let caller = try Self.callerRaw(scratch), lateCaller = try Self.callerRaw(scratch, leadingSilence: 2)
+        let config = try Self.configuration(scratch, asoundrc: """
+            pcm.in_a { type file; slave.pcm { type null }; file "/dev/null"; infile "\(caller)"; format "raw" }
+            pcm.out_a { type file; slave.pcm { type null }; file "\(scratch.file("a.raw"))"; format "raw" }
+            pcm.in_b { type file; slave.pcm { type null }; file "/dev/null"; infile "\(lateCaller)"; format "raw" }
+            pcm.out_b { type file; slave.pcm { type null }; file "\(scratch.file("b.raw"))"; format "raw" }
+            """, lines: """
+              - { name: a, capture: in_a, playback: out_a, flow: \(repositoryRoot.path)/Flows/hotline.yaml, answer: immediately, calls: 1 }
+              - { name: b, capture: in_b, playback: out_b, flow: \(repositoryRoot.path)/Flows/hotline.yaml, calls: 1 }
+            """)
+        let check = try CommandRunner.run("hotlined", ["--config", config, "--check-config"])
+        #expect(check.status == 0 && check.stdout.contains("2 line(s)"), "\(check.stderr)")
+        let result = try CommandRunner.run("hotlined", ["--config", config])
+        #expect(result.status == 0, "\(result.stderr)")
+        let summaries = result.stdout.split(separator: "\n").compactMap { try? JSONDecoder().decode(Summary.self, from: Data($0.utf8)) }
+        #expect(Set(summaries.map(\.line)) == ["a", "b"])
+        let a = try #require(summaries.first { $0.line == "a" })
+        #expect(a.outcome == "hangup" && a.replyLatencyMs.count == 3 && a.bargeInMs.count == 1)
+        #expect(a.bargeInMs.allSatisfy { $0 < 100 })
+        // Line b answers on activity: nothing is played until the caller's first word (2 s of
+        // added silence, then the recording's "one" at 3.0-3.55 s) is over.
+        let b = try Data(contentsOf: URL(fileURLWithPath: scratch.file("b.raw")))
+        let samples = b.withUnsafeBytes { Array($0.bindMemory(to: Int16.self)) }
+        let firstSound = samples.firstIndex { abs(Int($0)) > 300 } ?? 0
+        #expect(firstSound > 5_550 * 8 && firstSound < 6_500 * 8, "greeting starts at sample \(firstSound)")
+        // Both calls are in the store under the data folder, each with a stereo recording.
+        let list = try CommandRunner.run("hotline", ["calls", "list", "--db", scratch.file("data/calls.sqlite")])
+        #expect(list.status == 0 && list.stdout.split(separator: "\n").count == 2, "\(list.stdout)\(list.stderr)")
+        for summary in summaries {
+            let info = try CommandRunner.run("hotline", ["audio", "info", summary.recording ?? ""])
+            #expect(info.stdout.contains("2 ch"))
+        }
+    }
+
+    @Test func tellsSystemdItIsReadyKeepsTheWatchdogFedAndReloadsOnSIGHUP() throws {
+        let scratch = Scratch()
+        let flow = scratch.file("flow.yaml")
+        let good = try String(contentsOfFile: repositoryRoot.appendingPathComponent("Flows/hotline.yaml").path, encoding: .utf8)
+            .replacingOccurrences(of: "orders: orders.csv", with: "orders: \(repositoryRoot.path)/Flows/orders.csv")
+        try good.write(toFile: flow, atomically: true, encoding: .utf8)
+        let config = try Self.configuration(scratch, asoundrc: """
+            pcm.quiet { type file; slave.pcm { type null }; file "/dev/null"; infile "/dev/zero"; format "raw" }
+            pcm.speaker { type file; slave.pcm { type null }; file "/dev/null"; format "raw" }
+            """, lines: "  - { name: q, capture: quiet, playback: speaker, flow: flow.yaml, answer: immediately, realtime: true }")
+        let socket = try NotifySocket(path: scratch.file("notify"))
+        let daemon = Process()
+        daemon.executableURL = CommandRunner.productsFolder.appendingPathComponent("hotlined")
+        daemon.arguments = ["--config", config]
+        daemon.environment = ProcessInfo.processInfo.environment.merging(
+            ["NOTIFY_SOCKET": socket.path, "WATCHDOG_USEC": "200000"]) { $1 }
+        let errors = Pipe()
+        daemon.standardError = errors
+        daemon.standardOutput = FileHandle.nullDevice
+        try daemon.run()
+        defer { if daemon.isRunning { daemon.terminate() } }
+        #expect(socket.waitFor("READY=1", seconds: 60))
+        #expect(socket.waitFor("WATCHDOG=1", seconds: 5))
+        // A broken flow on reload: the old one keeps running, the journal says where.
+        try good.replacingOccurrences(of: "start: ", with: "strat: ").write(toFile: flow, atomically: true, encoding: .utf8)
+        kill(daemon.processIdentifier, SIGHUP)
+        #expect(socket.waitFor("RELOADING=1", seconds: 30) && socket.waitFor("READY=1", seconds: 30))
+        try good.write(toFile: flow, atomically: true, encoding: .utf8)
+        kill(daemon.processIdentifier, SIGHUP)
+        #expect(socket.waitFor("RELOADING=1", seconds: 30) && socket.waitFor("READY=1", seconds: 30))
+        #expect(daemon.isRunning)
+        daemon.terminate()
+        let log = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        daemon.waitUntilExit()
+        #expect(daemon.terminationStatus == 0)
+        #expect(socket.waitFor("STOPPING=1", seconds: 10))
+        #expect(log.contains("reload failed; calls keep the running flows"), "\(log)")
+        #expect(log.contains("flow.yaml:5:1: unknown field 'strat'"), "\(log)")
+        #expect(log.contains("reloaded: q runs"), "\(log)")
+    }
+}
+
+/// A datagram socket standing in for systemd's notification socket.
+final class NotifySocket {
+    let path: String
+    private let fd: Int32
+    private var received: [String] = []
+
+    init(path: String) throws {
+        self.path = path
+        fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8)) }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard fd >= 0, bound == 0 else { throw CocoaError(.fileWriteUnknown) }
+        var timeout = timeval(tv_sec: 0, tv_usec: 100_000)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    deinit { close(fd) }
+
+    /// Waits up to `seconds` for a message containing `line`; consumes messages up to it.
+    func waitFor(_ line: String, seconds: Double) -> Bool {
+        let deadline = Date(timeIntervalSinceNow: seconds)
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            if let index = received.firstIndex(where: { $0.split(separator: "\n").contains(Substring(line)) }) {
+                received.removeFirst(index + 1)
+                return true
+            }
+            if Date() > deadline { return false }
+            let n = recv(fd, &buffer, buffer.count, 0)
+            if n > 0 { received.append(String(decoding: buffer[0..<n], as: UTF8.self)) }
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import HotlineDaemon
+import HotlineDialogue
+import Testing
+
+@Suite struct DaemonConfigurationTests {
+    @Test func readsLinesModelsDataAndLimits() throws {
+        let configuration = try DaemonConfiguration.parse(yaml: """
+            models:
+              acoustic: models/am.hnn
+              lexicon: [/usr/share/dict.dict, extra.dict]
+            data_dir: /var/lib/hotline
+            log_level: warning
+            limits: { max_call_seconds: 120, max_concurrent_calls: 8, silence_hangup_seconds: 20 }
+            lines:
+              - name: sales
+                capture: hw:1,0
+                flow: flows/main.yaml
+                sample_rate: 48000
+              - capture: plughw:2,0
+                playback: plughw:2,1
+                flow: /etc/hotline/other.yaml
+                answer: immediately
+                calls: 3
+                realtime: true
+            """, file: "hotlined.yaml", baseDirectory: "/etc/hotline")
+        #expect(configuration.acousticModel == "/etc/hotline/models/am.hnn")
+        #expect(configuration.lexicon == ["/usr/share/dict.dict", "/etc/hotline/extra.dict"])
+        #expect(configuration.voice == "Models/voices/kal16/kal16.voice")   // default
+        #expect(configuration.recordings == "/var/lib/hotline/recordings" && configuration.database == "/var/lib/hotline/calls.sqlite")
+        #expect(configuration.logLevel == .warning)
+        #expect(configuration.maxCallSeconds == 120 && configuration.maxConcurrentCalls == 8 && configuration.silenceHangUpSeconds == 20)
+        #expect(configuration.lines.count == 2)
+        let sales = configuration.lines[0], second = configuration.lines[1]
+        #expect(sales.name == "sales" && sales.playback == "hw:1,0" && sales.sampleRate == 48000 && sales.answer == .onActivity)
+        #expect(sales.flow == "/etc/hotline/flows/main.yaml")
+        #expect(second.name == "line2" && second.playback == "plughw:2,1" && second.answer == .immediately)
+        #expect(second.calls == 3 && second.realtime)
+    }
+
+    @Test func reportsEveryProblemWithItsPlaceAndAHint() {
+        #expect {
+            _ = try DaemonConfiguration.parse(yaml: """
+                log_levl: info
+                limits:
+                  max_concurrent_calls: -2
+                lines:
+                  - name: a
+                    capture: hw:0
+                    flow: f.yaml
+                    answer: on-activty
+                  - name: a
+                    flow: f.yaml
+                """, file: "h.yaml")
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("h.yaml:1:1: unknown field 'log_levl' in the configuration (did you mean 'log_level'?)")
+                && text.contains("h.yaml:3:25: 'max_concurrent_calls' must be a whole number from 1 to 10000")
+                && text.contains("h.yaml:8:13: 'answer' is 'on-activty', not one of immediately, on-activity (did you mean 'on-activity'?)")
+                && text.contains("h.yaml:9:5: line 2 has no 'capture' ALSA device")
+        }
+    }
+
+    @Test func aConfigurationWithoutLinesOrYAMLIsAnError() {
+        #expect(throws: FlowErrors.self) { try DaemonConfiguration.parse(yaml: "data_dir: /tmp\n", file: "h.yaml") }
+        #expect(throws: FlowErrors.self) { try DaemonConfiguration.parse(yaml: "lines: [\n", file: "h.yaml") }
+        #expect(throws: FlowErrors.self) { try DaemonConfiguration.load(path: "/no/such/hotlined.yaml") }
+    }
+
+    @Test func theShippedExamplesParse() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let example = try DaemonConfiguration.load(path: root.appendingPathComponent("Systemd/hotlined.yaml").path)
+        #expect(example.lines.map(\.name) == ["sales", "support"] && example.lexicon.count == 2)
+        let demo = try DaemonConfiguration.load(path: root.appendingPathComponent("Systemd/demo-line.yaml").path)
+        #expect(demo.lines.first?.flow == root.appendingPathComponent("Flows/hotline.yaml").path)
+    }
+}
