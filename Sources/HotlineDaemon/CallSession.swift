@@ -62,7 +62,7 @@ public final class CallSession {
     /// Call time, ms.
     public private(set) var nowMs = 0
     /// The call is over and its last prompt has played.
-    public var isFinished: Bool { outcome != nil && outboundIndex >= outbound.count }
+    public var isFinished: Bool { outcome != nil && !isPrompting }
     /// Prompts the caller stopped: when the speech (by the VAD) or key began and when the
     /// prompt stopped (call time, ms).
     public private(set) var bargeIns: [(heardAtMs: Int, stoppedAtMs: Int)] = []
@@ -77,8 +77,12 @@ public final class CallSession {
     private let vad: VoiceActivityDetector
     private let dtmf = DTMFDetector()
     private let progress: CallProgressDetector
+    /// Prompt audio being played: `outbound` from `outboundIndex`, then the prompts still
+    /// being synthesised, in order.
     private var outbound: [Float] = []
     private var outboundIndex = 0
+    private var queued: [PromptStream] = []
+    private var isPrompting: Bool { outboundIndex < outbound.count || !queued.isEmpty }
     private var pendingReplies: [String] = []
     private var listening: Listening?
     private var recognizers: [String: Recognizer] = [:]
@@ -134,14 +138,36 @@ public final class CallSession {
         precondition(caller.count == Self.frameSamples, "frames are \(Self.frameSamples) samples")
         if outcome == nil { hear(caller) }   // once the call is over, the goodbye plays out
         var out = [Float](repeating: 0, count: Self.frameSamples)
-        if outboundIndex < outbound.count {
-            let n = min(Self.frameSamples, outbound.count - outboundIndex)
-            out.replaceSubrange(0..<n, with: outbound[outboundIndex..<(outboundIndex + n)])
-            outboundIndex += n
-            if outboundIndex >= outbound.count { promptFinished() }
+        if isPrompting {
+            var filled = 0
+            while filled < out.count, refill() {
+                let n = min(out.count - filled, outbound.count - outboundIndex)
+                out.replaceSubrange(filled..<(filled + n), with: outbound[outboundIndex..<(outboundIndex + n)])
+                outboundIndex += n
+                filled += n
+            }
+            if !isPrompting { promptFinished() }
         }
         nowMs += 10
         return out
+    }
+
+    /// Makes sure `outbound` has samples left, taking the next chunk of the prompts being
+    /// synthesised (waiting for it if need be: synthesis runs far ahead of real time, and
+    /// waiting keeps the call's audio the same as synthesising each prompt whole);
+    /// false when every prompt has played.
+    private func refill() -> Bool {
+        while outboundIndex >= outbound.count, let head = queued.first {
+            outbound.removeAll(keepingCapacity: true)
+            outboundIndex = 0
+            if let chunk = head.next() {
+                outbound += chunk
+            } else {
+                queued.removeFirst()
+                outbound += [Float](repeating: 0, count: Self.sampleRate / 4)   // a breath between prompts
+            }
+        }
+        return outboundIndex < outbound.count
     }
 
     private func hear(_ caller: [Float]) {
@@ -169,7 +195,7 @@ public final class CallSession {
             listenFrame(caller, speech: speech)
         }
         // A line nobody speaks on (the caller left without the exchange saying so) ends.
-        silentMs = speech || keyed || outboundIndex < outbound.count ? 0 : silentMs + 10
+        silentMs = speech || keyed || isPrompting ? 0 : silentMs + 10
         if silentMs >= silenceLimitMs, outcome == nil { end("caller silent") }
     }
 
@@ -285,8 +311,10 @@ public final class CallSession {
     // MARK: - Prompts and actions
 
     private func stopPrompt(bargeInFrom heard: Int? = nil) {
-        guard outboundIndex < outbound.count else { return }
+        guard isPrompting else { return }
         if let heard { bargeIns.append((heard, nowMs)) }
+        queued.forEach { $0.cancel() }
+        queued.removeAll()
         outboundIndex = outbound.count
         promptFinished()
     }
@@ -300,10 +328,7 @@ public final class CallSession {
     private func say(_ text: String) {
         prompts.append(text)
         pendingReplies.append(text)
-        if let audio = promptAudio.audio(for: text, synthesizer: synthesizer, sampleRate: Self.sampleRate) {
-            outbound += audio
-            outbound += [Float](repeating: 0, count: Self.sampleRate / 4)   // a breath between prompts
-        }
+        queued.append(promptAudio.stream(for: text, synthesizer: synthesizer, sampleRate: Self.sampleRate))
     }
 
     private func apply(_ actions: [DialogueAction], turnStart: DispatchTime?, turn: Turn? = nil) {
@@ -351,6 +376,6 @@ public final class CallSession {
         settings.noInputTimeoutMs = request.noInputTimeoutMs
         settings.bargeIn = request.bargeIn
         listening = Listening(request: request, recognizer: recognizer,
-                              endpointer: Endpointer(settings: settings, promptPlaying: outboundIndex < outbound.count, startMs: nowMs))
+                              endpointer: Endpointer(settings: settings, promptPlaying: isPrompting, startMs: nowMs))
     }
 }

@@ -223,7 +223,7 @@ private struct ConfigurationReader {
 
     mutating func path(_ node: Node?, _ name: String) -> String? {
         guard let text = string(node, name) else { return nil }
-        return text.hasPrefix("/") ? text : URL(fileURLWithPath: baseDirectory).appendingPathComponent(text).standardized.path
+        return text.hasPrefix("/") ? text : URL(fileURLWithPath: baseDirectory).appendingPathComponent(text).absoluteURL.standardized.path
     }
 
     mutating func integer(_ node: Node?, _ name: String, _ range: ClosedRange<Int>) -> Int? {

@@ -36,6 +36,21 @@ final class LineService: @unchecked Sendable {   // used by its line's thread on
         var underruns: Int
     }
 
+    /// What the daemon logs for each turn: the turn record with its line and call id.
+    struct TurnEvent: Encodable {
+        var line: String
+        var call: Int64?
+        var turn: TurnRecord
+        private enum Keys: String, CodingKey { case line, call }
+
+        func encode(to encoder: Encoder) throws {
+            try turn.encode(to: encoder)
+            var container = encoder.container(keyedBy: Keys.self)
+            try container.encode(line, forKey: .line)
+            try container.encodeIfPresent(call, forKey: .call)
+        }
+    }
+
     init(line: DaemonConfiguration.Line, daemon: Daemon, alsaConfiguration: String?) {
         self.line = line
         self.daemon = daemon
@@ -111,7 +126,7 @@ final class LineService: @unchecked Sendable {   // used by its line's thread on
             if let store, let callID {
                 do { try store.addTurn(call: callID, turn) } catch { daemon.log.message(.error, "line \(line.name): \(error)") }
             }
-            daemon.log.event(turn)
+            daemon.log.event(TurnEvent(line: line.name, call: callID, turn: turn))
         }
         var caller: [Float] = [], hotline: [Float] = []
         var replyLatency: [Double] = [], bargeIn: [Double] = []
@@ -128,6 +143,9 @@ final class LineService: @unchecked Sendable {   // used by its line's thread on
                 let turns = session.turns.count, bargeIns = session.bargeIns.count
                 let said = session.process(heard)
                 try audio.write(said)
+                if audio.lastLagMs > Double(audio.bufferMs) {
+                    daemon.log.message(.debug, "line \(line.name): frame at \(session.nowMs) ms answered \(Int(audio.lastLagMs)) ms late")
+                }
                 daemon.beat(line.name)
                 caller += heard
                 hotline += said

@@ -1,12 +1,13 @@
 import Foundation
+import HotlineDSP
 import HotlineDialogue
 import HotlineTTS
 
-/// Line-rate audio of prompts already synthesised, shared by every call: a prompt is
-/// synthesised once, then every call that says it again plays the cached samples. Fixed
-/// prompts of a flow are rendered when the flow loads (`warm`), so no caller waits for
-/// them; prompts with values filled in are cached as they are said, the oldest dropped
-/// beyond `capacitySamples`.
+/// Line-rate audio of prompts, shared by every call: a prompt is synthesised once, then
+/// every call that says it again plays the cached samples. Fixed prompts of a flow are
+/// rendered when the flow loads (`warm`), so no caller waits for them; prompts with values
+/// filled in are synthesised in the background as they are said, streamed to the call
+/// chunk by chunk, then cached, the oldest dropped beyond `capacitySamples`.
 public final class PromptCache: @unchecked Sendable {
     private let lock = NSLock()
     private var audio: [String: [Float]] = [:]
@@ -23,12 +24,49 @@ public final class PromptCache: @unchecked Sendable {
     /// Prompts held now.
     public var count: Int { lock.withLock { audio.count } }
 
-    /// The audio of `text` at `sampleRate`, synthesised on first use; nil when the text
-    /// cannot be spoken.
-    public func audio(for text: String, synthesizer: DiphoneSynthesizer, sampleRate: Int) -> [Float]? {
+    /// The audio of `text` at `sampleRate`: the cached samples, or a stream the synthesizer
+    /// fills from a background thread (diphone by diphone, resampled to the line) so the
+    /// call can start playing at once.
+    public func stream(for text: String, synthesizer: DiphoneSynthesizer, sampleRate: Int) -> PromptStream {
+        let key = "\(sampleRate):\(text)"
+        if let cached = lock.withLock({ audio[key] }) { return PromptStream(ready: cached) }
+        let stream = PromptStream()
+        DispatchQueue.global(qos: .userInitiated).async { [self] in
+            let made = render(text, synthesizer: synthesizer, sampleRate: sampleRate, into: stream)
+            stream.finish()
+            if let made { store(made, for: key) }
+        }
+        return stream
+    }
+
+    /// The audio of `text`, synthesised now unless cached; nil when it cannot be spoken.
+    func audio(for text: String, synthesizer: DiphoneSynthesizer, sampleRate: Int) -> [Float]? {
         let key = "\(sampleRate):\(text)"
         if let cached = lock.withLock({ audio[key] }) { return cached }
-        guard let made = try? synthesizer.say(text, sampleRate: sampleRate).samples else { return nil }
+        guard let made = render(text, synthesizer: synthesizer, sampleRate: sampleRate, into: nil) else { return nil }
+        store(made, for: key)
+        return made
+    }
+
+    /// Synthesises `text` at `sampleRate`, passing each chunk to `stream` as it comes.
+    private func render(_ text: String, synthesizer: DiphoneSynthesizer, sampleRate: Int, into stream: PromptStream?) -> [Float]? {
+        var resampler: Resampler?
+        if sampleRate != synthesizer.voice.sampleRate {
+            guard let made = try? Resampler(from: synthesizer.voice.sampleRate, to: sampleRate) else { return nil }
+            resampler = made
+        }
+        var all: [Float] = []
+        func emit(_ chunk: [Float]) {
+            guard !chunk.isEmpty else { return }
+            all += chunk
+            stream?.append(chunk)
+        }
+        synthesizer.synthesize(TextNormalizer.normalize(text)) { emit(resampler?.process($0) ?? $0) }
+        if let resampler { emit(resampler.flush()) }
+        return all
+    }
+
+    private func store(_ made: [Float], for key: String) {
         lock.withLock {
             guard audio[key] == nil else { return }
             audio[key] = made
@@ -38,7 +76,6 @@ public final class PromptCache: @unchecked Sendable {
                 samples -= audio.removeValue(forKey: order.removeFirst())?.count ?? 0
             }
         }
-        return made
     }
 
     /// Synthesises every fixed prompt of `flow` (those without `{values}`) ahead of calls.
@@ -56,5 +93,57 @@ public final class PromptCache: @unchecked Sendable {
         }
         for handler in flow.globals { if case .help(let text) = handler.action { texts.append(text) } }
         return texts.filter { !$0.contains("{") && !$0.isEmpty }
+    }
+}
+
+/// One prompt's audio on its way to a call: chunks appended by the synthesizer's thread,
+/// taken in order by the call's.
+public final class PromptStream: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var chunks: [[Float]] = []
+    private var finished = false
+    private var cancelled = false
+
+    /// A prompt still being synthesised.
+    init() {}
+
+    /// A prompt whose audio is all there.
+    init(ready samples: [Float]) {
+        chunks = [samples]
+        finished = true
+    }
+
+    /// Adds synthesised samples (dropped once the call stopped the prompt).
+    func append(_ samples: [Float]) {
+        condition.withLock {
+            guard !cancelled else { return }
+            chunks.append(samples)
+            condition.signal()
+        }
+    }
+
+    /// No more samples will come.
+    func finish() {
+        condition.withLock {
+            finished = true
+            condition.signal()
+        }
+    }
+
+    /// The call no longer wants the rest (the caller barged in).
+    func cancel() {
+        condition.withLock {
+            cancelled = true
+            chunks.removeAll()
+        }
+    }
+
+    /// The next chunk, waiting for the synthesizer if it has not produced it yet; nil at
+    /// the end of the prompt.
+    public func next() -> [Float]? {
+        condition.withLock {
+            while chunks.isEmpty, !finished { condition.wait() }
+            return chunks.isEmpty ? nil : chunks.removeFirst()
+        }
     }
 }

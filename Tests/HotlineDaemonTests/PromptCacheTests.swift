@@ -1,0 +1,44 @@
+import Foundation
+import HotlineDaemon
+import HotlineDialogue
+import HotlineTTS
+import Testing
+
+@Suite struct PromptCacheTests {
+    static let synthesizer = DiphoneSynthesizer(voice: CallSessionTests.voice, lexicon: CallSessionTests.lexicon)
+
+    /// Reads a stream to its end.
+    static func drain(_ stream: PromptStream) -> [Float] {
+        var all: [Float] = []
+        while let chunk = stream.next() { all += chunk }
+        return all
+    }
+
+    @Test func aStreamedPromptIsTheWholePromptAndIsCachedAfterwards() throws {
+        let cache = PromptCache()
+        let text = "Your order 4 5 6 ships on Friday."
+        let whole = try Self.synthesizer.say(text, sampleRate: 8000).samples
+        let streamed = Self.drain(cache.stream(for: text, synthesizer: Self.synthesizer, sampleRate: 8000))
+        #expect(streamed == whole)
+        // The background thread stores it once it has finished.
+        for _ in 0..<200 where cache.count == 0 { Thread.sleep(forTimeInterval: 0.01) }
+        #expect(cache.count == 1)
+        #expect(Self.drain(cache.stream(for: text, synthesizer: Self.synthesizer, sampleRate: 8000)) == whole)
+    }
+
+    @Test func aFlowsFixedPromptsAreReadyBeforeAnyCall() throws {
+        let cache = PromptCache()
+        let flow = try FlowLoader.load(yaml: CallSessionTests.flow, file: "test.yaml")
+        cache.warm(flow, synthesizer: Self.synthesizer, sampleRate: 8000)
+        #expect(cache.count == 4)   // the menu, its noinput prompt, sales and bye
+    }
+
+    @Test func theOldestPromptsMakeRoomBeyondTheCapacity() {
+        let cache = PromptCache(capacitySamples: 8000 * 3)
+        for text in ["One moment please.", "Thank you for waiting.", "Your call is important to us."] {
+            _ = Self.drain(cache.stream(for: text, synthesizer: Self.synthesizer, sampleRate: 8000))
+        }
+        for _ in 0..<200 where cache.count < 2 { Thread.sleep(forTimeInterval: 0.01) }
+        #expect(cache.count >= 1 && cache.count < 3)
+    }
+}
