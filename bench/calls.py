@@ -3,8 +3,8 @@
 
 For each N, one hotlined process answers N calls at once on N file-backed ALSA lines
 (alsa-lib's `file` plugin playing the recorded demo caller, Audio/samples/caller-order-status.flac:
-a spoken menu choice that barges into the greeting, a keyed order number, a noinput-free
-"no"), each line paced to real time (`realtime: true`: every 10 ms frame is taken when it
+a spoken menu choice that barges into the greeting, a keyed order number, a "no"; line i's
+caller starts i/N s late, so the calls do not hit each turn in the same 10 ms), each line paced to real time (`realtime: true`: every 10 ms frame is taken when it
 would arrive from a sound card) and storing its calls and stereo recordings as in
 production. From the daemon's call summaries it prints:
 
@@ -38,9 +38,14 @@ def children_cpu():
 
 
 def write_config(folder, caller_raw, lines):
+    """N lines; line i's caller starts i/N of a second late (callers do not arrive in lockstep)."""
+    audio = np.fromfile(caller_raw, dtype=np.int16)
     rc = os.path.join(folder, "lines.asoundrc")
     with open(rc, "w") as f:
-        f.write(f'pcm.caller {{ type file; slave.pcm {{ type null }}; file "/dev/null"; infile "{caller_raw}"; format "raw" }}\n')
+        for i in range(lines):
+            raw = os.path.join(folder, f"caller{i}.raw")
+            np.concatenate([np.zeros(8 * (1000 * i // lines), np.int16), audio]).tofile(raw)
+            f.write(f'pcm.caller{i} {{ type file; slave.pcm {{ type null }}; file "/dev/null"; infile "{raw}"; format "raw" }}\n')
         f.write('pcm.speaker { type file; slave.pcm { type null }; file "/dev/null"; format "raw" }\n')
     path = os.path.join(folder, "hotlined.yaml")
     with open(path, "w") as f:
@@ -54,7 +59,7 @@ limits: {{ max_concurrent_calls: {max(lines, 1)} }}
 lines:
 """)
         for i in range(lines):
-            f.write(f"  - {{ name: l{i}, capture: caller, playback: speaker, flow: {ROOT}/Flows/hotline.yaml, "
+            f.write(f"  - {{ name: l{i}, capture: caller{i}, playback: speaker, flow: {ROOT}/Flows/hotline.yaml, "
                     f"answer: immediately, calls: 1, realtime: true }}\n")
     return path
 

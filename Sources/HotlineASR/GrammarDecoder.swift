@@ -100,8 +100,8 @@ final class GrammarDecoder {
     }
 
     let network: SearchNetwork
-    private var arcs: [Arc] = []
-    private var arcPhones: [Int] = []
+    private let arcs: [Arc]
+    private let arcPhones: [Int]
     /// Log-probability below the best token at which tokens are dropped.
     var beam: Float = 40
     /// Added to a path's score for each word (negative discourages insertions).
@@ -112,18 +112,21 @@ final class GrammarDecoder {
     private var direct: Slots
     private var merge: Merge
     private var histories: [History] = []
-    private var wordKeys: [Int]
+    private let wordKeys: [Int]
     /// Output frames decoded.
     private(set) var frames = 0
 
     init(network: SearchNetwork, width: Int = 4) {
         self.network = network
         var base = 0
+        var arcs: [Arc] = [], arcPhones: [Int] = []
         for arc in network.arcs {
             arcs.append(Arc(from: arc.from, to: arc.to, base: base, phoneStart: arcPhones.count, phoneCount: arc.phones.count))
             arcPhones += arc.phones
             base += 2 * arc.phones.count - 1
         }
+        self.arcs = arcs
+        self.arcPhones = arcPhones
         phones = Slots(states: base, width: width)
         nodeBlank = Slots(states: network.nodeCount, width: width)
         entry = Slots(states: network.nodeCount, width: width)
@@ -147,6 +150,16 @@ final class GrammarDecoder {
 
     /// Advances one output frame of log-posteriors (index 0 the blank).
     func advance(_ logp: UnsafeBufferPointer<Float>) {
+        // The search state moves into locals for the frame (and back after): the inner loops
+        // then touch no class property, so they pay no exclusivity checks or reference counting.
+        var phones = Slots(states: 0, width: 0), nodeBlank = phones, entry = phones, direct = phones
+        var merge = Merge(width: 0), histories: [History] = []
+        swap(&phones, &self.phones); swap(&nodeBlank, &self.nodeBlank); swap(&entry, &self.entry)
+        swap(&direct, &self.direct); swap(&merge, &self.merge); swap(&histories, &self.histories)
+        defer {
+            swap(&phones, &self.phones); swap(&nodeBlank, &self.nodeBlank); swap(&entry, &self.entry)
+            swap(&direct, &self.direct); swap(&merge, &self.merge); swap(&histories, &self.histories)
+        }
         let t = Int32(frames)
         var best: Float = -.infinity
         func emit(_ label: Int) {
