@@ -18,6 +18,9 @@ public final class CallSession {
     public static let frameSamples = 80
     /// Line rate.
     public static let sampleRate = 8000
+    /// Audio before speech starts that the recognizer hears (1 s): the acoustic model and
+    /// search sleep through the silence of a listen until the endpointer hears speech.
+    static let leadInFrames = 100
 
     /// One caller turn as QA sees it (the call store keeps the same record).
     public typealias Turn = TurnRecord
@@ -99,6 +102,10 @@ public final class CallSession {
         var keys = ""
         var lastKeyMs = 0
         var speechStartMs: Int?
+        /// The last `leadInFrames` frames heard before any speech: the recognizer starts on
+        /// them when the endpointer hears speech begin, and runs on every frame from then on.
+        var leadIn: [Float] = []
+        var feeding = false
     }
 
     /// A session on `flow`; `today` anchors relative dates the caller says.
@@ -179,6 +186,7 @@ public final class CallSession {
             switch event {
             case .began(let key, let startSample):   // the prompt stops at once; the key counts once released
                 keyDown = true
+                listening?.leadIn.removeAll()   // a key's tone is not speech for the recognizer
                 if listening?.request.bargeIn == true, !closesDigitString(key) {
                     stopPrompt(bargeInFrom: startSample * 1000 / Self.sampleRate)
                 }
@@ -225,7 +233,12 @@ public final class CallSession {
 
     private func listenFrame(_ caller: [Float], speech: Bool) {
         guard var l = listening else { return }
-        l.recognizer.accept(caller)
+        if l.feeding {
+            l.recognizer.accept(caller)
+        } else {
+            l.leadIn += caller
+            if l.leadIn.count > Self.leadInFrames * Self.frameSamples { l.leadIn.removeFirst(Self.frameSamples) }
+        }
         if !l.keys.isEmpty, nowMs - l.lastKeyMs >= 3000 {   // inter-digit timeout
             listening = l
             finishKeys()
@@ -240,6 +253,11 @@ public final class CallSession {
                 stopPrompt(bargeInFrom: start)
             case .speechStarted(let start):
                 l.speechStartMs = start
+                if !l.feeding {   // the recognizer wakes up, starting a second before the speech
+                    l.recognizer.accept(l.leadIn)
+                    l.leadIn = []
+                    l.feeding = true
+                }
             case .speechEnded(let start, let end, _), .maxSpeech(let start, let end):
                 listening = nil
                 let clock = DispatchTime.now()
