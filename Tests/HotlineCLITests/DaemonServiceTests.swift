@@ -79,6 +79,45 @@ import Glibc
         }
     }
 
+    @Test func killingTheDaemonMidCallKeepsEveryCompletedTurn() throws {
+        let scratch = Scratch()
+        let caller = try Self.callerRaw(scratch)
+        let config = try Self.configuration(scratch, asoundrc: """
+            pcm.in { type file; slave.pcm { type null }; file "/dev/null"; infile "\(caller)"; format "raw" }
+            pcm.out { type file; slave.pcm { type null }; file "/dev/null"; format "raw" }
+            """, lines: "  - { name: k, capture: in, playback: out, flow: \(repositoryRoot.path)/Flows/hotline.yaml, answer: immediately, realtime: true }")
+        let daemon = Process()
+        daemon.executableURL = CommandRunner.productsFolder.appendingPathComponent("hotlined")
+        daemon.arguments = ["--config", config]
+        let out = Pipe()
+        daemon.standardOutput = out
+        daemon.standardError = FileHandle.nullDevice
+        try daemon.run()
+        // The call runs in real time; once the keyed order number (its second turn, about
+        // 10 s in) is logged, the daemon dies without warning.
+        var log = ""
+        let deadline = Date(timeIntervalSinceNow: 60)
+        while !log.contains("555019"), Date() < deadline {
+            let data = out.fileHandleForReading.availableData
+            if data.isEmpty { break }
+            log += String(decoding: data, as: UTF8.self)
+        }
+        kill(daemon.processIdentifier, SIGKILL)
+        daemon.waitUntilExit()
+        #expect(log.contains("555019"))
+        struct Shown: Decodable {
+            struct Call: Decodable { var outcome: String }
+            struct Turn: Decodable { var heard: String }
+            var call: Call
+            var turns: [Turn]
+        }
+        let shown = try CommandRunner.run("hotline", ["calls", "show", "1", "--db", scratch.file("data/calls.sqlite"), "--json"])
+        #expect(shown.status == 0, "\(shown.stderr)")
+        let call = try JSONDecoder().decode(Shown.self, from: Data(shown.stdout.utf8))
+        #expect(call.call.outcome == "")   // cut off: no outcome
+        #expect(call.turns.map(\.heard).prefix(2) == ["one", "555019"])
+    }
+
     @Test func tellsSystemdItIsReadyKeepsTheWatchdogFedAndReloadsOnSIGHUP() throws {
         let scratch = Scratch()
         let flow = scratch.file("flow.yaml")
