@@ -7,7 +7,7 @@ HOTLINE := .build/debug/hotline
 DEMO_OUT := .build/demo
 DEMO_INPUT := Audio/samples/digits-jackson-16k.flac
 
-.PHONY: deps build test demo bench-setup bench-resample bench-frontend bench-vad bench-tts bench-recognize bench-acoustic talkoff train-vad train-acoustic import-voice clean
+.PHONY: deps build test demo bench-setup bench-resample bench-frontend bench-vad bench-tts bench-recognize bench-acoustic bench-calls talkoff train-vad train-acoustic import-voice clean
 
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -74,6 +74,12 @@ bench-tts: bench-setup
 # Grammar recognition against pocketsphinx 5 on dev speakers (accuracy, rejection, speed).
 bench-recognize: bench-setup
 	$(BENCH_PYTHON) bench/recognize.py --hotline .build/release/hotline
+
+# Simultaneous calls on file-backed lines (reply latency, barge-in, underruns, CPU per call).
+bench-calls: bench-setup
+	@command -v flite >/dev/null || $(SUDO) apt-get install -y -qq flite
+	swift build -c release --product hotlined
+	$(BENCH_PYTHON) bench/calls.py --hotlined .build/release/hotlined
 
 # Training venv (torch, outside the repository) shared by train-acoustic and bench-acoustic.
 TRAIN_VENV := ../hotline-train-venv
