@@ -88,6 +88,7 @@ final class SndFileHandle {
 
     /// Closes, reporting a failure to flush (a full disk shows up here).
     func close() throws {
+        guard !closed else { return }
         closed = true
         let code = sf_close(handle)
         guard code == 0 else {

@@ -97,24 +97,70 @@ public enum SoundFile {
     /// channels are padded with silence. Written under a temporary name and renamed.
     public static func write(channels: [[Float]], sampleRate: Int, to path: String, codec: AudioCodec) throws {
         precondition(!channels.isEmpty, "no channels to write")
+        let writer = try SoundFileWriter(path: path, channels: channels.count, sampleRate: sampleRate, codec: codec)
+        do {
+            try writer.append(channels)
+            try writer.finish()
+        } catch {
+            writer.discard()
+            throw error
+        }
+    }
+}
+
+/// Writes a sound file block by block (a call's recording while the call goes on) under
+/// `PATH.part`, renamed to `PATH` by `finish()`: a failure (a full disk) never leaves a
+/// file that looks whole, and a crash leaves the `.part` file with the audio so far.
+public final class SoundFileWriter {
+    /// Where the finished file goes.
+    public let path: String
+    /// Channels per frame.
+    public let channels: Int
+    private let codec: AudioCodec
+    private let file: SndFileHandle
+    private var temporary: String { path + ".part" }
+
+    /// Creates `PATH.part` for `channels` channels of `codec` at `sampleRate`.
+    public init(path: String, channels: Int, sampleRate: Int, codec: AudioCodec) throws {
         if let rates = codec.supportedSampleRates, !rates.contains(sampleRate) {
             throw SoundFileError(path: path, reason: "\(codec.rawValue) cannot store \(sampleRate) Hz; use one of \(rates.map(String.init).joined(separator: ", ")) (--rate)")
         }
-        let frames = channels.map(\.count).max() ?? 0
-        var interleaved = [Float](repeating: 0, count: frames * channels.count)
-        for (c, channel) in channels.enumerated() {
-            for (i, x) in channel.enumerated() { interleaved[i * channels.count + c] = x }
+        self.path = path
+        self.channels = channels
+        self.codec = codec
+        file = try SndFileHandle(writing: path + ".part", displayPath: path, format: codec.sndfileFormat,
+                                 sampleRate: sampleRate, channels: channels)
+    }
+
+    /// Appends one block: a sample array per channel (shorter ones padded with silence).
+    public func append(_ block: [[Float]]) throws {
+        precondition(block.count == channels, "a block has one array per channel")
+        let frames = block.map(\.count).max() ?? 0
+        var interleaved = [Float](repeating: 0, count: frames * channels)
+        for (c, channel) in block.enumerated() {
+            for (i, x) in channel.enumerated() { interleaved[i * channels + c] = x }
         }
-        let temporary = path + ".part"
-        do {
-            let file = try SndFileHandle(writing: temporary, displayPath: path, format: codec.sndfileFormat,
-                                         sampleRate: sampleRate, channels: channels.count)
-            try write(interleaved, channels: channels.count, codec: codec, to: file)
-            try file.close()
-        } catch {
-            _ = unlink(temporary)
-            throw error
+        switch codec {
+        case .pcm16, .flac:
+            let pcm = PCM16.fromFloat(interleaved)
+            try pcm.withUnsafeBufferPointer { p in
+                try file.checkWritten(sf_writef_short(file.handle, p.baseAddress, sf_count_t(frames)), of: frames)
+            }
+        case .ulaw, .alaw:
+            let codes = G711.encode(interleaved, law: codec == .ulaw ? .muLaw : .aLaw)
+            try codes.withUnsafeBufferPointer { p in
+                try file.checkWritten(sf_write_raw(file.handle, p.baseAddress, sf_count_t(p.count)), of: p.count)
+            }
+        case .float32, .opus:
+            try interleaved.withUnsafeBufferPointer { p in
+                try file.checkWritten(sf_writef_float(file.handle, p.baseAddress, sf_count_t(frames)), of: frames)
+            }
         }
+    }
+
+    /// Closes the file and moves it into place.
+    public func finish() throws {
+        try file.close()
         if rename(temporary, path) != 0 {
             let reason = String(cString: strerror(errno))
             _ = unlink(temporary)
@@ -122,23 +168,9 @@ public enum SoundFile {
         }
     }
 
-    private static func write(_ samples: [Float], channels: Int, codec: AudioCodec, to file: SndFileHandle) throws {
-        let frames = samples.count / channels
-        switch codec {
-        case .pcm16, .flac:
-            let pcm = PCM16.fromFloat(samples)
-            try pcm.withUnsafeBufferPointer { p in
-                try file.checkWritten(sf_writef_short(file.handle, p.baseAddress, sf_count_t(frames)), of: frames)
-            }
-        case .ulaw, .alaw:
-            let codes = G711.encode(samples, law: codec == .ulaw ? .muLaw : .aLaw)
-            try codes.withUnsafeBufferPointer { p in
-                try file.checkWritten(sf_write_raw(file.handle, p.baseAddress, sf_count_t(p.count)), of: p.count)
-            }
-        case .float32, .opus:
-            try samples.withUnsafeBufferPointer { p in
-                try file.checkWritten(sf_writef_float(file.handle, p.baseAddress, sf_count_t(frames)), of: frames)
-            }
-        }
+    /// Closes and deletes the unfinished file.
+    public func discard() {
+        try? file.close()
+        _ = unlink(temporary)
     }
 }

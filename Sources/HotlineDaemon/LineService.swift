@@ -128,7 +128,8 @@ final class LineService: @unchecked Sendable {   // used by its line's thread on
             }
             daemon.log.event(TurnEvent(line: line.name, call: callID, turn: turn))
         }
-        var caller: [Float] = [], hotline: [Float] = []
+        let recorder = CallRecorder(folder: configuration.recordings, name: "\(line.name)-\(callID.map(String.init) ?? Self.stamp())-\(answered)",
+                                    log: { [daemon, line] in daemon.log.message(.error, "line \(line.name): \($0)") })
         var replyLatency: [Double] = [], bargeIn: [Double] = []
         var failure: Error?
         let xrunsBefore = audio.xruns, lateBefore = audio.lateFrames
@@ -147,8 +148,7 @@ final class LineService: @unchecked Sendable {   // used by its line's thread on
                     daemon.log.message(.debug, "line \(line.name): frame at \(session.nowMs) ms answered \(Int(audio.lastLagMs)) ms late")
                 }
                 daemon.beat(line.name)
-                caller += heard
-                hotline += said
+                recorder.add(caller: heard, hotline: said)
                 if session.turns.count > turns { replyLatency.append(audio.lastLagMs) }
                 if session.bargeIns.count > bargeIns, let last = session.bargeIns.last {
                     bargeIn.append(Double(last.stoppedAtMs - last.heardAtMs) + audio.lastLagMs)
@@ -160,7 +160,7 @@ final class LineService: @unchecked Sendable {   // used by its line's thread on
             failure = error
             session.end("line lost")
         }
-        let recording = save(caller: caller, hotline: hotline, id: callID)
+        let recording = recorder.finish()
         if let store, let callID {
             do { try store.endCall(callID, outcome: session.outcome ?? "", durationMs: session.nowMs, recording: recording) } catch {
                 daemon.log.message(.error, "line \(line.name): \(error)")
@@ -173,18 +173,8 @@ final class LineService: @unchecked Sendable {   // used by its line's thread on
         if let failure { throw failure }
     }
 
-    /// Writes the call's stereo recording; nil (and a logged error) if it cannot.
-    private func save(caller: [Float], hotline: [Float], id: Int64?) -> String? {
-        guard let folder = daemon.configuration.recordings else { return nil }
-        let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "")
-        let path = "\(folder)/\(line.name)-\(id.map(String.init) ?? stamp)-\(answered).opus"
-        do {
-            try SoundFile.write(channels: [caller, hotline], sampleRate: CallSession.sampleRate, to: path, codec: .opus)
-            return path
-        } catch {
-            daemon.log.message(.error, "line \(line.name): the call's recording was not written: \(error)")
-            return nil
-        }
+    private static func stamp() -> String {
+        ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "")
     }
 
     /// What a caller hears when every call slot is taken.

@@ -116,6 +116,11 @@ import Glibc
         let call = try JSONDecoder().decode(Shown.self, from: Data(shown.stdout.utf8))
         #expect(call.call.outcome == "")   // cut off: no outcome
         #expect(call.turns.map(\.heard).prefix(2) == ["one", "555019"])
+        // The recording so far is on disk, unfinished: about 10 s of stereo Opus.
+        let recordings = try FileManager.default.contentsOfDirectory(atPath: scratch.file("data/recordings"))
+        let part = try #require(recordings.first { $0.hasSuffix(".opus.part") })
+        let size = try FileManager.default.attributesOfItem(atPath: scratch.file("data/recordings/" + part))[.size] as? Int ?? 0
+        #expect(size > 10_000, "\(part): \(size) bytes")
     }
 
     @Test func tellsSystemdItIsReadyKeepsTheWatchdogFedAndReloadsOnSIGHUP() throws {
