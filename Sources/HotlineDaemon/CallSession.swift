@@ -21,6 +21,9 @@ public final class CallSession {
     /// Audio before speech starts that the recognizer hears (1 s): the acoustic model and
     /// search sleep through the silence of a listen until the endpointer hears speech.
     static let leadInFrames = 100
+    /// Frames of the lead-in the recognizer catches up on per frame, besides the new one:
+    /// the lead-in's cost is spread over 200 ms instead of landing in one 10 ms frame.
+    static let catchUpFrames = 5
 
     /// One caller turn as QA sees it (the call store keeps the same record).
     public typealias Turn = TurnRecord
@@ -102,9 +105,9 @@ public final class CallSession {
         var keys = ""
         var lastKeyMs = 0
         var speechStartMs: Int?
-        /// The last `leadInFrames` frames heard before any speech: the recognizer starts on
-        /// them when the endpointer hears speech begin, and runs on every frame from then on.
-        var leadIn: [Float] = []
+        /// Audio the recognizer has not heard: before speech, the last `leadInFrames` frames;
+        /// once the endpointer hears speech begin, what is left of them to catch up on.
+        var unheard: [Float] = []
         var feeding = false
     }
 
@@ -186,7 +189,7 @@ public final class CallSession {
             switch event {
             case .began(let key, let startSample):   // the prompt stops at once; the key counts once released
                 keyDown = true
-                listening?.leadIn.removeAll()   // a key's tone is not speech for the recognizer
+                if listening?.feeding == false { listening?.unheard.removeAll() }   // a key's tone is not speech
                 if listening?.request.bargeIn == true, !closesDigitString(key) {
                     stopPrompt(bargeInFrom: startSample * 1000 / Self.sampleRate)
                 }
@@ -233,11 +236,13 @@ public final class CallSession {
 
     private func listenFrame(_ caller: [Float], speech: Bool) {
         guard var l = listening else { return }
+        l.unheard += caller
         if l.feeding {
-            l.recognizer.accept(caller)
-        } else {
-            l.leadIn += caller
-            if l.leadIn.count > Self.leadInFrames * Self.frameSamples { l.leadIn.removeFirst(Self.frameSamples) }
+            let n = min(l.unheard.count, (1 + Self.catchUpFrames) * Self.frameSamples)
+            l.recognizer.accept(Array(l.unheard[0..<n]))
+            l.unheard.removeFirst(n)
+        } else if l.unheard.count > Self.leadInFrames * Self.frameSamples {
+            l.unheard.removeFirst(Self.frameSamples)
         }
         if !l.keys.isEmpty, nowMs - l.lastKeyMs >= 3000 {   // inter-digit timeout
             listening = l
@@ -253,14 +258,11 @@ public final class CallSession {
                 stopPrompt(bargeInFrom: start)
             case .speechStarted(let start):
                 l.speechStartMs = start
-                if !l.feeding {   // the recognizer wakes up, starting a second before the speech
-                    l.recognizer.accept(l.leadIn)
-                    l.leadIn = []
-                    l.feeding = true
-                }
+                l.feeding = true   // the recognizer wakes up, starting a second before the speech
             case .speechEnded(let start, let end, _), .maxSpeech(let start, let end):
                 listening = nil
                 let clock = DispatchTime.now()
+                l.recognizer.accept(l.unheard)
                 let result = l.recognizer.finish()
                 let event: DialogueEvent = result.rejected ? .noMatch : .recognized(text: result.text, confidence: result.confidence)
                 apply(engine.handle(event), turnStart: clock, turn: Turn(

@@ -18,6 +18,8 @@ public final class Daemon: @unchecked Sendable {
     let resources: CallSession.Resources
     let store: CallStore?
     let slots: CallSlots
+    /// Encodes and writes the calls' recordings off the lines' audio loops.
+    let recordingWorker = BackgroundWorker(name: "recordings")
     private var current: DaemonConfiguration
     /// The configuration in force (lines' flows change on reload).
     public var configuration: DaemonConfiguration { lock.withLock { current } }

@@ -129,6 +129,7 @@ final class LineService: @unchecked Sendable {   // used by its line's thread on
             daemon.log.event(TurnEvent(line: line.name, call: callID, turn: turn))
         }
         let recorder = CallRecorder(folder: configuration.recordings, name: "\(line.name)-\(callID.map(String.init) ?? Self.stamp())-\(answered)",
+                                    worker: daemon.recordingWorker,
                                     log: { [daemon, line] in daemon.log.message(.error, "line \(line.name): \($0)") })
         var replyLatency: [Double] = [], bargeIn: [Double] = []
         var failure: Error?
