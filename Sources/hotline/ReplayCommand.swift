@@ -6,14 +6,19 @@ import HotlineDSP
 import HotlineDaemon
 import HotlineStore
 
-/// `hotline replay ID`: a recorded call's caller channel through today's system.
+/// `hotline replay ID|FILE`: a recorded call's caller channel through today's system.
 struct ReplayCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replay",
         abstract: "Re-run a recorded call's caller audio through today's recognizer and flow; show, turn by turn, what was heard then and now.",
-        discussion: "The caller is the left channel of the call's recording. Turns are compared in order; a turn differs when its state, input kind, words or interpretation differ.")
+        discussion: """
+            The caller is the left channel of the call's recording. Turns are compared in order; a turn differs when \
+            its state, input kind, words or interpretation differ. Given a recording file instead of an id, the call \
+            is found in the store by its recording; a recording the store does not know (or no store) is replayed \
+            with --flow and shows only what is heard now.
+            """)
 
-    @Argument(help: "The call's id (hotline calls list).") var id: Int64
+    @Argument(help: "The call's id (hotline calls list) or its recording file.") var call: String
     @Option(help: "The daemon's call store (its --database).") var db = "hotline.sqlite"
     @Option(help: "The flow to run (default: the one the call ran).") var flow: String?
     @Option(help: "Acoustic model file.") var model = "Models/acoustic/acoustic.hnn"
@@ -29,7 +34,7 @@ struct ReplayCommand: ParsableCommand {
     }
 
     struct Summary: Encodable {
-        var call: Int64
+        var call: Int64?
         var turnsThen: Int
         var turnsNow: Int
         var differences: Int
@@ -37,34 +42,49 @@ struct ReplayCommand: ParsableCommand {
 
     func run() throws {
         do {
-            let store = try CallStore(path: db)
-            guard let call = try store.call(id) else { throw InvalidArgument("\(db): no call \(id)") }
-            guard let recording = call.recording else { throw InvalidArgument("call \(id) has no recording to replay") }
-            var caller = try SoundFile.read(recording, channel: 0)
+            let (record, recording, then) = try findCall()
+            guard let flowPath = flow ?? record?.flow else {
+                throw InvalidArgument("\(call): not a call in \(db); say which flow to replay it with (--flow)")
+            }
+            var caller = try SoundFile.read(recording, allowTruncated: recording.hasSuffix(".part"), channel: 0)
             if caller.sampleRate != CallSession.sampleRate { caller = try Resampler.resample(caller, to: CallSession.sampleRate) }
-            let session = try CallSession(flow: try loadFlowOrExit(flow ?? call.flow),
-                                          resources: .init(model: model, voice: voice, lexicon: [lexicon]))
+            let session = try CallSession(flow: try loadFlowOrExit(flowPath), resources: .init(model: model, voice: voice, lexicon: [lexicon]))
             _ = session.run(caller: caller.samples, lingerSeconds: 1)
-            let then = try store.turns(call: id), now = session.turns
+            let now = session.turns
             var differences = 0
             for i in 0..<max(then.count, now.count) {
                 let a = i < then.count ? then[i] : nil, b = i < now.count ? now[i] : nil
                 let same = a.map { [$0.state, $0.input, $0.heard, $0.interpretation] } == b.map { [$0.state, $0.input, $0.heard, $0.interpretation] }
-                if !same { differences += 1 }
+                if !same, record != nil { differences += 1 }
                 if json {
                     print(try jsonLine(Compared(turn: i + 1, then: a, now: b, same: same)))
                 } else {
-                    print("turn \(i + 1)\(same ? "" : "  DIFFERS")")
+                    print("turn \(i + 1)\(same || record == nil ? "" : "  DIFFERS")")
                     print("  then: " + (a.map(describe) ?? "-"))
                     print("  now:  " + (b.map(describe) ?? "-"))
                 }
             }
-            let summary = Summary(call: id, turnsThen: then.count, turnsNow: now.count, differences: differences)
-            print(json ? try jsonLine(summary) : "call \(id): \(then.count) turns then, \(now.count) now, \(differences) differ")
+            let summary = Summary(call: record?.id, turnsThen: then.count, turnsNow: now.count, differences: differences)
+            print(json ? try jsonLine(summary) : "\(record.map { "call \($0.id)" } ?? recording): \(then.count) turns then, \(now.count) now, \(differences) differ")
         } catch let error as HotlineError {
             printError(error)
             throw ExitCode.failure
         }
+    }
+
+    /// The call (if the store has it), its recording and its stored turns.
+    private func findCall() throws -> (CallRecord?, String, [TurnRecord]) {
+        if let id = Int64(call) {
+            let store = try CallStore(path: db)
+            guard let record = try store.call(id) else { throw InvalidArgument("\(db): no call \(id)") }
+            guard let recording = record.recording else { throw InvalidArgument("call \(id) has no recording to replay") }
+            return (record, recording, try store.turns(call: id))
+        }
+        guard FileManager.default.fileExists(atPath: call) else { throw InvalidArgument("\(call): no such call id or recording file") }
+        guard FileManager.default.fileExists(atPath: db), let store = try? CallStore(path: db) else { return (nil, call, []) }
+        let path = URL(fileURLWithPath: call).standardized.path
+        let record = try store.calls().first { $0.recording.map { URL(fileURLWithPath: $0).standardized.path } == path }
+        return (record, call, try record.map { try store.turns(call: $0.id) } ?? [])
     }
 
     private func describe(_ s: TurnRecord) -> String {

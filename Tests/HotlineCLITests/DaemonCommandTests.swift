@@ -78,6 +78,9 @@ import Testing
         #expect(replay.status == 0, "\(replay.stderr)")
         let replayed = try JSONDecoder().decode(Replayed.self, from: Data(String(replay.stdout.split(separator: "\n").last ?? "").utf8))
         #expect(replayed.turnsThen == 3 && replayed.turnsNow >= 2)
+        // By its recording file: the same call, found in the store.
+        let byFile = try CommandRunner.run("hotline", ["replay", summary.recording ?? "", "--db", database])
+        #expect(byFile.status == 0 && byFile.stdout.contains("call 1: 3 turns then"), "\(byFile.stdout)\(byFile.stderr)")
     }
 
     @Test func aMissingDeviceIsAOneLineError() throws {
