@@ -118,14 +118,10 @@ private struct ConfigurationReader {
 
     mutating func read(_ yaml: String) -> DaemonConfiguration? {
         let root: Node?
-        do {
-            root = try Yams.compose(yaml: yaml)
-        } catch let YamlError.scanner(_, problem, mark, _), let YamlError.parser(_, problem, mark, _),
-                let YamlError.composer(_, problem, mark, _) {
-            diagnostics.append(FlowDiagnostic(SourceLocation(file: file, line: mark.line, column: mark.column), "YAML error: \(problem)"))
-            return nil
-        } catch let failure {
-            error(nil, "YAML error: \(failure)")
+        switch composeYAML(yaml, file: file) {
+        case .success(let node): root = node
+        case .failure(let problem):
+            diagnostics.append(problem)
             return nil
         }
         guard let root else {

@@ -54,19 +54,10 @@ private struct Reader {
 
     mutating func read(_ yaml: String) -> Flow? {
         let root: Node?
-        do {
-            root = try Yams.compose(yaml: yaml)
-        } catch let YamlError.scanner(_, problem, mark, _), let YamlError.parser(_, problem, mark, _),
-                let YamlError.composer(_, problem, mark, _) {
-            diagnostics.append(FlowDiagnostic(SourceLocation(file: file, line: mark.line, column: mark.column), "YAML error: \(problem)"))
-            return nil
-        } catch let YamlError.duplicatedKeysInMapping(duplicates, context) {
-            diagnostics.append(FlowDiagnostic(SourceLocation(file: file, line: context.mark.line, column: context.mark.column),
-                                              "duplicate key \(duplicates.map { "'\($0)'" }.joined(separator: ", "))",
-                                              hint: "each key may appear once in a mapping"))
-            return nil
-        } catch {
-            diagnostics.append(FlowDiagnostic(SourceLocation(file: file, line: 1, column: 1), "YAML error: \(error)"))
+        switch composeYAML(yaml, file: file) {
+        case .success(let node): root = node
+        case .failure(let problem):
+            diagnostics.append(problem)
             return nil
         }
         guard let root, let top = mapping(root, "the flow", fields: ["flow", "start", "language", "voice", "settings", "globals", "tables", "states"]) else {
