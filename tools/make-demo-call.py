@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
-"""Builds Audio/samples/caller-order-status.flac: a scripted caller for the example flow
-(`hotline call Flows/hotline.yaml Audio/samples/caller-order-status.flac`), from real
-development-set speech only (FSDD speaker jackson, indices 0-4; Speech Commands dev
-speakers), so the recognizer has never trained on it.
+"""Builds the scripted callers for the example flow, from real development-set speech only
+(FSDD speaker jackson, indices 0-4; Speech Commands dev speakers), so the recognizer has
+never trained on it, and DTMF tones:
 
-Script: interrupts the menu with "one" (barge-in), keys the order number 555019# as
-DTMF tones, and answers "no" to "anything else?" (spoken digit strings are shown by
-`hotline recognize` in the demo; docs/performance.md has their accuracy).
+Audio/samples/caller-order-status.flac (`hotline call Flows/hotline.yaml ...`, the demo):
+  interrupts the menu with "one" (barge-in), keys the order number 555019# as DTMF
+  tones, and answers "no" to "anything else?".
+Audio/samples/caller-spoken-order.flac (the daemon's end-to-end test): keys 1 into the
+  menu, speaks the order number 5 5 5 0 1 9 digit by digit, stays silent (a noinput),
+  then keys 0 for an agent. (Phrases synthesised by `hotline say` or flite are not used:
+  the acoustic model rejects most of them, see Models/acoustic/README.md.)
+
 Usage: python3 tools/make-demo-call.py (needs numpy, soundfile: the bench venv)
 """
 import glob, os, zlib
@@ -51,12 +55,25 @@ def keys(text, tone=0.08, gap=0.08):
     return np.concatenate(out)
 
 
-def main():
-    parts = [silence(3.0), clip("fsdd/1_jackson_1.wav"), silence(5.5), keys("555019#"),
-             silence(10.5), dev_word("no"), silence(3.0)]
-    out = os.path.join(ROOT, "Audio", "samples", "caller-order-status.flac")
+def digits(text, index=2, gap=0.2):
+    """Spoken digits of FSDD dev speaker jackson, `gap` seconds apart."""
+    out = []
+    for d in text:
+        out += [clip(f"fsdd/{d}_jackson_{index}.wav"), silence(gap)]
+    return np.concatenate(out)
+
+
+def write(name, parts):
+    out = os.path.join(ROOT, "Audio", "samples", name)
     soundfile.write(out, np.concatenate(parts), RATE, subtype="PCM_16")
     print(f"wrote {out} ({sum(len(p) for p in parts) / RATE:.1f} s)")
+
+
+def main():
+    write("caller-order-status.flac", [silence(3.0), clip("fsdd/1_jackson_1.wav"), silence(5.5), keys("555019#"),
+                                       silence(10.5), dev_word("no"), silence(3.0)])
+    write("caller-spoken-order.flac", [silence(3.0), keys("1"), silence(2.5),
+                                       digits("555019"), silence(14.0), keys("0"), silence(4.0)])
 
 
 if __name__ == "__main__":

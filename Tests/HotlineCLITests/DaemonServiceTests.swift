@@ -7,11 +7,11 @@ import Glibc
 /// hotlined as a service: a configuration of several file-backed lines, the systemd
 /// notification protocol, the watchdog and reload on SIGHUP.
 @Suite struct DaemonServiceTests {
-    /// The recorded caller as raw 8 kHz S16, after `leadingSilence` seconds of silence.
-    static func callerRaw(_ scratch: Scratch, leadingSilence: Double = 0) throws -> String {
-        let raw = scratch.file("caller-\(leadingSilence).raw")
+    /// A recorded caller as raw 8 kHz S16, after `leadingSilence` seconds of silence.
+    static func callerRaw(_ scratch: Scratch, leadingSilence: Double = 0, sample: String = "caller-order-status") throws -> String {
+        let raw = scratch.file("\(sample)-\(leadingSilence).raw")
         let result = try CommandRunner.runProgram("sox", [
-            repositoryRoot.appendingPathComponent("Audio/samples/caller-order-status.flac").path,
+            repositoryRoot.appendingPathComponent("Audio/samples/\(sample).flac").path,
             "-t", "raw", "-e", "signed", "-b", "16", "-c", "1", "-r", "8000", raw, "pad", "\(leadingSilence)", "0"])
         #expect(result.status == 0, "\(result.stderr)")
         return raw
@@ -77,6 +77,34 @@ import Glibc
             let info = try CommandRunner.run("hotline", ["audio", "info", summary.recording ?? ""])
             #expect(info.stdout.contains("2 ch"))
         }
+    }
+
+    /// The end-to-end call: keys, a spoken order number (dev-speaker digits), a noinput and
+    /// a key for the agent, checked in the store and the recording.
+    @Test func aSpokenOrderNumberANoinputAndTheAgentKeyAreStored() throws {
+        let scratch = Scratch()
+        let caller = try Self.callerRaw(scratch, sample: "caller-spoken-order")
+        let config = try Self.configuration(scratch, asoundrc: """
+            pcm.in { type file; slave.pcm { type null }; file "/dev/null"; infile "\(caller)"; format "raw" }
+            pcm.out { type file; slave.pcm { type null }; file "/dev/null"; format "raw" }
+            """, lines: "  - { name: e2e, capture: in, playback: out, flow: \(repositoryRoot.path)/Flows/hotline.yaml, answer: immediately, calls: 1 }")
+        let result = try CommandRunner.run("hotlined", ["--config", config])
+        #expect(result.status == 0, "\(result.stderr)")
+        struct Shown: Decodable {
+            struct Call: Decodable { var line: String; var outcome: String; var recording: String? }
+            struct Turn: Decodable { var state: String; var input: String; var heard: String; var interpretation: String }
+            var call: Call
+            var turns: [Turn]
+        }
+        let shown = try CommandRunner.run("hotline", ["calls", "show", "1", "--db", scratch.file("data/calls.sqlite"), "--json"])
+        let call = try JSONDecoder().decode(Shown.self, from: Data(shown.stdout.utf8))
+        #expect(call.call.line == "e2e" && call.call.outcome == "transfer:queue:support")
+        #expect(call.turns.map(\.input) == ["dtmf", "speech", "noinput", "dtmf"])
+        #expect(call.turns.map(\.heard) == ["1", "five five five zero one nine", "", "0"])
+        #expect(call.turns.map(\.state) == ["main_menu", "ask_order", "ask_order", "ask_order"])
+        #expect(call.turns[1].interpretation.hasPrefix("order_number = 555019"))
+        let info = try CommandRunner.run("hotline", ["audio", "info", call.call.recording ?? "", "--json"])
+        #expect(info.stdout.contains("\"channels\":2"), "\(info.stdout)")
     }
 
     @Test func killingTheDaemonMidCallKeepsEveryCompletedTurn() throws {
