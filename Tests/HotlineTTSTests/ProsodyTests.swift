@@ -1,0 +1,60 @@
+import Foundation
+import HotlineCore
+@testable import HotlineTTS
+import Testing
+
+/// Prosody rules and the LPC filter kernel.
+@Suite struct ProsodyTests {
+    static var synthesizer: DiphoneSynthesizer { DiphoneSynthesizerTests.synthesizer }
+
+    static func targets(_ text: String) -> [ProsodyRules.Target] {
+        ProsodyRules.targets(TextNormalizer.normalize(text), lexicon: synthesizer.lexicon, phones: synthesizer.voice.phones)
+    }
+
+    @Test func phraseFinalSyllablesAreLongerAndStopsKeepTheirLength() {
+        let t = Self.targets("cat cat cat.")
+        let vowels = t.filter { $0.phone == "ae" }
+        #expect(vowels.count == 3)
+        #expect(vowels[2].duration > vowels[0].duration * 1.2, "\(vowels.map(\.duration))")
+        // The final t is lengthened with its syllable; the others keep the recording's length.
+        let stops = t.filter { $0.phone == "t" }
+        #expect(stops[0].duration == 1 && stops[2].duration > 1)
+    }
+
+    @Test func functionWordsAreShorterAndUnaccented() {
+        let t = Self.targets("press the button")
+        let the = t.first { $0.phone == "ah" }!, press = t.first { $0.phone == "eh" }!
+        #expect(the.duration < 1 && press.duration > 1)
+        #expect(press.f0 > the.f0, "the accent of 'press' is higher than 'the'")
+    }
+
+    @Test func pausesLastAsLongAsThePunctuationSays() throws {
+        let comma = try Self.synthesizer.say("yes, no")
+        let stop = try Self.synthesizer.say("yes. no")
+        #expect(stop.durationMs > comma.durationMs + 80, "\(stop.durationMs) vs \(comma.durationMs) ms")
+    }
+
+    @Test func simdFilterMatchesTheScalarReference() {
+        let voice = Self.synthesizer.voice
+        var generator = SystemRandomNumberGenerator()
+        let e = (0..<2000).map { _ in Float.random(in: -10...10, using: &generator) }
+        // Coefficients of real frames, switching every 160 samples as in synthesis.
+        var filter = LPCSynthesisFilter(), history = [Float](repeating: 0, count: 16)
+        var simd = [Float](repeating: 0, count: e.count), scalar: [Float] = []
+        for (block, start) in stride(from: 0, to: e.count, by: 160).enumerated() {
+            let frame = (block * 997) % (voice.frames.count / voice.frameFloats)
+            let a = Array(voice.frames[(frame * voice.frameFloats + 2)..<(frame * voice.frameFloats + 18)])
+            let count = min(160, e.count - start)
+            e.withUnsafeBufferPointer { ep in
+                simd.withUnsafeMutableBufferPointer { op in
+                    filter.process(ep.baseAddress! + start, count: count, coefficients: a, into: op.baseAddress! + start)
+                }
+            }
+            scalar += LPCSynthesisFilter.reference(Array(e[start..<(start + count)]), coefficients: a, history: &history)
+        }
+        // Small excitation keeps the output off the clamp, where rounding differences would grow.
+        #expect(scalar.allSatisfy { abs($0) < 32767 })
+        let worst = zip(simd, scalar).map { abs($0 - $1) }.max()!
+        #expect(worst < 0.5, "largest difference \(worst) in int16 units")
+    }
+}
