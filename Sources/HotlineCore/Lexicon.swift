@@ -2,9 +2,20 @@ import Foundation
 
 
 /// Word pronunciations: the CMU dictionary (Models/lexicon/cmudict-en-us.dict) plus an
-/// admin's user lexicon, with spelling as the fallback for unknown words.
+/// admin's user lexicon; unknown words are read as compounds of known words, by
+/// letter-to-sound rules, or spelled.
 public final class Lexicon: Sendable {
     private let entries: [String: [String]]
+    /// Rules for words not in the files, if any.
+    public let letterToSound: LetterToSound?
+
+    /// Reads CMU-format files, with the letter-to-sound rules `lts-rules.txt` beside the
+    /// first file when it is there.
+    public convenience init(paths: [String]) throws {
+        let beside = paths.first.map { URL(fileURLWithPath: $0).deletingLastPathComponent().appendingPathComponent("lts-rules.txt").path }
+        let rules = try beside.flatMap { FileManager.default.fileExists(atPath: $0) ? try LetterToSound(path: $0) : nil }
+        try self.init(paths: paths, letterToSound: rules)
+    }
 
     /// A lexicon that cannot be read.
     public struct LoadError: HotlineError {
@@ -12,7 +23,8 @@ public final class Lexicon: Sendable {
     }
 
     /// Reads CMU-format files ("word PH ON ES" per line; later files override earlier ones).
-    public init(paths: [String]) throws {
+    public init(paths: [String], letterToSound: LetterToSound?) throws {
+        self.letterToSound = letterToSound
         var entries: [String: [String]] = [:]
         for path in paths {
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
@@ -35,6 +47,8 @@ public final class Lexicon: Sendable {
         case dictionary
         /// Guessed: joined from the pronunciations of known words.
         case compound
+        /// Guessed: by the letter-to-sound rules.
+        case guessed
         /// Guessed: read letter by letter.
         case spelled
         /// No pronunciation (empty phones).
@@ -42,8 +56,9 @@ public final class Lexicon: Sendable {
     }
 
     /// Phones of `word`. An unknown word is read as a compound of known words when it
-    /// splits into parts of three letters or more ("acmecorp" -> "acme" + "corp"),
-    /// otherwise spelled out letter by letter.
+    /// splits into parts of three letters or more ("acmecorp" -> "acme" + "corp"), else by
+    /// the letter-to-sound rules when it is letters with a vowel among them, else spelled
+    /// out letter by letter ("xqz").
     public func phones(_ word: String) -> [String] { pronunciation(word).phones }
 
     /// Phones of `word` (lower-case ARPAbet without stress) and how they were found.
@@ -51,6 +66,11 @@ public final class Lexicon: Sendable {
         if let p = entries[word] { return (p, .dictionary) }
         if let parts = compound(word) { return (parts.flatMap { entries[$0]! }, .compound) }
         let letters = word.filter(\.isLetter).map(String.init)
+        if let rules = letterToSound, letters.count == word.count, letters.count >= 2, word.allSatisfy(\.isASCII),
+           word.contains(where: { "aeiouy".contains($0) }) {
+            let phones = rules.phones(word)
+            if !phones.isEmpty { return (phones, .guessed) }
+        }
         if letters.count == word.count, !letters.isEmpty, letters.allSatisfy({ entries[$0] != nil }) {
             return (letters.flatMap { entries[$0]! }, .spelled)
         }

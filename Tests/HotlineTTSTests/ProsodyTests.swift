@@ -58,3 +58,54 @@ import Testing
         #expect(worst < 0.5, "largest difference \(worst) in int16 units")
     }
 }
+
+/// Letter-to-sound rules on words they were not trained on.
+@Suite struct LetterToSoundTests {
+    static var lexicon: Lexicon { DiphoneSynthesizerTests.synthesizer.lexicon }
+
+    /// The words tools/train-lts.py held out: every 50th plain word of the dictionary, in order.
+    static let heldOut: [(word: String, phones: [String])] = {
+        let text = try! String(contentsOfFile: DiphoneSynthesizerTests.root.appendingPathComponent("Models/lexicon/cmudict-en-us.dict").path, encoding: .utf8)
+        let words = text.split(separator: "\n").compactMap { line -> (String, [String])? in
+            let parts = line.split(separator: " ")
+            guard parts.count >= 2, parts[0].count >= 2, parts[0].allSatisfy({ $0.isASCII && $0.isLetter }) else { return nil }
+            return (parts[0].lowercased(), parts.dropFirst().map { $0.lowercased() })
+        }.sorted { $0.0 < $1.0 }
+        return stride(from: 49, to: words.count, by: 50).map { words[$0] }
+    }()
+
+    static func edits(_ a: [String], _ b: [String]) -> Int {
+        var d = Array(0...b.count)
+        for (i, x) in a.enumerated() {
+            var previous = d[0]
+            d[0] = i + 1
+            for (j, y) in b.enumerated() {
+                (previous, d[j + 1]) = (d[j + 1], min(d[j + 1] + 1, d[j] + 1, previous + (x == y ? 0 : 1)))
+            }
+        }
+        return d[b.count]
+    }
+
+    @Test func heldOutWordsAreMostlyRight() throws {
+        let rules = try #require(Self.lexicon.letterToSound)
+        #expect(Self.heldOut.count > 2000)
+        var right = 0, errors = 0, total = 0
+        for (word, phones) in Self.heldOut {
+            let guess = rules.phones(word)
+            if guess == phones { right += 1 }
+            errors += Self.edits(phones, guess)
+            total += phones.count
+        }
+        // tools/train-lts.py reports 57.7% and 10.1% on the same words.
+        #expect(Double(right) / Double(Self.heldOut.count) > 0.55, "\(right) of \(Self.heldOut.count) right")
+        #expect(Double(errors) / Double(total) < 0.12, "\(errors) phone errors in \(total)")
+    }
+
+    @Test func unknownWordsAreGuessedNotSpelled() {
+        let (phones, source) = Self.lexicon.pronunciation("blicket")
+        #expect(source == .guessed)
+        #expect(phones == ["b", "l", "ih", "k", "ah", "t"] || phones == ["b", "l", "ih", "k", "ih", "t"], "\(phones)")
+        // No vowel letter: still spelled.
+        #expect(Self.lexicon.pronunciation("xqz").source == .spelled)
+    }
+}
