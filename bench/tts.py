@@ -12,7 +12,7 @@ Usage: python3 bench/tts.py [--hotline .build/release/hotline] [--only NAME] [--
 `--prompts bench/tts-dev-prompts.txt` runs a development set instead (the prompts of
 Flows/hotline.yaml and other IVR text): tune on that one, report on the fixed set below.
 """
-import argparse, os, subprocess, sys, tempfile, time
+import argparse, json, os, subprocess, sys, tempfile, time
 import numpy as np
 import soundfile, soxr
 from scipy.signal import butter, sosfiltfilt
@@ -146,6 +146,12 @@ def main():
         audio = sum(soundfile.info(os.path.join(d, "all", f"{k + 1}.wav")).duration for k in range(len(texts)))
         print(f"hotline: {audio:.1f} s of speech in {elapsed:.2f} s including loading the voice and lexicon "
               f"= {elapsed / audio:.4f} x realtime")
+        # In process (`hotline bench tts`): synthesis proper, without start-up and loading.
+        out = subprocess.run([args.hotline, "bench", "tts", "-"], input="\n".join(texts), text=True, capture_output=True, check=True)
+        r = json.loads(out.stdout)
+        print(f"hotline in process: {r['audioSeconds']:.1f} s of speech in {r['synthesisSeconds']:.3f} s = "
+              f"{r['realtimeFactor']:.5f} x realtime; first 20 ms of audio after {r['firstChunkMsMedian']:.2f} ms "
+              f"(median; max {r['firstChunkMsMax']:.2f} ms); loading {r['loadSeconds']:.2f} s")
 
 
 if __name__ == "__main__":

@@ -84,6 +84,8 @@ public final class DiphoneSynthesizer: Sendable {
         /// Where the current half-diphone starts on the output clock (fractional).
         var clock = 0.0
         var out: [Float] = []
+        /// Excitation being filtered (reused).
+        var scratch = [Float](repeating: 0, count: 1024)
 
         init(synthesizer: DiphoneSynthesizer) {
             self.synthesizer = synthesizer
@@ -174,17 +176,21 @@ public final class DiphoneSynthesizer: Sendable {
             guard to > from, frame >= 0 else { return }
             let count = to - from, start = out.count
             out.append(contentsOf: repeatElement(0, count: count))
-            var e = [Float](repeating: 0, count: count)
-            for n in 0..<count {
-                e[n] = ring[(from + n) & mask]
-                ring[(from + n) & mask] = 0
-            }
-            voice.frames.withUnsafeBufferPointer { frames in
-                out.withUnsafeMutableBufferPointer { o in
-                    filter.process(e, count: count, coefficients: frames.baseAddress! + frame * voice.frameFloats + 2, into: o.baseAddress! + start)
+            if scratch.count < count { scratch = [Float](repeating: 0, count: count) }
+            scratch.withUnsafeMutableBufferPointer { e in
+                ring.withUnsafeMutableBufferPointer { ring in
+                    for n in 0..<count {
+                        e[n] = ring[(from + n) & mask]
+                        ring[(from + n) & mask] = 0
+                    }
+                }
+                voice.frames.withUnsafeBufferPointer { frames in
+                    out.withUnsafeMutableBufferPointer { o in
+                        filter.process(e.baseAddress!, count: count, coefficients: frames.baseAddress! + frame * voice.frameFloats + 2, into: o.baseAddress! + start)
+                        for n in start..<o.count { o[n] *= 1 / 32768 }
+                    }
                 }
             }
-            for n in start..<out.count { out[n] /= 32768 }
         }
 
         /// Lets the last mark's residual and the filter ring out (20 ms).

@@ -109,3 +109,26 @@ import Testing
         #expect(Self.lexicon.pronunciation("xqz").source == .spelled)
     }
 }
+
+/// Streaming: the first 20 ms come long before the rest.
+@Suite struct StreamingTests {
+    @Test func theFirst20MsArriveEarly() {
+        let synthesizer = DiphoneSynthesizerTests.synthesizer
+        let tokens = TextNormalizer.normalize("For order status, press or say 1. For technical support, press or say 2.")
+        _ = synthesizer.synthesize(tokens)   // warm up
+        var produced = 0, atFirst: (samples: Int, seconds: Double)?
+        let start = DispatchTime.now()
+        synthesizer.synthesize(tokens) { chunk in
+            produced += chunk.count
+            if atFirst == nil, produced >= 320 {
+                atFirst = (produced, Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9)
+            }
+        }
+        let total = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+        guard let first = atFirst else { Issue.record("no audio"); return }
+        // The first chunk is a small part of the prompt and comes in a small part of the time
+        // (the time bound is loose for debug builds on a busy machine; bench/tts.py measures it).
+        #expect(first.samples < produced / 10, "\(first.samples) of \(produced) samples in the first chunk")
+        #expect(first.seconds < 0.25 && first.seconds < total / 3, "first 20 ms after \(first.seconds) s of \(total) s")
+    }
+}
