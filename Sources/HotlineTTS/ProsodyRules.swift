@@ -21,7 +21,8 @@ public enum ProsodyRules {
         /// F0 target in Hz.
         public var f0: Double
         /// Silence length for "pau", in ms.
-        public var pauseMs: Int    }
+        public var pauseMs: Int
+    }
 
     static let vowels: Set<String> = ["aa", "ae", "ah", "ao", "aw", "ax", "ay", "eh", "er", "ey", "ih", "iy", "ow", "oy", "uh", "uw"]
     static let voicedPhones = vowels.union(["m", "n", "ng", "l", "r", "w", "y", "b", "d", "g", "v", "dh", "z", "zh", "jh"])

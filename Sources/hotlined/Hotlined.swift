@@ -37,6 +37,7 @@ struct Hotlined: ParsableCommand {
     @Option(help: "Acoustic model file.") var model = "Models/acoustic/acoustic.hnn"
     @Option(help: "Voice file.") var voice = "Models/voices/kal16/kal16.voice"
     @Option(help: "Lexicon file (CMU format).") var lexicon = "Models/lexicon/cmudict-en-us.dict"
+    @Option(help: "An admin's lexicon (CMU format, WORD PH ON ES per line), read after the others so its words win; repeatable.") var userLexicon: [String] = []
 
     struct CallSummary: Encodable {
         var call: Int
@@ -67,7 +68,7 @@ struct Hotlined: ParsableCommand {
         defer { signals.forEach { $0.cancel() } }
         do {
             let flow = try FlowLoader.load(path: flowPath)
-            let resources = try CallSession.Resources(model: model, voice: voice, lexicon: [lexicon])
+            let resources = try CallSession.Resources(model: model, voice: voice, lexicon: [lexicon] + userLexicon)
             let alsa = try alsaConfig.map { path in
                 guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
                     throw InvalidArgument("\(path): cannot read the ALSA configuration")
