@@ -21,11 +21,12 @@ public struct LetterToSound: Sendable {
 
     /// Reads a rules file.
     public init(path: String) throws {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+        guard let data = FileManager.default.contents(atPath: path) else {
             throw LoadError(description: "\(path): cannot read the letter-to-sound rules")
         }
-        var lines = text.split(separator: "\n")
-        guard let header = lines.first, header.hasPrefix("#"), let range = header.range(of: "levels (left, right): ") else {
+        let headerEnd = data.firstIndex(of: 10) ?? data.endIndex
+        let header = String(decoding: data[..<headerEnd], as: UTF8.self)
+        guard header.hasPrefix("#"), let range = header.range(of: "levels (left, right): ") else {
             throw LoadError(description: "\(path): not a letter-to-sound rules file (no header naming the levels)")
         }
         levels = header[range.upperBound...].split(separator: " ").compactMap { pair in
@@ -33,14 +34,31 @@ public struct LetterToSound: Sendable {
             return lr.count == 2 ? (lr[0], lr[1]) : nil
         }
         guard !levels.isEmpty, levels.count <= 10 else { throw LoadError(description: "\(path): bad levels in the header") }
-        lines.removeFirst()
-        var rules: [String: [String]] = [:]
-        rules.reserveCapacity(lines.count)
-        for (n, line) in lines.enumerated() {
-            guard let space = line.lastIndex(of: " ") else { throw LoadError(description: "\(path):\(n + 2): expected 'CONTEXT OUTPUT'") }
-            let output = line[line.index(after: space)...]
-            rules[String(line[..<space])] = output == "_" ? [] : output.split(separator: "_").map(String.init)
+        // Bytes, not String splitting: about 110k lines load in a fraction of the time.
+        var rules: [String: [String]] = [:], outputs: [String: [String]] = [:]
+        rules.reserveCapacity(data.count / 12)
+        var problem: Int?
+        data.withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            var start = headerEnd - data.startIndex + 1, line = 2
+            while start < bytes.count {
+                var end = start, space = -1
+                while end < bytes.count, bytes[end] != 10 {
+                    if bytes[end] == 32 { space = end }
+                    end += 1
+                }
+                if end > start {
+                    guard space > start else { problem = line; return }
+                    let output = String(decoding: UnsafeBufferPointer(rebasing: bytes[(space + 1)..<end]), as: UTF8.self)
+                    let phones = outputs[output] ?? (output == "_" ? [] : output.split(separator: "_").map(String.init))
+                    outputs[output] = phones
+                    rules[String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<space]), as: UTF8.self)] = phones
+                }
+                start = end + 1
+                line += 1
+            }
         }
+        if let line = problem { throw LoadError(description: "\(path):\(line): expected 'CONTEXT OUTPUT'") }
         self.rules = rules
     }
 

@@ -101,6 +101,22 @@ import Testing
         #expect(Double(errors) / Double(total) < 0.12, "\(errors) phone errors in \(total)")
     }
 
+    @Test func damagedRulesAreAClearError() throws {
+        let path = NSTemporaryDirectory() + "lts-\(UUID().uuidString).txt"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try "0[a] ae\n".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(throws: LetterToSound.LoadError.self) { try LetterToSound(path: path) }
+        try "# rules; levels (left, right): 0:0 0:1\n0[a] ae\n0[b]\n".write(toFile: path, atomically: true, encoding: .utf8)
+        do {
+            _ = try LetterToSound(path: path)
+            Issue.record("a line without an output was accepted")
+        } catch let error as LetterToSound.LoadError {
+            #expect(error.description.hasSuffix(":3: expected 'CONTEXT OUTPUT'"), "\(error.description)")
+        }
+        try "# rules; levels (left, right): 0:0 0:1\n0[a] ae\n0[x] k_s\n1[a]x _\n".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try LetterToSound(path: path).phones("xax") == ["k", "s", "k", "s"])
+    }
+
     @Test func unknownWordsAreGuessedNotSpelled() {
         let (phones, source) = Self.lexicon.pronunciation("blicket")
         #expect(source == .guessed)
