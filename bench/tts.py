@@ -7,9 +7,12 @@ telephone channel (300-3400 Hz band-pass, 8 kHz, mu-law), and transcribed with
 pocketsphinx 5's US English model; the word error rate against the spoken form is
 printed per system, clean and phone. Also prints Hotline's synthesis speed.
 
-Usage: python3 bench/tts.py [--hotline .build/release/hotline]
+Usage: python3 bench/tts.py [--hotline .build/release/hotline] [--only NAME] [--prompts FILE]
+
+`--prompts bench/tts-dev-prompts.txt` runs a development set instead (the prompts of
+Flows/hotline.yaml and other IVR text): tune on that one, report on the fixed set below.
 """
-import argparse, os, subprocess, sys, tempfile, time
+import argparse, json, os, subprocess, sys, tempfile, time
 import numpy as np
 import soundfile, soxr
 from scipy.signal import butter, sosfiltfilt
@@ -94,8 +97,13 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--hotline", default=".build/release/hotline")
     ap.add_argument("--only", help="run only the systems whose name contains this")
+    ap.add_argument("--prompts", help="a file of prompts, one a line, instead of the fixed set")
+    ap.add_argument("--keep", help="a folder to keep each system's audio and transcripts in")
     args = ap.parse_args()
-    spoken = normalise(args.hotline, PROMPTS)
+    prompts = PROMPTS
+    if args.prompts:
+        prompts = [line.strip() for line in open(args.prompts) if line.strip()]
+    spoken = normalise(args.hotline, prompts)
     texts = [" ".join(words) for words in spoken]
     recognise = Recognizer()
     systems = {
@@ -105,7 +113,7 @@ def main():
         "flite kal16": lambda t, out: subprocess.run(["flite", "-voice", "kal16", "-t", t, "-o", out], check=True),
         "espeak-ng": lambda t, out: subprocess.run(["espeak-ng", "-v", "en-us", "-w", out, t], check=True),
     }
-    print(f"{len(PROMPTS)} prompts, {sum(map(len, spoken))} words; WER by pocketsphinx (en-us), lower is better")
+    print(f"{len(prompts)} prompts, {sum(map(len, spoken))} words; WER by pocketsphinx (en-us), lower is better")
     print(f"{'system':<14} {'clean WER':>9} {'phone WER':>9}")
     with tempfile.TemporaryDirectory() as d:
         for name, make in systems.items():
@@ -118,7 +126,15 @@ def main():
                 x, rate = soundfile.read(path, dtype="float32")
                 clean = x if rate == 16000 else soxr.resample(x, rate, 16000)
                 for channel, audio in (("clean", clean), ("phone", phone_channel(x, rate))):
-                    e, n = wer(ref, recognise(audio))
+                    hyp = recognise(audio)
+                    e, n = wer(ref, hyp)
+                    if args.keep:
+                        folder = os.path.join(args.keep, name.replace(" ", "-"))
+                        os.makedirs(folder, exist_ok=True)
+                        if channel == "clean":
+                            soundfile.write(os.path.join(folder, f"{k + 1}.wav"), clean, 16000)
+                        with open(os.path.join(folder, f"{channel}.txt"), "a") as log:
+                            log.write(f"{k + 1} errors {e}/{n}\n  ref: {' '.join(ref)}\n  hyp: {' '.join(hyp)}\n")
                     errors[channel][0] += e
                     errors[channel][1] += n
             print(f"{name:<14} {100 * errors['clean'][0] / errors['clean'][1]:>8.1f}% {100 * errors['phone'][0] / errors['phone'][1]:>8.1f}%")
@@ -130,6 +146,12 @@ def main():
         audio = sum(soundfile.info(os.path.join(d, "all", f"{k + 1}.wav")).duration for k in range(len(texts)))
         print(f"hotline: {audio:.1f} s of speech in {elapsed:.2f} s including loading the voice and lexicon "
               f"= {elapsed / audio:.4f} x realtime")
+        # In process (`hotline bench tts`): synthesis proper, without start-up and loading.
+        out = subprocess.run([args.hotline, "bench", "tts", "-"], input="\n".join(texts), text=True, capture_output=True, check=True)
+        r = json.loads(out.stdout)
+        print(f"hotline in process: {r['audioSeconds']:.1f} s of speech in {r['synthesisSeconds']:.3f} s = "
+              f"{r['realtimeFactor']:.5f} x realtime; first 20 ms of audio after {r['firstChunkMsMedian']:.2f} ms "
+              f"(median; max {r['firstChunkMsMax']:.2f} ms); loading {r['loadSeconds']:.2f} s")
 
 
 if __name__ == "__main__":

@@ -4,51 +4,37 @@ import HotlineDSP
 
 /// Text to speech by diphone concatenation with residual-excited LPC resynthesis.
 ///
-/// Text -> `TextNormalizer`/`SSML` -> words -> phones (`Lexicon`) -> diphones ->
-/// for each diphone, its LPC residual is filtered through the all-pole filter of the
-/// pitchmark it belongs to (y[n] = e[n] + sum a_k y[n-k]); the filter runs on across
-/// units, which smooths the joins. Prosody: durations scale by dropping or repeating
-/// whole pitch periods (`durationScale`, SSML rate), and voiced periods are re-spaced to
-/// an F0 line falling over the utterance and rising at the end of a question (SSML pitch
-/// scales it).
+/// Text -> `TextNormalizer`/`SSML` -> words -> phones (`Lexicon`) -> prosody (`Prosody`
+/// rules: a duration factor and an F0 target per phone) -> diphones -> pitch-synchronous
+/// overlap-add of the LPC residual (TD-PSOLA on the excitation: at each output pitch mark,
+/// two periods of residual around the nearest source pitchmark, Hann-windowed, are added
+/// in) -> the all-pole filter of the source frame, which runs on across units so joins
+/// stay smooth. Voiced stretches take their pitch marks from the F0 contour; unvoiced
+/// ones keep the recorded spacing, and durations come from how many marks a stretch gets.
 public final class DiphoneSynthesizer: Sendable {
     /// The voice.
     public let voice: VoiceDatabase
     /// Pronunciations.
     public let lexicon: Lexicon
+    /// Output duration relative to the recorded diphones. The kal recordings are slow and
+    /// deliberate: at 1.0 the prompts of Flows/hotline.yaml come out at 115 words per
+    /// minute; the default 0.75 brings them to about 155, a usual IVR pace.
+    public let durationScale: Double
+    /// Raised-cosine rise, 0 ... 1 over `windowSteps` steps (windows of any length index it).
+    private let rise: [Float]
+    private static let windowSteps = 1024
 
     /// A synthesizer speaking with `voice`; `durationScale` 1 keeps the recorded timing.
     public init(voice: VoiceDatabase, lexicon: Lexicon, durationScale: Double = 0.75) {
         self.voice = voice
         self.lexicon = lexicon
         self.durationScale = durationScale
+        rise = (0...Self.windowSteps).map { Float(0.5 - 0.5 * cos(Double.pi * Double($0) / Double(Self.windowSteps))) }
     }
-
-    /// Output duration relative to the recorded diphones. The kal recordings are slow and
-    /// deliberate: at 1.0 the prompts of Flows/hotline.yaml come out at 115 words per
-    /// minute; the default 0.75 brings them to about 155, a usual IVR pace.
-    public let durationScale: Double
 
     /// The phones (with "pau" for pauses) of spoken tokens.
     public func phones(_ tokens: [SpokenToken]) -> [String] {
-        phoneSequence(tokens).map(\.phone)
-    }
-
-    /// Phones with the speaking rate and pitch of the word each belongs to.
-    func phoneSequence(_ tokens: [SpokenToken]) -> [(phone: String, rate: Double, pitch: Double)] {
-        var out: [(phone: String, rate: Double, pitch: Double)] = [("pau", 1, 1)]
-        for token in tokens {
-            switch token {
-            case .word(let w, let prosody):
-                out += lexicon.phones(w).map { (voice.phones.contains($0) ? $0 : "ax", prosody.rate, prosody.pitch) }
-            case .pause:
-                if out.last?.phone != "pau" { out.append(("pau", 1, 1)) }
-            case .questionEnd:
-                break
-            }
-        }
-        if out.last?.phone != "pau" { out.append(("pau", 1, 1)) }
-        return out
+        ProsodyRules.targets(tokens, lexicon: lexicon, phones: voice.phones).map(\.phone)
     }
 
     /// Speech for `tokens` at the voice's rate (16 kHz).
@@ -58,33 +44,6 @@ public final class DiphoneSynthesizer: Sendable {
         return AudioBuffer(samples: out, sampleRate: voice.sampleRate)
     }
 
-    /// Streams speech for `tokens`: `chunk` receives the samples of each diphone as soon
-    /// as it is rendered (about 60-120 ms of audio), so playback can start before the
-    /// rest of the sentence is synthesised.
-    public func synthesize(_ tokens: [SpokenToken], chunk: ([Float]) -> Void) {
-        let phones = phoneSequence(tokens)
-        let question = tokens.contains(.questionEnd)
-        var filter = [Float](repeating: 0, count: voice.order)   // y[n-1] ... y[n-order]
-        var out: [Float] = []
-        out.reserveCapacity(4096)
-        let pairs = Array(zip(phones, phones.dropFirst()))
-        for (i, (a, b)) in pairs.enumerated() {
-            guard let unit = voice.unit("\(a.phone)-\(b.phone)") ?? voice.unit("pau-\(b.phone)") ?? voice.unit("\(a.phone)-pau") else { continue }
-            // F0: a declining line over the utterance, rising over the last units of a question.
-            let progress = Double(i) / Double(max(pairs.count - 1, 1))
-            var f0 = 120 - 25 * progress
-            if question, i >= pairs.count - 4 { f0 *= 1 + 0.35 * Double(i - (pairs.count - 4)) / 3 }
-            render(unit, voicing: (Self.voiced.contains(a.phone), Self.voiced.contains(b.phone)),
-                   duration: durationScale / max(b.rate, 0.25), f0: f0 * b.pitch, history: &filter, into: &out)
-            chunk(out)
-            out.removeAll(keepingCapacity: true)
-        }
-    }
-
-    /// Phones whose pitch periods are re-spaced to the F0 contour.
-    static let voiced: Set<String> = ["aa", "ae", "ah", "ao", "aw", "ax", "ay", "eh", "er", "ey", "ih", "iy", "ow", "oy",
-                                      "uh", "uw", "m", "n", "ng", "l", "r", "w", "y", "b", "d", "g", "v", "dh", "z", "zh", "jh"]
-
     /// Speech for plain text or SSML, at `sampleRate`.
     public func say(_ text: String, ssml: Bool = false, sampleRate: Int = 16000) throws -> AudioBuffer {
         let tokens = ssml ? try SSML.parse(text) : TextNormalizer.normalize(text)
@@ -92,52 +51,154 @@ public final class DiphoneSynthesizer: Sendable {
         return sampleRate == audio.sampleRate ? audio : try Resampler.resample(audio, to: sampleRate)
     }
 
-    /// Renders one unit: its residual, pitch period by pitch period, through each period's
-    /// LPC filter. Voiced halves of the diphone (`voicing`: before and after its phone
-    /// boundary) are re-spaced to `f0`: each output period is the recorded residual around
-    /// a pitchmark, cut or extended to the target period length (the pulse stays at its
-    /// centre), as many as the scaled duration holds. Unvoiced halves keep their periods,
-    /// dropping or repeating whole ones to scale the duration.
-    private func render(_ unit: VoiceDatabase.Unit, voicing: (Bool, Bool), duration: Double, f0: Double,
-                        history: inout [Float], into out: inout [Float]) {
-        let order = voice.order, width = voice.frameFloats, rate = Double(voice.sampleRate)
-        voice.frames.withUnsafeBufferPointer { frames in
-            voice.residual.withUnsafeBufferPointer { residual in
-                func mark(_ k: Int) -> Int { Int(Double(frames[(unit.frame + k) * width]) * rate) }
-                var bounds = [0]
-                for k in 0..<(unit.frames - 1) { bounds.append(min(unit.samples, (mark(k) + mark(k + 1)) / 2)) }
-                bounds.append(unit.samples)
-                /// Filters residual samples [from, to) of the unit (zeros outside it) with frame k.
-                func emit(_ k: Int, from: Int, to: Int) {
-                    let base = (unit.frame + k) * width + 2
-                    for n in from..<to {
-                        var y = n >= 0 && n < unit.samples ? residual[unit.residual + n] : 0
-                        for i in 0..<order { y += frames[base + i] * history[i] }
-                        y = max(-32768, min(32767, y))
-                        for i in stride(from: order - 1, to: 0, by: -1) { history[i] = history[i - 1] }
-                        history[0] = y
-                        out.append(y / 32768)
-                    }
+    /// Streams speech for `tokens`: `chunk` receives the samples finished after each
+    /// diphone (about 50-120 ms of audio), so playback can start before the rest of the
+    /// sentence is synthesised.
+    public func synthesize(_ tokens: [SpokenToken], chunk: ([Float]) -> Void) {
+        let targets = ProsodyRules.targets(tokens, lexicon: lexicon, phones: voice.phones)
+        var renderer = Renderer(synthesizer: self)
+        var f0 = targets.first?.f0 ?? 110
+        for (a, b) in zip(targets, targets.dropFirst()) {
+            guard let unit = voice.unit("\(a.phone)-\(b.phone)") ?? voice.unit("pau-\(b.phone)") ?? voice.unit("\(a.phone)-pau") else { continue }
+            renderer.render(unit, halves: (a, b), f0: &f0, durationScale: durationScale)
+            chunk(renderer.take())
+        }
+        renderer.finish()
+        chunk(renderer.take())
+    }
+
+    /// Pitch-synchronous overlap-add of residual into an excitation ring, then the LPC
+    /// filter over every stretch of excitation that no later mark can change.
+    struct Renderer {
+        let synthesizer: DiphoneSynthesizer
+        let voice: VoiceDatabase
+        /// Excitation not yet filtered, indexed by output sample & mask.
+        var ring = [Float](repeating: 0, count: 4096)
+        let mask = 4095
+        var filter = LPCSynthesisFilter()
+        /// Output time of the last mark, and its frame (row in the voice's frame table).
+        var lastMark = 0
+        var lastFrame = -1
+        /// Output samples before this are filtered.
+        var done = 0
+        /// Where the current half-diphone starts on the output clock (fractional).
+        var clock = 0.0
+        var out: [Float] = []
+        /// Excitation being filtered (reused).
+        var scratch = [Float](repeating: 0, count: 1024)
+
+        init(synthesizer: DiphoneSynthesizer) {
+            self.synthesizer = synthesizer
+            voice = synthesizer.voice
+            out.reserveCapacity(4096)
+        }
+
+        mutating func take() -> [Float] {
+            defer { out.removeAll(keepingCapacity: true) }
+            return out
+        }
+
+        /// Renders both halves of `unit`: the first belongs to phone `halves.0`, the second to `halves.1`.
+        mutating func render(_ unit: VoiceDatabase.Unit, halves: (ProsodyRules.Target, ProsodyRules.Target), f0: inout Double, durationScale: Double) {
+            let width = voice.frameFloats, rate = Double(voice.sampleRate)
+            let marks = (0..<unit.frames).map { Int(Double(voice.frames[(unit.frame + $0) * width]) * rate) }
+            var bounds = [0]
+            for k in 0..<(unit.frames - 1) { bounds.append(min(unit.samples, (marks[k] + marks[k + 1]) / 2)) }
+            bounds.append(unit.samples)
+            let boundary = min(max(unit.boundary, 0), unit.frames)
+            for (range, target) in [(0..<boundary, halves.0), (boundary..<unit.frames, halves.1)] where !range.isEmpty {
+                let start = bounds[range.lowerBound], natural = Double(bounds[range.upperBound] - start)
+                guard natural > 0 else { continue }
+                var length = natural * durationScale * target.duration
+                if target.phone == "pau" { length = max(Double(target.pauseMs) * rate / 2000, 80) }
+                let end = clock + length
+                // Marks spaced by the target period (voiced) or the recorded one, each taking
+                // the source frame at the same relative position in the stretch.
+                func frame(at t: Int) -> Int {
+                    let position = Double(start) + (Double(t) - clock) / length * natural
+                    var k = range.lowerBound
+                    while k + 1 < range.upperBound && Double(marks[k + 1]) <= position { k += 1 }
+                    if k + 1 < range.upperBound, Double(marks[k + 1]) - position < position - Double(marks[k]) { k += 1 }
+                    return k
                 }
-                let boundary = min(max(unit.boundary, 0), unit.frames)
-                for (range, voiced) in [(0..<boundary, voicing.0), (boundary..<unit.frames, voicing.1)] where !range.isEmpty {
-                    let natural = bounds[range.upperBound] - bounds[range.lowerBound]
-                    if voiced {
-                        let period = max(40, Int(rate / f0))
-                        let count = max(1, Int((Double(natural) * duration / Double(period)).rounded()))
-                        for j in 0..<count {
-                            let k = range.lowerBound + min(range.count - 1, j * range.count / count)
-                            emit(k, from: mark(k) - period / 2, to: mark(k) - period / 2 + period)
-                        }
+                func spacing(_ k: Int) -> Int { max(32, marks[k] - (k > 0 ? marks[k - 1] : 0)) }
+                while true {
+                    var period: Int, k: Int
+                    if target.voiced {
+                        f0 += 0.25 * (target.f0 - f0)
+                        period = max(40, Int(rate / f0))
+                        k = frame(at: lastMark + period)
                     } else {
-                        let count = max(1, Int((Double(range.count) * duration).rounded()))
-                        for j in 0..<count {
-                            let k = range.lowerBound + min(range.count - 1, j * range.count / count)
-                            emit(k, from: bounds[k], to: max(bounds[k], bounds[k + 1]))
+                        period = spacing(frame(at: lastMark + 1))
+                        k = frame(at: lastMark + period)
+                    }
+                    let sourcePeriod = spacing(k)
+                    let t = lastMark + period
+                    guard Double(t) < end else { break }
+                    add(unit, mark: marks[k], halfWidth: min(sourcePeriod, period), at: t, frame: unit.frame + k)
+                }
+                clock = end
+            }
+        }
+
+        /// Adds the windowed residual around source pitchmark `mark` at output time `t`,
+        /// then filters the excitation that is now final (up to `t`: later marks reach back
+        /// no further than their own previous mark).
+        mutating func add(_ unit: VoiceDatabase.Unit, mark: Int, halfWidth: Int, at t: Int, frame: Int) {
+            let steps = DiphoneSynthesizer.windowSteps
+            voice.residual.withUnsafeBufferPointer { residual in
+                synthesizer.rise.withUnsafeBufferPointer { rise in
+                    ring.withUnsafeMutableBufferPointer { ring in
+                        let from = max(-halfWidth, -mark), to = min(halfWidth, unit.samples - mark)
+                        guard from < to else { return }
+                        for i in from..<to {
+                            let w = rise[(halfWidth - abs(i)) * steps / halfWidth]
+                            ring[(t + i) & mask] += w * residual[unit.residual + mark + i]
                         }
                     }
                 }
             }
+            flush(to: t, nextFrame: frame)
+        }
+
+        /// Filters the excitation in [done, t): the first half with the previous mark's
+        /// frame, the rest with `nextFrame`'s.
+        mutating func flush(to t: Int, nextFrame: Int) {
+            let middle = lastFrame < 0 ? done : (done + t) / 2
+            filterStretch(done, middle, frame: lastFrame)
+            filterStretch(middle, t, frame: nextFrame)
+            done = t
+            lastMark = t
+            lastFrame = nextFrame
+        }
+
+        mutating func filterStretch(_ from: Int, _ to: Int, frame: Int) {
+            guard to > from, frame >= 0 else { return }
+            let count = to - from, start = out.count
+            out.append(contentsOf: repeatElement(0, count: count))
+            if scratch.count < count { scratch = [Float](repeating: 0, count: count) }
+            scratch.withUnsafeMutableBufferPointer { e in
+                ring.withUnsafeMutableBufferPointer { ring in
+                    for n in 0..<count {
+                        e[n] = ring[(from + n) & mask]
+                        ring[(from + n) & mask] = 0
+                    }
+                }
+                voice.frames.withUnsafeBufferPointer { frames in
+                    out.withUnsafeMutableBufferPointer { o in
+                        filter.process(e.baseAddress!, count: count, coefficients: frames.baseAddress! + frame * voice.frameFloats + 2, into: o.baseAddress! + start)
+                        for n in start..<o.count { o[n] *= 1 / 32768 }
+                    }
+                }
+            }
+        }
+
+        /// Lets the last mark's residual and the filter ring out (20 ms).
+        mutating func finish() {
+            guard lastFrame >= 0 else { return }
+            let t = done + 320
+            filterStretch(done, t, frame: lastFrame)
+            done = t
         }
     }
 }

@@ -27,6 +27,7 @@ struct CallCommand: ParsableCommand {
     @Option(help: "Acoustic model file.") var model = "Models/acoustic/acoustic.hnn"
     @Option(help: "Voice file.") var voice = "Models/voices/kal16/kal16.voice"
     @Option(help: "Lexicon files (CMU format).") var lexicon = ["Models/lexicon/cmudict-en-us.dict"]
+    @Option(help: "An admin's lexicon (CMU format, WORD PH ON ES per line), read after the others so its words win; repeatable.") var userLexicon: [String] = []
     @Flag(help: "One JSON object per turn, then a summary line.") var json = false
 
     struct Summary: Encodable {
@@ -41,7 +42,7 @@ struct CallCommand: ParsableCommand {
         var audio: AudioBuffer
         do {
             session = try CallSession(flow: try loadFlowOrExit(flow),
-                                      resources: .init(model: model, voice: voice, lexicon: lexicon),
+                                      resources: .init(model: model, voice: voice, lexicon: lexicon + userLexicon),
                                       webhook: WebhookClient.post)
             audio = try SoundFile.read(caller)
             if audio.sampleRate != CallSession.sampleRate { audio = try Resampler.resample(audio, to: CallSession.sampleRate) }

@@ -23,6 +23,7 @@ struct RecognizeCommand: ParsableCommand {
     @Option(help: "builtin:NAME[?min=N&max=M] or a grammar file.") var grammar: String
     @Option(help: "Acoustic model file.") var model = "Models/acoustic/acoustic.hnn"
     @Option(help: "Lexicon files (CMU format); later ones override earlier ones.") var lexicon = ["Models/lexicon/cmudict-en-us.dict"]
+    @Option(help: "An admin's lexicon, read after the others so its words win; repeatable.") var userLexicon: [String] = []
     @Option(help: "Reject results below this confidence (0-1).") var threshold = Recognizer.Options().rejectionThreshold
     @Option(help: "Log-probability added per word (negative discourages inserted words).") var wordPenalty = Recognizer.Options().wordPenalty
     @Flag(help: "One JSON object per file and line.") var json = false
@@ -60,7 +61,7 @@ struct RecognizeCommand: ParsableCommand {
             options.wordPenalty = wordPenalty
             recognizer = try Recognizer(model: AcousticModel(contentsOf: URL(fileURLWithPath: model)),
                                         grammar: GrammarCompiler.load(spec: grammar),
-                                        lexicon: Lexicon(paths: lexicon), options: options)
+                                        lexicon: Lexicon(paths: lexicon + userLexicon), options: options)
         } catch let error as HotlineError {
             printError(error)
             throw ExitCode.failure

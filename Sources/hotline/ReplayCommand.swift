@@ -24,6 +24,7 @@ struct ReplayCommand: ParsableCommand {
     @Option(help: "Acoustic model file.") var model = "Models/acoustic/acoustic.hnn"
     @Option(help: "Voice file.") var voice = "Models/voices/kal16/kal16.voice"
     @Option(help: "Lexicon file (CMU format).") var lexicon = "Models/lexicon/cmudict-en-us.dict"
+    @Option(help: "An admin's lexicon (as the daemon had), read after the others so its words win; repeatable.") var userLexicon: [String] = []
     @Flag(help: "One JSON object per turn ({turn, then, now, same}), then a summary.") var json = false
 
     struct Compared: Encodable {
@@ -48,7 +49,7 @@ struct ReplayCommand: ParsableCommand {
             }
             var caller = try SoundFile.read(recording, allowTruncated: recording.hasSuffix(".part"), channel: 0)
             if caller.sampleRate != CallSession.sampleRate { caller = try Resampler.resample(caller, to: CallSession.sampleRate) }
-            let session = try CallSession(flow: try loadFlowOrExit(flowPath), resources: .init(model: model, voice: voice, lexicon: [lexicon]))
+            let session = try CallSession(flow: try loadFlowOrExit(flowPath), resources: .init(model: model, voice: voice, lexicon: [lexicon] + userLexicon))
             _ = session.run(caller: caller.samples, lingerSeconds: 1)
             let now = session.turns
             var differences = 0

@@ -34,6 +34,7 @@ struct Hotlined: ParsableCommand {
     @Option(help: "Acoustic model file, with --flow.") var model = "Models/acoustic/acoustic.hnn"
     @Option(help: "Voice file, with --flow.") var voice = "Models/voices/kal16/kal16.voice"
     @Option(help: "Lexicon file (CMU format), with --flow.") var lexicon = "Models/lexicon/cmudict-en-us.dict"
+    @Option(help: "An admin's lexicon (CMU format, WORD PH ON ES per line), read after the others so its words win; repeatable; with --flow (in the configuration: more files under models.lexicon).") var userLexicon: [String] = []
 
     func run() throws {
         // SIGTERM / SIGINT from the start, so a stop during loading is clean too; SIGHUP
@@ -81,7 +82,7 @@ struct Hotlined: ParsableCommand {
         settings.database = database
         settings.acousticModel = model
         settings.voice = voice
-        settings.lexicon = [lexicon]
+        settings.lexicon = [lexicon] + userLexicon
         return (settings, nil)
     }
 }

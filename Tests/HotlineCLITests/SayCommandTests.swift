@@ -1,0 +1,25 @@
+import Foundation
+import Testing
+
+/// `hotline say` with an admin's user lexicon.
+@Suite struct SayCommandTests {
+    static let dictionary = repositoryRoot.appendingPathComponent("Models/lexicon/cmudict-en-us.dict").path
+    static let voice = repositoryRoot.appendingPathComponent("Models/voices/kal16/kal16.voice").path
+
+    static func say(_ text: String, _ extra: [String], in scratch: Scratch) throws -> Int {
+        let out = scratch.file("\(UUID().uuidString).wav")
+        let result = try CommandRunner.run("hotline", ["say", text, "-o", out, "--voice", voice, "--lexicon", dictionary] + extra)
+        #expect(result.status == 0, "\(result.stderr)")
+        return (try? FileManager.default.attributesOfItem(atPath: out)[.size] as? Int) ?? 0
+    }
+
+    @Test func aUserLexiconOverridesTheDictionary() throws {
+        let scratch = Scratch()
+        let user = scratch.file("site.dict")
+        // A deliberately long reading of "acme", to tell it from the dictionary's.
+        try "acme AE K M IY AE K M IY AE K M IY\n".write(toFile: user, atomically: true, encoding: .utf8)
+        let plain = try Self.say("acme", [], in: scratch)
+        let custom = try Self.say("acme", ["--user-lexicon", user], in: scratch)
+        #expect(plain > 0 && custom > plain * 2, "\(custom) vs \(plain) bytes")
+    }
+}

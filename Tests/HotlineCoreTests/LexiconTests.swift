@@ -1,0 +1,26 @@
+import Foundation
+import HotlineCore
+import Testing
+
+/// Reading lexicon files.
+@Suite struct LexiconTests {
+    @Test func readsCMUFormatWithCommentsAlternativesStressAndTabs() throws {
+        let path = NSTemporaryDirectory() + "lexicon-\(UUID().uuidString).dict"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try ";;; a comment\nHELLO HH AH0 L OW1\r\nhello(2) HH EH L OW\nacme\tAE1  K M IY0\nlonely\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let lexicon = try Lexicon(paths: [path], letterToSound: nil)
+        #expect(lexicon.pronunciation("hello").phones == ["hh", "ah", "l", "ow"])
+        #expect(lexicon.pronunciation("hello").source == .dictionary)
+        #expect(lexicon.phones("acme") == ["ae", "k", "m", "iy"])
+        #expect(!lexicon.contains("lonely") && !lexicon.contains(";;;") && !lexicon.contains("hello(2)"))
+    }
+
+    @Test func laterFilesWinAndAMissingFileIsAClearError() throws {
+        let a = NSTemporaryDirectory() + "a-\(UUID().uuidString).dict", b = NSTemporaryDirectory() + "b-\(UUID().uuidString).dict"
+        defer { for p in [a, b] { try? FileManager.default.removeItem(atPath: p) } }
+        try "tomato T AH M EY T OW\n".write(toFile: a, atomically: true, encoding: .utf8)
+        try "tomato T AH M AA T OW\n".write(toFile: b, atomically: true, encoding: .utf8)
+        #expect(try Lexicon(paths: [a, b]).phones("tomato") == ["t", "ah", "m", "aa", "t", "ow"])
+        #expect(throws: Lexicon.LoadError.self) { try Lexicon(paths: ["/nonexistent.dict"]) }
+    }
+}
