@@ -62,7 +62,7 @@ import Glibc
         let summaries = result.stdout.split(separator: "\n").compactMap { try? JSONDecoder().decode(Summary.self, from: Data($0.utf8)) }
         #expect(Set(summaries.map(\.line)) == ["a", "b"])
         let a = try #require(summaries.first { $0.line == "a" })
-        #expect(a.outcome == "hangup" && a.replyLatencyMs.count == 3 && a.bargeInMs.count == 1)
+        #expect(a.outcome == "hangup" && a.replyLatencyMs.count == 3 && !a.bargeInMs.isEmpty)
         #expect(a.bargeInMs.allSatisfy { $0 < 100 })
         // Line b answers on activity: nothing is played until the caller's first word (2 s of
         // added silence, then the recording's "one" at 3.0-3.55 s) is over.
