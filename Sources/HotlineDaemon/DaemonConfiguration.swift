@@ -118,10 +118,8 @@ private struct ConfigurationReader {
 
     mutating func read(_ yaml: String) -> DaemonConfiguration? {
         let root: Node?
-        switch composeYAML(yaml, file: file) {
-        case .success(let node): root = node
-        case .failure(let problem):
-            diagnostics.append(problem)
+        do { root = try composeYAML(yaml, file: file) } catch {
+            diagnostics.append(error)
             return nil
         }
         guard let root else {

@@ -54,10 +54,8 @@ private struct Reader {
 
     mutating func read(_ yaml: String) -> Flow? {
         let root: Node?
-        switch composeYAML(yaml, file: file) {
-        case .success(let node): root = node
-        case .failure(let problem):
-            diagnostics.append(problem)
+        do { root = try composeYAML(yaml, file: file) } catch {
+            diagnostics.append(error)
             return nil
         }
         guard let root, let top = mapping(root, "the flow", fields: ["flow", "start", "language", "voice", "settings", "globals", "tables", "states"]) else {
