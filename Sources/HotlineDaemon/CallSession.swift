@@ -21,6 +21,10 @@ public final class CallSession {
     /// Audio before speech starts that the recognizer hears (1 s): the acoustic model and
     /// search sleep through the silence of a listen until the endpointer hears speech.
     static let leadInFrames = 100
+    /// The most of a prompt's power that comes back as echo on the caller's side: 7 dB down
+    /// (line hybrids return 6-20 dB less; G.168 assumes at least 6). Speech below it while
+    /// a prompt plays is taken for echo, not a barge-in.
+    static let echoReturnLoss: Float = 0.2
     /// Frames of the lead-in the recognizer catches up on per frame, besides the new one:
     /// the lead-in's cost is spread over 200 ms instead of landing in one 10 ms frame.
     static let catchUpFrames = 5
@@ -95,6 +99,8 @@ public final class CallSession {
     private var recording: (maxMs: Int, startMs: Int, heardSpeech: Bool, silentMs: Int)?
     private var digitStringEndMs: Int?
     private var silentMs = 0
+    /// Power of the last frames played (80 ms: the echo path of the line and ALSA's buffer).
+    private var playedPower = [Float](repeating: 0, count: 8)
     private var keyDown = false
     private let promptAudio: PromptCache
 
@@ -158,8 +164,17 @@ public final class CallSession {
             }
             if !isPrompting { promptFinished() }
         }
+        playedPower.removeFirst()
+        playedPower.append(Self.power(out))
         nowMs += 10
         return out
+    }
+
+    private static let silentFrame = [Float](repeating: 0, count: frameSamples)
+
+    /// Mean square of a frame.
+    private static func power(_ frame: [Float]) -> Float {
+        frame.reduce(0) { $0 + $1 * $1 } / Float(frame.count)
     }
 
     /// Makes sure `outbound` has samples left, taking the next chunk of the prompts being
@@ -198,12 +213,16 @@ public final class CallSession {
                 keyPressed(digit.key)
             }
         }
-        // A key's tone sounds like speech to the VAD; it is not.
-        let speech = vad.process(caller).contains { $0.isSpeech } && !keyDown
+        // A key's tone sounds like speech to the VAD; it is not. Nor is the prompt's own
+        // echo from the line: while a prompt plays, the caller's side must be louder than
+        // that echo could be.
+        let voiced = vad.process(caller).contains { $0.isSpeech }
+        let echo = isPrompting && Self.power(caller) <= Self.echoReturnLoss * playedPower.max()!
+        let speech = voiced && !keyDown && !echo
         if recording != nil {
             recordFrame(speech: speech)
         } else if listening != nil {
-            listenFrame(caller, speech: speech)
+            listenFrame(echo ? Self.silentFrame : caller, speech: speech)
         }
         // A line nobody speaks on (the caller left without the exchange saying so) ends.
         silentMs = speech || keyed || isPrompting ? 0 : silentMs + 10

@@ -1,4 +1,5 @@
 import Foundation
+import HotlineAudio
 import HotlineCore
 import HotlineDSP
 import HotlineDaemon
@@ -56,6 +57,44 @@ import Testing
             i += 80
         }
         return out
+    }
+
+    /// Like `run`, on a line that echoes the hotline back into the caller's side: `gain`
+    /// times what was played `delayFrames` frames (10 ms each) earlier.
+    static func runWithEcho(_ session: CallSession, _ caller: [Float], gain: Float, delayFrames: Int = 3,
+                            seconds: Double = 30) -> [Float] {
+        var out: [Float] = []
+        var i = 0
+        while i < Int(seconds * 8000), !session.isFinished {
+            var frame = [Float](repeating: 0, count: 80)
+            if i < caller.count { frame.replaceSubrange(0..<min(80, caller.count - i), with: caller[i..<min(i + 80, caller.count)]) }
+            let echoStart = out.count - delayFrames * 80
+            if echoStart >= 0 { for k in 0..<80 { frame[k] += gain * out[echoStart + k] } }
+            out += session.process(frame)
+            i += 80
+        }
+        return out
+    }
+
+    @Test func thePromptsOwnEchoIsNoBargeInButTheCallerStillIs() throws {
+        // Echo 9 dB down (a hybrid's usual return loss is 6-20 dB), 30 ms late.
+        let echoOnly = try Self.session()
+        echoOnly.start()
+        _ = Self.runWithEcho(echoOnly, [], gain: 0.35, seconds: 12)
+        #expect(echoOnly.bargeIns.isEmpty)
+        #expect(echoOnly.turns.first?.input == "noinput")
+        // The caller keying over the echoed prompt still stops it.
+        let keyed = try Self.session()
+        keyed.start()
+        _ = Self.runWithEcho(keyed, [Float](repeating: 0, count: 8000) + (try DTMFGenerator().tone("1", durationMs: 100)), gain: 0.35)
+        #expect(keyed.turns.first?.heard == "1" && keyed.bargeIns.count == 1)
+        // And so does the caller speaking over it ("one", a dev speaker, 3 s into the menu).
+        let spoken = try Self.session()
+        spoken.start()
+        let demo = try SoundFile.read(Self.root.appendingPathComponent("Audio/samples/caller-order-status.flac").path)
+        _ = Self.runWithEcho(spoken, Array(demo.samples[0..<32000]), gain: 0.35)
+        #expect(spoken.bargeIns.count == 1 && (spoken.bargeIns.first?.heardAtMs ?? 0) >= 2900)
+        #expect(spoken.turns.first?.heard == "one")
     }
 
     static func energy(_ x: ArraySlice<Float>) -> Float { x.reduce(0) { $0 + $1 * $1 } / Float(max(1, x.count)) }
