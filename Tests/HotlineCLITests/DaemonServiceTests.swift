@@ -107,6 +107,25 @@ import Glibc
         #expect(info.stdout.contains("\"channels\":2"), "\(info.stdout)")
     }
 
+    @Test func aLineAt16kHzIsResampledToAndFromThe8kHzCall() throws {
+        let scratch = Scratch()
+        let caller = scratch.file("caller16k.raw")
+        let sox = try CommandRunner.runProgram("sox", [repositoryRoot.appendingPathComponent("Audio/samples/caller-order-status.flac").path,
+                                                      "-t", "raw", "-e", "signed", "-b", "16", "-c", "1", "-r", "16000", caller])
+        #expect(sox.status == 0, "\(sox.stderr)")
+        let config = try Self.configuration(scratch, asoundrc: """
+            pcm.in { type file; slave.pcm { type null }; file "/dev/null"; infile "\(caller)"; format "raw" }
+            pcm.out { type file; slave.pcm { type null }; file "\(scratch.file("out.raw"))"; format "raw" }
+            """, lines: "  - { name: wide, capture: in, playback: out, sample_rate: 16000, flow: \(repositoryRoot.path)/Flows/hotline.yaml, answer: immediately, calls: 1 }")
+        let result = try CommandRunner.run("hotlined", ["--config", config])
+        #expect(result.status == 0, "\(result.stderr)")
+        let summary = try #require(result.stdout.split(separator: "\n").compactMap { try? JSONDecoder().decode(Summary.self, from: Data($0.utf8)) }.first)
+        #expect(summary.outcome == "hangup" && summary.replyLatencyMs.count == 3)
+        // What was played is 16 kHz: twice the samples of the call's length.
+        let played = try Data(contentsOf: URL(fileURLWithPath: scratch.file("out.raw"))).count / 2
+        #expect(abs(played - 25_380 * 16) < 16_000, "\(played) samples")
+    }
+
     @Test func killingTheDaemonMidCallKeepsEveryCompletedTurn() throws {
         let scratch = Scratch()
         let caller = try Self.callerRaw(scratch)
