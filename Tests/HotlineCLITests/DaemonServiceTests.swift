@@ -126,6 +126,36 @@ import Glibc
         #expect(abs(played - 25_380 * 16) < 16_000, "\(played) samples")
     }
 
+    @Test func aLineWhoseDeviceIsMissingRetriesWithBackoffWhileTheOthersAnswer() throws {
+        let scratch = Scratch()
+        let caller = try Self.callerRaw(scratch)
+        let late = scratch.file("late.raw")   // the second line's device appears later
+        let config = try Self.configuration(scratch, asoundrc: """
+            pcm.in_a { type file; slave.pcm { type null }; file "/dev/null"; infile "\(caller)"; format "raw" }
+            pcm.in_b { type file; slave.pcm { type null }; file "/dev/null"; infile "\(late)"; format "raw" }
+            pcm.out { type file; slave.pcm { type null }; file "/dev/null"; format "raw" }
+            """, lines: """
+              - { name: a, capture: in_a, playback: out, flow: \(repositoryRoot.path)/Flows/hotline.yaml, answer: immediately, calls: 1 }
+              - { name: b, capture: in_b, playback: out, flow: \(repositoryRoot.path)/Flows/hotline.yaml, answer: immediately, calls: 1 }
+            """)
+        let daemon = Process()
+        daemon.executableURL = CommandRunner.productsFolder.appendingPathComponent("hotlined")
+        daemon.arguments = ["--config", config]
+        let out = Pipe(), errors = Pipe()
+        daemon.standardOutput = out
+        daemon.standardError = errors
+        try daemon.run()
+        Thread.sleep(forTimeInterval: 2)
+        try FileManager.default.copyItem(atPath: caller, toPath: late)
+        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        daemon.waitUntilExit()
+        #expect(daemon.terminationStatus == 0, "\(stderr)")
+        #expect(stderr.contains("line b: ALSA in_b: opening failed") && stderr.contains("retrying in 1 s"), "\(stderr)")
+        let summaries = stdout.split(separator: "\n").compactMap { try? JSONDecoder().decode(Summary.self, from: Data($0.utf8)) }
+        #expect(summaries.map(\.line).sorted() == ["a", "b"] && summaries.allSatisfy { $0.outcome == "hangup" })
+    }
+
     @Test func killingTheDaemonMidCallKeepsEveryCompletedTurn() throws {
         let scratch = Scratch()
         let caller = try Self.callerRaw(scratch)
