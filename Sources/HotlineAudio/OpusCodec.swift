@@ -36,25 +36,32 @@ public final class OpusVoiceEncoder {
     private let encoder: OpaquePointer
     /// Samples per second.
     public let sampleRate: Int
-    /// Samples in every frame passed to `encode`.
+    /// Samples per channel in every frame passed to `encode`.
     public let frameSamples: Int
+    /// Channels (1, or 2 interleaved).
+    public let channels: Int
 
     /// Makes an encoder at `sampleRate` Hz with `frameMs` frames (2.5-60 ms) and
-    /// `bitrate` bits per second; `expectedLossPercent` tunes in-band FEC.
-    public init(sampleRate: Int, frameMs: Double = 20, bitrate: Int = 16000, expectedLossPercent: Int = 0) throws {
+    /// `bitrate` bits per second; `expectedLossPercent` tunes in-band FEC; `complexity`
+    /// (0-10) trades CPU for quality at the same bitrate.
+    public init(sampleRate: Int, frameMs: Double = 20, bitrate: Int = 16000, expectedLossPercent: Int = 0,
+                channels: Int = 1, complexity: Int = 10) throws {
         try OpusSettings.validate(sampleRate: sampleRate)
         let tenths = Int((frameMs * 10).rounded())
         guard OpusSettings.frameDurationsTenthsMs.contains(tenths) else {
             throw InvalidArgument("Opus frames are 2.5, 5, 10, 20, 40 or 60 ms, not \(frameMs) ms")
         }
         var error: Int32 = 0
-        guard let e = opus_encoder_create(Int32(sampleRate), 1, OPUS_APPLICATION_VOIP, &error), error == OPUS_OK else {
+        guard channels == 1 || channels == 2 else { throw InvalidArgument("Opus voice frames have 1 or 2 channels, not \(channels)") }
+        guard let e = opus_encoder_create(Int32(sampleRate), Int32(channels), OPUS_APPLICATION_VOIP, &error), error == OPUS_OK else {
             throw OpusError(code: error, operation: "creating the encoder")
         }
         encoder = e
         self.sampleRate = sampleRate
+        self.channels = channels
         frameSamples = sampleRate * tenths / 10_000
         do {
+            try opusCheck(hotline_opus_set_complexity(e, Int32(complexity)), "setting complexity \(complexity)")
             try opusCheck(hotline_opus_set_bitrate(e, Int32(bitrate)), "setting bitrate \(bitrate)")
             try opusCheck(hotline_opus_set_signal_voice(e), "setting signal type")
             try opusCheck(hotline_opus_set_inband_fec(e, expectedLossPercent > 0 ? 1 : 0), "setting FEC")
@@ -74,10 +81,10 @@ public final class OpusVoiceEncoder {
         return Int(value)
     }
 
-    /// Encodes exactly `frameSamples` samples into one packet.
+    /// Encodes exactly `frameSamples` samples (per channel, interleaved) into one packet.
     public func encode(_ frame: [Float]) throws -> [UInt8] {
-        guard frame.count == frameSamples else {
-            throw InvalidArgument("Opus frame must hold \(frameSamples) samples, got \(frame.count)")
+        guard frame.count == frameSamples * channels else {
+            throw InvalidArgument("Opus frame must hold \(frameSamples * channels) samples, got \(frame.count)")
         }
         var packet = [UInt8](repeating: 0, count: 1500)
         let bytes = try frame.withUnsafeBufferPointer { pcm in

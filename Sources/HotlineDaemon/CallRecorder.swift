@@ -1,9 +1,9 @@
 import Foundation
 import HotlineAudio
 
-/// A call's stereo recording (caller left, hotline right, Ogg/Opus), handed a second at a
-/// time to the daemon's recording worker, which encodes and writes it while the call goes
-/// on: the line's audio loop never waits for the encoder or the disk, a long call holds
+/// A call's stereo recording (caller left, hotline right, Ogg/Opus at low encoder
+/// complexity), handed a second at a time to the daemon's recording worker, which encodes
+/// and writes it while the call goes on: the line's audio loop never waits for the encoder or the disk, a long call holds
 /// no more than a second in memory, and a crash leaves the audio so far in
 /// `NAME.opus.part`. A failure (a full disk) is logged once; the call goes on unrecorded.
 final class CallRecorder {
@@ -13,9 +13,9 @@ final class CallRecorder {
 
     /// The open file, used on the worker's thread only.
     private final class RecordingFile: @unchecked Sendable {
-        var writer: SoundFileWriter?
+        var writer: OggOpusWriter?
         let log: (String) -> Void
-        init(writer: SoundFileWriter, log: @escaping (String) -> Void) {
+        init(writer: OggOpusWriter, log: @escaping (String) -> Void) {
             self.writer = writer
             self.log = log
         }
@@ -47,8 +47,7 @@ final class CallRecorder {
         self.worker = worker
         guard let folder else { file = nil; return }
         do {
-            let writer = try SoundFileWriter(path: "\(folder)/\(name).opus", channels: 2, sampleRate: CallSession.sampleRate,
-                                             codec: .opus)
+            let writer = try OggOpusWriter(path: "\(folder)/\(name).opus", channels: 2, sampleRate: CallSession.sampleRate)
             file = RecordingFile(writer: writer, log: log)
         } catch {
             log("the call is not recorded: \(error)")
