@@ -134,6 +134,13 @@ public final class ALSADevice {
         }
     }
 
+    /// Discards queued playback at once (a caller barged in: what the buffer still holds
+    /// of the prompt must not play); the device is then ready for more.
+    public func dropQueued() throws {
+        _ = try checked("dropping queued audio") { Int(snd_pcm_drop(pcm)) }
+        _ = try checked("preparing") { Int(snd_pcm_prepare(pcm)) }
+    }
+
     /// Lets queued playback finish; the device is then ready for more.
     public func drain() throws {
         _ = try checked("draining") { Int(snd_pcm_drain(pcm)) }

@@ -72,4 +72,7 @@ final class LineAudio {
 
     /// Lets queued playback finish.
     func drain() throws { try playback.drain() }
+
+    /// Discards the playback ALSA still holds (up to `bufferMs` of a stopped prompt).
+    func dropQueuedPlayback() throws { try playback.dropQueued() }
 }

@@ -144,6 +144,8 @@ final class LineService: @unchecked Sendable {   // used by its line's thread on
                 let heard = try audio.read()
                 let turns = session.turns.count, bargeIns = session.bargeIns.count
                 let said = session.process(heard)
+                // A barge-in: the prompt already queued in ALSA's buffer must not play on.
+                if session.bargeIns.count > bargeIns { try audio.dropQueuedPlayback() }
                 try audio.write(said)
                 if audio.lastLagMs > Double(audio.bufferMs) {
                     daemon.log.message(.debug, "line \(line.name): frame at \(session.nowMs) ms answered \(Int(audio.lastLagMs)) ms late")

@@ -14,6 +14,15 @@ import Testing
         #expect(capture.xrunCount == 0)
     }
 
+    @Test func queuedPlaybackCanBeDroppedAndPlaybackGoesOn() throws {
+        let playback = try ALSADevice(name: "null", direction: .playback, sampleRate: 8000, latencyMs: 40)
+        try playback.write([Int16](repeating: 1000, count: 320))
+        try playback.dropQueued()   // a barge-in
+        try playback.write([Int16](repeating: 500, count: 80))
+        try playback.drain()
+        #expect(playback.xrunCount == 0)
+    }
+
     @Test func unknownDeviceIsAnErrorNamingIt() {
         #expect {
             try ALSADevice(name: "hotline_no_such_pcm", direction: .capture)
