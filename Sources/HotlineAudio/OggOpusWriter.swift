@@ -47,11 +47,7 @@ public final class OggOpusWriter {
     /// Appends one block: a sample array per channel (shorter ones padded with silence).
     public func append(_ block: [[Float]]) throws {
         precondition(block.count == channels, "a block has one array per channel")
-        let frames = block.map(\.count).max() ?? 0
-        var interleaved = [Float](repeating: 0, count: frames * channels)
-        for (c, channel) in block.enumerated() {
-            for (i, x) in channel.enumerated() { interleaved[i * channels + c] = x }
-        }
+        let (interleaved, frames) = interleave(block)
         pending += interleaved
         samplesIn += frames
         try encodePending()
@@ -68,11 +64,7 @@ public final class OggOpusWriter {
         let end = Int64(preSkip) + Int64(samplesIn) * 48_000 / Int64(encoder.sampleRate)
         try writePage(packets, granule: min(samples48k, end), flags: 0x04)
         try handle.close()
-        if rename(temporary, path) != 0 {
-            let reason = String(cString: strerror(errno))
-            _ = unlink(temporary)
-            throw SoundFileError(path: path, reason: "cannot move the written file into place: \(reason)")
-        }
+        try moveIntoPlace(temporary, path)
     }
 
     /// Closes and deletes the unfinished file.

@@ -135,11 +135,7 @@ public final class SoundFileWriter {
     /// Appends one block: a sample array per channel (shorter ones padded with silence).
     public func append(_ block: [[Float]]) throws {
         precondition(block.count == channels, "a block has one array per channel")
-        let frames = block.map(\.count).max() ?? 0
-        var interleaved = [Float](repeating: 0, count: frames * channels)
-        for (c, channel) in block.enumerated() {
-            for (i, x) in channel.enumerated() { interleaved[i * channels + c] = x }
-        }
+        let (interleaved, frames) = interleave(block)
         switch codec {
         case .pcm16, .flac:
             let pcm = PCM16.fromFloat(interleaved)
@@ -161,16 +157,32 @@ public final class SoundFileWriter {
     /// Closes the file and moves it into place.
     public func finish() throws {
         try file.close()
-        if rename(temporary, path) != 0 {
-            let reason = String(cString: strerror(errno))
-            _ = unlink(temporary)
-            throw SoundFileError(path: path, reason: "cannot move the written file into place: \(reason)")
-        }
+        try moveIntoPlace(temporary, path)
     }
 
     /// Closes and deletes the unfinished file.
     public func discard() {
         try? file.close()
         _ = unlink(temporary)
+    }
+}
+
+/// A block of channels as one interleaved array (shorter channels padded with silence),
+/// and its length in frames.
+func interleave(_ block: [[Float]]) -> (samples: [Float], frames: Int) {
+    let frames = block.map(\.count).max() ?? 0
+    var interleaved = [Float](repeating: 0, count: frames * block.count)
+    for (c, channel) in block.enumerated() {
+        for (i, x) in channel.enumerated() { interleaved[i * block.count + c] = x }
+    }
+    return (interleaved, frames)
+}
+
+/// Renames a finished `temporary` file to `path`; on failure deletes it and throws.
+func moveIntoPlace(_ temporary: String, _ path: String) throws {
+    if rename(temporary, path) != 0 {
+        let reason = String(cString: strerror(errno))
+        _ = unlink(temporary)
+        throw SoundFileError(path: path, reason: "cannot move the written file into place: \(reason)")
     }
 }
