@@ -80,9 +80,7 @@ public final class CallSession {
     public var silenceLimitMs = 30_000
 
     private var engine: DialogueEngine
-    private let acoustic: AcousticModel
-    private let lexicon: Lexicon
-    private let synthesizer: DiphoneSynthesizer
+    private let resources: Resources
     private let webhook: WebhookHandler
     private let vad: VoiceActivityDetector
     private let dtmf = DTMFDetector()
@@ -102,7 +100,6 @@ public final class CallSession {
     /// Power of the last frames played (80 ms: the echo path of the line and ALSA's buffer).
     private var playedPower = [Float](repeating: 0, count: 8)
     private var keyDown = false
-    private let promptAudio: PromptCache
 
     private struct Listening {
         var request: ListenRequest
@@ -122,10 +119,7 @@ public final class CallSession {
                 webhook: @escaping WebhookHandler = { _, _, _ in nil }) throws {
         progress = CallProgressDetector(plan: tones)
         engine = DialogueEngine(flow: flow, today: today)
-        acoustic = resources.acoustic
-        lexicon = resources.lexicon
-        synthesizer = resources.synthesizer
-        promptAudio = resources.prompts
+        self.resources = resources
         self.webhook = webhook
         vad = try VoiceActivityDetector()
     }
@@ -367,7 +361,7 @@ public final class CallSession {
     private func say(_ text: String) {
         prompts.append(text)
         pendingReplies.append(text)
-        queued.append(promptAudio.stream(for: text, synthesizer: synthesizer, sampleRate: Self.sampleRate))
+        queued.append(resources.prompts.stream(for: text, synthesizer: resources.synthesizer, sampleRate: Self.sampleRate))
     }
 
     private func apply(_ actions: [DialogueAction], turnStart: DispatchTime?, turn: Turn? = nil) {
@@ -403,7 +397,7 @@ public final class CallSession {
             recognizer = cached
         } else {
             guard let grammar = try? ListenGrammar.make(for: request, flow: engine.flow),
-                  let made = try? Recognizer(model: acoustic, grammar: grammar, lexicon: lexicon) else {
+                  let made = try? Recognizer(model: resources.acoustic, grammar: grammar, lexicon: resources.lexicon) else {
                 listening = nil
                 apply(engine.handle(.noMatch), turnStart: nil)
                 return
