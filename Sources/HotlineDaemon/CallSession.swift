@@ -108,9 +108,10 @@ public final class CallSession {
         var keys = ""
         var lastKeyMs = 0
         var speechStartMs: Int?
-        /// Audio the recognizer has not heard: before speech, the last `leadInFrames` frames;
-        /// once the endpointer hears speech begin, what is left of them to catch up on.
-        var unheard: [Float] = []
+        /// Before speech: the last `leadInFrames` frames heard.
+        var leadIn = RecentAudio(capacity: CallSession.leadInFrames * CallSession.frameSamples)
+        /// Once the endpointer hears speech begin: audio the recognizer has still to catch up on.
+        var backlog: [Float] = []
         var feeding = false
     }
 
@@ -198,7 +199,7 @@ public final class CallSession {
             switch event {
             case .began(let key, let startSample):   // the prompt stops at once; the key counts once released
                 keyDown = true
-                if listening?.feeding == false { listening?.unheard.removeAll() }   // a key's tone is not speech
+                if listening?.feeding == false { listening?.leadIn.removeAll() }   // a key's tone is not speech
                 if listening?.request.bargeIn == true, !closesDigitString(key) {
                     stopPrompt(bargeInFrom: startSample * 1000 / Self.sampleRate)
                 }
@@ -249,13 +250,13 @@ public final class CallSession {
 
     private func listenFrame(_ caller: [Float], speech: Bool) {
         guard var l = listening else { return }
-        l.unheard += caller
         if l.feeding {
-            let n = min(l.unheard.count, (1 + Self.catchUpFrames) * Self.frameSamples)
-            l.recognizer.accept(Array(l.unheard[0..<n]))
-            l.unheard.removeFirst(n)
-        } else if l.unheard.count > Self.leadInFrames * Self.frameSamples {
-            l.unheard.removeFirst(Self.frameSamples)
+            l.backlog += caller
+            let n = min(l.backlog.count, (1 + Self.catchUpFrames) * Self.frameSamples)
+            l.recognizer.accept(Array(l.backlog[0..<n]))
+            l.backlog.removeFirst(n)
+        } else {
+            l.leadIn.append(caller)
         }
         if !l.keys.isEmpty, nowMs - l.lastKeyMs >= 3000 {   // inter-digit timeout
             listening = l
@@ -271,11 +272,12 @@ public final class CallSession {
                 stopPrompt(bargeInFrom: start)
             case .speechStarted(let start):
                 l.speechStartMs = start
-                l.feeding = true   // the recognizer wakes up, starting a second before the speech
+                l.backlog = l.leadIn.contents   // the recognizer wakes up, starting a second before the speech
+                l.feeding = true
             case .speechEnded(let start, let end, _), .maxSpeech(let start, let end):
                 listening = nil
                 let clock = DispatchTime.now()
-                l.recognizer.accept(l.unheard)
+                l.recognizer.accept(l.backlog)
                 let result = l.recognizer.finish()
                 let event: DialogueEvent = result.rejected ? .noMatch : .recognized(text: result.text, confidence: result.confidence)
                 apply(engine.handle(event), turnStart: clock, turn: Turn(
@@ -410,5 +412,35 @@ public final class CallSession {
         settings.bargeIn = request.bargeIn
         listening = Listening(request: request, recognizer: recognizer,
                               endpointer: Endpointer(settings: settings, promptPlaying: isPrompting, startMs: nowMs))
+    }
+}
+
+/// The last `capacity` samples heard, kept in a ring so a frame costs a copy of the frame
+/// only, not a shift of everything kept.
+struct RecentAudio {
+    private var ring: [Float]
+    private var next = 0
+    private var count = 0
+
+    init(capacity: Int) { ring = [Float](repeating: 0, count: capacity) }
+
+    /// Keeps `samples`, forgetting the oldest beyond the capacity.
+    mutating func append(_ samples: [Float]) {
+        for x in samples {
+            ring[next] = x
+            next = (next + 1) % ring.count
+        }
+        count = min(count + samples.count, ring.count)
+    }
+
+    /// Forgets everything.
+    mutating func removeAll() {
+        next = 0
+        count = 0
+    }
+
+    /// What is kept, oldest first.
+    var contents: [Float] {
+        count < ring.count ? Array(ring[0..<count]) : Array(ring[next...] + ring[..<next])
     }
 }
