@@ -39,13 +39,12 @@ struct CallCommand: ParsableCommand {
 
     func run() throws {
         let session: CallSession
-        var audio: AudioBuffer
+        let audio: AudioBuffer
         do {
             session = try CallSession(flow: try loadFlowOrExit(flow),
                                       resources: .init(model: model, voice: voice, lexicon: lexicon + userLexicon),
                                       webhook: WebhookClient.post)
-            audio = try SoundFile.read(caller)
-            if audio.sampleRate != CallSession.sampleRate { audio = try Resampler.resample(audio, to: CallSession.sampleRate) }
+            audio = try Resampler.resample(SoundFile.read(caller), to: CallSession.sampleRate)
         } catch let error as HotlineError {
             printError(error)
             throw ExitCode.failure

@@ -72,8 +72,7 @@ struct RecognizeCommand: ParsableCommand {
         var failures = 0
         for file in files {
             do {
-                var audio = try SoundFile.read(file)
-                if audio.sampleRate != recognizer.sampleRate { audio = try Resampler.resample(audio, to: recognizer.sampleRate) }
+                let audio = try Resampler.resample(SoundFile.read(file), to: recognizer.sampleRate)
                 let chunk = recognizer.sampleRate / 50
                 var i = 0, shown = ""
                 while i < audio.samples.count {

@@ -47,8 +47,8 @@ struct ReplayCommand: ParsableCommand {
             guard let flowPath = flow ?? record?.flow else {
                 throw InvalidArgument("\(call): not a call in \(db); say which flow to replay it with (--flow)")
             }
-            var caller = try SoundFile.read(recording, allowTruncated: recording.hasSuffix(".part"), channel: 0)
-            if caller.sampleRate != CallSession.sampleRate { caller = try Resampler.resample(caller, to: CallSession.sampleRate) }
+            let caller = try Resampler.resample(SoundFile.read(recording, allowTruncated: recording.hasSuffix(".part"), channel: 0),
+                                                to: CallSession.sampleRate)
             let session = try CallSession(flow: try loadFlowOrExit(flowPath), resources: .init(model: model, voice: voice, lexicon: [lexicon] + userLexicon))
             _ = session.run(caller: caller.samples, lingerSeconds: 1)
             let now = session.turns
