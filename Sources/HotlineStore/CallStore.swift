@@ -123,16 +123,19 @@ public final class CallStore: Sendable {
     /// Calls, newest first, optionally only those answered at or after `since` (ISO 8601 prefix).
     public func calls(since: String? = nil) throws -> [CallRecord] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM calls WHERE started_at >= ? ORDER BY id DESC", arguments: [since ?? ""]).map {
-                CallRecord(id: $0["id"], startedAt: $0["started_at"], line: $0["line"], flow: $0["flow"],
-                           outcome: $0["outcome"], durationMs: $0["duration_ms"], recording: $0["recording"])
-            }
+            try Row.fetchAll(db, sql: "SELECT * FROM calls WHERE started_at >= ? ORDER BY id DESC", arguments: [since ?? ""])
+                .map(Self.callRecord)
         }
     }
 
     /// Call `id`, or nil.
     public func call(_ id: Int64) throws -> CallRecord? {
-        try calls().first { $0.id == id }
+        try read { db in try Row.fetchOne(db, sql: "SELECT * FROM calls WHERE id = ?", arguments: [id]).map(Self.callRecord) }
+    }
+
+    private static func callRecord(_ row: Row) -> CallRecord {
+        CallRecord(id: row["id"], startedAt: row["started_at"], line: row["line"], flow: row["flow"],
+                   outcome: row["outcome"], durationMs: row["duration_ms"], recording: row["recording"])
     }
 
     /// The turns of call `id`, in order.
