@@ -1,7 +1,8 @@
 """Training data: corpus listing, speaker split, joined sequences, telephone augmentation,
 and Kaldi fbank features (kaldi-native-fbank, the same numbers the Swift front end gives).
 
-Usage: python3 data.py CACHE [--copies 2] [--joined 12000] [--seed 1]
+Usage: python3 data.py CACHE [--copies 2] [--joined 12000] [--seed 1] [--only train|dev] [--name train-0]
+(HOTLINE_SPEECH names the speech folder, default ../shared/speech; HOTLINE_LIBOPUS libopus)
 Writes CACHE/train.npz and CACHE/dev.npz: float16 features (frames x 40), per-utterance
 offsets, phone labels, source and speaker names.
 """
@@ -14,7 +15,7 @@ from scipy import signal
 from lexicon import Lexicon, REPO
 from synth import ONES
 
-SPEECH = os.path.normpath(os.path.join(REPO, "..", "shared", "speech"))
+SPEECH = os.environ.get("HOTLINE_SPEECH") or os.path.normpath(os.path.join(REPO, "..", "shared", "speech"))
 RATE = 8000
 FBANK_BINS = 40
 DEV_SYNTH_VOICES = {"espeak:en-us+f2", "flite:rms"}
@@ -65,7 +66,7 @@ def trim(x, floor_db=35, margin=0.05):
 class Opus:
     """libopus through ctypes: an encode/decode round trip at a given bitrate."""
     def __init__(self):
-        name = ctypes.util.find_library("opus")
+        name = os.environ.get("HOTLINE_LIBOPUS") or ctypes.util.find_library("opus")
         self.lib = ctypes.CDLL(name) if name else None
         if self.lib:
             self.lib.opus_encoder_create.restype = ctypes.c_void_p
@@ -112,7 +113,7 @@ class Augmenter:
         self.opus = Opus()
 
     def noise(self, rng, n):
-        parts, total = [], 0
+        parts, total = [np.zeros(0, np.float32)], 0
         while total < n:
             clip = self.noises[rng.integers(len(self.noises))]
             parts.append(clip)
@@ -166,7 +167,8 @@ def room_tone(rng, augmenter, n):
 
 
 def joined(items, rng, augmenter, audio):
-    """2-8 trimmed clips joined by gaps of room tone; digit strings favour one speaker."""
+    """2-8 trimmed clips joined by gaps of room tone (under 40 ms in a third of them);
+    digit strings favour one speaker."""
     count = int(rng.integers(2, 9))
     digits = [i for i in items if i["words"] in ONES[:10]]
     if rng.random() < 0.5 and digits:
@@ -175,11 +177,13 @@ def joined(items, rng, augmenter, audio):
     else:
         pool = items
     picks = [pool[rng.integers(len(pool))] for _ in range(count)]
+    run_on = rng.random() < 0.3  # words run together, as a caller reading a number says them
     parts, words = [room_tone(rng, augmenter, int(rng.uniform(0.05, 0.3) * RATE))], []
     for item in picks:
         clip = trim(audio(item["path"]))
         clip = clip * 10 ** (rng.uniform(-4, 4) / 20)
-        parts += [clip, room_tone(rng, augmenter, int(rng.uniform(0.03, 0.4) * RATE))]
+        gap = rng.uniform(0, 0.04) if run_on else rng.uniform(0.03, 0.4)
+        parts += [clip, room_tone(rng, augmenter, int(gap * RATE))]
         words.append(item["words"])
     return np.concatenate(parts).astype(np.float32), " ".join(words), "joined"
 
@@ -214,13 +218,13 @@ def _work(job):
     return feats.astype(np.float16), np.array(labels, np.int16), source, speaker, words
 
 
-def build(cache, items, copies, joined_count, seed, name):
+def build(cache, items, copies, joined_count, seed, name, workers=None):
     noise_paths = sorted(glob.glob(os.path.join(SPEECH, "noise", "*.flac")))
     jobs = [(seed * 1_000_003 + k * 100_003 + i, item) for k in range(copies) for i, item in enumerate(items)]
     jobs += [(seed * 7_000_003 + j, None) for j in range(joined_count)]
     pool = [i for i in items if not i["source"].startswith("synthetic")]
     feats, labels, sources, speakers, words = [], [], [], [], []
-    with Pool(os.cpu_count() or 2, initializer=_init, initargs=(noise_paths, pool)) as p:
+    with Pool(workers or os.cpu_count() or 2, initializer=_init, initargs=(noise_paths, pool)) as p:
         for n, r in enumerate(p.imap(_work, jobs, chunksize=32)):
             if r is not None:
                 for lst, v in zip((feats, labels, sources, speakers, words), r):
@@ -229,9 +233,11 @@ def build(cache, items, copies, joined_count, seed, name):
                 print(f"{name}: {n}/{len(jobs)}", file=sys.stderr, flush=True)
     offsets = np.cumsum([0] + [len(f) for f in feats])
     loffsets = np.cumsum([0] + [len(l) for l in labels])
-    np.savez(os.path.join(cache, name + ".npz"), feats=np.concatenate(feats), offsets=offsets,
+    path = os.path.join(cache, name + ".npz")
+    np.savez(path + ".part.npz", feats=np.concatenate(feats), offsets=offsets,
              labels=np.concatenate(labels), label_offsets=loffsets, sources=np.array(sources),
              speakers=np.array(speakers), words=np.array(words))
+    os.replace(path + ".part.npz", path)  # a trainer waiting for shards never reads half a file
     hours = offsets[-1] / 100 / 3600
     print(f"{name}: {len(feats)} utterances, {hours:.2f} h", file=sys.stderr)
 
@@ -242,13 +248,18 @@ def main():
     ap.add_argument("--copies", type=int, default=2)
     ap.add_argument("--joined", type=int, default=12000)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--only", choices=["train", "dev"], help="build one split")
+    ap.add_argument("--name", default="train", help="file name of the train split (a shard: train-3)")
+    ap.add_argument("--workers", type=int, help="processes (default: every core)")
     args = ap.parse_args()
     items = corpus(cache=args.cache)
     train = [i for i in items if not i["dev"]]
     dev = [i for i in items if i["dev"]]
     print(f"corpus: {len(train)} train, {len(dev)} dev utterances", file=sys.stderr)
-    build(args.cache, dev, 1, args.joined // 20, args.seed + 1000, "dev")
-    build(args.cache, train, args.copies, args.joined, args.seed, "train")
+    if args.only != "train":
+        build(args.cache, dev, 1, args.joined // 20, args.seed + 1000, "dev", args.workers)
+    if args.only != "dev":
+        build(args.cache, train, args.copies, args.joined, args.seed, args.name, args.workers)
 
 
 if __name__ == "__main__":

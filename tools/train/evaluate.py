@@ -12,12 +12,19 @@ from synth import ONES
 
 
 class Split:
-    """One features file written by data.py."""
-    def __init__(self, path):
-        d = np.load(path)
-        self.feats, self.offsets = d["feats"], d["offsets"]
-        self.labels, self.label_offsets = d["labels"], d["label_offsets"]
-        self.sources, self.speakers, self.words = d["sources"], d["speakers"], d["words"]
+    """Features written by data.py: one file, or several (shards) read as one."""
+    def __init__(self, paths):
+        parts = [np.load(p) for p in ([paths] if isinstance(paths, str) else paths)]
+
+        def joined(key):
+            return np.concatenate([d[key] for d in parts])
+
+        def offsets(key, total):
+            starts = np.cumsum([0] + [d[total].shape[0] for d in parts[:-1]])
+            return np.concatenate([d[key][:-1] + s for d, s in zip(parts, starts)] + [[starts[-1] + parts[-1][total].shape[0]]])
+        self.feats, self.offsets = joined("feats"), offsets("offsets", "feats")
+        self.labels, self.label_offsets = joined("labels"), offsets("label_offsets", "labels")
+        self.sources, self.speakers, self.words = joined("sources"), joined("speakers"), joined("words")
         self.lengths = np.diff(self.offsets)
         sample = self.feats[:: max(1, len(self.feats) // 200000)].astype(np.float64)
         self.mean = sample.mean(axis=0).astype(np.float32)
@@ -71,7 +78,8 @@ def evaluate(model, split, batch=64):
     for s in range(0, len(order), batch):
         idx = order[s:s + batch]
         x, lengths, _, _ = split.batch(idx)
-        logp, _ = model(torch.from_numpy(x))
+        logp, _ = model(torch.from_numpy(x).to(model.feature_mean.device))
+        logp = logp.cpu()
         for k, i in enumerate(idx):
             hyp = greedy(logp[k, :model.output_length(int(lengths[k]))])
             ref = split.label(i).tolist()
@@ -100,7 +108,7 @@ def main():
     ap.add_argument("--model")
     ap.add_argument("--json")
     args = ap.parse_args()
-    ck = torch.load(args.model or os.path.join(args.cache, "best.pt"), weights_only=False)
+    ck = torch.load(args.model or os.path.join(args.cache, "best.pt"), weights_only=False, map_location="cpu")
     model = AcousticModel(**ck["config"])
     model.load_state_dict(ck["model"])
     report = evaluate(model, Split(os.path.join(args.cache, "dev.npz")))

@@ -83,7 +83,7 @@ def main():
         model.feature_scale.uniform_(0.2, 0.5)
         training = dict(note="random weights, for kernel parity tests only")
     else:
-        ck = torch.load(args.checkpoint, weights_only=False)
+        ck = torch.load(args.checkpoint, weights_only=False, map_location="cpu")
         model = AcousticModel(**ck["config"])
         model.load_state_dict(ck["model"])
         training = dict(dev=json.load(open(args.training_json))) if args.training_json else {}

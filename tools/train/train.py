@@ -1,10 +1,14 @@
-"""Trains the acoustic model with CTC on CACHE/train.npz, checkpointing so that a stopped
-run resumes where it left off.
+"""Trains the acoustic model with CTC on CACHE/train.npz (or shards CACHE/train-*.npz, read
+again at each epoch so that shards still being written join as they appear), checkpointing
+so that a stopped run resumes where it left off.
 
-Usage: python3 train.py CACHE [--epochs 8] [--minutes M] [--threads 2]
+The learning rate warms up over 300 updates, then follows a cosine to zero over the run:
+over --epochs, or over --minutes when given (a run sized to a fixed time on an accelerator).
+
+Usage: python3 train.py CACHE [--epochs 8] [--minutes M] [--device cuda] [--hidden 192 --layers 2]
 Writes CACHE/checkpoint.pt (latest) and CACHE/best.pt (lowest dev phone error rate).
 """
-import argparse, json, os, sys, time
+import argparse, glob, json, math, os, sys, time
 import numpy as np
 import torch
 from torch import nn
@@ -31,83 +35,117 @@ def batches(split, rng, shuffle, max_frames=5000):
 
 
 def spec_augment(x, rng):
-    """Two frequency masks (up to 6 bins) and two time masks (up to 12 frames) per utterance."""
+    """Two frequency masks (up to 6 bins) and two time masks (up to 12 frames) per utterance,
+    on whatever device x lives."""
     b, t, f = x.shape
-    for i in range(b):
-        for _ in range(2):
-            w = rng.integers(0, 7)
-            s = rng.integers(0, f - w + 1)
-            x[i, :, s:s + w] = 0
-            w = rng.integers(0, 13)
-            s = rng.integers(0, max(1, t - w))
-            x[i, s:s + w, :] = 0
-    return x
+    bins, frames = torch.arange(f, device=x.device), torch.arange(t, device=x.device)
+    keep = torch.ones(b, t, f, dtype=torch.bool, device=x.device)
+    for _ in range(2):
+        w = torch.from_numpy(rng.integers(0, 7, b)).to(x.device)
+        s = (torch.from_numpy(rng.random(b)).to(x.device) * (f - w + 1)).long()
+        keep &= ~((bins[None] >= s[:, None]) & (bins[None] < (s + w)[:, None]))[:, None, :]
+        w = torch.from_numpy(rng.integers(0, 13, b)).to(x.device)
+        s = (torch.from_numpy(rng.random(b)).to(x.device) * (t - w).clamp(min=1)).long()
+        keep &= ~((frames[None] >= s[:, None]) & (frames[None] < (s + w)[:, None]))[:, :, None]
+    return x * keep
+
+
+def train_files(cache):
+    shards = sorted(glob.glob(os.path.join(cache, "train-*.npz")))
+    return [p for p in shards if not p.endswith(".part.npz")] or [os.path.join(cache, "train.npz")]
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("cache")
     ap.add_argument("--epochs", type=int, default=8)
-    ap.add_argument("--minutes", type=float, default=1e9, help="stop (with a checkpoint) after this long")
+    ap.add_argument("--minutes", type=float, help="train for this long, the schedule sized to it")
     ap.add_argument("--threads", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--lr", type=float, default=2e-3)
+    ap.add_argument("--device", default="cpu")
+    ap.add_argument("--batch-frames", type=int, default=5000)
+    ap.add_argument("--hidden", type=int, default=192)
+    ap.add_argument("--layers", type=int, default=2)
+    ap.add_argument("--channels", type=int, default=32)
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
-    train, dev = Split(os.path.join(args.cache, "train.npz")), Split(os.path.join(args.cache, "dev.npz"))
-    print(f"train {len(train.lengths)} utts {train.lengths.sum() / 360000:.2f} h; dev {len(dev.lengths)} utts", file=sys.stderr)
-    model = AcousticModel()
+    device = torch.device(args.device)
+    files = train_files(args.cache)
+    train, dev = Split(files), Split(os.path.join(args.cache, "dev.npz"))
+    model = AcousticModel(channels=args.channels, hidden=args.hidden, layers=args.layers)
     model.feature_mean.copy_(torch.from_numpy(train.mean))
     model.feature_scale.copy_(torch.from_numpy(1 / train.std))
+    model.to(device)
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
     ckpt_path, best_path = os.path.join(args.cache, "checkpoint.pt"), os.path.join(args.cache, "best.pt")
-    state = dict(epoch=0, batch=0, best=1e9, history=[], seconds=0.0)
+    state = dict(epoch=0, batch=0, best=1e9, history=[], seconds=0.0, updates=0)
     if os.path.exists(ckpt_path):
-        ck = torch.load(ckpt_path, weights_only=False)
+        ck = torch.load(ckpt_path, weights_only=False, map_location=device)
         model.load_state_dict(ck["model"]); opt.load_state_dict(ck["opt"]); state = ck["state"]
         print(f"resumed at epoch {state['epoch']} batch {state['batch']}", file=sys.stderr)
     ctc = nn.CTCLoss(blank=0, zero_infinity=True)
-    start, last_save = time.time(), time.time()
+    mark = [time.time()]
 
-    def save():
-        state["seconds"] += time.time() - start_mark[0]
-        start_mark[0] = time.time()
-        torch.save(dict(model=model.state_dict(), opt=opt.state_dict(), state=state, config=model.config), ckpt_path + ".tmp")
-        os.replace(ckpt_path + ".tmp", ckpt_path)
-    start_mark = [time.time()]
+    def elapsed():
+        return state["seconds"] + time.time() - mark[0]
 
-    while state["epoch"] < args.epochs:
+    def save(path=ckpt_path, extra=None):
+        state["seconds"] = elapsed()
+        mark[0] = time.time()
+        torch.save(dict(model=model.state_dict(), opt=opt.state_dict(), state=state, config=model.config, **(extra or {})),
+                   path + ".tmp")
+        os.replace(path + ".tmp", path)
+
+    def progress(epoch_fraction):
+        return min(1.0, elapsed() / (args.minutes * 60)) if args.minutes else min(1.0, epoch_fraction / args.epochs)
+
+    last_save, done = time.time(), False
+    while not done and (args.minutes or state["epoch"] < args.epochs):
+        if train_files(args.cache) != files:
+            files = train_files(args.cache)
+            train = Split(files)
         rng = np.random.default_rng(state["epoch"])
-        plan = batches(train, rng, shuffle=state["epoch"] > 0)
-        lr = args.lr * (0.75 ** max(0, state["epoch"] - 2))
-        for g in opt.param_groups:
-            g["lr"] = lr
+        plan = batches(train, rng, shuffle=state["epoch"] > 0, max_frames=args.batch_frames)
+        print(f"epoch {state['epoch']}: {len(files)} file(s), {len(train.lengths)} utts, "
+              f"{train.lengths.sum() / 360000:.2f} h, {len(plan)} batches", file=sys.stderr, flush=True)
         model.train()
         losses = []
         for bi in range(state["batch"], len(plan)):
-            idx = plan[bi]
-            x, lengths, labels, label_lengths = train.batch(idx)
-            x = torch.from_numpy(spec_augment(x, rng) if state["epoch"] > 0 else x)
+            p = progress(state["epoch"] + bi / len(plan))
+            lr = args.lr * min(1.0, (state["updates"] + 1) / 300) * 0.5 * (1 + math.cos(math.pi * p))
+            for g in opt.param_groups:
+                g["lr"] = lr
+            x, lengths, labels, label_lengths = train.batch(plan[bi])
+            x = torch.from_numpy(x).to(device, non_blocking=True)
+            if state["epoch"] > 0:
+                x = spec_augment(x, rng)
             logp, _ = model(x)
             out_len = AcousticModel.output_length(torch.from_numpy(lengths))
-            loss = ctc(logp.transpose(0, 1), torch.from_numpy(labels), out_len, torch.from_numpy(label_lengths))
+            loss = ctc(logp.transpose(0, 1).float(), torch.from_numpy(labels).to(device), out_len, torch.from_numpy(label_lengths))
             opt.zero_grad()
             loss.backward()
             nn.utils.clip_grad_norm_(model.parameters(), 5.0)
             opt.step()
             losses.append(loss.item())
-            state["batch"] = bi + 1
+            state["batch"], state["updates"] = bi + 1, state["updates"] + 1
             if bi % 50 == 0:
-                print(f"epoch {state['epoch']} batch {bi}/{len(plan)} loss {np.mean(losses[-50:]):.3f} lr {lr:.2e}", file=sys.stderr, flush=True)
+                print(f"epoch {state['epoch']} batch {bi}/{len(plan)} loss {np.mean(losses[-50:]):.3f} lr {lr:.2e} "
+                      f"{elapsed():.0f} s", file=sys.stderr, flush=True)
             if time.time() - last_save > 300:
                 save(); last_save = time.time()
-            if time.time() - start > args.minutes * 60:
-                save()
-                print("time limit: checkpoint saved; run again to resume", file=sys.stderr)
-                return
+            if args.minutes and p >= 1.0:
+                done = True
+                break
+        if args.minutes and not done and elapsed() - state.get("evaluated", 0) < 60:
+            state["epoch"] += 1  # short epochs on an accelerator: dev figures once a minute
+            state["batch"] = 0
+            continue
+        state["evaluated"] = elapsed()
         model.eval()
         report = evaluate(model, dev)
-        state["history"].append(dict(epoch=state["epoch"], loss=float(np.mean(losses)) if losses else None, **report))
+        state["history"].append(dict(epoch=state["epoch"], loss=float(np.mean(losses)) if losses else None,
+                                     seconds=round(elapsed()), **report))
         print(json.dumps(state["history"][-1]), file=sys.stderr, flush=True)
         if report["per"] < state["best"]:
             state["best"] = report["per"]
@@ -115,6 +153,8 @@ def main():
         state["epoch"] += 1
         state["batch"] = 0
         save(); last_save = time.time()
+    print(f"done: {state['epoch']} epochs, {state['updates']} updates, {elapsed():.0f} s, best dev PER {state['best']}",
+          file=sys.stderr)
 
 
 if __name__ == "__main__":
