@@ -99,7 +99,9 @@ def main():
     ap.add_argument("--only", help="run only the systems whose name contains this")
     ap.add_argument("--prompts", help="a file of prompts, one a line, instead of the fixed set")
     ap.add_argument("--keep", help="a folder to keep each system's audio and transcripts in")
+    ap.add_argument("--voice", help="a Hotline voice file other than the default (to compare voices)")
     args = ap.parse_args()
+    voice = ["--voice", args.voice] if args.voice else []
     prompts = PROMPTS
     if args.prompts:
         prompts = [line.strip() for line in open(args.prompts) if line.strip()]
@@ -107,7 +109,8 @@ def main():
     texts = [" ".join(words) for words in spoken]
     recognise = Recognizer()
     systems = {
-        "hotline kal16": lambda t, out: subprocess.run([args.hotline, "say", t, "-o", out], check=True, capture_output=True),
+        "hotline " + (os.path.basename(args.voice) if args.voice else "kal16"):
+            lambda t, out: subprocess.run([args.hotline, "say", t, "-o", out] + voice, check=True, capture_output=True),
         "flite rms": lambda t, out: subprocess.run(["flite", "-voice", "rms", "-t", t, "-o", out], check=True),
         "flite slt": lambda t, out: subprocess.run(["flite", "-voice", "slt", "-t", t, "-o", out], check=True),
         "flite kal16": lambda t, out: subprocess.run(["flite", "-voice", "kal16", "-t", t, "-o", out], check=True),
@@ -141,13 +144,13 @@ def main():
             sys.stdout.flush()
         # Speed: all prompts in one process (voice and lexicon loaded once).
         start = time.perf_counter()
-        subprocess.run([args.hotline, "say", "-", "-o", os.path.join(d, "all")], input="\n".join(texts), text=True, check=True)
+        subprocess.run([args.hotline, "say", "-", "-o", os.path.join(d, "all")] + voice, input="\n".join(texts), text=True, check=True)
         elapsed = time.perf_counter() - start
         audio = sum(soundfile.info(os.path.join(d, "all", f"{k + 1}.wav")).duration for k in range(len(texts)))
         print(f"hotline: {audio:.1f} s of speech in {elapsed:.2f} s including loading the voice and lexicon "
               f"= {elapsed / audio:.4f} x realtime")
         # In process (`hotline bench tts`): synthesis proper, without start-up and loading.
-        out = subprocess.run([args.hotline, "bench", "tts", "-"], input="\n".join(texts), text=True, capture_output=True, check=True)
+        out = subprocess.run([args.hotline, "bench", "tts", "-"] + voice, input="\n".join(texts), text=True, capture_output=True, check=True)
         r = json.loads(out.stdout)
         print(f"hotline in process: {r['audioSeconds']:.1f} s of speech in {r['synthesisSeconds']:.3f} s = "
               f"{r['realtimeFactor']:.5f} x realtime; first 20 ms of audio after {r['firstChunkMsMedian']:.2f} ms "

@@ -73,7 +73,7 @@ def main():
     write("caller-order-status.flac", [silence(3.0), clip("fsdd/1_jackson_1.wav"), silence(5.5), keys("555019#"),
                                        silence(10.5), dev_word("no"), silence(3.0)])
     write("caller-spoken-order.flac", [silence(3.0), keys("1"), silence(2.5),
-                                       digits("555019"), silence(14.0), keys("0"), silence(4.0)])
+                                       digits("555019"), silence(20.0), keys("0"), silence(4.0)])
 
 
 if __name__ == "__main__":

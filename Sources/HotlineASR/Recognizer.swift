@@ -37,7 +37,7 @@ public final class Recognizer {
     /// Tuning a flow can set.
     public struct Options: Sendable {
         /// Results with a lower confidence are rejected.
-        /// (0.3: on the development sets of bench/recognize.py it rejects 94.5% of other words
+        /// (0.3: on the development sets of bench/recognize.py it rejects 96.1% of other words
         /// and noise while rejecting 2.8% of in-grammar answers; tools/tune-recognizer.py.)
         public var rejectionThreshold: Double = 0.3
         /// Search beam (log-probability).

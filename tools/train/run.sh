@@ -15,7 +15,7 @@ py="$venv/bin/python"
 cd "$here"
 [ -f "$cache/synthetic/manifest.tsv" ] || "$py" synth.py "$cache" --count 6000
 [ -f "$cache/train.npz" ] || "$py" data.py "$cache" --copies 2 --joined 6000
-"$py" train.py "$cache" --epochs "${EPOCHS:-8}" --minutes "${MINUTES:-1000000}"
+"$py" train.py "$cache" --epochs "${EPOCHS:-8}" --hidden 256 --layers 3
 "$py" evaluate.py "$cache" --json "$cache/dev-report.json"
 "$py" export.py "$cache/best.pt" "$repo/Models/acoustic/acoustic.hnn" --training-json "$cache/dev-report.json" \
     --parity "$repo/Tests/HotlineNNTests/Fixtures/acoustic-parity.json" --audio "$repo/../shared/speech/fsdd/3_jackson_0.wav"

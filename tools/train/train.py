@@ -5,7 +5,7 @@ so that a stopped run resumes where it left off.
 The learning rate warms up over 300 updates, then follows a cosine to zero over the run:
 over --epochs, or over --minutes when given (a run sized to a fixed time on an accelerator).
 
-Usage: python3 train.py CACHE [--epochs 8] [--minutes M] [--device cuda] [--hidden 192 --layers 2]
+Usage: python3 train.py CACHE [--epochs 8] [--minutes M] [--device cuda] [--hidden 192 --layers 2] [--init MODEL]
 Writes CACHE/checkpoint.pt (latest) and CACHE/best.pt (lowest dev phone error rate).
 """
 import argparse, glob, json, math, os, sys, time
@@ -67,6 +67,8 @@ def main():
     ap.add_argument("--hidden", type=int, default=192)
     ap.add_argument("--layers", type=int, default=2)
     ap.add_argument("--channels", type=int, default=32)
+    ap.add_argument("--init", help="start from this model's weights (fine-tuning): no length-ordered first "
+                    "epoch, half the warm-up; --epochs 2 then runs one epoch")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
@@ -80,6 +82,9 @@ def main():
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
     ckpt_path, best_path = os.path.join(args.cache, "checkpoint.pt"), os.path.join(args.cache, "best.pt")
     state = dict(epoch=0, batch=0, best=1e9, history=[], seconds=0.0, updates=0)
+    if args.init and not os.path.exists(ckpt_path):
+        model.load_state_dict(torch.load(args.init, weights_only=False, map_location=device)["model"])
+        state.update(epoch=1, updates=150)
     if os.path.exists(ckpt_path):
         ck = torch.load(ckpt_path, weights_only=False, map_location=device)
         model.load_state_dict(ck["model"]); opt.load_state_dict(ck["opt"]); state = ck["state"]
