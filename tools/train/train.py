@@ -64,43 +64,45 @@ def main():
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--device", default="cpu")
     ap.add_argument("--batch-frames", type=int, default=5000)
-    ap.add_argument("--hidden", type=int, default=192)
-    ap.add_argument("--layers", type=int, default=2)
-    ap.add_argument("--channels", type=int, default=32)
-    ap.add_argument("--init", help="start from this model's weights (fine-tuning): no length-ordered first "
-                    "epoch, half the warm-up; --epochs 2 then runs one epoch")
+    ap.add_argument("--hidden", type=int, default=192, help="GRU size of a new model")
+    ap.add_argument("--layers", type=int, default=2, help="GRU layers of a new model")
+    ap.add_argument("--channels", type=int, default=32, help="convolution channels of a new model")
+    ap.add_argument("--init", help="start from this model (its shape and weights) to fine-tune: no length-ordered "
+                    "first epoch, half the warm-up; --epochs 2 then runs one epoch")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     device = torch.device(args.device)
     files = train_files(args.cache)
     train, dev = Split(files), Split(os.path.join(args.cache, "dev.npz"))
-    model = AcousticModel(channels=args.channels, hidden=args.hidden, layers=args.layers)
+    ckpt_path, best_path = os.path.join(args.cache, "checkpoint.pt"), os.path.join(args.cache, "best.pt")
+    resume = os.path.exists(ckpt_path)
+    start = torch.load(ckpt_path if resume else args.init, weights_only=False, map_location=device) \
+        if resume or args.init else None
+    model = AcousticModel(**(start["config"] if start else dict(channels=args.channels, hidden=args.hidden, layers=args.layers)))
     model.feature_mean.copy_(torch.from_numpy(train.mean))
     model.feature_scale.copy_(torch.from_numpy(1 / train.std))
     model.to(device)
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
-    ckpt_path, best_path = os.path.join(args.cache, "checkpoint.pt"), os.path.join(args.cache, "best.pt")
     state = dict(epoch=0, batch=0, best=1e9, history=[], seconds=0.0, updates=0)
-    if args.init and not os.path.exists(ckpt_path):
-        model.load_state_dict(torch.load(args.init, weights_only=False, map_location=device)["model"])
-        state.update(epoch=1, updates=150)
-    if os.path.exists(ckpt_path):
-        ck = torch.load(ckpt_path, weights_only=False, map_location=device)
-        model.load_state_dict(ck["model"]); opt.load_state_dict(ck["opt"]); state = ck["state"]
+    if start:
+        model.load_state_dict(start["model"])
+    if resume:
+        opt.load_state_dict(start["opt"]); state = start["state"]
         print(f"resumed at epoch {state['epoch']} batch {state['batch']}", file=sys.stderr)
+    elif args.init:
+        state.update(epoch=1, updates=150)
     ctc = nn.CTCLoss(blank=0, zero_infinity=True)
     mark = [time.time()]
 
     def elapsed():
         return state["seconds"] + time.time() - mark[0]
 
-    def save(path=ckpt_path, extra=None):
+    def save():
         state["seconds"] = elapsed()
         mark[0] = time.time()
-        torch.save(dict(model=model.state_dict(), opt=opt.state_dict(), state=state, config=model.config, **(extra or {})),
-                   path + ".tmp")
-        os.replace(path + ".tmp", path)
+        torch.save(dict(model=model.state_dict(), opt=opt.state_dict(), state=state, config=model.config), ckpt_path + ".tmp")
+        os.replace(ckpt_path + ".tmp", ckpt_path)
 
     def progress(epoch_fraction):
         return min(1.0, elapsed() / (args.minutes * 60)) if args.minutes else min(1.0, epoch_fraction / args.epochs)
