@@ -249,7 +249,9 @@ public final class CallSession {
     // MARK: - Listening
 
     private func listenFrame(_ caller: [Float], speech: Bool) {
-        guard var l = listening else { return }
+        // Taken out, not copied: a copy would share the lead-in's storage, and the frame
+        // appended below would then copy all of it.
+        guard var l = listening.take() else { return }
         if l.feeding {
             l.backlog += caller
             let n = min(l.backlog.count, (1 + Self.catchUpFrames) * Self.frameSamples)
@@ -275,7 +277,6 @@ public final class CallSession {
                 l.backlog = l.leadIn.contents   // the recognizer wakes up, starting a second before the speech
                 l.feeding = true
             case .speechEnded(let start, let end, _), .maxSpeech(let start, let end):
-                listening = nil
                 let clock = DispatchTime.now()
                 l.recognizer.accept(l.backlog)
                 let result = l.recognizer.finish()
@@ -286,7 +287,6 @@ public final class CallSession {
                     speechMs: [start, end], interpretation: "", replies: [], replyLatencyMs: 0))
                 return
             case .noInput:
-                listening = nil
                 _ = l.recognizer.finish()
                 apply(engine.handle(.noInput), turnStart: DispatchTime.now(), turn: Turn(
                     atMs: nowMs, state: l.request.state, expecting: l.request.expecting, input: "noinput", heard: "",
