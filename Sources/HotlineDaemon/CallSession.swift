@@ -166,6 +166,8 @@ public final class CallSession {
     }
 
     private static let silentFrame = [Float](repeating: 0, count: frameSamples)
+    /// The pause between prompts (250 ms).
+    private static let breath = [Float](repeating: 0, count: sampleRate / 4)
 
     /// Mean square of a frame.
     private static func power(_ frame: [Float]) -> Float {
@@ -178,13 +180,12 @@ public final class CallSession {
     /// false when every prompt has played.
     private func refill() -> Bool {
         while outboundIndex >= outbound.count, let head = queued.first {
-            outbound.removeAll(keepingCapacity: true)
             outboundIndex = 0
             if let chunk = head.next() {
-                outbound += chunk
+                outbound = chunk   // shared with the cache, not copied
             } else {
                 queued.removeFirst()
-                outbound += [Float](repeating: 0, count: Self.sampleRate / 4)   // a breath between prompts
+                outbound = Self.breath
             }
         }
         return outboundIndex < outbound.count
@@ -355,7 +356,7 @@ public final class CallSession {
     }
 
     private func promptFinished() {
-        outbound.removeAll(keepingCapacity: true)
+        outbound = []
         outboundIndex = 0
         listening?.endpointer.promptEnded(atMs: nowMs)
     }
