@@ -64,7 +64,13 @@ def trim(x, floor_db=35, margin=0.05):
 
 
 class Opus:
-    """libopus through ctypes: an encode/decode round trip at a given bitrate."""
+    """libopus through ctypes at 8 kHz mono in 20 ms packets (None-safe: without libopus,
+    the round trip passes audio through)."""
+    FRAME = 160
+    APPLICATION_VOIP = 2048
+    SET_BITRATE = 4002
+    GET_LOOKAHEAD = 4027
+
     def __init__(self):
         name = os.environ.get("HOTLINE_LIBOPUS") or ctypes.util.find_library("opus")
         self.lib = ctypes.CDLL(name) if name else None
@@ -72,23 +78,43 @@ class Opus:
             self.lib.opus_encoder_create.restype = ctypes.c_void_p
             self.lib.opus_decoder_create.restype = ctypes.c_void_p
 
+    def encode(self, x, bitrate):
+        """int16-range samples -> (packets, the encoder's look-ahead in samples); the input is
+        padded with the look-ahead, so the decoded audio from that offset on covers all of x."""
+        lib, err = self.lib, ctypes.c_int()
+        enc = ctypes.c_void_p(lib.opus_encoder_create(RATE, 1, self.APPLICATION_VOIP, ctypes.byref(err)))
+        lib.opus_encoder_ctl(enc, self.SET_BITRATE, ctypes.c_int(bitrate))
+        lookahead = ctypes.c_int()
+        lib.opus_encoder_ctl(enc, self.GET_LOOKAHEAD, ctypes.byref(lookahead))
+        pcm = np.clip(x, -32768, 32767).astype(np.int16)
+        pcm = np.concatenate([pcm, np.zeros(lookahead.value + (-(len(pcm) + lookahead.value)) % self.FRAME, np.int16)])
+        packet = (ctypes.c_ubyte * 1500)()
+        packets = []
+        for i in range(0, len(pcm), self.FRAME):
+            n = lib.opus_encode(enc, pcm[i:].ctypes.data_as(ctypes.c_void_p), self.FRAME, packet, 1500)
+            if n < 0:
+                raise RuntimeError(f"opus_encode failed ({n})")
+            packets.append(bytes(packet[:n]))
+        lib.opus_encoder_destroy(enc)
+        return packets, lookahead.value
+
+    def decode(self, packets, samples, skip=0):
+        """packets -> `samples` int16 samples from offset `skip`."""
+        lib, err = self.lib, ctypes.c_int()
+        dec = ctypes.c_void_p(lib.opus_decoder_create(RATE, 1, ctypes.byref(err)))
+        out = np.zeros(len(packets) * self.FRAME, np.int16)
+        for k, p in enumerate(packets):
+            buf = (ctypes.c_ubyte * len(p)).from_buffer_copy(p)
+            lib.opus_decode(dec, buf, len(p), out[k * self.FRAME:].ctypes.data_as(ctypes.c_void_p), self.FRAME, 0)
+        lib.opus_decoder_destroy(dec)
+        return out[skip:skip + samples]
+
     def roundtrip(self, x, bitrate):
+        """The codec's effect: encoded at `bitrate` and decoded, aligned as the decoder plays it."""
         if self.lib is None:
             return x
-        lib, err = self.lib, ctypes.c_int()
-        enc = lib.opus_encoder_create(RATE, 1, 2048, ctypes.byref(err))
-        dec = lib.opus_decoder_create(RATE, 1, ctypes.byref(err))
-        lib.opus_encoder_ctl(ctypes.c_void_p(enc), 4002, ctypes.c_int(bitrate))
-        pcm = np.clip(x, -32768, 32767).astype(np.int16)
-        pcm = np.concatenate([pcm, np.zeros((-len(pcm)) % 160, np.int16)])
-        out = np.zeros_like(pcm)
-        packet = (ctypes.c_ubyte * 400)()
-        for i in range(0, len(pcm), 160):
-            n = lib.opus_encode(ctypes.c_void_p(enc), pcm[i:].ctypes.data_as(ctypes.c_void_p), 160, packet, 400)
-            lib.opus_decode(ctypes.c_void_p(dec), packet, n, out[i:].ctypes.data_as(ctypes.c_void_p), 160, 0)
-        lib.opus_encoder_destroy(ctypes.c_void_p(enc))
-        lib.opus_decoder_destroy(ctypes.c_void_p(dec))
-        return out[: len(x)].astype(np.float32)
+        packets, _ = self.encode(x, bitrate)
+        return self.decode(packets, len(x)).astype(np.float32)
 
 
 def mulaw_roundtrip(x):

@@ -3,63 +3,20 @@
 The accelerator machine that trains the acoustic model is reached with at most 64 MiB of
 files, and the corpus (../shared/speech plus the synthetic speech) is about 450 MB of
 WAV/FLAC. Packed as Opus at 8 kHz (12 kbit/s for recordings, 10 for synthetic speech,
-trimmed as data.py would trim it) it is about 30 MB. Unpacking writes the same folder
+trimmed as data.py would trim it) it is about 39 MB. Unpacking writes the same folder
 layout as ../shared/speech (plus synthetic/ with its manifest), so data.py reads it
 unchanged through HOTLINE_SPEECH.
 
 Usage: python3 pack.py pack CACHE OUT.npz
        python3 pack.py unpack PACK.npz SPEECH_DIR      (HOTLINE_LIBOPUS names libopus if needed)
 """
-import argparse, ctypes, glob, os, sys
+import argparse, glob, os, sys
 from multiprocessing import Pool
 import numpy as np
 import soundfile
 import data
 
-FRAME = 160                 # 20 ms at 8 kHz
-OPUS_APPLICATION_VOIP = 2048
-OPUS_SET_BITRATE = 4002
-OPUS_GET_LOOKAHEAD = 4027
-
-
-def opus_library():
-    return ctypes.CDLL(os.environ.get("HOTLINE_LIBOPUS") or "libopus.so.0")
-
-
-def encode(x, bitrate):
-    """int16-range float samples -> (packet bytes, packet lengths) at 8 kHz mono."""
-    lib, err = opus_library(), ctypes.c_int()
-    lib.opus_encoder_create.restype = ctypes.c_void_p
-    enc = ctypes.c_void_p(lib.opus_encoder_create(data.RATE, 1, OPUS_APPLICATION_VOIP, ctypes.byref(err)))
-    lib.opus_encoder_ctl(enc, OPUS_SET_BITRATE, ctypes.c_int(bitrate))
-    lookahead = ctypes.c_int()
-    lib.opus_encoder_ctl(enc, OPUS_GET_LOOKAHEAD, ctypes.byref(lookahead))
-    pcm = np.clip(np.round(x), -32768, 32767).astype(np.int16)
-    pcm = np.concatenate([pcm, np.zeros(lookahead.value + (-(len(pcm) + lookahead.value)) % FRAME, np.int16)])
-    packet = (ctypes.c_ubyte * 1500)()
-    blobs, lengths = [], []
-    for i in range(0, len(pcm), FRAME):
-        n = lib.opus_encode(enc, pcm[i:].ctypes.data_as(ctypes.c_void_p), FRAME, packet, 1500)
-        if n < 0:
-            raise RuntimeError(f"opus_encode failed ({n})")
-        blobs.append(bytes(packet[:n]))
-        lengths.append(n)
-    lib.opus_encoder_destroy(enc)
-    return b"".join(blobs), lengths, lookahead.value
-
-
-def decode(blob, lengths, samples, skip):
-    lib, err = opus_library(), ctypes.c_int()
-    lib.opus_decoder_create.restype = ctypes.c_void_p
-    dec = ctypes.c_void_p(lib.opus_decoder_create(data.RATE, 1, ctypes.byref(err)))
-    out = np.zeros(len(lengths) * FRAME, np.int16)
-    pos = 0
-    for k, n in enumerate(lengths):
-        buf = (ctypes.c_ubyte * n).from_buffer_copy(blob[pos:pos + n])
-        lib.opus_decode(dec, buf, n, out[k * FRAME:].ctypes.data_as(ctypes.c_void_p), FRAME, 0)
-        pos += n
-    lib.opus_decoder_destroy(dec)
-    return out[skip:skip + samples]
+_opus = data.Opus()
 
 
 def _pack_one(job):
@@ -67,8 +24,8 @@ def _pack_one(job):
     x = data.load(path)
     if synthetic:
         x = data.trim(x)
-    blob, lengths, skip = encode(x, 10000 if synthetic else 12000)
-    return rel, blob, lengths, len(x), skip
+    packets, skip = _opus.encode(x, 10000 if synthetic else 12000)
+    return rel, b"".join(packets), [len(p) for p in packets], len(x), skip
 
 
 def pack(cache, out):
@@ -106,7 +63,9 @@ def _unpack_one(k):
     lens = p["packet_lengths"][first:first + int(p["packet_counts"][k])]
     start = int(p["byte_start"][first])
     blob = p["packets"][start:start + int(lens.sum())].tobytes()
-    x = decode(blob, lens.tolist(), int(p["samples"][k]), int(p["skips"][k]))
+    bounds = np.cumsum([0] + lens.tolist())
+    packets = [blob[bounds[i]:bounds[i + 1]] for i in range(len(lens))]
+    x = _opus.decode(packets, int(p["samples"][k]), int(p["skips"][k]))
     path = os.path.join(p["out"], str(p["names"][k]))
     soundfile.write(path, x, data.RATE, subtype="PCM_16")
 
@@ -118,7 +77,7 @@ def unpack(packed, out):
     p["byte_start"] = np.concatenate([[0], np.cumsum(p["packet_lengths"].astype(np.int64))[:-1]])
     p["out"] = out
     _packed.update(p)
-    for folder in {os.path.dirname(str(n)) for n in p["names"]}:
+    for folder in {os.path.dirname(str(n)) for n in p["names"]} | {"synthetic"}:
         os.makedirs(os.path.join(out, folder), exist_ok=True)
     with Pool(os.cpu_count() or 2) as pool:
         pool.map(_unpack_one, range(len(p["names"])), chunksize=64)
