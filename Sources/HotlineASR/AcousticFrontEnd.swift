@@ -41,8 +41,14 @@ public final class AcousticFrontEnd {
         return drain()
     }
 
+    /// Silence fed after the last sample, in ms. The model emits a phone some frames after
+    /// hearing it, so without this a recording cut right after the last word loses that
+    /// word's last phones ("six" heard as "S").
+    public static let flushMs = 200
+
     /// Ends the input; returns the last rows.
     public func finish() -> [Float] {
+        features.accept([Float](repeating: 0, count: sampleRate * Self.flushMs / 1000))
         features.finish()
         return drain()
     }

@@ -38,7 +38,7 @@ public final class Recognizer {
     public struct Options: Sendable {
         /// Results with a lower confidence are rejected.
         /// (0.3: on the development sets of bench/recognize.py it rejects 96.1% of other words
-        /// and noise while rejecting 2.8% of in-grammar answers; tools/tune-recognizer.py.)
+        /// and noise while rejecting 3.4% of in-grammar answers; `tools/tune-recognizer.py --limit 0`.)
         public var rejectionThreshold: Double = 0.3
         /// Search beam (log-probability).
         public var beam: Float = 40
