@@ -43,7 +43,7 @@ extension GrammarCompiler {
         let body = spec.dropFirst("builtin:".count)
         let name = body.prefix { $0 != "?" }
         var parameters: [String: Int] = [:]
-        for pair in body.drop { $0 != "?" }.dropFirst().split(separator: "&") {
+        for pair in body.drop(while: { $0 != "?" }).dropFirst().split(separator: "&") {
             let kv = pair.split(separator: "=")
             guard kv.count == 2, let value = Int(kv[1]) else {
                 throw GrammarError(file: spec, line: 1, column: 1, message: "bad parameter '\(pair)'", hint: "write min=N&max=M")
