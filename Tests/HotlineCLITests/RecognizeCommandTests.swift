@@ -29,6 +29,16 @@ import Testing
         #expect(lines[1].rejected && lines[1].text.isEmpty && lines[1].interpretation == nil)
     }
 
+    /// A training recording of "six" that stops as the word ends (298 ms): the model emits
+    /// its "K S" at 300 and 330 ms, so without the front end's closing silence it heard "three".
+    @Test func aRecordingCutRightAfterTheWordIsHeardWhole() throws {
+        let clip = repositoryRoot.appendingPathComponent("../shared/speech/fsdd/6_nicolas_20.wav").standardized.path
+        let result = try CommandRunner.run("hotline", ["recognize", "--json", "--grammar", "builtin:digits?min=1&max=1", clip])
+        #expect(result.status == 0, "\(result.stderr)")
+        let line = try JSONDecoder().decode(Line.self, from: Data(result.stdout.utf8))
+        #expect(line.text == "six" && !line.rejected)
+    }
+
     @Test func printsPhonesWithTimes() throws {
         let result = try CommandRunner.run("hotline", ["phones", Self.sample])
         #expect(result.status == 0, "\(result.stderr)")
