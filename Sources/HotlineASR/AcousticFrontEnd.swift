@@ -41,14 +41,16 @@ public final class AcousticFrontEnd {
         return drain()
     }
 
-    /// Silence fed after the last sample, in ms. The model emits a phone some frames after
-    /// hearing it, so without this a recording cut right after the last word loses that
-    /// word's last phones ("six" heard as "S").
-    public static let flushMs = 200
+    /// Silence fed by `finish(closingSilence: true)` after the last sample, in ms. The model
+    /// emits a phone some frames after hearing it, so without this a recording cut right
+    /// after the last word loses that word's last phones ("six" heard as "S").
+    public static let closingSilenceMs = 200
 
-    /// Ends the input; returns the last rows.
-    public func finish() -> [Float] {
-        features.accept([Float](repeating: 0, count: sampleRate * Self.flushMs / 1000))
+    /// Ends the input; returns the last rows. `closingSilence`: first feed
+    /// `closingSilenceMs` of silence, for audio that may stop as a word ends (a file, a
+    /// cut-off turn); audio that already ends in silence needs none.
+    public func finish(closingSilence: Bool = true) -> [Float] {
+        if closingSilence { features.accept([Float](repeating: 0, count: sampleRate * Self.closingSilenceMs / 1000)) }
         features.finish()
         return drain()
     }

@@ -86,8 +86,9 @@ public final class Recognizer {
     }
 
     /// Ends the utterance and returns the result; the recognizer is then ready for the next.
-    public func finish() -> RecognitionResult {
-        consume(frontEnd.finish())
+    /// `closingSilence`: see `AcousticFrontEnd.finish(closingSilence:)`.
+    public func finish(closingSilence: Bool = true) -> RecognitionResult {
+        consume(frontEnd.finish(closingSilence: closingSilence))
         let result = decide()
         frontEnd.reset()
         decoder.reset()

@@ -280,15 +280,18 @@ public final class CallSession {
             case .speechEnded(let start, let end, _), .maxSpeech(let start, let end):
                 let clock = DispatchTime.now()
                 l.recognizer.accept(l.backlog)
-                let result = l.recognizer.finish()
-                let event: DialogueEvent = result.rejected ? .noMatch : .recognized(text: result.text, confidence: result.confidence)
-                apply(engine.handle(event), turnStart: clock, turn: Turn(
+                // A turn the endpointer ended has already fed its silence timeout; one cut off
+                // by maxSpeech may stop mid-word.
+                let cutOff = if case .maxSpeech = event { true } else { false }
+                let result = l.recognizer.finish(closingSilence: cutOff)
+                let heard: DialogueEvent = result.rejected ? .noMatch : .recognized(text: result.text, confidence: result.confidence)
+                apply(engine.handle(heard), turnStart: clock, turn: Turn(
                     atMs: nowMs, state: l.request.state, expecting: l.request.expecting, input: result.rejected ? "nomatch" : "speech",
                     heard: result.nbest.first?.text ?? "", confidence: result.confidence, nbest: result.nbest.map(\.text),
                     speechMs: [start, end], interpretation: "", replies: [], replyLatencyMs: 0))
                 return
             case .noInput:
-                _ = l.recognizer.finish()
+                _ = l.recognizer.finish(closingSilence: false)
                 apply(engine.handle(.noInput), turnStart: DispatchTime.now(), turn: Turn(
                     atMs: nowMs, state: l.request.state, expecting: l.request.expecting, input: "noinput", heard: "",
                     confidence: nil, nbest: [], speechMs: nil, interpretation: "", replies: [], replyLatencyMs: 0))
@@ -326,7 +329,7 @@ public final class CallSession {
     private func finishKeys() {
         guard let l = listening else { return }
         listening = nil
-        _ = l.recognizer.finish()
+        _ = l.recognizer.finish(closingSilence: false)   // keys answered: the speech result is not used
         apply(engine.handle(.dtmf(l.keys.isEmpty ? "#" : l.keys)), turnStart: DispatchTime.now(), turn: Turn(
             atMs: nowMs, state: l.request.state, expecting: l.request.expecting, input: "dtmf", heard: l.keys,
             confidence: nil, nbest: [], speechMs: nil, interpretation: "", replies: [], replyLatencyMs: 0))
