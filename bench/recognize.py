@@ -56,7 +56,7 @@ def test_sets(tmp, limit, training_speakers=False):
         oog += [(p, "") for p in sorted(glob.glob(os.path.join(SPEECH, "speech-commands", w, "*.flac"))) if wanted(p)]
     oog += [(p, "") for p in sorted(glob.glob(os.path.join(SPEECH, "noise", "*.flac")))[2 if training_speakers else 0::4]]
     sets["oog"] = oog
-    # Digit strings from dev clips: FSDD dev files plus Speech Commands digits of dev speakers.
+    # Digit strings from the digits set's FSDD files plus the chosen speakers' Speech Commands digits.
     clips = {}
     for p, w in sets["digits"]:
         clips.setdefault(speaker_of(p), []).append((p, w))
