@@ -61,7 +61,7 @@ def test_sets(tmp, limit, training_speakers=False):
     for p, w in sets["digits"]:
         clips.setdefault(speaker_of(p), []).append((p, w))
     for w in DIGITS:
-        for p in glob.glob(os.path.join(SPEECH, "speech-commands", w, "*.flac")):
+        for p in sorted(glob.glob(os.path.join(SPEECH, "speech-commands", w, "*.flac"))):
             if wanted(p):
                 clips.setdefault("sc", []).append((p, w))
     rng = np.random.default_rng(2026)
