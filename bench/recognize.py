@@ -186,10 +186,11 @@ def main():
                 acc_t = sum(theirs[p] == "" for p in files) / len(files)
                 label = "rejected"
                 # Most of the set is noise, which is easy to reject: words are shown apart.
-                report[kind] = {f"rejected_{part}_{name}": f"{sum(out[p] == '' for p in chosen)}/{len(chosen)}"
-                                for part, chosen in (("words", [p for p in files if "/noise/" not in p]),
-                                                     ("noise", [p for p in files if "/noise/" in p]))
-                                for name, out in (("hotline", ours), ("pocketsphinx", theirs))}
+                report[kind] = {}
+                for part, noise in (("words", False), ("noise", True)):
+                    chosen = [p for p in files if ("/noise/" in p) == noise]
+                    for name, out in (("hotline", ours), ("pocketsphinx", theirs)):
+                        report[kind][f"rejected_{part}_{name}"] = f"{sum(out[p] == '' for p in chosen)}/{len(chosen)}"
             else:
                 (acc_o, spk_o), (acc_t, spk_t) = score(ours, items), score(theirs, items)
                 label = "accuracy"
