@@ -7,7 +7,7 @@ HOTLINE := .build/debug/hotline
 DEMO_OUT := .build/demo
 DEMO_INPUT := Audio/samples/digits-jackson-16k.flac
 
-.PHONY: deps build test demo bench-setup bench-resample bench-frontend bench-vad bench-tts bench-recognize bench-acoustic bench-calls talkoff train-vad train-acoustic import-voice clean
+.PHONY: deps build test demo bench-setup bench-resample bench-frontend bench-vad bench-tts bench-recognize bench-acoustic bench-calls talkoff train-vad train-acoustic voice-rms import-voice clean
 
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -95,7 +95,12 @@ bench-acoustic: deps
 train-acoustic: deps
 	VENV=$(TRAIN_VENV) tools/train/run.sh
 
-# Re-imports the committed voice from Debian's festvox-kallpc16k (only needed to change the importer).
+# Rebuilds the default voice from flite's rms (Debian flite; a few minutes): see Models/voices/rms/README.md.
+voice-rms: bench-setup
+	@command -v flite >/dev/null || $(SUDO) apt-get install -y -qq flite
+	$(BENCH_PYTHON) tools/make-rms-voice.py
+
+# Re-imports the kal16 voice from Debian's festvox-kallpc16k (only needed to change the importer).
 import-voice:
 	@dpkg -s festvox-kallpc16k >/dev/null 2>&1 || $(SUDO) apt-get install -y -qq festvox-kallpc16k
 	python3 tools/import-kal-voice.py

@@ -51,7 +51,7 @@ def write_config(folder, caller_raw, lines):
     with open(path, "w") as f:
         f.write(f"""models:
   acoustic: {ROOT}/Models/acoustic/acoustic.hnn
-  voice: {ROOT}/Models/voices/kal16/kal16.voice
+  voice: {ROOT}/Models/voices/rms/rms.voice
   lexicon: {ROOT}/Models/lexicon/cmudict-en-us.dict
 data_dir: {folder}/data
 alsa_config: {rc}

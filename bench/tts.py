@@ -109,7 +109,7 @@ def main():
     texts = [" ".join(words) for words in spoken]
     recognise = Recognizer()
     systems = {
-        "hotline " + (os.path.basename(args.voice) if args.voice else "kal16"):
+        "hotline " + (os.path.basename(args.voice) if args.voice else "rms"):
             lambda t, out: subprocess.run([args.hotline, "say", t, "-o", out] + voice, check=True, capture_output=True),
         "flite rms": lambda t, out: subprocess.run(["flite", "-voice", "rms", "-t", t, "-o", out], check=True),
         "flite slt": lambda t, out: subprocess.run(["flite", "-voice", "slt", "-t", t, "-o", out], check=True),

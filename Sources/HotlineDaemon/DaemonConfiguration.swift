@@ -1,6 +1,7 @@
 import Foundation
 import HotlineCore
 import HotlineDialogue
+import HotlineTTS
 import Yams
 
 /// What hotlined runs: its phone lines, the models, where calls are kept and its limits.
@@ -59,7 +60,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
     /// Acoustic model file.
     public var acousticModel = "Models/acoustic/acoustic.hnn"
     /// Voice file.
-    public var voice = "Models/voices/kal16/kal16.voice"
+    public var voice = VoiceDatabase.defaultPath
     /// Lexicon files (CMU format), later ones extending earlier ones.
     public var lexicon = ["Models/lexicon/cmudict-en-us.dict"]
     /// ALSA PCM definitions (asoundrc syntax) used instead of the system's, if set.

@@ -16,19 +16,18 @@ public final class DiphoneSynthesizer: Sendable {
     public let voice: VoiceDatabase
     /// Pronunciations.
     public let lexicon: Lexicon
-    /// Output duration relative to the recorded diphones. The kal recordings are slow and
-    /// deliberate: at 1.0 the prompts of Flows/hotline.yaml come out at 115 words per
-    /// minute; the default 0.75 brings them to about 155, a usual IVR pace.
+    /// Output duration relative to the recorded diphones (the voice's own by default).
     public let durationScale: Double
     /// Raised-cosine rise, 0 ... 1 over `windowSteps` steps (windows of any length index it).
     private let rise: [Float]
     private static let windowSteps = 1024
 
-    /// A synthesizer speaking with `voice`; `durationScale` 1 keeps the recorded timing.
-    public init(voice: VoiceDatabase, lexicon: Lexicon, durationScale: Double = 0.75) {
+    /// A synthesizer speaking with `voice`; `durationScale` 1 keeps the recorded timing,
+    /// nil takes the voice's `durationScale`.
+    public init(voice: VoiceDatabase, lexicon: Lexicon, durationScale: Double? = nil) {
         self.voice = voice
         self.lexicon = lexicon
-        self.durationScale = durationScale
+        self.durationScale = durationScale ?? voice.durationScale
         rise = (0...Self.windowSteps).map { Float(0.5 - 0.5 * cos(Double.pi * Double($0) / Double(Self.windowSteps))) }
     }
 

@@ -3,9 +3,13 @@ import HotlineCore
 import HotlineDSP
 
 /// A diphone voice in Hotline's format (Models/voices/NAME/NAME.voice, made by
-/// tools/import-kal-voice.py): per diphone, LPC frames at pitchmarks and the LPC
-/// residual as mu-law at 16 kHz.
+/// tools/make-rms-voice.py or tools/import-kal-voice.py): per diphone, LPC frames at
+/// pitchmarks and the LPC residual as mu-law at 16 kHz.
 public final class VoiceDatabase: Sendable {
+    /// The voice the hotline speaks with unless configured otherwise (relative to the
+    /// repository root): diphones of flite's rms, clearer on a phone line than kal16.
+    public static let defaultPath = "Models/voices/rms/rms.voice"
+
     /// One diphone: where its frames and residual are.
     public struct Unit: Sendable, Decodable {
         public let name: String
@@ -21,6 +25,7 @@ public final class VoiceDatabase: Sendable {
         let sample_rate: Int
         let lpc_order: Int
         let frame_floats: Int
+        let duration_scale: Double?
         let phones: [String]
         let units: [Unit]
     }
@@ -38,6 +43,11 @@ public final class VoiceDatabase: Sendable {
     public let order: Int
     /// Phones the voice has.
     public let phones: Set<String>
+    /// How much the synthesizer shortens the recorded diphones by default (header field
+    /// "duration_scale"). Voices without it are kal's slow, deliberate diphones: at 1.0 the
+    /// prompts of Flows/hotline.yaml come out at 115 words per minute, and 0.75 brings them
+    /// to about 155, a usual IVR pace.
+    public let durationScale: Double
     let units: [String: Unit]
     /// Frames: time (s from unit start), gain, then `order` coefficients.
     let frames: [Float]
@@ -71,6 +81,7 @@ public final class VoiceDatabase: Sendable {
         order = header.lpc_order
         frameFloats = header.frame_floats
         phones = Set(header.phones)
+        durationScale = header.duration_scale ?? 0.75
         units = Dictionary(header.units.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         frames = data[frameStart..<residualStart].withUnsafeBytes { raw in
             (0..<(frameCount * header.frame_floats)).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) }

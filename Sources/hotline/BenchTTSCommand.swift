@@ -11,7 +11,7 @@ struct BenchTTSCommand: ParsableCommand {
 
     @Argument(help: "File of prompts, one a line, or - for standard input.") var prompts: String
     @Option(help: "Times to synthesise the whole set (the first pass warms caches and is not counted).") var passes = 3
-    @Option(help: "Voice file.") var voice = "Models/voices/kal16/kal16.voice"
+    @Option(help: "Voice file.") var voice = VoiceDatabase.defaultPath
     @Option(help: "Lexicon files (CMU format).") var lexicon = ["Models/lexicon/cmudict-en-us.dict"]
 
     struct Report: Encodable {

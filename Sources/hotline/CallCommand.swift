@@ -5,6 +5,7 @@ import HotlineCore
 import HotlineDSP
 import HotlineDaemon
 import HotlineDialogue
+import HotlineTTS
 
 /// `hotline call FLOW CALLER-AUDIO`: a whole call in audio, without a phone.
 struct CallCommand: ParsableCommand {
@@ -25,7 +26,7 @@ struct CallCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Record the call here: caller left, hotline right, 8 kHz (.wav, .flac or .opus).") var output: String?
     @Option(help: "Seconds of silence after the caller's audio before hanging up.") var linger = 20.0
     @Option(help: "Acoustic model file.") var model = "Models/acoustic/acoustic.hnn"
-    @Option(help: "Voice file.") var voice = "Models/voices/kal16/kal16.voice"
+    @Option(help: "Voice file.") var voice = VoiceDatabase.defaultPath
     @Option(help: "Lexicon files (CMU format).") var lexicon = ["Models/lexicon/cmudict-en-us.dict"]
     @Option(help: "An admin's lexicon (CMU format, WORD PH ON ES per line), read after the others so its words win; repeatable.") var userLexicon: [String] = []
     @Flag(help: "One JSON object per turn, then a summary line.") var json = false

@@ -5,6 +5,7 @@ import HotlineCore
 import HotlineDSP
 import HotlineDaemon
 import HotlineStore
+import HotlineTTS
 
 /// `hotline replay ID|FILE`: a recorded call's caller channel through today's system.
 struct ReplayCommand: ParsableCommand {
@@ -22,7 +23,7 @@ struct ReplayCommand: ParsableCommand {
     @Option(help: "The daemon's call store (its --database).") var db = "hotline.sqlite"
     @Option(help: "The flow to run (default: the one the call ran).") var flow: String?
     @Option(help: "Acoustic model file.") var model = "Models/acoustic/acoustic.hnn"
-    @Option(help: "Voice file.") var voice = "Models/voices/kal16/kal16.voice"
+    @Option(help: "Voice file.") var voice = VoiceDatabase.defaultPath
     @Option(help: "Lexicon file (CMU format).") var lexicon = "Models/lexicon/cmudict-en-us.dict"
     @Option(help: "An admin's lexicon (as the daemon had), read after the others so its words win; repeatable.") var userLexicon: [String] = []
     @Flag(help: "One JSON object per turn ({turn, then, now, same}), then a summary.") var json = false

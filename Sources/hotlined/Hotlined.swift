@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HotlineCore
 import HotlineDaemon
+import HotlineTTS
 
 /// `hotlined`: the Hotline daemon. Answers calls on the ALSA phone lines of its
 /// configuration file, or on one line given by options (`--flow`, `--capture`, ...).
@@ -32,7 +33,7 @@ struct Hotlined: ParsableCommand {
     @Option(help: "Write each call's stereo recording (caller left, hotline right) into this folder, with --flow.") var record: String?
     @Option(help: "SQLite call store, with --flow (hotline calls list/show read it).") var database: String?
     @Option(help: "Acoustic model file, with --flow.") var model = "Models/acoustic/acoustic.hnn"
-    @Option(help: "Voice file, with --flow.") var voice = "Models/voices/kal16/kal16.voice"
+    @Option(help: "Voice file, with --flow.") var voice = VoiceDatabase.defaultPath
     @Option(help: "Lexicon file (CMU format), with --flow.") var lexicon = "Models/lexicon/cmudict-en-us.dict"
     @Option(help: "An admin's lexicon (CMU format, WORD PH ON ES per line), read after the others so its words win; repeatable; with --flow (in the configuration: more files under models.lexicon).") var userLexicon: [String] = []
 

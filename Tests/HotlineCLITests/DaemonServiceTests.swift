@@ -25,7 +25,7 @@ import Glibc
         try """
             models:
               acoustic: \(root)/Models/acoustic/acoustic.hnn
-              voice: \(root)/Models/voices/kal16/kal16.voice
+              voice: \(root)/Models/voices/rms/rms.voice
               lexicon: \(root)/Models/lexicon/cmudict-en-us.dict
             data_dir: data
             alsa_config: lines.asoundrc

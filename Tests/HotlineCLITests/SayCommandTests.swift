@@ -4,7 +4,7 @@ import Testing
 /// `hotline say` with an admin's user lexicon.
 @Suite struct SayCommandTests {
     static let dictionary = repositoryRoot.appendingPathComponent("Models/lexicon/cmudict-en-us.dict").path
-    static let voice = repositoryRoot.appendingPathComponent("Models/voices/kal16/kal16.voice").path
+    static let voice = repositoryRoot.appendingPathComponent("Models/voices/rms/rms.voice").path
 
     static func say(_ text: String, _ extra: [String], in scratch: Scratch) throws -> Int {
         let out = scratch.file("\(UUID().uuidString).wav")

@@ -13,7 +13,7 @@ import Testing
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardized
     static let lexicon = try! Lexicon(paths: [root.appendingPathComponent("Models/lexicon/cmudict-en-us.dict").path])
     static let acoustic = try! AcousticModel(contentsOf: root.appendingPathComponent("Models/acoustic/acoustic.hnn"))
-    static let voice = try! VoiceDatabase(path: root.appendingPathComponent("Models/voices/kal16/kal16.voice").path)
+    static let voice = try! VoiceDatabase(path: root.appendingPathComponent("Models/voices/rms/rms.voice").path)
 
     static let flow = """
         flow: test

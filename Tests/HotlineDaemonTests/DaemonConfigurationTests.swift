@@ -26,7 +26,7 @@ import Testing
             """, file: "hotlined.yaml", baseDirectory: "/etc/hotline")
         #expect(configuration.acousticModel == "/etc/hotline/models/am.hnn")
         #expect(configuration.lexicon == ["/usr/share/dict.dict", "/etc/hotline/extra.dict"])
-        #expect(configuration.voice == "Models/voices/kal16/kal16.voice")   // default
+        #expect(configuration.voice == "Models/voices/rms/rms.voice")   // default
         #expect(configuration.recordings == "/var/lib/hotline/recordings" && configuration.database == "/var/lib/hotline/calls.sqlite")
         #expect(configuration.logLevel == .warning)
         #expect(configuration.maxCallSeconds == 120 && configuration.maxConcurrentCalls == 8 && configuration.silenceHangUpSeconds == 20)

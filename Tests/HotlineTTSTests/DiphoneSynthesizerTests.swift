@@ -3,17 +3,20 @@ import HotlineCore
 import HotlineTTS
 import Testing
 
-/// The committed voice and lexicon, through the synthesizer.
+/// The committed voices and lexicon, through the synthesizer (the default voice unless a
+/// test says otherwise).
 @Suite struct DiphoneSynthesizerTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let synthesizer: DiphoneSynthesizer = {
-        let voice = try! VoiceDatabase(path: root.appendingPathComponent("Models/voices/kal16/kal16.voice").path)
+        let voice = try! VoiceDatabase(path: root.appendingPathComponent(VoiceDatabase.defaultPath).path)
         let lexicon = try! Lexicon(paths: [root.appendingPathComponent("Models/lexicon/cmudict-en-us.dict").path])
         return DiphoneSynthesizer(voice: voice, lexicon: lexicon)
     }()
+    static let kal16 = "Models/voices/kal16/kal16.voice"
 
-    @Test func theVoiceHasEveryPhonePairItNeeds() {
-        let voice = Self.synthesizer.voice
+    @Test(arguments: [VoiceDatabase.defaultPath, kal16])
+    func eachVoiceHasEveryPhonePairItNeeds(path: String) throws {
+        let voice = try VoiceDatabase(path: Self.root.appendingPathComponent(path).path)
         #expect(voice.sampleRate == 16000 && voice.order == 16)
         let phones = ["aa", "ae", "ah", "ao", "aw", "ay", "b", "ch", "d", "dh", "eh", "er", "ey", "f", "g", "hh", "ih", "iy",
                       "jh", "k", "l", "m", "n", "ng", "ow", "oy", "p", "r", "s", "sh", "t", "th", "uh", "uw", "v", "w", "y", "z", "zh", "pau"]
@@ -25,6 +28,13 @@ import Testing
         }
         let missing = phones.flatMap { a in phones.map { (a, $0) } }.filter { !impossible($0.0, $0.1) && voice.unit("\($0.0)-\($0.1)") == nil }
         #expect(missing.isEmpty, "\(missing.count) missing diphones: \(missing.prefix(20))")
+    }
+
+    @Test func theDurationScaleIsTheVoices() throws {
+        #expect(Self.synthesizer.durationScale == 0.85)   // rms: words said alone are slow
+        let kal = try VoiceDatabase(path: Self.root.appendingPathComponent(Self.kal16).path)
+        #expect(kal.durationScale == 0.75)   // no "duration_scale" in its header
+        #expect(DiphoneSynthesizer(voice: kal, lexicon: Self.synthesizer.lexicon, durationScale: 1).durationScale == 1)
     }
 
     @Test func normalisedNumbersBecomeTheRightPhones() {
