@@ -26,9 +26,12 @@ public enum TextNormalizer {
         var i = 0
         while i < raw.count {
             var token = raw[i]
-            // Trailing sentence punctuation becomes a pause ("Dr." and "a.m." keep their dot).
+            // Trailing sentence punctuation becomes a pause ("Dr." and "a.m." keep their dot;
+            // "No." only before a number: "say yes or no." ends a sentence).
             var trailing: Character?
-            if let last = token.last, ",;:!?.".contains(last), last != "." || !isAbbreviation(token) {
+            let numberFollows = i + 1 < raw.count && raw[i + 1].first?.isNumber == true
+            if let last = token.last, ",;:!?.".contains(last),
+               last != "." || !isAbbreviation(token) || (token.lowercased() == "no." && !numberFollows) {
                 trailing = last
                 token.removeLast()
             }

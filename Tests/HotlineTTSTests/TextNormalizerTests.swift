@@ -23,6 +23,8 @@ import Testing
         ("The desk opens at 15:00", "the desk opens at fifteen hundred"),
         ("Your code is AB1234", "your code is a b one two three four"),
         ("Dr. Smith & Mrs. Jones", "doctor smith and missus jones"),
+        ("Please say yes or no.", "please say yes or no."),
+        ("Ask for no. 5", "ask for number five"),
         ("Visit any ATM", "visit any a t m"),
         ("Is that right?", "is that right?"),
         ("On December 3rd, 2026 we close", "on december third twenty twenty six we close"),
