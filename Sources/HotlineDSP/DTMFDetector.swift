@@ -95,6 +95,10 @@ public final class DTMFDetector {
     public private(set) var nonFiniteSampleCount = 0
     /// The options' dB thresholds as linear power ratios, computed once.
     private let thresholds: (minimumAmplitude: Float, relativePeak: Float, normalTwist: Float, reverseTwist: Float, harmonic: Float)
+    /// Whether the last window held a key's tone, confirmed or not yet (`beginWindows`):
+    /// what a voice detector hears in that time is the tone, not speech.
+    public var hearsTone: Bool { candidate != nil }
+
     // Key tracking: the run of consecutive windows holding `candidate`.
     private var candidate: Character?
     private var candidateStart = 0

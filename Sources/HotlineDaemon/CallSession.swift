@@ -209,12 +209,13 @@ public final class CallSession {
                 keyPressed(digit.key)
             }
         }
-        // A key's tone sounds like speech to the VAD; it is not. Nor is the prompt's own
-        // echo from the line: while a prompt plays, the caller's side must be louder than
-        // that echo could be.
+        // A key's tone sounds like speech to the VAD; it is not, from the first window that
+        // holds it (a recording's codec can smear its onset ahead of it). Nor is the
+        // prompt's own echo from the line: while a prompt plays, the caller's side must be
+        // louder than that echo could be.
         let voiced = vad.process(caller).contains { $0.isSpeech }
         let echo = isPrompting && Self.power(caller) <= Self.echoReturnLoss * playedPower.max()!
-        let speech = voiced && !keyDown && !echo
+        let speech = voiced && !keyDown && !dtmf.hearsTone && !echo
         if recording != nil {
             recordFrame(speech: speech)
         } else if listening != nil {

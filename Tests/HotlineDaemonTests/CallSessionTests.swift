@@ -116,6 +116,43 @@ import Testing
         #expect(session.prompts.first?.hasPrefix("For sales") == true)
     }
 
+    @Test func aClosingHashWhoseOnsetACodecSmearedIsNotSpeech() throws {
+        // A three-digit code, then '#' as the reply starts. In a recording the codec can
+        // smear the '#' tone's onset ahead of it (pre-echo): tens of ms of blurred tone the
+        // voice detector hears before the key detector is sure. The '#' only closes the
+        // code; it must not become a speech turn in the next state.
+        let flow = try FlowLoader.load(yaml: """
+            flow: code
+            start: ask
+            states:
+              ask:
+                prompt: "Key in your code."
+                collect: { slot: code, type: digits, min_length: 3, max_length: 3 }
+                next: more
+              more:
+                prompt: "Thank you. Your code is being checked, which takes a little while. Anything else?"
+                collect: { slot: more, type: yesno }
+                next: bye
+              bye:
+                prompt: "Goodbye."
+                hangup: true
+            """, file: "code.yaml")
+        let session = try CallSession(flow: flow, resources: .init(acoustic: Self.acoustic, lexicon: Self.lexicon,
+                                                                  synthesizer: DiphoneSynthesizer(voice: Self.voice, lexicon: Self.lexicon)))
+        session.start()
+        let dtmf = try DTMFGenerator()
+        let gap = [Float](repeating: 0, count: 640)
+        let hash = try dtmf.tone("#", durationMs: 80)
+        let smear = hash.prefix(320).enumerated().map { 0.5 * $1 + Float(($0 * 7919) % 401 - 200) / 1000 }   // tone + noise
+        var caller = [Float](repeating: 0, count: 16000)
+        for key in "123" { caller += try dtmf.tone(key, durationMs: 80) + gap }
+        caller += smear + hash
+        _ = Self.run(session, caller, seconds: 6)
+        let turns = session.turns
+        #expect(turns.first?.input == "dtmf" && turns.first?.heard == "123")
+        #expect(turns.count == 1 || turns[1].input == "noinput", "\(turns.map { "\($0.input) \($0.heard)" })")
+    }
+
     @Test func silenceGivesNoInputThenTheReprompt() throws {
         let session = try Self.session()
         session.start()
