@@ -17,7 +17,7 @@ needs it:
   two periods around it);
 - the residual: the signal inverse-filtered with the nearest mark's coefficients (the
   synthesizer switches filters at the same midpoints, so unmodified marks give the
-  signal back), as 8-bit mu-law in int16 scale.
+  signal back), as 8-bit mu-law in int16 scale, at kal16's level (`LEVEL`).
 
 The result has the layout of tools/import-kal-voice.py's (see there), with
 "duration_scale" in the header: how much the synthesizer shortens the diphones.
@@ -39,6 +39,11 @@ F0_RANGE = (60, 220)  # Hz, for a male voice
 # (bench/tts-dev-prompts.txt) come out at 141 words a minute; 0.85 gives flite rms's own
 # pace on the same text (166).
 DURATION_SCALE = 0.85
+# flite speaks about 7.5 dB louder than the kal16 voice the daemon's echo gate was set with
+# (a caller's frame under 0.2 x the prompt's power counts as echo while a prompt plays):
+# at flite's level, 1 of 10 simulated calls lost the soft edges of a barge-in word. The
+# residual is scaled to kal16's level (speech frames about -28 dBFS RMS).
+LEVEL = 0.42
 LEXICON = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Models", "lexicon", "cmudict-en-us.dict")
 
 
@@ -259,7 +264,7 @@ def main():
                       "residual": len(residual), "samples": len(samples)})
         # Frame: time (s from the unit's start), gain (unused: the residual carries the level), a1..a16.
         frames += [(m / RATE, 1.0, *c) for m, c in zip(marks, coefficients)]
-        residual += mulaw(samples)
+        residual += mulaw(LEVEL * samples)
         if count % 100 == 0:
             print(f"{count}/{len(pairs)} diphones, {from_words} from words", flush=True)
     header = json.dumps({"name": "rms", "source": "flite 2.2 cmu_us_rms (CMU), resynthesised as diphones",
