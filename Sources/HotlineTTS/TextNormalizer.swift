@@ -26,12 +26,9 @@ public enum TextNormalizer {
         var i = 0
         while i < raw.count {
             var token = raw[i]
-            // Trailing sentence punctuation becomes a pause ("Dr." and "a.m." keep their dot;
-            // "No." only before a number: "say yes or no." ends a sentence).
+            // Trailing sentence punctuation becomes a pause ("Dr." and "a.m." keep their dot).
             var trailing: Character?
-            let numberFollows = i + 1 < raw.count && raw[i + 1].first?.isNumber == true
-            if let last = token.last, ",;:!?.".contains(last),
-               last != "." || !isAbbreviation(token) || (token.lowercased() == "no." && !numberFollows) {
+            if let last = token.last, ",;:!?.".contains(last), last != "." || !isAbbreviation(token, before: i + 1 < raw.count ? raw[i + 1] : nil) {
                 trailing = last
                 token.removeLast()
             }
@@ -91,7 +88,14 @@ public enum TextNormalizer {
     static let spelled: Set<String> = ["ATM", "ID", "FAQ", "SMS", "USA", "UK", "TV", "PC", "CD", "DVD", "USB", "URL", "IVR",
                                        "SIP", "ETA", "PDF", "VIP", "HR", "IT", "CEO", "OK"]
 
-    static func isAbbreviation(_ token: String) -> Bool { abbreviations[token.lowercased()] != nil }
+    /// Abbreviations only before a number ("No. 5"); elsewhere the dot ends a sentence ("yes or no.").
+    static let numberAbbreviations: Set<String> = ["no."]
+
+    static func isAbbreviation(_ token: String, before next: String? = nil) -> Bool {
+        let lower = token.lowercased()
+        guard abbreviations[lower] != nil else { return false }
+        return !numberAbbreviations.contains(lower) || next?.first?.isNumber == true
+    }
 
     static func monthIndex(_ token: String) -> Int? {
         let t = token.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "."))
