@@ -95,8 +95,8 @@ public final class DTMFDetector {
     public private(set) var nonFiniteSampleCount = 0
     /// The options' dB thresholds as linear power ratios, computed once.
     private let thresholds: (minimumAmplitude: Float, relativePeak: Float, normalTwist: Float, reverseTwist: Float, harmonic: Float)
-    /// Whether the last window held a key's tone, confirmed or not yet (`beginWindows`):
-    /// what a voice detector hears in that time is the tone, not speech.
+    /// Whether a key's tone is sounding: held, ending (`endWindows`) or not yet confirmed
+    /// (`beginWindows`). What a voice detector hears meanwhile is the tone, not speech.
     public var hearsTone: Bool { candidate != nil }
 
     // Key tracking: the run of consecutive windows holding `candidate`.

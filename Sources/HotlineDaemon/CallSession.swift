@@ -99,7 +99,6 @@ public final class CallSession {
     private var silentMs = 0
     /// Power of the last frames played (80 ms: the echo path of the line and ALSA's buffer).
     private var playedPower = [Float](repeating: 0, count: 8)
-    private var keyDown = false
 
     private struct Listening {
         var request: ListenRequest
@@ -199,13 +198,11 @@ public final class CallSession {
             keyed = true
             switch event {
             case .began(let key, let startSample):   // the prompt stops at once; the key counts once released
-                keyDown = true
                 if listening?.feeding == false { listening?.leadIn.removeAll() }   // a key's tone is not speech
                 if listening?.request.bargeIn == true, !closesDigitString(key) {
                     stopPrompt(bargeInFrom: startSample * 1000 / Self.sampleRate)
                 }
             case .ended(let digit):
-                keyDown = false
                 keyPressed(digit.key)
             }
         }
@@ -215,7 +212,7 @@ public final class CallSession {
         // louder than that echo could be.
         let voiced = vad.process(caller).contains { $0.isSpeech }
         let echo = isPrompting && Self.power(caller) <= Self.echoReturnLoss * playedPower.max()!
-        let speech = voiced && !keyDown && !dtmf.hearsTone && !echo
+        let speech = voiced && !dtmf.hearsTone && !echo
         if recording != nil {
             recordFrame(speech: speech)
         } else if listening != nil {
