@@ -14,7 +14,8 @@ frame at the phone boundary. Usage:
     python3 tools/import-kal-voice.py [--group PATH] [--out Models/voices/kal16/kal16.voice]
 (`apt-get install festvox-kallpc16k` provides the group file; only the import needs it.)
 """
-import argparse, json, os, struct
+import argparse, os, struct
+from voice_file import write_voice
 
 DEFAULT_GROUP = "/usr/share/festival/voices/english/kal_diphone/group/kallpc16k.group"
 
@@ -68,18 +69,11 @@ def main():
                       "residual": len(residual), "samples": len(samples)})
         residual += samples
         phones.update(name.split("-"))
-    header = json.dumps({"name": "kal16", "source": "festvox-kallpc16k 2.4 (Black & Lenzo, CMU/Edinburgh), converted",
-                         "sample_rate": 16000, "lpc_order": 16, "frame_floats": 18, "encoding": "mulaw",
-                         "phones": sorted(phones), "units": units}, separators=(",", ":")).encode()
-    out = bytearray(b"HVOX" + struct.pack("<II", 1, len(header)) + header)
-    out += b"\0" * (-len(out) % 4)
-    for f in frames:
-        out += struct.pack("<18f", *f)
-    out += residual
-    os.makedirs(os.path.dirname(args.out), exist_ok=True)
-    open(args.out, "wb").write(out)
+    written = write_voice(args.out, {"name": "kal16", "source": "festvox-kallpc16k 2.4 (Black & Lenzo, CMU/Edinburgh), converted",
+                                     "sample_rate": 16000, "lpc_order": 16, "frame_floats": 18, "encoding": "mulaw",
+                                     "phones": sorted(phones), "units": units}, frames, residual)
     print(f"{args.out}: {len(units)} diphones, {len(frames)} LPC frames, {len(residual)} residual samples, "
-          f"{len(phones)} phones, {len(out) / 1e6:.1f} MB")
+          f"{len(phones)} phones, {written / 1e6:.1f} MB")
 
 
 if __name__ == "__main__":

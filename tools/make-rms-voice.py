@@ -26,8 +26,9 @@ Only this build needs flite (`apt-get install flite libflite1`); the daemon read
 Usage: python3 tools/make-rms-voice.py [--out Models/voices/rms/rms.voice]
 (needs numpy; `.venv-bench/bin/python` has it.)
 """
-import argparse, ctypes, json, os, struct
+import argparse, ctypes, os
 import numpy as np
+from voice_file import write_voice
 
 PHONES = ("aa ae ah ao aw ay b ch d dh eh er ey f g hh ih iy jh k l m n ng ow oy p r s sh t th "
           "uh uw v w y z zh").split()
@@ -267,17 +268,10 @@ def main():
         residual += mulaw(LEVEL * samples)
         if count % 100 == 0:
             print(f"{count}/{len(pairs)} diphones, {from_words} from words", flush=True)
-    header = json.dumps({"name": "rms", "source": "flite 2.2 cmu_us_rms (CMU), resynthesised as diphones",
-                         "sample_rate": RATE, "lpc_order": ORDER, "frame_floats": 2 + ORDER, "encoding": "mulaw",
-                         "duration_scale": DURATION_SCALE, "phones": sorted(set(phones) | {"pau"}), "units": units},
-                        separators=(",", ":")).encode()
-    out = bytearray(b"HVOX" + struct.pack("<II", 1, len(header)) + header)
-    out += b"\0" * (-len(out) % 4)
-    for f in frames:
-        out += struct.pack("<18f", *f)
-    out += residual
-    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
-    open(args.out, "wb").write(out)
+    write_voice(args.out, {"name": "rms", "source": "flite 2.2 cmu_us_rms (CMU), resynthesised as diphones",
+                           "sample_rate": RATE, "lpc_order": ORDER, "frame_floats": 2 + ORDER, "encoding": "mulaw",
+                           "duration_scale": DURATION_SCALE, "phones": sorted(set(phones) | {"pau"}), "units": units},
+                frames, residual)
     print(f"{len(units)} diphones ({from_words} from words), {len(frames)} frames, {len(residual)} residual samples -> {args.out}")
 
 
