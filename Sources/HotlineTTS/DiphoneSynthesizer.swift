@@ -5,7 +5,9 @@ import HotlineDSP
 /// Text to speech by diphone concatenation with residual-excited LPC resynthesis.
 ///
 /// Text -> `TextNormalizer`/`SSML` -> words -> phones (`Lexicon`) -> prosody (`Prosody`
-/// rules: a duration factor and an F0 target per phone) -> diphones -> pitch-synchronous
+/// rules: a duration factor and an F0 target per phone) -> diphones, each spoken by the
+/// unit `UnitSelection` picks (carrier-word diphones at the rules' durations, runs of
+/// running speech at their recorded timing) -> pitch-synchronous
 /// overlap-add of the LPC residual (TD-PSOLA on the excitation: at each output pitch mark,
 /// two periods of residual around the nearest source pitchmark, Hann-windowed, are added
 /// in) -> the all-pole filter of the source frame, which runs on across units so joins
@@ -57,9 +59,10 @@ public final class DiphoneSynthesizer: Sendable {
         let targets = ProsodyRules.targets(tokens, lexicon: lexicon, phones: voice.phones)
         var renderer = Renderer(synthesizer: self)
         var f0 = targets.first?.f0 ?? 110
-        for (a, b) in zip(targets, targets.dropFirst()) {
-            guard let unit = voice.unit("\(a.phone)-\(b.phone)") ?? voice.unit("pau-\(b.phone)") ?? voice.unit("\(a.phone)-pau") else { continue }
-            renderer.render(unit, halves: (a, b), f0: &f0, durationScale: durationScale)
+        let chosen = UnitSelection.select(targets.map(\.phone), voice: voice)
+        for (i, (a, b)) in zip(targets, targets.dropFirst()).enumerated() {
+            guard let index = chosen[i] else { continue }
+            renderer.render(voice.units[index], halves: (a, b), f0: &f0, durationScale: durationScale)
             chunk(renderer.take())
         }
         renderer.finish()
@@ -108,7 +111,8 @@ public final class DiphoneSynthesizer: Sendable {
             for (range, target) in [(0..<boundary, halves.0), (boundary..<unit.frames, halves.1)] where !range.isEmpty {
                 let start = bounds[range.lowerBound], natural = Double(bounds[range.upperBound] - start)
                 guard natural > 0 else { continue }
-                var length = natural * durationScale * target.duration
+                // Carrier-word diphones take the rules' durations; running speech keeps its own.
+                var length = natural * (unit.running ? target.rate : durationScale * target.duration)
                 if target.phone == "pau" { length = max(Double(target.pauseMs) * rate / 2000, 80) }
                 let end = clock + length
                 // Marks spaced by the target period (voiced) or the recorded one, each taking

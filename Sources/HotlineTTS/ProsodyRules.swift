@@ -18,6 +18,9 @@ public enum ProsodyRules {
         public var voiced: Bool
         /// Duration factor relative to the recording (before the synthesizer's overall scale).
         public var duration: Double
+        /// The part of `duration` that is the speaking rate (`<prosody rate>`) alone: units
+        /// cut from running speech keep their recorded timing, stretched by this only.
+        public var rate: Double = 1
         /// F0 target in Hz.
         public var f0: Double
         /// Silence length for "pau", in ms.
@@ -60,10 +63,11 @@ public enum ProsodyRules {
                 let content = !functionWords.contains(word)
                 let accent = content ? accentIndex(phones) : nil
                 for (i, p) in phones.enumerated() {
-                    var duration = 1 / max(prosody.rate, 0.25)
+                    let rate = 1 / max(prosody.rate, 0.25)
+                    var duration = rate
                     if vowels.contains(p) { duration *= i == accent ? (prosody.emphasis ? 1.3 : 1 + vowelGain) : (content ? 1 : 1 - fnGain) }
                     if i == accent { accents.append((out.count, prosody.emphasis)) }
-                    out.append(Target(phone: p, voiced: voicedPhones.contains(p), duration: duration, f0: 0, pauseMs: 0))
+                    out.append(Target(phone: p, voiced: voicedPhones.contains(p), duration: duration, rate: rate, f0: 0, pauseMs: 0))
                     pitch.append(prosody.pitch)
                 }
             case .pause(let ms):

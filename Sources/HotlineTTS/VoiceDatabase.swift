@@ -10,7 +10,8 @@ public final class VoiceDatabase: Sendable {
     /// repository root): diphones of flite's rms, clearer on a phone line than kal16.
     public static let defaultPath = "Models/voices/rms/rms.voice"
 
-    /// One diphone: where its frames and residual are.
+    /// One diphone: where its frames and residual are, and for a diphone cut from running
+    /// speech, its neighbours there.
     public struct Unit: Sendable, Decodable {
         public let name: String
         let frame: Int
@@ -18,6 +19,14 @@ public final class VoiceDatabase: Sendable {
         let boundary: Int
         let residual: Int
         let samples: Int
+        /// The phone before the diphone and the one after it in the recording (running
+        /// speech only; nil for diphones said in a carrier word).
+        let left: String?
+        let right: String?
+        /// The unit that follows this one in the same recording, if the voice has it.
+        let next: Int?
+        /// Whether the unit was cut from running speech (it keeps its recorded timing).
+        var running: Bool { left != nil }
     }
 
     struct Header: Decodable {
@@ -48,7 +57,10 @@ public final class VoiceDatabase: Sendable {
     /// prompts of Flows/hotline.yaml come out at 115 words per minute, and 0.75 brings them
     /// to about 155, a usual IVR pace.
     public let durationScale: Double
-    let units: [String: Unit]
+    /// Every unit, in file order.
+    let units: [Unit]
+    /// Per diphone name, the indices of its units; the first is the carrier-word diphone.
+    let candidates: [String: [Int]]
     /// Frames: time (s from unit start), gain, then `order` coefficients.
     let frames: [Float]
     let frameFloats: Int
@@ -82,7 +94,8 @@ public final class VoiceDatabase: Sendable {
         frameFloats = header.frame_floats
         phones = Set(header.phones)
         durationScale = header.duration_scale ?? 0.75
-        units = Dictionary(header.units.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        units = header.units
+        candidates = Dictionary(grouping: header.units.indices, by: { header.units[$0].name })
         frames = data[frameStart..<residualStart].withUnsafeBytes { raw in
             (0..<(frameCount * header.frame_floats)).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) }
         }
@@ -90,6 +103,6 @@ public final class VoiceDatabase: Sendable {
         residual = data[residualStart..<(residualStart + residualCount)].map { Float(table[Int($0)]) }
     }
 
-    /// The diphone `name` ("h-eh"), if the voice has it.
-    public func unit(_ name: String) -> Unit? { units[name] }
+    /// The diphone `name` ("h-eh"), if the voice has it (its first unit).
+    public func unit(_ name: String) -> Unit? { candidates[name].map { units[$0[0]] } }
 }

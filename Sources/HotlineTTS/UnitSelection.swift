@@ -1,0 +1,70 @@
+import Foundation
+
+/// Chooses which recorded unit speaks each diphone of an utterance, when the voice has
+/// more than one (diphones cut from running speech besides the carrier-word set).
+///
+/// A Viterbi search over the candidates of each diphone minimises the sum of
+/// - a target cost: how many of the diphone's neighbouring phones in its recording differ
+///   from those in the utterance (0-2; carrier-word diphones count as 2), and
+/// - a join cost: 0 where a unit is followed by the unit that follows it in the same
+///   recording (the join is the recording itself), `joinCost` elsewhere,
+/// so stretches of running speech that say the same phones are taken whole.
+public enum UnitSelection {
+    /// Cost of joining two units that were not recorded one after the other.
+    static let joinCost = 1.5
+    /// Candidates looked at per diphone (the best-matching by target cost).
+    static let maxCandidates = 48
+
+    /// One unit index per diphone `phones[i]-phones[i+1]` (nil where the voice has none
+    /// and no stand-in: "pau-b", then "a-pau").
+    public static func select(_ phones: [String], voice: VoiceDatabase) -> [Int?] {
+        guard phones.count > 1 else { return [] }
+        let slots: [[Int]] = (0..<(phones.count - 1)).map { i in
+            let a = phones[i], b = phones[i + 1]
+            guard let all = voice.candidates["\(a)-\(b)"] else {
+                return (voice.candidates["pau-\(b)"] ?? voice.candidates["\(a)-pau"]).map { [$0[0]] } ?? []
+            }
+            if all.count <= maxCandidates { return all }
+            return Array(all.sorted { targetCost(voice.units[$0], phones, i) < targetCost(voice.units[$1], phones, i) }.prefix(maxCandidates))
+        }
+        // Viterbi over the slots that have candidates; an empty slot breaks the chain.
+        var result = [Int?](repeating: nil, count: slots.count)
+        var start = 0
+        while start < slots.count {
+            guard !slots[start].isEmpty else { start += 1; continue }
+            var end = start
+            while end + 1 < slots.count, !slots[end + 1].isEmpty { end += 1 }
+            var cost = slots[start].map { targetCost(voice.units[$0], phones, start) }
+            var back: [[Int]] = []
+            for i in stride(from: start + 1, through: end, by: 1) {
+                let previous = slots[i - 1]
+                var next = [Double](), from = [Int]()
+                for u in slots[i] {
+                    var best = Double.infinity, arg = 0
+                    for (k, p) in previous.enumerated() {
+                        let c = cost[k] + (voice.units[p].next == u ? 0 : joinCost)
+                        if c < best { best = c; arg = k }
+                    }
+                    next.append(best + targetCost(voice.units[u], phones, i))
+                    from.append(arg)
+                }
+                cost = next
+                back.append(from)
+            }
+            var k = cost.indices.min { cost[$0] < cost[$1] }!
+            for i in stride(from: end, through: start, by: -1) {
+                result[i] = slots[i][k]
+                if i > start { k = back[i - start - 1][k] }
+            }
+            start = end + 1
+        }
+        return result
+    }
+
+    /// Mismatched neighbours of `unit` as diphone `i` of `phones` (outside: "pau").
+    static func targetCost(_ unit: VoiceDatabase.Unit, _ phones: [String], _ i: Int) -> Double {
+        guard let left = unit.left, let right = unit.right else { return 2 }
+        let before = i > 0 ? phones[i - 1] : "pau", after = i + 2 < phones.count ? phones[i + 2] : "pau"
+        return (left == before ? 0 : 1) + (right == after ? 0 : 1)
+    }
+}
