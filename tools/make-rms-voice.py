@@ -19,11 +19,19 @@ needs it:
   synthesizer switches filters at the same midpoints, so unmodified marks give the
   signal back), as 8-bit mu-law in int16 scale, at kal16's level (`LEVEL`).
 
+Then flite reads the sentences of tools/rms-corpus.txt (IVR phrases with numbers, money,
+dates, times and codes, written for this voice; none of the benchmark's or development
+prompts), and every diphone of those readings becomes a further unit, analysed the same
+way, with its neighbouring phones ("left", "right") and the unit that follows it in the
+reading ("next"). The synthesizer's unit selection (Sources/HotlineTTS/UnitSelection.swift)
+takes runs of them whole where an utterance says the same phones, at their recorded timing.
+
 The result has the layout of tools/import-kal-voice.py's (see there), with
-"duration_scale" in the header: how much the synthesizer shortens the diphones.
+"duration_scale" in the header: how much the synthesizer shortens the carrier-word
+diphones.
 Only this build needs flite (`apt-get install flite libflite1`); the daemon reads the file.
 
-Usage: python3 tools/make-rms-voice.py [--out Models/voices/rms/rms.voice]
+Usage: python3 tools/make-rms-voice.py [--out Models/voices/rms/rms.voice] [--corpus tools/rms-corpus.txt]
 (needs numpy; `.venv-bench/bin/python` has it.)
 """
 import argparse, ctypes, os
@@ -45,7 +53,9 @@ DURATION_SCALE = 0.85
 # at flite's level, 1 of 10 simulated calls lost the soft edges of a barge-in word. The
 # residual is scaled to kal16's level (speech frames about -28 dBFS RMS).
 LEVEL = 0.42
-LEXICON = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Models", "lexicon", "cmudict-en-us.dict")
+HERE = os.path.dirname(os.path.abspath(__file__))
+LEXICON = os.path.join(HERE, "..", "Models", "lexicon", "cmudict-en-us.dict")
+CORPUS = os.path.join(HERE, "rms-corpus.txt")
 
 
 class Flite:
@@ -165,12 +175,15 @@ def pitchmarks(x, f0):
     return marks
 
 
-def cut(x, segments, i):
+def cut(x, segments, i, utterance_marks=None):
     """Diphone segments[i]-segments[i+1] of an utterance: pitchmarks (relative to its
-    start), LPC rows, residual and the index of the first mark of the second phone."""
+    start), LPC rows, residual and the index of the first mark of the second phone.
+    `utterance_marks`: the utterance's pitchmarks, if already found."""
     (_, s0, e0), (_, s1, e1) = segments[i], segments[i + 1]
     start, end, join = int((s0 + e0) / 2 * RATE), int((s1 + e1) / 2 * RATE), int(e0 * RATE)
-    marks = [m for m in pitchmarks(x, voicing(x)) if start <= m < end]
+    if utterance_marks is None:
+        utterance_marks = pitchmarks(x, voicing(x))
+    marks = [m for m in utterance_marks if start <= m < end]
     if not marks:
         marks = list(range(start, end, HOP))
     coefficients = []
@@ -247,10 +260,42 @@ def mulaw(x):
     return bytes(out)
 
 
+def append_unit(units, frames, residual, name, diphone, **context):
+    """Adds a cut diphone (`cut`'s result) to the voice's unit table, frames and residual."""
+    marks, coefficients, samples, boundary = diphone
+    units.append({"name": name, "frame": len(frames), "frames": len(marks), "boundary": boundary,
+                  "residual": len(residual), "samples": len(samples), **context})
+    # Frame: time (s from the unit's start), gain (unused: the residual carries the level), a1..a16.
+    frames += [(m / RATE, 1.0, *c) for m, c in zip(marks, coefficients)]
+    residual += mulaw(LEVEL * samples)
+
+
+def running_speech_units(flite, sentence, units, frames, residual):
+    """Adds every diphone of flite's reading of `sentence`, with its neighbouring phones
+    and a link from each unit to the one after it; returns the reading's length in s."""
+    x, segments = flite.say(sentence)
+    segments = [("ah" if p == "ax" else p, s, e) for p, s, e in segments]   # our phone set has no schwa
+    sentence_marks = pitchmarks(x, voicing(x))
+    names = [p for p, _, _ in segments]
+    previous = None   # the unit of the diphone just before, if it has one
+    for i in range(len(segments) - 1):
+        (_, s0, e0), (_, s1, e1) = segments[i], segments[i + 1]
+        if int((s1 + e1) / 2 * RATE) <= int((s0 + e0) / 2 * RATE):   # a phone of no length
+            previous = None
+            continue
+        if previous is not None:
+            units[previous]["next"] = len(units)
+        previous = len(units)
+        append_unit(units, frames, residual, f"{names[i]}-{names[i + 1]}", cut(x, segments, i, sentence_marks),
+                    left=names[i - 1] if i > 0 else "pau", right=names[i + 2] if i + 2 < len(names) else "pau")
+    return len(x) / RATE
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Models", "voices", "rms", "rms.voice"))
     ap.add_argument("--phones", help="only these phones (space-separated; for a quick look)")
+    ap.add_argument("--corpus", default=CORPUS, help="sentences for the running-speech units ('' for none)")
     args = ap.parse_args()
     flite = Flite()
     phones = args.phones.split() if args.phones else PHONES
@@ -260,19 +305,19 @@ def main():
     for count, (a, b) in enumerate(pairs):
         instance = first_instance(flite, a, b, words.get((a, b), []))
         from_words += instance is not None
-        marks, coefficients, samples, boundary = cut(*(instance or phone_carrier(flite, a, b)))
-        units.append({"name": f"{a}-{b}", "frame": len(frames), "frames": len(marks), "boundary": boundary,
-                      "residual": len(residual), "samples": len(samples)})
-        # Frame: time (s from the unit's start), gain (unused: the residual carries the level), a1..a16.
-        frames += [(m / RATE, 1.0, *c) for m, c in zip(marks, coefficients)]
-        residual += mulaw(LEVEL * samples)
+        append_unit(units, frames, residual, f"{a}-{b}", cut(*(instance or phone_carrier(flite, a, b))))
         if count % 100 == 0:
             print(f"{count}/{len(pairs)} diphones, {from_words} from words", flush=True)
-    write_voice(args.out, {"name": "rms", "source": "flite 2.2 cmu_us_rms (CMU), resynthesised as diphones",
+    carrier_units = len(units)
+    sentences = [line.strip() for line in open(args.corpus) if line.strip() and not line.startswith("#")] if args.corpus else []
+    seconds = sum(running_speech_units(flite, sentence, units, frames, residual) for sentence in sentences)
+    print(f"{len(units) - carrier_units} diphones from {len(sentences)} sentences ({seconds:.0f} s) of running speech", flush=True)
+    write_voice(args.out, {"name": "rms", "source": "flite 2.2 cmu_us_rms (CMU), resynthesised as diphones of carrier words and of running speech",
                            "sample_rate": RATE, "lpc_order": ORDER, "frame_floats": 2 + ORDER, "encoding": "mulaw",
                            "duration_scale": DURATION_SCALE, "phones": sorted(set(phones) | {"pau"}), "units": units},
                 frames, residual)
-    print(f"{len(units)} diphones ({from_words} from words), {len(frames)} frames, {len(residual)} residual samples -> {args.out}")
+    print(f"{len(units)} units ({carrier_units} carrier diphones, {from_words} from words), {len(frames)} frames, "
+          f"{len(residual)} residual samples -> {args.out}")
 
 
 if __name__ == "__main__":

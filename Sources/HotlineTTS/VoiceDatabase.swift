@@ -24,9 +24,9 @@ public final class VoiceDatabase: Sendable {
         let left: String?
         let right: String?
         /// The unit that follows this one in the same recording, if the voice has it.
-        let next: Int?
+        public let next: Int?
         /// Whether the unit was cut from running speech (it keeps its recorded timing).
-        var running: Bool { left != nil }
+        public var running: Bool { left != nil }
     }
 
     struct Header: Decodable {
@@ -58,7 +58,7 @@ public final class VoiceDatabase: Sendable {
     /// to about 155, a usual IVR pace.
     public let durationScale: Double
     /// Every unit, in file order.
-    let units: [Unit]
+    public let units: [Unit]
     /// Per diphone name, the indices of its units; the first is the carrier-word diphone.
     let candidates: [String: [Int]]
     /// Frames: time (s from unit start), gain, then `order` coefficients.

@@ -30,6 +30,16 @@ import Testing
         #expect(missing.isEmpty, "\(missing.count) missing diphones: \(missing.prefix(20))")
     }
 
+    @Test func aPhraseOfTheVoicesCorpusIsSpokenFromItsRecording() {
+        // tools/rms-corpus.txt has "thanks for calling": the units come from that reading,
+        // one after the other.
+        let voice = Self.synthesizer.voice
+        let chosen = UnitSelection.select(Self.synthesizer.phones(TextNormalizer.normalize("Thanks for calling.")), voice: voice)
+        let units = chosen.compactMap { $0 }
+        #expect(units.count == chosen.count && units.allSatisfy { voice.units[$0].running })
+        #expect(zip(units, units.dropFirst()).allSatisfy { voice.units[$0].next == $1 })
+    }
+
     @Test func theDurationScaleIsTheVoices() throws {
         #expect(Self.synthesizer.durationScale == 0.85)   // rms: words said alone are slow
         let kal = try VoiceDatabase(path: Self.root.appendingPathComponent(Self.kal16).path)
