@@ -1,5 +1,3 @@
-import Foundation
-
 /// Chooses which recorded unit speaks each diphone of an utterance, when the voice has
 /// more than one (diphones cut from running speech besides the carrier-word set).
 ///
