@@ -27,7 +27,7 @@ SPEECH = os.path.join(ROOT, "..", "shared", "speech")
 DIGITS = "zero one two three four five six seven eight nine".split()
 COMMANDS = "yes no up down left right on off stop go".split()
 LATENCIES = []   # ms from the end of each file's audio to its final result
-INAUDIBLE = []   # labelled recordings left out: no word to hear (see audible)
+INAUDIBLE = set()   # labelled recordings left out: no word to hear (see audible)
 
 
 def dev_speaker(name):
@@ -49,12 +49,7 @@ def audible(path, min_db=6):
     n = rate // 20
     power = np.array([np.mean(x[i:i + n] ** 2) for i in range(0, len(x) - n + 1, n // 2)])
     power = power[power > 1e-10]
-    if len(power) < 2:
-        return False
-    if 10 * np.log10(power.max() / np.percentile(power, 10)) >= min_db:
-        return True
-    INAUDIBLE.append(os.path.relpath(path, SPEECH))
-    return False
+    return len(power) >= 2 and 10 * np.log10(power.max() / np.percentile(power, 10)) >= min_db
 
 
 def test_sets(tmp, limit, training_speakers=False):
@@ -62,7 +57,12 @@ def test_sets(tmp, limit, training_speakers=False):
     way from training recordings (FSDD indices 5-9, the other Speech Commands speakers,
     other noise clips) for choosing settings without looking at the dev sets."""
     def wanted(path):
-        return dev_speaker(speaker_of(path)) != training_speakers and audible(path)
+        if dev_speaker(speaker_of(path)) == training_speakers:
+            return False
+        if not audible(path):
+            INAUDIBLE.add(os.path.relpath(path, SPEECH))
+            return False
+        return True
 
     sets = {}
     indices = range(5, 10) if training_speakers else range(5)
@@ -187,8 +187,7 @@ def main():
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         sets = test_sets(tmp, args.limit)
-        inaudible = sorted(set(INAUDIBLE))
-        print(f"left out, no word to hear: {len(inaudible)} recordings ({', '.join(inaudible)})")
+        print(f"left out, no word to hear: {len(INAUDIBLE)} recordings ({', '.join(sorted(INAUDIBLE))})")
         grammars = {"digits": "builtin:digits?min=1&max=1", "commands": os.path.join(tmp, "commands.grammar"),
                     "strings": "builtin:digits?min=4&max=10"}
         with open(grammars["commands"], "w") as f:

@@ -23,7 +23,8 @@ public enum UnitSelection {
                 return (voice.candidates["pau-\(b)"] ?? voice.candidates["\(a)-pau"]).map { [$0[0]] } ?? []
             }
             if all.count <= maxCandidates { return all }
-            return Array(all.sorted { targetCost(voice.units[$0], phones, i) < targetCost(voice.units[$1], phones, i) }.prefix(maxCandidates))
+            let ranked = all.map { (cost: targetCost(voice.units[$0], phones, i), unit: $0) }.sorted { ($0.cost, $0.unit) < ($1.cost, $1.unit) }
+            return ranked.prefix(maxCandidates).map(\.unit)
         }
         // Viterbi over the slots that have candidates; an empty slot breaks the chain.
         var result = [Int?](repeating: nil, count: slots.count)
