@@ -1,15 +1,21 @@
 /// Chooses which recorded unit speaks each diphone of an utterance, when the voice has
 /// more than one (diphones cut from running speech besides the carrier-word set).
 ///
-/// A Viterbi search over the candidates of each diphone minimises the sum of
-/// - a target cost: how many of the diphone's neighbouring phones in its recording differ
-///   from those in the utterance (0-2; carrier-word diphones count as 2), and
+/// Units of running speech are preferred to the carrier-word diphone: the carrier-word
+/// one speaks only diphones that the running speech lacks. Among the running-speech
+/// units, a Viterbi search minimises the sum of
+/// - a target cost: for each of the diphone's two neighbouring phones, 0 where the
+///   recording has the same phone as the utterance, `classMismatch` where it has another
+///   phone of the same broad class (vowel, stop, fricative, nasal, liquid or glide), 1
+///   otherwise, and
 /// - a join cost: 0 where a unit is followed by the unit that follows it in the same
 ///   recording (the join is the recording itself), `joinCost` elsewhere,
 /// so stretches of running speech that say the same phones are taken whole.
 public enum UnitSelection {
     /// Cost of joining two units that were not recorded one after the other.
     static let joinCost = 1.5
+    /// Target cost of a neighbour that differs from the utterance's but is of the same class.
+    static let classMismatch = 0.5
     /// Candidates looked at per diphone (the best-matching by target cost).
     static let maxCandidates = 48
 
@@ -19,9 +25,11 @@ public enum UnitSelection {
         guard phones.count > 1 else { return [] }
         let slots: [[Int]] = (0..<(phones.count - 1)).map { i in
             let a = phones[i], b = phones[i + 1]
-            guard let all = voice.candidates["\(a)-\(b)"] else {
+            guard let units = voice.candidates["\(a)-\(b)"] else {
                 return (voice.candidates["pau-\(b)"] ?? voice.candidates["\(a)-pau"]).map { [$0[0]] } ?? []
             }
+            let running = units.filter { voice.units[$0].running }
+            let all = running.isEmpty ? units : running
             if all.count <= maxCandidates { return all }
             let ranked = all.map { (cost: targetCost(voice.units[$0], phones, i), unit: $0) }.sorted { ($0.cost, $0.unit) < ($1.cost, $1.unit) }
             return ranked.prefix(maxCandidates).map(\.unit)
@@ -60,10 +68,25 @@ public enum UnitSelection {
         return result
     }
 
-    /// Mismatched neighbours of `unit` as diphone `i` of `phones` (outside: "pau").
+    /// How far the neighbours of `unit` in its recording are from those of diphone `i` of
+    /// `phones` (outside: "pau"): 0-2.
     static func targetCost(_ unit: VoiceDatabase.Unit, _ phones: [String], _ i: Int) -> Double {
         guard let left = unit.left, let right = unit.right else { return 2 }
         let before = i > 0 ? phones[i - 1] : "pau", after = i + 2 < phones.count ? phones[i + 2] : "pau"
-        return (left == before ? 0 : 1) + (right == after ? 0 : 1)
+        return mismatch(left, before) + mismatch(right, after)
     }
+
+    static func mismatch(_ recorded: String, _ wanted: String) -> Double {
+        if recorded == wanted { return 0 }
+        guard let a = phoneClass[recorded], let b = phoneClass[wanted], a == b else { return 1 }
+        return classMismatch
+    }
+
+    /// Broad phone classes (ARPAbet): neighbours in one class shape a diphone alike.
+    static let phoneClass: [String: Int] = {
+        let classes = [["aa", "ae", "ah", "ao", "aw", "ax", "ay", "eh", "er", "ey", "ih", "iy", "ow", "oy", "uh", "uw"],
+                       ["p", "b", "t", "d", "k", "g", "ch", "jh"], ["f", "v", "th", "dh", "s", "z", "sh", "zh", "hh"],
+                       ["m", "n", "ng"], ["l", "r", "w", "y"]]
+        return Dictionary(uniqueKeysWithValues: classes.enumerated().flatMap { c, phones in phones.map { ($0, c) } })
+    }()
 }

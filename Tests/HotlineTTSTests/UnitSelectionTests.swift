@@ -3,7 +3,8 @@ import HotlineTTS
 import Testing
 
 /// Unit selection on a small voice written here: carrier-word diphones for every pair of
-/// "pau k ae t s", plus one recording of running speech, "pau k ae t pau" (units 5-8).
+/// "pau k ae t s", plus two recordings of running speech, "pau k ae t pau" (units 5-8)
+/// and "pau k ae n pau" (units 9-12).
 @Suite struct UnitSelectionTests {
     static let voice: VoiceDatabase = {
         var units: [[String: Any]] = []
@@ -14,12 +15,13 @@ import Testing
             units.append(u)
         }
         for name in ["pau-k", "k-ae", "ae-t", "t-pau", "t-s"] { unit(name) }
-        let recording = ["pau", "pau", "k", "ae", "t", "pau", "pau"]
-        for i in 1..<5 {
-            unit("\(recording[i])-\(recording[i + 1])", left: recording[i - 1], right: recording[i + 2], next: i < 4 ? units.count + 1 : nil)
+        for recording in [["pau", "pau", "k", "ae", "t", "pau", "pau"], ["pau", "pau", "k", "ae", "n", "pau", "pau"]] {
+            for i in 1..<5 {
+                unit("\(recording[i])-\(recording[i + 1])", left: recording[i - 1], right: recording[i + 2], next: i < 4 ? units.count + 1 : nil)
+            }
         }
         let header: [String: Any] = ["name": "test", "sample_rate": 16000, "lpc_order": 16, "frame_floats": 18,
-                                     "phones": ["pau", "k", "ae", "t", "s"], "units": units]
+                                     "phones": ["pau", "k", "ae", "t", "s", "n", "m"], "units": units]
         let json = try! JSONSerialization.data(withJSONObject: header)
         var data = Data("HVOX".utf8)
         for v in [UInt32(1), UInt32(json.count)] { withUnsafeBytes(of: v.littleEndian) { data.append(contentsOf: $0) } }
@@ -39,6 +41,12 @@ import Testing
         // "cats": the recording's k-ae and ae-t, then the carrier diphones for t-s and s-pau
         // (which the voice lacks: "pau-pau" and "s-pau" neither exist, so nil).
         #expect(UnitSelection.select(["pau", "k", "ae", "t", "s", "pau"], voice: Self.voice) == [5, 6, 7, 4, nil])
+    }
+
+    @Test func aNeighbourOfTheSameClassIsTheNearerMatch() {
+        // k-ae before "m": the k-ae recorded before "n" (a nasal too) rather than before "t".
+        #expect(UnitSelection.select(["k", "ae", "m"], voice: Self.voice) == [10, nil])
+        #expect(UnitSelection.select(["k", "ae", "d"], voice: Self.voice) == [6, nil])
     }
 
     @Test func theFirstUnitOfADiphoneIsTheCarrierWordOne() {
