@@ -1,13 +1,11 @@
 /// Chooses which recorded unit speaks each diphone of an utterance, when the voice has
 /// more than one (diphones cut from running speech besides the carrier-word set).
 ///
-/// Units of running speech are preferred to the carrier-word diphone: the carrier-word
-/// one speaks only diphones that the running speech lacks. Among the running-speech
-/// units, a Viterbi search minimises the sum of
+/// A Viterbi search over the candidates of each diphone minimises the sum of
 /// - a target cost: for each of the diphone's two neighbouring phones, 0 where the
 ///   recording has the same phone as the utterance, `classMismatch` where it has another
 ///   phone of the same broad class (vowel, stop, fricative, nasal, liquid or glide), 1
-///   otherwise, and
+///   otherwise (carrier-word diphones count as 2), and
 /// - a join cost: 0 where a unit is followed by the unit that follows it in the same
 ///   recording (the join is the recording itself), `joinCost` elsewhere,
 /// so stretches of running speech that say the same phones are taken whole.
@@ -25,11 +23,9 @@ public enum UnitSelection {
         guard phones.count > 1 else { return [] }
         let slots: [[Int]] = (0..<(phones.count - 1)).map { i in
             let a = phones[i], b = phones[i + 1]
-            guard let units = voice.candidates["\(a)-\(b)"] else {
+            guard let all = voice.candidates["\(a)-\(b)"] else {
                 return (voice.candidates["pau-\(b)"] ?? voice.candidates["\(a)-pau"]).map { [$0[0]] } ?? []
             }
-            let running = units.filter { voice.units[$0].running }
-            let all = running.isEmpty ? units : running
             if all.count <= maxCandidates { return all }
             let ranked = all.map { (cost: targetCost(voice.units[$0], phones, i), unit: $0) }.sorted { ($0.cost, $0.unit) < ($1.cost, $1.unit) }
             return ranked.prefix(maxCandidates).map(\.unit)
