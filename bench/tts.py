@@ -10,7 +10,8 @@ printed per system, clean and phone. Also prints Hotline's synthesis speed.
 Usage: python3 bench/tts.py [--hotline .build/release/hotline] [--only NAME] [--prompts FILE]
 
 `--prompts bench/tts-dev-prompts.txt` runs a development set instead (the prompts of
-Flows/hotline.yaml and other IVR text): tune on that one, report on the fixed set below.
+Flows/hotline.yaml and other IVR text), and `bench/tts-dev2-prompts.txt` a second one:
+tune on those, report on the fixed set below.
 """
 import argparse, json, os, subprocess, sys, tempfile, time
 import numpy as np
