@@ -72,6 +72,7 @@ public enum UnitSelection {
         return mismatch(left, before) + mismatch(right, after)
     }
 
+    /// 0 for the same phone, `classMismatch` for another of its class, else 1.
     static func mismatch(_ recorded: String, _ wanted: String) -> Double {
         if recorded == wanted { return 0 }
         guard let a = phoneClass[recorded], let b = phoneClass[wanted], a == b else { return 1 }
