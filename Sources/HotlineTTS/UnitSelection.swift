@@ -21,14 +21,14 @@ public enum UnitSelection {
     /// and no stand-in: "pau-b", then "a-pau").
     public static func select(_ phones: [String], voice: VoiceDatabase) -> [Int?] {
         guard phones.count > 1 else { return [] }
-        let slots: [[Int]] = (0..<(phones.count - 1)).map { i in
+        // Per diphone, its candidates with their target costs, computed once.
+        let slots: [[(unit: Int, cost: Double)]] = (0..<(phones.count - 1)).map { i in
             let a = phones[i], b = phones[i + 1]
-            guard let all = voice.candidates["\(a)-\(b)"] else {
-                return (voice.candidates["pau-\(b)"] ?? voice.candidates["\(a)-pau"]).map { [$0[0]] } ?? []
-            }
-            if all.count <= maxCandidates { return all }
-            let ranked = all.map { (cost: targetCost(voice.units[$0], phones, i), unit: $0) }.sorted { ($0.cost, $0.unit) < ($1.cost, $1.unit) }
-            return ranked.prefix(maxCandidates).map(\.unit)
+            guard let all = voice.candidates["\(a)-\(b)"] ?? voice.candidates["pau-\(b)"].map({ [$0[0]] })
+                    ?? voice.candidates["\(a)-pau"].map({ [$0[0]] }) else { return [] }
+            let scored = all.map { (unit: $0, cost: targetCost(voice.units[$0], phones, i)) }
+            guard scored.count > maxCandidates else { return scored }
+            return Array(scored.sorted { ($0.cost, $0.unit) < ($1.cost, $1.unit) }.prefix(maxCandidates))
         }
         // Viterbi over the slots that have candidates; an empty slot breaks the chain.
         var result = [Int?](repeating: nil, count: slots.count)
@@ -37,18 +37,18 @@ public enum UnitSelection {
             guard !slots[start].isEmpty else { start += 1; continue }
             var end = start
             while end + 1 < slots.count, !slots[end + 1].isEmpty { end += 1 }
-            var cost = slots[start].map { targetCost(voice.units[$0], phones, start) }
+            var cost = slots[start].map(\.cost)
             var back: [[Int]] = []
             for i in stride(from: start + 1, through: end, by: 1) {
-                let previous = slots[i - 1]
+                let following = slots[i - 1].map { voice.units[$0.unit].next }
                 var next = [Double](), from = [Int]()
-                for u in slots[i] {
+                for candidate in slots[i] {
                     var best = Double.infinity, arg = 0
-                    for (k, p) in previous.enumerated() {
-                        let c = cost[k] + (voice.units[p].next == u ? 0 : joinCost)
+                    for (k, n) in following.enumerated() {
+                        let c = cost[k] + (n == candidate.unit ? 0 : joinCost)
                         if c < best { best = c; arg = k }
                     }
-                    next.append(best + targetCost(voice.units[u], phones, i))
+                    next.append(best + candidate.cost)
                     from.append(arg)
                 }
                 cost = next
@@ -56,7 +56,7 @@ public enum UnitSelection {
             }
             var k = cost.indices.min { cost[$0] < cost[$1] }!
             for i in stride(from: end, through: start, by: -1) {
-                result[i] = slots[i][k]
+                result[i] = slots[i][k].unit
                 if i > start { k = back[i - start - 1][k] }
             }
             start = end + 1
