@@ -7,9 +7,10 @@ import HotlineCore
 /// 15% shorter, the last syllable before a pause (or the end) 30% longer; consonants
 /// keep their recorded length so stops stay crisp. These apply to carrier-word diphones;
 /// units cut from running speech keep their recorded timing, scaled by the speaking rate
-/// alone (`Target.rate`). Pauses last as long as the text asks (punctuation, `<break>`). F0: a line falling from 120 to 95 Hz over the utterance, an
-/// 18% accent on the accented vowel of each content word (30% with `<emphasis>`), a rise
-/// of up to 35% over the end of a question.
+/// alone (`Target.rate`). Pauses last as long as the text asks (punctuation, `<break>`).
+/// F0: a line falling from 120 to 95 Hz over the utterance, an 18% accent on the accented
+/// vowel of each content word (30% with `<emphasis>`), a rise of up to 35% over the end
+/// of a question.
 public enum ProsodyRules {
     /// One phone with its prosody.
     public struct Target: Sendable, Equatable {
