@@ -180,6 +180,13 @@ def confusions(results, items, top=8):
     return sorted(counts.items(), key=lambda kv: -kv[1])[:top]
 
 
+def wilson(rate, n, z=1.96):
+    """95% Wilson score interval of a proportion seen in n files: how far a figure on this
+    many files can be from the rate on all such speech."""
+    centre, half = (rate + z * z / (2 * n)) / (1 + z * z / n), z * np.sqrt(rate * (1 - rate) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return f"{centre - half:.1%}-{centre + half:.1%}"
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--hotline", default=os.path.join(ROOT, ".build", "release", "hotline"))
@@ -223,6 +230,7 @@ def main():
                 report[kind]["false_rejection_hotline"] = round(false_reject, 3)
                 if kind != "strings":
                     report[kind]["confusions_hotline"] = [f"{a} -> {b}: {n}" for (a, b), n in confusions(ours, items)]
+            report[kind]["interval_95_hotline"] = wilson(acc_o, len(files))
             print(f"{kind:10} {len(files):5d} {audio:8.1f} | {acc_o:8.1%} {t_ours / audio:7.4f} | {acc_t:8.1%} {t_theirs / audio:7.4f} | {t_theirs / t_ours:6.1f}x  ({label})")
             totals[0] += audio; totals[1] += t_ours; totals[2] += t_theirs
         print(f"{'all':10} {'':5} {totals[0]:8.1f} | {'':8} {totals[1] / totals[0]:7.4f} | {'':8} {totals[2] / totals[0]:7.4f} | {totals[2] / totals[1]:6.1f}x")

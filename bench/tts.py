@@ -94,6 +94,21 @@ class Recognizer:
         return hyp.hypstr.lower().split() if hyp else []
 
 
+def compare(per_prompt, words, peer="flite rms", draws=10000):
+    """Hotline minus `peer` in WER points, with a 95% interval from resampling the prompts
+    (paired: both systems' errors on the same drawn prompts), so a difference of a few
+    words can be told from the noise of a small prompt set. `words`: words per prompt."""
+    ours = next((n for n in per_prompt if n.startswith("hotline")), None)
+    if ours is None or peer not in per_prompt:
+        return
+    drawn = np.random.default_rng(0).integers(0, len(words), (draws, len(words)))
+    for channel in ("clean", "phone"):
+        diff = np.array(per_prompt[ours][channel]) - np.array(per_prompt[peer][channel])
+        low, high = np.percentile(100 * diff[drawn].sum(axis=1) / words[drawn].sum(axis=1), [2.5, 97.5])
+        print(f"{ours} - {peer}, {channel}: {100 * diff.sum() / words.sum():+.1f} points "
+              f"(95% interval {low:+.1f} to {high:+.1f}, resampling prompts)")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--hotline", default=".build/release/hotline")
@@ -117,6 +132,7 @@ def main():
         "flite kal16": lambda t, out: subprocess.run(["flite", "-voice", "kal16", "-t", t, "-o", out], check=True),
         "espeak-ng": lambda t, out: subprocess.run(["espeak-ng", "-v", "en-us", "-w", out, t], check=True),
     }
+    per_prompt = {}   # system -> channel -> errors per prompt
     print(f"{len(prompts)} prompts, {sum(map(len, spoken))} words; WER by pocketsphinx (en-us), lower is better")
     print(f"{'system':<14} {'clean WER':>9} {'phone WER':>9}")
     with tempfile.TemporaryDirectory() as d:
@@ -141,8 +157,10 @@ def main():
                             log.write(f"{k + 1} errors {e}/{n}\n  ref: {' '.join(ref)}\n  hyp: {' '.join(hyp)}\n")
                     errors[channel][0] += e
                     errors[channel][1] += n
+                    per_prompt.setdefault(name, {}).setdefault(channel, []).append(e)
             print(f"{name:<14} {100 * errors['clean'][0] / errors['clean'][1]:>8.1f}% {100 * errors['phone'][0] / errors['phone'][1]:>8.1f}%")
             sys.stdout.flush()
+        compare(per_prompt, np.array([len(words) for words in spoken]))
         # Speed: all prompts in one process (voice and lexicon loaded once).
         start = time.perf_counter()
         subprocess.run([args.hotline, "say", "-", "-o", os.path.join(d, "all")] + voice, input="\n".join(texts), text=True, check=True)
