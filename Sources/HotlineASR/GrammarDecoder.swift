@@ -36,32 +36,51 @@ final class GrammarDecoder {
         var key = 0
     }
 
-    /// Up to `width` tokens per state, best first, distinct word histories.
+    /// Up to `width` tokens per state, best first, distinct word histories. Its storage is
+    /// allocated once and freed by the decoder's deinit: the search loops write through
+    /// pointers, with no copy-on-write checks.
     private struct Slots {
         let width: Int
-        var tokens: [Token]
-        var counts: [Int]
+        let states: Int
+        let tokens: UnsafeMutablePointer<Token>
+        let counts: UnsafeMutablePointer<Int>
 
         init(states: Int, width: Int) {
             self.width = width
-            tokens = Array(repeating: Token(score: -.infinity), count: states * width)
-            counts = Array(repeating: 0, count: states)
+            self.states = states
+            tokens = .allocate(capacity: states * width)
+            tokens.initialize(repeating: Token(score: -.infinity), count: states * width)
+            counts = .allocate(capacity: states)
+            counts.initialize(repeating: 0, count: states)
         }
 
-        mutating func clearAll() { for s in counts.indices { counts[s] = 0 } }
+        func free() {
+            tokens.deallocate()
+            counts.deallocate()
+        }
 
-        mutating func set(_ s: Int, _ list: Merge) {
+        func clearAll() { counts.update(repeating: 0, count: states) }
+
+        func set(_ s: Int, _ list: Merge) {
             counts[s] = list.count
-            for j in 0..<list.count { tokens[s * width + j] = list.tokens[j] }
+            (tokens + s * width).update(from: list.tokens, count: list.count)
         }
     }
 
-    /// The best `width` tokens offered, distinct by history key, best first.
+    /// The best `width` tokens offered, distinct by history key, best first (storage as
+    /// for `Slots`).
     private struct Merge {
-        var tokens: [Token]
+        let tokens: UnsafeMutablePointer<Token>
+        let width: Int
         var count = 0
 
-        init(width: Int) { tokens = Array(repeating: Token(score: -.infinity), count: width) }
+        init(width: Int) {
+            self.width = width
+            tokens = .allocate(capacity: width)
+            tokens.initialize(repeating: Token(score: -.infinity), count: width)
+        }
+
+        func free() { tokens.deallocate() }
 
         mutating func reset() { count = 0 }
 
@@ -71,7 +90,7 @@ final class GrammarDecoder {
             for j in 0..<count where tokens[j].key == token.key { at = j; break }
             if at >= 0 {
                 guard token.score > tokens[at].score else { return }
-            } else if count < tokens.count {
+            } else if count < width {
                 at = count
                 count += 1
             } else {
@@ -80,7 +99,7 @@ final class GrammarDecoder {
             }
             tokens[at] = token
             while at > 0, tokens[at].score > tokens[at - 1].score {   // keep best first
-                tokens.swapAt(at, at - 1)
+                (tokens[at], tokens[at - 1]) = (tokens[at - 1], tokens[at])
                 at -= 1
             }
         }
@@ -106,10 +125,10 @@ final class GrammarDecoder {
     var beam: Float = 40
     /// Added to a path's score for each word (negative discourages insertions).
     var wordPenalty: Float = 0
-    private var phones: Slots                  // per arc: k phone states then k-1 blank states
-    private var nodeBlank: Slots
-    private var entry: Slots
-    private var direct: Slots
+    private let phones: Slots                  // per arc: k phone states then k-1 blank states
+    private let nodeBlank: Slots
+    private let entry: Slots
+    private let direct: Slots
     private var merge: Merge
     private var histories: [History] = []
     private let wordKeys: [Int]
@@ -136,6 +155,11 @@ final class GrammarDecoder {
         reset()
     }
 
+    deinit {
+        for slots in [phones, nodeBlank, entry, direct] { slots.free() }
+        merge.free()
+    }
+
     /// Starts a new utterance.
     func reset() {
         phones.clearAll()
@@ -150,15 +174,15 @@ final class GrammarDecoder {
 
     /// Advances one output frame of log-posteriors (index 0 the blank).
     func advance(_ logp: UnsafeBufferPointer<Float>) {
-        // The search state moves into locals for the frame (and back after): the inner loops
-        // then touch no class property, so they pay no exclusivity checks or reference counting.
-        var phones = Slots(states: 0, width: 0), nodeBlank = phones, entry = phones, direct = phones
-        var merge = Merge(width: 0), histories: [History] = []
-        swap(&phones, &self.phones); swap(&nodeBlank, &self.nodeBlank); swap(&entry, &self.entry)
-        swap(&direct, &self.direct); swap(&merge, &self.merge); swap(&histories, &self.histories)
+        // The search state is used through locals for the frame (the histories move in and
+        // back after): the inner loops then touch no class property, so they pay no
+        // exclusivity checks or reference counting.
+        let phones = phones, nodeBlank = nodeBlank, entry = entry, direct = direct
+        var merge = merge, histories: [History] = []
+        swap(&histories, &self.histories)
         defer {
-            swap(&phones, &self.phones); swap(&nodeBlank, &self.nodeBlank); swap(&entry, &self.entry)
-            swap(&direct, &self.direct); swap(&merge, &self.merge); swap(&histories, &self.histories)
+            self.merge = merge
+            swap(&histories, &self.histories)
         }
         let t = Int32(frames)
         var best: Float = -.infinity
@@ -209,13 +233,13 @@ final class GrammarDecoder {
             }
         }
         let floor = best - beam
-        func prune(_ slots: inout Slots, _ s: Int) {
+        func prune(_ slots: Slots, _ s: Int) {
             var c = slots.counts[s]
             while c > 0, slots.tokens[s * slots.width + c - 1].score < floor { c -= 1 }
             slots.counts[s] = c
         }
-        for s in phones.counts.indices { prune(&phones, s) }
-        for n in 0..<network.nodeCount { prune(&nodeBlank, n) }
+        for s in 0..<phones.states { prune(phones, s) }
+        for n in 0..<network.nodeCount { prune(nodeBlank, n) }
         // Word ends reach their end node; then epsilon arcs carry tokens onward.
         for n in 0..<network.nodeCount {
             merge.reset()
@@ -234,7 +258,7 @@ final class GrammarDecoder {
                 hasher.combine(wordKeys[a])
                 let key = hasher.finalize()
                 let before = merge.count > 0 ? merge.tokens[merge.count - 1].score : -.infinity
-                guard merge.count < merge.tokens.count || token.score > before else { continue }
+                guard merge.count < merge.width || token.score > before else { continue }
                 histories.append(History(arc: Int32(a), start: token.start, end: t + 1, previous: token.history, key: key))
                 merge.offer(Token(score: token.score, history: Int32(histories.count - 1), start: t + 1,
                                   lastPhone: Int32(arcPhones[arc.phoneStart + k - 1]), key: key))
