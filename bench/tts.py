@@ -5,7 +5,8 @@ Each of the IVR prompts below is put in spoken form by `hotline normalize` (so e
 system reads the same words), synthesised by each system, optionally passed through a
 telephone channel (300-3400 Hz band-pass, 8 kHz, mu-law), and transcribed with
 pocketsphinx 5's US English model; the word error rate against the spoken form is
-printed per system, clean and phone. Also prints Hotline's synthesis speed.
+printed per system, clean and phone, then Hotline's minus flite rms's with a 95% interval
+(the prompts resampled, paired). Also prints Hotline's synthesis speed.
 
 Usage: python3 bench/tts.py [--hotline .build/release/hotline] [--only NAME] [--prompts FILE]
 
