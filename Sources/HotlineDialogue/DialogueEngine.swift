@@ -523,10 +523,6 @@ public struct DialogueEngine: Sendable {
             guard let input = keys ?? text, let interpretation = g.grammar.parse(input) else { return nil }
             if !interpretation.value.isEmpty { return interpretation.value }
             return interpretation.slots.count == 1 ? interpretation.slots.first!.value : input.lowercased()
-        case .grammar(let g):
-            guard let input = keys ?? text, let interpretation = g.grammar.parse(input) else { return nil }
-            if !interpretation.value.isEmpty { return interpretation.value }
-            return interpretation.slots.count == 1 ? interpretation.slots.first!.value : input.lowercased()
         case .pattern(let regex):
             guard let code = keys.map({ $0.filter(\.isNumber) }) ?? text.flatMap(SpokenValues.alphanumeric),
                   code.range(of: "^(?:" + regex + ")$", options: .regularExpression) != nil else { return nil }
