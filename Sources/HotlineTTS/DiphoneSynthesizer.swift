@@ -11,8 +11,10 @@ import HotlineDSP
 /// overlap-add of the LPC residual (TD-PSOLA on the excitation: at each output pitch mark,
 /// two periods of residual around the nearest source pitchmark, Hann-windowed, are added
 /// in) -> the all-pole filter of the source frame, which runs on across units so joins
-/// stay smooth. Voiced stretches take their pitch marks from the F0 contour; unvoiced
-/// ones keep the recorded spacing, and durations come from how many marks a stretch gets.
+/// stay smooth. Voiced stretches take their pitch marks from the F0 contour, each window
+/// scaled by √(output period / recorded period) so they keep their recorded power at any
+/// pitch; unvoiced ones keep the recorded spacing, and durations come from how many marks
+/// a stretch gets.
 public final class DiphoneSynthesizer: Sendable {
     /// The voice.
     public let voice: VoiceDatabase
@@ -138,16 +140,18 @@ public final class DiphoneSynthesizer: Sendable {
                     let sourcePeriod = spacing(k)
                     let t = lastMark + period
                     guard Double(t) < end else { break }
-                    add(unit, mark: marks[k], halfWidth: min(sourcePeriod, period), at: t, frame: unit.frame + k)
+                    // A voiced window keeps the recorded power per unit of time at any pitch.
+                    let gain = target.voiced ? Float(min(1.5, max(0.5, (Double(period) / Double(sourcePeriod)).squareRoot()))) : 1
+                    add(unit, mark: marks[k], halfWidth: min(sourcePeriod, period), gain: gain, at: t, frame: unit.frame + k)
                 }
                 clock = end
             }
         }
 
-        /// Adds the windowed residual around source pitchmark `mark` at output time `t`,
-        /// then filters the excitation that is now final (up to `t`: later marks reach back
-        /// no further than their own previous mark).
-        mutating func add(_ unit: VoiceDatabase.Unit, mark: Int, halfWidth: Int, at t: Int, frame: Int) {
+        /// Adds the windowed residual around source pitchmark `mark`, scaled by `gain`, at
+        /// output time `t`, then filters the excitation that is now final (up to `t`: later
+        /// marks reach back no further than their own previous mark).
+        mutating func add(_ unit: VoiceDatabase.Unit, mark: Int, halfWidth: Int, gain: Float, at t: Int, frame: Int) {
             let steps = DiphoneSynthesizer.windowSteps
             voice.residual.withUnsafeBufferPointer { residual in
                 synthesizer.rise.withUnsafeBufferPointer { rise in
@@ -155,7 +159,7 @@ public final class DiphoneSynthesizer: Sendable {
                         let from = max(-halfWidth, -mark), to = min(halfWidth, unit.samples - mark)
                         guard from < to else { return }
                         for i in from..<to {
-                            let w = rise[(halfWidth - abs(i)) * steps / halfWidth]
+                            let w = gain * rise[(halfWidth - abs(i)) * steps / halfWidth]
                             ring[(t + i) & mask] += w * residual[unit.residual + mark + i]
                         }
                     }
