@@ -133,14 +133,15 @@ def main():
         "flite kal16": lambda t, out: subprocess.run(["flite", "-voice", "kal16", "-t", t, "-o", out], check=True),
         "espeak-ng": lambda t, out: subprocess.run(["espeak-ng", "-v", "en-us", "-w", out, t], check=True),
     }
+    words = np.array([len(ref) for ref in spoken])
     per_prompt = {}   # system -> channel -> errors per prompt
-    print(f"{len(prompts)} prompts, {sum(map(len, spoken))} words; WER by pocketsphinx (en-us), lower is better")
+    print(f"{len(prompts)} prompts, {words.sum()} words; WER by pocketsphinx (en-us), lower is better")
     print(f"{'system':<14} {'clean WER':>9} {'phone WER':>9}")
     with tempfile.TemporaryDirectory() as d:
         for name, make in systems.items():
             if args.only and args.only not in name:
                 continue
-            errors = {"clean": [0, 0], "phone": [0, 0]}
+            errors = per_prompt[name] = {"clean": [], "phone": []}
             for k, (text, ref) in enumerate(zip(texts, spoken)):
                 path = os.path.join(d, f"{k}.wav")
                 make(text, path)
@@ -156,12 +157,10 @@ def main():
                             soundfile.write(os.path.join(folder, f"{k + 1}.wav"), clean, 16000)
                         with open(os.path.join(folder, f"{channel}.txt"), "a") as log:
                             log.write(f"{k + 1} errors {e}/{n}\n  ref: {' '.join(ref)}\n  hyp: {' '.join(hyp)}\n")
-                    errors[channel][0] += e
-                    errors[channel][1] += n
-                    per_prompt.setdefault(name, {}).setdefault(channel, []).append(e)
-            print(f"{name:<14} {100 * errors['clean'][0] / errors['clean'][1]:>8.1f}% {100 * errors['phone'][0] / errors['phone'][1]:>8.1f}%")
+                    errors[channel].append(e)
+            print(f"{name:<14} {100 * sum(errors['clean']) / words.sum():>8.1f}% {100 * sum(errors['phone']) / words.sum():>8.1f}%")
             sys.stdout.flush()
-        compare(per_prompt, np.array([len(words) for words in spoken]))
+        compare(per_prompt, words)
         # Speed: all prompts in one process (voice and lexicon loaded once).
         start = time.perf_counter()
         subprocess.run([args.hotline, "say", "-", "-o", os.path.join(d, "all")] + voice, input="\n".join(texts), text=True, check=True)
