@@ -38,24 +38,43 @@ import Testing
         let voice = Self.synthesizer.voice
         var generator = SystemRandomNumberGenerator()
         let e = (0..<2000).map { _ in Float.random(in: -10...10, using: &generator) }
-        // Coefficients of real frames, switching every 160 samples as in synthesis.
+        // Coefficients of real frames, switching after stretches of uneven length (half
+        // periods in synthesis), so blocks of four and single steps both run.
         var filter = LPCSynthesisFilter(), history = [Float](repeating: 0, count: 16)
         var simd = [Float](repeating: 0, count: e.count), scalar: [Float] = []
-        for (block, start) in stride(from: 0, to: e.count, by: 160).enumerated() {
+        var start = 0, block = 0
+        while start < e.count {
             let frame = (block * 997) % (voice.frames.count / voice.frameFloats)
             let a = Array(voice.frames[(frame * voice.frameFloats + 2)..<(frame * voice.frameFloats + 18)])
-            let count = min(160, e.count - start)
+            let count = min([160, 37, 53, 3, 80, 1][block % 6], e.count - start)
             e.withUnsafeBufferPointer { ep in
                 simd.withUnsafeMutableBufferPointer { op in
                     filter.process(ep.baseAddress! + start, count: count, coefficients: a, into: op.baseAddress! + start)
                 }
             }
             scalar += LPCSynthesisFilter.reference(Array(e[start..<(start + count)]), coefficients: a, history: &history)
+            start += count
+            block += 1
         }
         // Small excitation keeps the output off the clamp, where rounding differences would grow.
         #expect(scalar.allSatisfy { abs($0) < 32767 })
         let worst = zip(simd, scalar).map { abs($0 - $1) }.max()!
         #expect(worst < 0.5, "largest difference \(worst) in int16 units")
+    }
+
+    @Test func filterClampsToTheInt16Range() {
+        // A pure integrator (a[0] = 1) driven hard: outputs run into the clamp mid-block.
+        var a = [Float](repeating: 0, count: 16)
+        a[0] = 1
+        let e = [Float](repeating: 5000, count: 21) + [Float](repeating: -9000, count: 19)
+        var filter = LPCSynthesisFilter(), history = [Float](repeating: 0, count: 16)
+        var out = [Float](repeating: 0, count: e.count)
+        e.withUnsafeBufferPointer { ep in
+            out.withUnsafeMutableBufferPointer { op in filter.process(ep.baseAddress!, count: e.count, coefficients: a, into: op.baseAddress!) }
+        }
+        let expected = LPCSynthesisFilter.reference(e, coefficients: a, history: &history)
+        #expect(out == expected)
+        #expect(out.max() == 32767 && out.min() == -32768)
     }
 }
 
