@@ -158,8 +158,9 @@ public final class DiphoneSynthesizer: Sendable {
                     ring.withUnsafeMutableBufferPointer { ring in
                         let from = max(-halfWidth, -mark), to = min(halfWidth, unit.samples - mark)
                         guard from < to else { return }
+                        let scale = Float(steps) / Float(halfWidth)
                         for i in from..<to {
-                            let w = gain * rise[(halfWidth - abs(i)) * steps / halfWidth]
+                            let w = gain * rise[Int(Float(halfWidth - abs(i)) * scale)]
                             ring[(t + i) & mask] += w * residual[unit.residual + mark + i]
                         }
                     }
