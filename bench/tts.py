@@ -6,7 +6,8 @@ system reads the same words), synthesised by each system, optionally passed thro
 telephone channel (300-3400 Hz band-pass, 8 kHz, mu-law), and transcribed with
 pocketsphinx 5's US English model; the word error rate against the spoken form is
 printed per system, clean and phone, then Hotline's minus flite rms's with a 95% interval
-(the prompts resampled, paired). Also prints Hotline's synthesis speed.
+(the prompts resampled, paired). Also prints Hotline's synthesis speed beside flite rms's
+on the same text (both in process, through flite's C API for flite).
 
 Usage: python3 bench/tts.py [--hotline .build/release/hotline] [--only NAME] [--prompts FILE]
 
@@ -14,7 +15,7 @@ Usage: python3 bench/tts.py [--hotline .build/release/hotline] [--only NAME] [--
 Flows/hotline.yaml and other IVR text), and `bench/tts-dev2-prompts.txt` a second one:
 tune on those, report on the fixed set below.
 """
-import argparse, json, os, subprocess, sys, tempfile, time
+import argparse, ctypes, json, os, statistics, subprocess, sys, tempfile, time
 import numpy as np
 import soundfile, soxr
 from scipy.signal import butter, sosfiltfilt
@@ -93,6 +94,37 @@ class Recognizer:
         self.decoder.end_utt()
         hyp = self.decoder.hyp()
         return hyp.hypstr.lower().split() if hyp else []
+
+
+def flite_speed(texts, passes=3):
+    """flite rms in process: its C API (`flite_synth_text`) on each text, the voice loaded
+    once, the first pass a warm-up. Returns (x realtime, median seconds per prompt);
+    flite_synth_text returns a prompt's audio whole, so that median is also when its
+    first audio is ready."""
+    class Wave(ctypes.Structure):
+        _fields_ = [("type", ctypes.c_char_p), ("sample_rate", ctypes.c_int), ("num_samples", ctypes.c_int)]
+    lib = ctypes.CDLL("libflite.so.1", mode=ctypes.RTLD_GLOBAL)
+    for name in ("libflite_usenglish.so.1", "libflite_cmulex.so.1"):
+        ctypes.CDLL(name, mode=ctypes.RTLD_GLOBAL)
+    rms = ctypes.CDLL("libflite_cmu_us_rms.so.1", mode=ctypes.RTLD_GLOBAL)
+    lib.flite_init()
+    rms.register_cmu_us_rms.restype = ctypes.c_void_p
+    voice = rms.register_cmu_us_rms(None)
+    lib.flite_synth_text.argtypes, lib.flite_synth_text.restype = [ctypes.c_char_p, ctypes.c_void_p], ctypes.c_void_p
+    lib.utt_wave.argtypes, lib.utt_wave.restype = [ctypes.c_void_p], ctypes.POINTER(Wave)
+    lib.delete_utterance.argtypes = [ctypes.c_void_p]
+    times, audio = [], 0.0
+    for p in range(passes):
+        for text in texts:
+            start = time.perf_counter()
+            utt = lib.flite_synth_text(text.encode(), voice)
+            elapsed = time.perf_counter() - start
+            wave = lib.utt_wave(utt).contents
+            if p > 0:
+                times.append(elapsed)
+                audio += wave.num_samples / wave.sample_rate
+            lib.delete_utterance(utt)
+    return sum(times) / audio, statistics.median(times)
 
 
 def compare(per_prompt, words, peer="flite rms", draws=10000):
@@ -174,6 +206,9 @@ def main():
         print(f"hotline in process: {r['audioSeconds']:.1f} s of speech in {r['synthesisSeconds']:.3f} s = "
               f"{r['realtimeFactor']:.5f} x realtime; first 20 ms of audio after {r['firstChunkMsMedian']:.2f} ms "
               f"(median; max {r['firstChunkMsMax']:.2f} ms); loading {r['loadSeconds']:.2f} s")
+        factor, latency = flite_speed(texts)
+        print(f"flite rms in process: {factor:.5f} x realtime; whole prompt (its first audio) after "
+              f"{1000 * latency:.2f} ms (median). Hotline is {factor / r['realtimeFactor']:.1f}x as fast")
 
 
 if __name__ == "__main__":
