@@ -31,6 +31,10 @@ struct CallCommand: ParsableCommand {
     @Option(help: "An admin's lexicon (CMU format, WORD PH ON ES per line), read after the others so its words win; repeatable.") var userLexicon: [String] = []
     @Flag(help: "One JSON object per turn, then a summary line.") var json = false
 
+    func validate() throws {
+        if let output { _ = try outputCodec(output) }
+    }
+
     struct Summary: Encodable {
         var outcome: String
         var turns: Int
@@ -63,7 +67,7 @@ struct CallCommand: ParsableCommand {
             let caller = Array(audio.samples.prefix(hotline.count))
             do {
                 try SoundFile.write(channels: [caller, hotline], sampleRate: CallSession.sampleRate, to: output,
-                                    codec: AudioCodec.forPath(output) ?? .pcm16)
+                                    codec: try outputCodec(output))
             } catch let error as HotlineError {
                 printError(error)
                 throw ExitCode.failure

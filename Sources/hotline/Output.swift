@@ -1,6 +1,17 @@
+import ArgumentParser
 import Foundation
+import HotlineAudio
 
 /// Prints `error` as one line on stderr, prefixed with the tool's name.
 func printError(_ error: Any) {
     FileHandle.standardError.write(Data("hotline: \(error)\n".utf8))
+}
+
+/// The codec an output file's name asks for, checked before any work is done, so a long
+/// synthesis or call simulation is not lost to a name like `out.mp3` at the end.
+func outputCodec(_ path: String) throws -> AudioCodec {
+    guard let codec = AudioCodec.forPath(path) else {
+        throw ValidationError("cannot tell the audio format from '\(path)': use .wav, .flac or .opus")
+    }
+    return codec
 }

@@ -21,6 +21,7 @@ struct SayCommand: ParsableCommand {
 
     func validate() throws {
         guard rate == 8000 || rate == 16000 else { throw ValidationError("--rate must be 8000 or 16000") }
+        if text != "-" { _ = try outputCodec(output) }
     }
 
     func run() throws {
@@ -43,6 +44,6 @@ struct SayCommand: ParsableCommand {
     }
 
     private func write(_ audio: AudioBuffer, to path: String) throws {
-        try SoundFile.write(audio, to: path, codec: AudioCodec.forPath(path) ?? .pcm16)
+        try SoundFile.write(audio, to: path, codec: try outputCodec(path))
     }
 }

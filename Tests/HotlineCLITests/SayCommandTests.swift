@@ -23,3 +23,22 @@ import Testing
         #expect(plain > 0 && custom > plain * 2, "\(custom) vs \(plain) bytes")
     }
 }
+
+/// Output names that say no audio format are refused before any work is done.
+@Suite struct OutputFormatTests {
+    @Test func sayRefusesAnOutputItCannotWrite() throws {
+        let scratch = Scratch()
+        let out = scratch.file("prompt.mp3")
+        let result = try CommandRunner.run("hotline", ["say", "hello", "-o", out])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("use .wav, .flac or .opus"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
+    @Test func callRefusesARecordingItCannotWrite() throws {
+        let scratch = Scratch()
+        let result = try CommandRunner.run("hotline", ["call", "Flows/hotline.yaml", "Audio/samples/caller-order-status.flac", "-o", scratch.file("call.mp3")])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("use .wav, .flac or .opus"), "\(result.stderr)")
+    }
+}
