@@ -15,11 +15,14 @@ Usage: python3 bench/tts.py [--hotline .build/release/hotline] [--only NAME] [--
 Flows/hotline.yaml and other IVR text), and `bench/tts-dev2-prompts.txt` a second one:
 tune on those, report on the fixed set below.
 """
-import argparse, ctypes, json, os, statistics, subprocess, sys, tempfile, time
+import argparse, json, os, statistics, subprocess, sys, tempfile, time
 import numpy as np
 import soundfile, soxr
 from scipy.signal import butter, sosfiltfilt
 from pocketsphinx import Decoder, get_model_path
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+from flite_c import Flite  # noqa: E402
 
 PROMPTS = [
     "Thank you for calling Acme. How can I help you today?",
@@ -101,29 +104,18 @@ def flite_speed(texts, passes=3):
     once, the first pass a warm-up. Returns (x realtime, median seconds per prompt);
     flite_synth_text returns a prompt's audio whole, so that median is also when its
     first audio is ready."""
-    class Wave(ctypes.Structure):
-        _fields_ = [("type", ctypes.c_char_p), ("sample_rate", ctypes.c_int), ("num_samples", ctypes.c_int)]
-    lib = ctypes.CDLL("libflite.so.1", mode=ctypes.RTLD_GLOBAL)
-    for name in ("libflite_usenglish.so.1", "libflite_cmulex.so.1"):
-        ctypes.CDLL(name, mode=ctypes.RTLD_GLOBAL)
-    rms = ctypes.CDLL("libflite_cmu_us_rms.so.1", mode=ctypes.RTLD_GLOBAL)
-    lib.flite_init()
-    rms.register_cmu_us_rms.restype = ctypes.c_void_p
-    voice = rms.register_cmu_us_rms(None)
-    lib.flite_synth_text.argtypes, lib.flite_synth_text.restype = [ctypes.c_char_p, ctypes.c_void_p], ctypes.c_void_p
-    lib.utt_wave.argtypes, lib.utt_wave.restype = [ctypes.c_void_p], ctypes.POINTER(Wave)
-    lib.delete_utterance.argtypes = [ctypes.c_void_p]
+    flite = Flite()
     times, audio = [], 0.0
     for p in range(passes):
         for text in texts:
             start = time.perf_counter()
-            utt = lib.flite_synth_text(text.encode(), voice)
+            utt = flite.lib.flite_synth_text(text.encode(), flite.voice)
             elapsed = time.perf_counter() - start
-            wave = lib.utt_wave(utt).contents
+            wave = flite.lib.utt_wave(utt).contents
             if p > 0:
                 times.append(elapsed)
                 audio += wave.num_samples / wave.sample_rate
-            lib.delete_utterance(utt)
+            flite.lib.delete_utterance(utt)
     return sum(times) / audio, statistics.median(times)
 
 

@@ -34,8 +34,9 @@ Only this build needs flite (`apt-get install flite libflite1`); the daemon read
 Usage: python3 tools/make-rms-voice.py [--out Models/voices/rms/rms.voice] [--corpus tools/rms-corpus.txt]
 (needs numpy; `.venv-bench/bin/python` has it.)
 """
-import argparse, ctypes, os
+import argparse, os
 import numpy as np
+from flite_c import Flite
 from voice_file import write_voice
 
 PHONES = ("aa ae ah ao aw ay b ch d dh eh er ey f g hh ih iy jh k l m n ng ow oy p r s sh t th "
@@ -56,56 +57,6 @@ LEVEL = 0.42
 HERE = os.path.dirname(os.path.abspath(__file__))
 LEXICON = os.path.join(HERE, "..", "Models", "lexicon", "cmudict-en-us.dict")
 CORPUS = os.path.join(HERE, "rms-corpus.txt")
-
-
-class Flite:
-    """flite's rms voice through its C API (ctypes)."""
-
-    class Wave(ctypes.Structure):
-        _fields_ = [("type", ctypes.c_char_p), ("sample_rate", ctypes.c_int), ("num_samples", ctypes.c_int),
-                    ("num_channels", ctypes.c_int), ("samples", ctypes.POINTER(ctypes.c_short))]
-
-    def __init__(self):
-        lib = ctypes.CDLL("libflite.so.1", mode=ctypes.RTLD_GLOBAL)
-        for name in ("libflite_usenglish.so.1", "libflite_cmulex.so.1"):
-            ctypes.CDLL(name, mode=ctypes.RTLD_GLOBAL)
-        voice_lib = ctypes.CDLL("libflite_cmu_us_rms.so.1", mode=ctypes.RTLD_GLOBAL)
-        lib.flite_init()
-        voice_lib.register_cmu_us_rms.restype = ctypes.c_void_p
-        self.voice = voice_lib.register_cmu_us_rms(None)
-        p = ctypes.c_void_p
-        for name, args, result in [("flite_synth_phones", [ctypes.c_char_p, p], p), ("utt_relation", [p, ctypes.c_char_p], p),
-                                   ("relation_head", [p], p), ("item_next", [p], p), ("item_feat_string", [p, ctypes.c_char_p], p),
-                                   ("item_feat_float", [p, ctypes.c_char_p], ctypes.c_float), ("delete_utterance", [p], None),
-                                   ("flite_synth_text", [ctypes.c_char_p, p], p),
-                                   ("utt_wave", [p], ctypes.POINTER(self.Wave))]:
-            f = getattr(lib, name)
-            f.argtypes, f.restype = args, result
-        self.lib = lib
-
-    def speak(self, phones):
-        """Samples and segments for a phone string (no words, so no stress)."""
-        return self._segments(self.lib.flite_synth_phones(" ".join(phones).encode(), self.voice))
-
-    def say(self, text):
-        """Samples and segments for text (words and their stress from flite's lexicon)."""
-        return self._segments(self.lib.flite_synth_text(text.encode(), self.voice))
-
-    def _segments(self, utt):
-        """Samples (float, int16 scale) and [(phone, start s, end s)] of an utterance."""
-        lib = self.lib
-        wave = lib.utt_wave(utt).contents
-        assert wave.sample_rate == RATE, wave.sample_rate
-        x = np.ctypeslib.as_array(wave.samples, shape=(wave.num_samples,)).astype(np.float64)
-        segments, start = [], 0.0
-        item = lib.relation_head(lib.utt_relation(utt, b"Segment"))
-        while item:
-            end = lib.item_feat_float(item, b"end")
-            segments.append((ctypes.string_at(lib.item_feat_string(item, b"name")).decode(), start, end))
-            start = end
-            item = lib.item_next(item)
-        lib.delete_utterance(utt)
-        return x, segments
 
 
 def lpc(frame):
