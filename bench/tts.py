@@ -13,7 +13,9 @@ Usage: python3 bench/tts.py [--hotline .build/release/hotline] [--only NAME] [--
 
 `--prompts bench/tts-dev-prompts.txt` runs a development set instead (the prompts of
 Flows/hotline.yaml and other IVR text), and `bench/tts-dev2-prompts.txt` a second one:
-tune on those, report on the fixed set below.
+tune on those, report on the fixed set below. `bench/tts-test2-prompts.txt` is a second,
+held-out test set (80 prompts, session 10): report on it too, never tune on it. Lines
+starting with # in a prompts file are comments.
 """
 import argparse, json, os, statistics, subprocess, sys, tempfile, time
 import numpy as np
@@ -145,7 +147,7 @@ def main():
     voice = ["--voice", args.voice] if args.voice else []
     prompts = PROMPTS
     if args.prompts:
-        prompts = [line.strip() for line in open(args.prompts) if line.strip()]
+        prompts = [line.strip() for line in open(args.prompts) if line.strip() and not line.startswith("#")]
     spoken = normalise(args.hotline, prompts)
     texts = [" ".join(words) for words in spoken]
     recognise = Recognizer()
