@@ -2,7 +2,7 @@ import HotlineCore
 
 /// The SSML subset IVR prompts need, parsed into spoken tokens:
 /// `<speak>`, `<say-as interpret-as="digits|characters|cardinal|ordinal|date|time|currency|telephone">`,
-/// `<break time="500ms|1s"/>` or `<break strength="weak|medium|strong"/>`,
+/// `<break time="500ms|1s"/>` (at most 10 s) or `<break strength="weak|medium|strong"/>`,
 /// `<prosody rate="slow|fast|x-slow|x-fast|N%" pitch="low|high|x-low|x-high|+N%|-N%">` and `<emphasis>`.
 public enum SSML {
     /// A prompt that is not valid SSML of this subset; names the offset and the problem.
@@ -60,8 +60,14 @@ public enum SSML {
                 }
                 top.interpretation = interpretation
             case "prosody":
-                if let rate = attributes["rate"] { top.prosody.rate *= try scale(rate, named: ["x-slow": 0.6, "slow": 0.8, "medium": 1, "fast": 1.25, "x-fast": 1.5], offset: tagOffset) }
-                if let pitch = attributes["pitch"] { top.prosody.pitch *= try scale(pitch, named: ["x-low": 0.8, "low": 0.9, "medium": 1, "high": 1.1, "x-high": 1.2], offset: tagOffset) }
+                if let rate = attributes["rate"] {
+                    top.prosody.rate *= try scale(rate, named: ["x-slow": 0.6, "slow": 0.8, "medium": 1, "fast": 1.25, "x-fast": 1.5],
+                                                  within: rateRange, of: "rate", offset: tagOffset)
+                }
+                if let pitch = attributes["pitch"] {
+                    top.prosody.pitch *= try scale(pitch, named: ["x-low": 0.8, "low": 0.9, "medium": 1, "high": 1.1, "x-high": 1.2],
+                                                   within: pitchRange, of: "pitch", offset: tagOffset)
+                }
             case "emphasis":
                 top.prosody.emphasis = true
             default:
@@ -90,11 +96,22 @@ public enum SSML {
         return result
     }
 
+    /// The longest pause a `<break>` may ask for (as in the common cloud engines): a longer
+    /// one is taken for a typo ("3600s"), not a wish to keep a caller in silence.
+    static let longestBreakMs = 10_000
+    /// The speaking-rate and pitch factors `<prosody>` accepts (0.5 is "-50%", 2 is "200%" or "+100%").
+    static let rateRange = 0.25...4.0, pitchRange = 0.5...2.0
+
     static func breakMs(_ attributes: [String: String], offset: Int) throws -> Int {
         if let time = attributes["time"] {
-            if time.hasSuffix("ms"), let v = Int(time.dropLast(2)) { return v }
-            if time.hasSuffix("s"), let v = Double(time.dropLast()) { return Int(v * 1000) }
-            throw ParseError(offset: offset, message: "break time '\(time)' is not like 500ms or 1s")
+            let ms: Int
+            if time.hasSuffix("ms"), let v = Int(time.dropLast(2)) { ms = v
+            } else if time.hasSuffix("s"), let v = Double(time.dropLast()), v.isFinite, abs(v) <= 1e6 { ms = Int(v * 1000)
+            } else { throw ParseError(offset: offset, message: "break time '\(time)' is not like 500ms or 1s") }
+            guard (0...longestBreakMs).contains(ms) else {
+                throw ParseError(offset: offset, message: "break time '\(time)' is outside 0 to \(longestBreakMs / 1000) s")
+            }
+            return ms
         }
         switch attributes["strength"] ?? "medium" {
         case "none": return 0
@@ -106,12 +123,17 @@ public enum SSML {
         }
     }
 
-    static func scale(_ value: String, named: [String: Double], offset: Int) throws -> Double {
+    /// A named value or a percentage ("+N%"/"-N%" relative, "N%" absolute) as a factor in `range`.
+    static func scale(_ value: String, named: [String: Double], within range: ClosedRange<Double>, of attribute: String, offset: Int) throws -> Double {
         if let v = named[value] { return v }
-        if value.hasSuffix("%"), let p = Double(value.dropLast()) {
-            return value.hasPrefix("+") || value.hasPrefix("-") ? 1 + p / 100 : p / 100
+        guard value.hasSuffix("%"), let p = Double(value.dropLast()) else {
+            throw ParseError(offset: offset, message: "\(attribute) '\(value)' is not a known value or a percentage")
         }
-        throw ParseError(offset: offset, message: "'\(value)' is not a known value or a percentage")
+        let factor = value.hasPrefix("+") || value.hasPrefix("-") ? 1 + p / 100 : p / 100
+        guard range.contains(factor) else {
+            throw ParseError(offset: offset, message: "\(attribute) '\(value)' is outside \(Int(range.lowerBound * 100))% to \(Int(range.upperBound * 100))% of normal")
+        }
+        return factor
     }
 
     static func decodeEntities(_ text: String) -> String {

@@ -51,12 +51,17 @@ import Testing
         #expect(try SSML.parse("Fish &amp; chips").spokenText == "fish and chips")
     }
 
-    @Test func badSSMLIsAClearError() {
+    @Test func badSSMLIsAClearError() throws {
         #expect(throws: SSML.ParseError.self) { try SSML.parse("<speak>unclosed") }
         #expect(throws: SSML.ParseError.self) { try SSML.parse("<audio src=\"x.wav\"/>") }
         #expect(throws: SSML.ParseError.self) { try SSML.parse("<say-as interpret-as=\"weird\">1</say-as>") }
         #expect(throws: SSML.ParseError.self) { try SSML.parse("a </prosody>") }
         #expect(throws: SSML.ParseError.self) { try SSML.parse("<break time=\"soon\"/>") }
+        // Values no prompt means: a pause of an hour, a pitch below zero, a rate of nothing.
+        #expect(throws: SSML.ParseError.self) { try SSML.parse("wait<break time=\"3600s\"/>done") }
+        #expect(throws: SSML.ParseError.self) { try SSML.parse("<prosody pitch=\"-500%\">low</prosody>") }
+        #expect(throws: SSML.ParseError.self) { try SSML.parse("<prosody rate=\"0%\">slow</prosody>") }
+        #expect(try SSML.parse("wait<break time=\"10s\"/>done").spokenText == "wait. done")
     }
 }
 
