@@ -7,6 +7,8 @@ import HotlineCore
 /// Rules, token by token: "$12.50" -> "twelve dollars and fifty cents"; "15%" ->
 /// "fifteen percent"; "3:30 pm" -> "three thirty p m"; "12/03/2026" and "2026-12-03" ->
 /// "december third, twenty twenty six"; "555-123-4567" -> digit groups with pauses;
+/// "(555) 123-4567" and "1-800-555-0199" likewise; "ext. 204" -> "extension two zero
+/// four"; "-5" -> "minus five"; "#12" -> "number twelve";
 /// "21st" -> "twenty first"; "12,345" -> "twelve thousand three hundred forty five";
 /// numbers of five or more digits, or with a leading zero, digit by digit (order and
 /// account numbers); "AB1234" -> "a b one two three four"; years 1100-2099 the way years
@@ -38,6 +40,17 @@ public enum TextNormalizer {
             var words: [String]
             if let interpretation {
                 words = read(token, as: interpretation)
+            } else if raw[i].range(of: #"^\(\d{3}\)$"#, options: .regularExpression) != nil, i + 1 < raw.count,
+                      raw[i + 1].range(of: #"^\d{3}[-.]\d{4}[,.;:!?]?$"#, options: .regularExpression) != nil {
+                // "(555) 123-4567": the area code and the number are one telephone number.
+                words = telephone(token + "-" + raw[i + 1].trimmingCharacters(in: .punctuationCharacters.subtracting(CharacterSet(charactersIn: "-."))))
+                consumedNext = true
+                if let last = raw[i + 1].last, ",;:!?.".contains(last) { trailing = last }
+            } else if token.lowercased() == "ext", let n = next, !n.isEmpty, n.allSatisfy(\.isNumber) {
+                // "ext. 204": an extension is keyed digit by digit, so it is read that way.
+                words = ["extension"] + NumberWords.digits(Substring(n))
+                consumedNext = true
+                trailing = raw[i + 1].last.flatMap { ",;:!?.".contains($0) ? $0 : nil }
             } else if token.range(of: #"^\d{1,2}:\d{2}$"#, options: .regularExpression) != nil {
                 words = time(token)
                 if let n = next, ["am", "pm", "a.m", "p.m"].contains(n) {
@@ -124,10 +137,18 @@ public enum TextNormalizer {
         }
         let lower = token.lowercased()
         if let words = abbreviations[lower] { return words }
+        if let sign = token.first, "-−".contains(sign), let second = token.dropFirst().first, second.isNumber || "$€£".contains(second),
+           token.range(of: #"^[-−]\d{1,3}[-.]\d{3}"#, options: .regularExpression) == nil {
+            // "-5", "-$12.40": the sign is said, never dropped.
+            return ["minus"] + read(String(token.dropFirst()), as: nil)
+        }
+        if token.first == "#", token.count > 1, token.dropFirst().allSatisfy(\.isNumber) {
+            return ["number"] + read(String(token.dropFirst()), as: nil)
+        }
         if let words = money(token) { return words }
         if token.hasSuffix("%"), let value = Double(token.dropLast()) { return decimal(value, String(token.dropLast())) + ["percent"] }
         if let words = date(token) { return words }
-        if token.range(of: #"^\+?\(?\d{3}\)?[-.]\d{3}[-.]\d{4}$|^\d{3}[-.]\d{4}$|^\+\d[\d -]{7,}$"#, options: .regularExpression) != nil {
+        if token.range(of: #"^(1[-.])?\+?\(?\d{3}\)?[-.]\d{3}[-.]\d{4}$|^\d{3}[-.]\d{4}$|^\+\d[\d -]{7,}$"#, options: .regularExpression) != nil {
             return telephone(token)
         }
         if let day = dayNumber(token), token.contains(where: \.isLetter) { return NumberWords.ordinal(day) }
@@ -146,6 +167,10 @@ public enum TextNormalizer {
         if token.contains(where: \.isNumber), token.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) { return spell(token) }
         if spelled.contains(token) { return spell(token) }
         let word = lower.filter { $0.isLetter || $0 == "'" || $0 == "-" }
+        // Whatever else a token holds, its digits are said.
+        if token.contains(where: \.isNumber) && token.contains(where: { !$0.isLetter && !$0.isNumber && $0 != "'" && $0 != "-" }) {
+            return spell(token)
+        }
         return word.isEmpty ? [] : word.split(separator: "-").map(String.init)
     }
 

@@ -29,6 +29,13 @@ import Testing
         ("Is that right?", "is that right?"),
         ("On December 3rd, 2026 we close", "on december third twenty twenty six we close"),
         ("Born in 1999 or 2005", "born in nineteen ninety nine or two thousand five"),
+        ("It is -5 degrees", "it is minus five degrees"),
+        ("Your balance is -$12.40.", "your balance is minus twelve dollars and forty cents."),
+        ("Ticket #123 is open", "ticket number one hundred twenty three is open"),
+        ("Call ext. 204 now", "call extension two zero four now"),
+        ("Call (555) 123-4567 today", "call five five five, one two three, four five six seven today"),
+        ("Call 1-800-555-0199.", "call one, eight zero zero, five five five, zero one nine nine."),
+        ("Order 3 x 2 items", "order three x two items"),
     ])
     func normalises(text: String, expected: String) {
         #expect(Self.said(text) == expected)
