@@ -95,7 +95,9 @@ public enum TextNormalizer {
         "vs.": ["versus"], "approx.": ["approximately"], "dept.": ["department"], "no.": ["number"], "a.m.": ["a", "m"],
         "p.m.": ["p", "m"], "mon": ["monday"], "tue": ["tuesday"], "wed": ["wednesday"], "thu": ["thursday"],
         "fri": ["friday"], "sat": ["saturday"], "sun": ["sunday"], "&": ["and"], "@": ["at"], "+": ["plus"], "=": ["equals"],
-        "%": ["percent"], "#": ["number"], "24/7": ["twenty", "four", "seven"],
+        "%": ["percent"], "#": ["pound"], "*": ["star"], "24/7": ["twenty", "four", "seven"],
+        "apt": ["apartment"], "apt.": ["apartment"], "mins": ["minutes"], "hrs": ["hours"],
+        "secs": ["seconds"], "p.o.": ["p", "o"],
     ]
     /// Acronyms spelled letter by letter.
     static let spelled: Set<String> = ["ATM", "ID", "FAQ", "SMS", "USA", "UK", "TV", "PC", "CD", "DVD", "USB", "URL", "IVR",
@@ -145,12 +147,20 @@ public enum TextNormalizer {
         if token.first == "#", token.count > 1, token.dropFirst().allSatisfy(\.isNumber) {
             return ["number"] + read(String(token.dropFirst()), as: nil)
         }
+        if token.first == "*", token.count > 1, token.dropFirst().allSatisfy(\.isNumber) {
+            // "*9": keys, as the keypad names them.
+            return ["star"] + NumberWords.digits(token.dropFirst())
+        }
         if let words = money(token) { return words }
+        if let words = clockHour(token) { return words }
+        if token.contains("@") || token.lowercased().hasPrefix("www.") { return webAddress(token) }
+        if token.range(of: #"^(1[1-9]|20)?\d0'?s$"#, options: .regularExpression) != nil, let words = decade(token) { return words }
         if token.hasSuffix("%"), let value = Double(token.dropLast()) { return decimal(value, String(token.dropLast())) + ["percent"] }
         if let words = date(token) { return words }
         if token.range(of: #"^(1[-.])?\+?\(?\d{3}\)?[-.]\d{3}[-.]\d{4}$|^\d{3}[-.]\d{4}$|^\+\d[\d -]{7,}$"#, options: .regularExpression) != nil {
             return telephone(token)
         }
+        if let words = range(token) { return words }
         if let day = dayNumber(token), token.contains(where: \.isLetter) { return NumberWords.ordinal(day) }
         if token.range(of: #"^\d{1,3}(,\d{3})+$"#, options: .regularExpression) != nil {
             let digits = token.replacingOccurrences(of: ",", with: "")
@@ -172,6 +182,66 @@ public enum TextNormalizer {
             return spell(token)
         }
         return word.isEmpty ? [] : word.split(separator: "-").map(String.init)
+    }
+
+    /// "10-15" -> "ten to fifteen", "9am-5pm", "Mon-Fri", "$5-$10": both ends of a range,
+    /// each a number of up to four digits, a clock hour, an amount or a weekday, joined by "to".
+    static func range(_ token: String) -> [String]? {
+        let ends = token.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "-" || $0 == "–" }).map(String.init)
+        guard ends.count == 2 else { return nil }
+        func end(_ s: String) -> [String]? {
+            if !s.isEmpty, s.count <= 4, s.allSatisfy({ $0.isASCII && $0.isNumber }) { return read(s, as: nil) }
+            if let words = money(s) ?? clockHour(s) { return words }
+            let day = abbreviations[s.lowercased()]
+            return day?.first?.hasSuffix("day") == true ? day : nil
+        }
+        guard let from = end(ends[0]), let to = end(ends[1]) else { return nil }
+        // Two plain numbers make a range only when they could ("10-15", "2020-2025"), not
+        // a code ("58-2291", "44-12").
+        if let a = Int(ends[0]), let b = Int(ends[1]), a >= b || abs(ends[0].count - ends[1].count) > 1 { return nil }
+        return from + ["to"] + to
+    }
+
+    /// "9am", "12pm", "7p.m." -> "nine a m", "twelve p m".
+    static func clockHour(_ token: String) -> [String]? {
+        let lower = token.lowercased()
+        guard let match = lower.range(of: #"^(1[0-2]|0?[1-9])(:[0-5]\d)?(am|pm|a\.m\.?|p\.m\.?)$"#, options: .regularExpression) else { return nil }
+        let clock = String(lower[match].prefix { $0.isNumber || $0 == ":" })
+        let words = clock.contains(":") ? time(clock) : NumberWords.cardinal(Int(clock) ?? 0)
+        return words + (lower.contains("a") ? ["a", "m"] : ["p", "m"])
+    }
+
+    /// "support@acme.com" -> "support at acme dot com"; "www.acme.com" -> "w w w dot acme dot com".
+    static func webAddress(_ token: String) -> [String] {
+        var words: [String] = []
+        var part = ""
+        func flush() {
+            guard !part.isEmpty else { return }
+            words += part == "www" ? ["w", "w", "w"] : read(part, as: nil)
+            part = ""
+        }
+        for c in token.lowercased() {
+            switch c {
+            case "@": flush(); words.append("at")
+            case ".": flush(); words.append("dot")
+            case "-": flush(); words.append("dash")
+            case "_": flush(); words += ["underscore"]
+            default: part.append(c)
+            }
+        }
+        flush()
+        return words
+    }
+
+    /// "1990s" -> "nineteen nineties", "80s" -> "eighties".
+    static func decade(_ token: String) -> [String]? {
+        let digits = token.filter(\.isNumber)
+        guard let n = Int(digits) else { return nil }
+        let tens = ["", "tens", "twenties", "thirties", "forties", "fifties", "sixties", "seventies", "eighties", "nineties"]
+        let plural = n % 100 == 0 ? ["hundreds"] : [tens[(n % 100) / 10]]
+        guard digits.count == 4 else { return n == 0 ? nil : plural }
+        if n % 100 == 0 { return n % 1000 == 0 ? NumberWords.cardinal(n / 1000) + ["thousands"] : NumberWords.cardinal(n / 100) + plural }
+        return NumberWords.cardinal(n / 100) + plural
     }
 
     /// Letters as letter names, digits as digit words: "AB-12" -> "a b one two".

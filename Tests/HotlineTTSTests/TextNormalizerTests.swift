@@ -36,6 +36,17 @@ import Testing
         ("Call (555) 123-4567 today", "call five five five, one two three, four five six seven today"),
         ("Call 1-800-555-0199.", "call one, eight zero zero, five five five, zero one nine nine."),
         ("Order 3 x 2 items", "order three x two items"),
+        ("Press * or #.", "press star or pound."),
+        ("Press *9 to cancel", "press star nine to cancel"),
+        ("Open Mon-Fri 9am-5pm", "open monday to friday nine a m to five p m"),
+        ("Wait 10-15 minutes", "wait ten to fifteen minutes"),
+        ("From $5-$10", "from five dollars to ten dollars"),
+        ("Ticket 58-2291", "ticket five eight two two nine one"),
+        ("It is 12pm", "it is twelve p m"),
+        ("Email support@acme.com", "email support at acme dot com"),
+        ("Visit www.acme.com", "visit w w w dot acme dot com"),
+        ("The 1990s and the 80s", "the nineteen nineties and the eighties"),
+        ("Apt 4B, about 5 mins", "apartment four b, about five minutes"),
     ])
     func normalises(text: String, expected: String) {
         #expect(Self.said(text) == expected)
