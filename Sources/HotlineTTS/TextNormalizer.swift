@@ -8,7 +8,9 @@ import HotlineCore
 /// "fifteen percent"; "3:30 pm" -> "three thirty p m"; "12/03/2026" and "2026-12-03" ->
 /// "december third, twenty twenty six"; "555-123-4567" -> digit groups with pauses;
 /// "(555) 123-4567" and "1-800-555-0199" likewise; "ext. 204" -> "extension two zero
-/// four"; "-5" -> "minus five"; "#12" -> "number twelve";
+/// four"; "-5" -> "minus five"; "#12" -> "number twelve"; "*" and "#" alone -> "star",
+/// "pound"; "10-15" -> "ten to fifteen"; "9am" -> "nine a m"; "a@b.com" -> "a at b dot
+/// com"; "1990s" -> "nineteen nineties";
 /// "21st" -> "twenty first"; "12,345" -> "twelve thousand three hundred forty five";
 /// numbers of five or more digits, or with a leading zero, digit by digit (order and
 /// account numbers); "AB1234" -> "a b one two three four"; years 1100-2099 the way years
