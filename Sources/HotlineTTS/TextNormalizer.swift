@@ -10,7 +10,9 @@ import HotlineCore
 /// "(555) 123-4567" and "1-800-555-0199" likewise; "ext. 204" -> "extension two zero
 /// four"; "-5" -> "minus five"; "#12" -> "number twelve"; "*" and "#" alone -> "star",
 /// "pound"; "10-15" -> "ten to fifteen"; "9am" -> "nine a m"; "a@b.com" -> "a at b dot
-/// com"; "1990s" -> "nineteen nineties";
+/// com"; "1990s" -> "nineteen nineties"; "100th" -> "one hundredth"; "3 Dec 2026" ->
+/// "december third twenty twenty six"; "+1 212 555 0100" in digit groups; "70°F" ->
+/// "seventy degrees fahrenheit";
 /// "21st" -> "twenty first"; "12,345" -> "twelve thousand three hundred forty five";
 /// numbers of five or more digits, or with a leading zero, digit by digit (order and
 /// account numbers); "AB1234" -> "a b one two three four"; years 1100-2099 the way years
@@ -48,6 +50,27 @@ public enum TextNormalizer {
                 words = telephone(token + "-" + raw[i + 1].trimmingCharacters(in: .punctuationCharacters.subtracting(CharacterSet(charactersIn: "-."))))
                 consumedNext = true
                 if let last = raw[i + 1].last, ",;:!?.".contains(last) { trailing = last }
+            } else if raw[i].range(of: #"^\+\d{1,3}$"#, options: .regularExpression) != nil, i + 1 < raw.count,
+                      raw[(i + 1)...].prefix(while: { $0.range(of: #"^\(?\d{2,4}\)?[,.;:!?]?$"#, options: .regularExpression) != nil })
+                        .count >= 2 {
+                // "+1 212 555 0100": a country code and digit groups are one telephone number.
+                let groups = raw[(i + 1)...].prefix(while: { $0.range(of: #"^\(?\d{2,4}\)?[,.;:!?]?$"#, options: .regularExpression) != nil })
+                words = telephone(([raw[i]] + groups).joined(separator: " "))
+                trailing = groups.last!.last.flatMap { ",;:!?.".contains($0) ? $0 : nil }
+                i += groups.count - 1
+                consumedNext = true
+            } else if let day = dayNumber(token), !token.contains(where: \.isLetter), trailing == nil, let n = next,
+                      let month = monthIndex(n), n.count >= 3,
+                      n != "may" || (i + 2 < raw.count && Int(raw[i + 2].trimmingCharacters(in: .punctuationCharacters)) != nil) {
+                // "3 Dec 2026", "3 December" (but "option 3 may be" is no date): day before month.
+                words = [months[month]] + NumberWords.ordinal(day)
+                consumedNext = true
+                trailing = raw[i + 1].last.flatMap { ",.!?".contains($0) && !isAbbreviation(raw[i + 1]) ? $0 : nil }
+                if trailing == nil, i + 2 < raw.count, let year = Int(raw[i + 2].trimmingCharacters(in: .punctuationCharacters)), (1100...2099).contains(year) {
+                    words += NumberWords.year(year)
+                    trailing = raw[i + 2].last.flatMap { ",.!?".contains($0) ? $0 : nil }
+                    i += 1
+                }
             } else if token.lowercased() == "ext", let n = next, !n.isEmpty, n.allSatisfy(\.isNumber) {
                 // "ext. 204": an extension is keyed digit by digit, so it is read that way.
                 words = ["extension"] + NumberWords.digits(Substring(n))
@@ -155,6 +178,11 @@ public enum TextNormalizer {
         }
         if let words = money(token) { return words }
         if let words = clockHour(token) { return words }
+        if let degree = token.firstIndex(of: "°"), let value = Int(token[..<degree]) {
+            // "70°F", "-5°C", "90°".
+            let scale = ["f": ["fahrenheit"], "c": ["celsius"]][token[token.index(after: degree)...].lowercased()] ?? []
+            return NumberWords.cardinal(value) + [abs(value) == 1 ? "degree" : "degrees"] + scale
+        }
         if token.contains("@") || token.lowercased().hasPrefix("www.") { return webAddress(token) }
         if token.range(of: #"^(1[1-9]|20)?\d0'?s$"#, options: .regularExpression) != nil, let words = decade(token) { return words }
         if token.hasSuffix("%"), let value = Double(token.dropLast()) { return decimal(value, String(token.dropLast())) + ["percent"] }
@@ -163,7 +191,10 @@ public enum TextNormalizer {
             return telephone(token)
         }
         if let words = range(token) { return words }
-        if let day = dayNumber(token), token.contains(where: \.isLetter) { return NumberWords.ordinal(day) }
+        if token.range(of: #"^\d{1,6}(st|nd|rd|th)$"#, options: [.regularExpression, .caseInsensitive]) != nil,
+           let n = Int(token.prefix { $0.isNumber }) {
+            return NumberWords.ordinal(n)
+        }
         if token.range(of: #"^\d{1,3}(,\d{3})+$"#, options: .regularExpression) != nil {
             let digits = token.replacingOccurrences(of: ",", with: "")
             return Int(digits).map(NumberWords.cardinal) ?? NumberWords.digits(Substring(digits))

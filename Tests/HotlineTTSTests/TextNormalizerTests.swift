@@ -47,6 +47,11 @@ import Testing
         ("Visit www.acme.com", "visit w w w dot acme dot com"),
         ("The 1990s and the 80s", "the nineteen nineties and the eighties"),
         ("Apt 4B, about 5 mins", "apartment four b, about five minutes"),
+        ("It is the 100th caller", "it is the one hundredth caller"),
+        ("Due 3 Dec 2026.", "due december third twenty twenty six."),
+        ("Option 3 may be used", "option three may be used"),
+        ("Call +1 212 555 0100 now", "call one, two one two, five five five, zero one zero zero now"),
+        ("It is 70°F", "it is seventy degrees fahrenheit"),
     ])
     func normalises(text: String, expected: String) {
         #expect(Self.said(text) == expected)
