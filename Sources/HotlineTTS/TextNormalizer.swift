@@ -12,7 +12,8 @@ import HotlineCore
 /// "pound"; "10-15" -> "ten to fifteen"; "9am" -> "nine a m"; "a@b.com" -> "a at b dot
 /// com"; "1990s" -> "nineteen nineties"; "100th" -> "one hundredth"; "3 Dec 2026" ->
 /// "december third twenty twenty six"; "+1 212 555 0100" in digit groups; "70°F" ->
-/// "seventy degrees fahrenheit";
+/// "seventy degrees fahrenheit"; "12.50 dollars" and "USD 12.50" as "$12.50"; "4-digit" ->
+/// "four digit"; "2x" -> "two times";
 /// "21st" -> "twenty first"; "12,345" -> "twelve thousand three hundred forty five";
 /// numbers of five or more digits, or with a leading zero, digit by digit (order and
 /// account numbers); "AB1234" -> "a b one two three four"; years 1100-2099 the way years
@@ -71,6 +72,18 @@ public enum TextNormalizer {
                     trailing = raw[i + 2].last.flatMap { ",.!?".contains($0) ? $0 : nil }
                     i += 1
                 }
+            } else if let n = next, let symbol = ["dollars": "$", "dollar": "$", "euros": "€", "euro": "€"][n],
+                      token.range(of: #"^\d[\d,]*\.\d{2}$"#, options: .regularExpression) != nil, let amount = money(symbol + token) {
+                // "12.50 dollars" is an amount, as "$12.50" is.
+                words = amount
+                consumedNext = true
+                trailing = raw[i + 1].last.flatMap { ",;:!?.".contains($0) ? $0 : nil }
+            } else if let symbol = ["usd": "$", "eur": "€", "gbp": "£"][token.lowercased()], let n = next,
+                      let amount = money(symbol + n) {
+                // "USD 12.50".
+                words = amount
+                consumedNext = true
+                trailing = raw[i + 1].last.flatMap { ",;:!?.".contains($0) ? $0 : nil }
             } else if token.lowercased() == "ext", let n = next, !n.isEmpty, n.allSatisfy(\.isNumber) {
                 // "ext. 204": an extension is keyed digit by digit, so it is read that way.
                 words = ["extension"] + NumberWords.digits(Substring(n))
@@ -169,8 +182,16 @@ public enum TextNormalizer {
             // "-5", "-$12.40": the sign is said, never dropped.
             return ["minus"] + read(String(token.dropFirst()), as: nil)
         }
-        if token.first == "#", token.count > 1, token.dropFirst().allSatisfy(\.isNumber) {
+        if token.first == "#", token.count > 1, token.dropFirst().allSatisfy({ $0.isLetter || $0.isNumber }) {
             return ["number"] + read(String(token.dropFirst()), as: nil)
+        }
+        if token.range(of: #"^\d{1,3}x$"#, options: .regularExpression) != nil, let n = Int(token.dropLast()) {
+            return NumberWords.cardinal(n) + ["times"]   // "2x faster"
+        }
+        if token.range(of: #"^\d{1,4}-[A-Za-z]{3,}$"#, options: .regularExpression) != nil {
+            // "4-digit", "24-hour": a number and the word it counts.
+            let parts = token.split(separator: "-")
+            return read(String(parts[0]), as: nil) + [parts[1].lowercased()]
         }
         if token.first == "*", token.count > 1, token.dropFirst().allSatisfy(\.isNumber) {
             // "*9": keys, as the keypad names them.
@@ -195,6 +216,10 @@ public enum TextNormalizer {
            let n = Int(token.prefix { $0.isNumber }) {
             return NumberWords.ordinal(n)
         }
+        if token.range(of: #"^\d{1,3}(,\d{3})+\.\d+$"#, options: .regularExpression) != nil {
+            let plain = token.replacingOccurrences(of: ",", with: "")
+            return decimal(Double(plain) ?? 0, plain)
+        }
         if token.range(of: #"^\d{1,3}(,\d{3})+$"#, options: .regularExpression) != nil {
             let digits = token.replacingOccurrences(of: ",", with: "")
             return Int(digits).map(NumberWords.cardinal) ?? NumberWords.digits(Substring(digits))
@@ -211,10 +236,8 @@ public enum TextNormalizer {
         if spelled.contains(token) { return spell(token) }
         let word = lower.filter { $0.isLetter || $0 == "'" || $0 == "-" }
         // Whatever else a token holds, its digits are said.
-        if token.contains(where: \.isNumber) && token.contains(where: { !$0.isLetter && !$0.isNumber && $0 != "'" && $0 != "-" }) {
-            return spell(token)
-        }
-        return word.isEmpty ? [] : word.split(separator: "-").map(String.init)
+        if token.contains(where: \.isNumber) { return spell(token) }
+        return word.contains(where: \.isLetter) ? word.split(separator: "-").map(String.init) : []
     }
 
     /// "10-15" -> "ten to fifteen", "9am-5pm", "Mon-Fri", "$5-$10": both ends of a range,
@@ -225,6 +248,7 @@ public enum TextNormalizer {
         func end(_ s: String) -> [String]? {
             if !s.isEmpty, s.count <= 4, s.allSatisfy({ $0.isASCII && $0.isNumber }) { return read(s, as: nil) }
             if let words = money(s) ?? clockHour(s) { return words }
+            if s.hasSuffix("%"), Double(s.dropLast()) != nil { return read(s, as: nil) }
             let day = abbreviations[s.lowercased()]
             return day?.first?.hasSuffix("day") == true ? day : nil
         }

@@ -52,6 +52,13 @@ import Testing
         ("Option 3 may be used", "option three may be used"),
         ("Call +1 212 555 0100 now", "call one, two one two, five five five, zero one zero zero now"),
         ("It is 70°F", "it is seventy degrees fahrenheit"),
+        ("You paid 12.50 dollars", "you paid twelve dollars and fifty cents"),
+        ("You paid USD 12.50", "you paid twelve dollars and fifty cents"),
+        ("That is 1,234.56 points", "that is one thousand two hundred thirty four point five six points"),
+        ("Your 4-digit PIN", "your four digit pin"),
+        ("Save 20%-30%", "save twenty percent to thirty percent"),
+        ("2x faster", "two times faster"),
+        ("Order (#A123) shipped", "order number a one two three shipped"),
     ])
     func normalises(text: String, expected: String) {
         #expect(Self.said(text) == expected)
