@@ -34,82 +34,21 @@ public enum TextNormalizer {
         while i < raw.count {
             var token = raw[i]
             // Trailing sentence punctuation becomes a pause ("Dr." and "a.m." keep their dot).
-            var trailing: Character?
-            if let last = token.last, ",;:!?.".contains(last), last != "." || !isAbbreviation(token, before: i + 1 < raw.count ? raw[i + 1] : nil) {
-                trailing = last
-                token.removeLast()
-            }
+            var trailing = endPunctuation(token, before: i + 1 < raw.count ? raw[i + 1] : nil)
+            if trailing != nil { token.removeLast() }
             token = token.trimmingCharacters(in: CharacterSet(charactersIn: "\"'()[]{}"))
-            let next = i + 1 < raw.count ? raw[i + 1].lowercased().trimmingCharacters(in: .punctuationCharacters) : nil
-            var consumedNext = false
             var words: [String]
             if let interpretation {
                 words = read(token, as: interpretation)
-            } else if raw[i].range(of: #"^\(\d{3}\)$"#, options: .regularExpression) != nil, i + 1 < raw.count,
-                      raw[i + 1].range(of: #"^\d{3}[-.]\d{4}[,.;:!?]?$"#, options: .regularExpression) != nil {
-                // "(555) 123-4567": the area code and the number are one telephone number.
-                words = telephone(token + "-" + raw[i + 1].trimmingCharacters(in: .punctuationCharacters.subtracting(CharacterSet(charactersIn: "-."))))
-                consumedNext = true
-                if let last = raw[i + 1].last, ",;:!?.".contains(last) { trailing = last }
-            } else if raw[i].range(of: #"^\+\d{1,3}$"#, options: .regularExpression) != nil, i + 1 < raw.count,
-                      raw[(i + 1)...].prefix(while: { $0.range(of: #"^\(?\d{2,4}\)?[,.;:!?]?$"#, options: .regularExpression) != nil })
-                        .count >= 2 {
-                // "+1 212 555 0100": a country code and digit groups are one telephone number.
-                let groups = raw[(i + 1)...].prefix(while: { $0.range(of: #"^\(?\d{2,4}\)?[,.;:!?]?$"#, options: .regularExpression) != nil })
-                words = telephone(([raw[i]] + groups).joined(separator: " "))
-                trailing = groups.last!.last.flatMap { ",;:!?.".contains($0) ? $0 : nil }
-                i += groups.count - 1
-                consumedNext = true
-            } else if let day = dayNumber(token), !token.contains(where: \.isLetter), trailing == nil, let n = next,
-                      let month = monthIndex(n), n.count >= 3,
-                      n != "may" || (i + 2 < raw.count && Int(raw[i + 2].trimmingCharacters(in: .punctuationCharacters)) != nil) {
-                // "3 Dec 2026", "3 December" (but "option 3 may be" is no date): day before month.
-                words = [months[month]] + NumberWords.ordinal(day)
-                consumedNext = true
-                trailing = raw[i + 1].last.flatMap { ",.!?".contains($0) && !isAbbreviation(raw[i + 1]) ? $0 : nil }
-                if trailing == nil, i + 2 < raw.count, let year = Int(raw[i + 2].trimmingCharacters(in: .punctuationCharacters)), (1100...2099).contains(year) {
-                    words += NumberWords.year(year)
-                    trailing = raw[i + 2].last.flatMap { ",.!?".contains($0) ? $0 : nil }
-                    i += 1
-                }
-            } else if let n = next, let symbol = ["dollars": "$", "dollar": "$", "euros": "€", "euro": "€"][n],
-                      token.range(of: #"^\d[\d,]*\.\d{2}$"#, options: .regularExpression) != nil, let amount = money(symbol + token) {
-                // "12.50 dollars" is an amount, as "$12.50" is.
-                words = amount
-                consumedNext = true
-                trailing = raw[i + 1].last.flatMap { ",;:!?.".contains($0) ? $0 : nil }
-            } else if let symbol = ["usd": "$", "eur": "€", "gbp": "£"][token.lowercased()], let n = next,
-                      let amount = money(symbol + n) {
-                // "USD 12.50".
-                words = amount
-                consumedNext = true
-                trailing = raw[i + 1].last.flatMap { ",;:!?.".contains($0) ? $0 : nil }
-            } else if token.lowercased() == "ext", let n = next, !n.isEmpty, n.allSatisfy(\.isNumber) {
-                // "ext. 204": an extension is keyed digit by digit, so it is read that way.
-                words = ["extension"] + NumberWords.digits(Substring(n))
-                consumedNext = true
-                trailing = raw[i + 1].last.flatMap { ",;:!?.".contains($0) ? $0 : nil }
-            } else if token.range(of: #"^\d{1,2}:\d{2}$"#, options: .regularExpression) != nil {
-                words = time(token)
-                if let n = next, ["am", "pm", "a.m", "p.m"].contains(n) {
-                    words += n.hasPrefix("a") ? ["a", "m"] : ["p", "m"]
-                    consumedNext = true
-                    if let last = raw[i + 1].last, "!?,".contains(last) || (last == "." && !isAbbreviation(raw[i + 1])) { trailing = last }
-                }
-            } else if let month = monthIndex(token), let n = next, let day = dayNumber(n) {
-                words = [months[month]] + NumberWords.ordinal(day)
-                consumedNext = true
-                if let last = raw[i + 1].last, ",.!?".contains(last) { trailing = last }
-                if trailing == ",", i + 2 < raw.count, let year = Int(raw[i + 2].trimmingCharacters(in: .punctuationCharacters)), (1100...2099).contains(year) {
-                    words += NumberWords.year(year)
-                    trailing = raw[i + 2].last.flatMap { ",.!?".contains($0) ? $0 : nil }
-                    i += 1
-                }
+            } else if trailing == nil || (trailing == "." && monthIndex(token) != nil), let span = span(raw, at: i, token) {
+                // A reading that takes in the tokens after this one ("Dec. 3" too).
+                words = span.words
+                i += span.count - 1
+                trailing = endPunctuation(raw[i])
             } else {
                 words = read(token, as: nil)
             }
             out += words.map { $0 == pauseMarker ? .pause(150) : .word($0, prosody) }
-            if consumedNext { i += 1 }
             switch trailing {
             case ","?, ";"?, ":"?: out.append(.pause(200))
             case "."?, "!"?: out.append(.pause(400))
@@ -121,6 +60,61 @@ public enum TextNormalizer {
             i += 1
         }
         return out
+    }
+
+    /// The sentence punctuation a token ends with, if any ("Dr." and "a.m." keep their dot).
+    static func endPunctuation(_ token: String, before next: String? = nil) -> Character? {
+        guard let last = token.last, ",;:!?.".contains(last), last != "." || !isAbbreviation(token, before: next) else { return nil }
+        return last
+    }
+
+    /// Readings that span several tokens, from `raw[i]` (`token`: it, without quotes or
+    /// brackets): the words and how many tokens they take.
+    static func span(_ raw: [String], at i: Int, _ token: String) -> (words: [String], count: Int)? {
+        guard i + 1 < raw.count else { return nil }
+        let next = raw[i + 1].lowercased().trimmingCharacters(in: .punctuationCharacters)
+        func year(at k: Int) -> Int? {
+            guard k < raw.count, let y = Int(raw[k].trimmingCharacters(in: .punctuationCharacters)), (1100...2099).contains(y) else { return nil }
+            return y
+        }
+        // "(555) 123-4567": the area code and the number are one telephone number.
+        if raw[i].range(of: #"^\(\d{3}\)$"#, options: .regularExpression) != nil,
+           raw[i + 1].range(of: #"^\d{3}[-.]\d{4}[,.;:!?]?$"#, options: .regularExpression) != nil {
+            return (telephone(token + "-" + next), 2)
+        }
+        // "+1 212 555 0100": a country code and digit groups.
+        if raw[i].range(of: #"^\+\d{1,3}$"#, options: .regularExpression) != nil {
+            let groups = raw[(i + 1)...].prefix { $0.range(of: #"^\(?\d{2,4}\)?[,.;:!?]?$"#, options: .regularExpression) != nil }
+            if groups.count >= 2 { return (telephone(([raw[i]] + groups).joined(separator: " ")), 1 + groups.count) }
+        }
+        // "3 Dec 2026", "3 December" (but "option 3 may be" is no date): day before month.
+        if let day = dayNumber(token), !token.contains(where: \.isLetter), let month = monthIndex(next), next.count >= 3,
+           next != "may" || year(at: i + 2) != nil {
+            let withYear = endPunctuation(raw[i + 1]) == nil ? year(at: i + 2) : nil
+            return ([months[month]] + NumberWords.ordinal(day) + (withYear.map(NumberWords.year) ?? []), withYear == nil ? 2 : 3)
+        }
+        // "December 3rd", "Dec. 3, 2026".
+        if let month = monthIndex(token), let day = dayNumber(next) {
+            let withYear = endPunctuation(raw[i + 1]) == "," ? year(at: i + 2) : nil
+            return ([months[month]] + NumberWords.ordinal(day) + (withYear.map(NumberWords.year) ?? []), withYear == nil ? 2 : 3)
+        }
+        // "12.50 dollars" is an amount, as "$12.50" is; so is "USD 12.50".
+        if let symbol = ["dollars": "$", "dollar": "$", "euros": "€", "euro": "€"][next],
+           token.range(of: #"^\d[\d,]*\.\d{2}$"#, options: .regularExpression) != nil, let amount = money(symbol + token) {
+            return (amount, 2)
+        }
+        if let symbol = ["usd": "$", "eur": "€", "gbp": "£"][token.lowercased()], let amount = money(symbol + next) {
+            return (amount, 2)
+        }
+        // "ext. 204": an extension is keyed digit by digit, so it is read that way.
+        if ["ext", "ext."].contains(token.lowercased()), !next.isEmpty, next.allSatisfy(\.isNumber) {
+            return (["extension"] + NumberWords.digits(Substring(next)), 2)
+        }
+        // "3:30 pm".
+        if token.range(of: #"^\d{1,2}:\d{2}$"#, options: .regularExpression) != nil, ["am", "pm", "a.m", "p.m"].contains(next) {
+            return (time(token) + (next.hasPrefix("a") ? ["a", "m"] : ["p", "m"]), 2)
+        }
+        return nil
     }
 
     static let months = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
@@ -135,14 +129,14 @@ public enum TextNormalizer {
         "fri": ["friday"], "sat": ["saturday"], "sun": ["sunday"], "&": ["and"], "@": ["at"], "+": ["plus"], "=": ["equals"],
         "%": ["percent"], "#": ["pound"], "*": ["star"], "24/7": ["twenty", "four", "seven"],
         "apt": ["apartment"], "apt.": ["apartment"], "mins": ["minutes"], "hrs": ["hours"],
-        "secs": ["seconds"], "p.o.": ["p", "o"],
+        "secs": ["seconds"], "p.o.": ["p", "o"], "ext.": ["extension"],
     ]
     /// Acronyms spelled letter by letter.
     static let spelled: Set<String> = ["ATM", "ID", "FAQ", "SMS", "USA", "UK", "TV", "PC", "CD", "DVD", "USB", "URL", "IVR",
                                        "SIP", "ETA", "PDF", "VIP", "HR", "IT", "CEO", "OK"]
 
     /// Abbreviations only before a number ("No. 5"); elsewhere the dot ends a sentence ("yes or no.").
-    static let numberAbbreviations: Set<String> = ["no."]
+    static let numberAbbreviations: Set<String> = ["no.", "ext."]
 
     static func isAbbreviation(_ token: String, before next: String? = nil) -> Bool {
         let lower = token.lowercased()
@@ -199,6 +193,7 @@ public enum TextNormalizer {
         }
         if let words = money(token) { return words }
         if let words = clockHour(token) { return words }
+        if token.range(of: #"^\d{1,2}:\d{2}$"#, options: .regularExpression) != nil { return time(token) }
         if let degree = token.firstIndex(of: "°"), let value = Int(token[..<degree]) {
             // "70°F", "-5°C", "90°".
             let scale = ["f": ["fahrenheit"], "c": ["celsius"]][token[token.index(after: degree)...].lowercased()] ?? []

@@ -59,6 +59,7 @@ import Testing
         ("Save 20%-30%", "save twenty percent to thirty percent"),
         ("2x faster", "two times faster"),
         ("Order (#A123) shipped", "order number a one two three shipped"),
+        ("Due Dec. 3, 2026.", "due december third twenty twenty six."),
     ])
     func normalises(text: String, expected: String) {
         #expect(Self.said(text) == expected)
