@@ -38,7 +38,7 @@ public enum TextNormalizer {
             if trailing != nil { token.removeLast() }
             token = token.trimmingCharacters(in: CharacterSet(charactersIn: "\"'()[]{}"))
             var words: [String]
-            if let interpretation {
+            if let interpretation, ![.date, .time, .currency].contains(interpretation) {
                 words = read(token, as: interpretation)
             } else if trailing == nil || (trailing == "." && monthIndex(token) != nil), let span = span(raw, at: i, token) {
                 // A reading that takes in the tokens after this one ("Dec. 3" too).
@@ -46,7 +46,7 @@ public enum TextNormalizer {
                 i += span.count - 1
                 trailing = endPunctuation(raw[i])
             } else {
-                words = read(token, as: nil)
+                words = read(token, as: interpretation)
             }
             out += words.map { $0 == pauseMarker ? .pause(150) : .word($0, prosody) }
             switch trailing {
@@ -165,7 +165,7 @@ public enum TextNormalizer {
         case .ordinal?: return Int(token.filter(\.isNumber)).map(NumberWords.ordinal) ?? spell(token)
         case .date?: return date(token) ?? spell(token)
         case .time?: return time(token)
-        case .currency?: return money(token) ?? read(token, as: nil)
+        case .currency?: return money(token) ?? money("$" + token) ?? read(token, as: nil)   // dollars unless it says otherwise
         case .telephone?: return telephone(token)
         case nil: break
         }

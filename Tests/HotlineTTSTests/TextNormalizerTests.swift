@@ -80,6 +80,8 @@ import Testing
         let slow = try SSML.parse("<prosody rate=\"slow\" pitch=\"+10%\">hello <emphasis>there</emphasis></prosody>")
         #expect(slow == [.word("hello", Prosody(rate: 0.8, pitch: 1.1)), .word("there", Prosody(rate: 0.8, pitch: 1.1, emphasis: true))])
         #expect(try SSML.parse("Fish &amp; chips").spokenText == "fish and chips")
+        #expect(try SSML.parse("On <say-as interpret-as=\"date\">Dec 1</say-as>").spokenText == "on december first")
+        #expect(try SSML.parse("Pay <say-as interpret-as=\"currency\">12.50</say-as>").spokenText == "pay twelve dollars and fifty cents")
     }
 
     @Test func badSSMLIsAClearError() throws {
