@@ -277,7 +277,7 @@ public enum TextNormalizer {
             case "@": flush(); words.append("at")
             case ".": flush(); words.append("dot")
             case "-": flush(); words.append("dash")
-            case "_": flush(); words += ["underscore"]
+            case "_": flush(); words.append("underscore")
             default: part.append(c)
             }
         }
