@@ -29,16 +29,14 @@ struct AudioConvertCommand: ParsableCommand {
 
     func validate() throws {
         if let rate, !(1000...384_000).contains(rate) { throw ValidationError("--rate must be 1000...384000 Hz") }
-        if codec == nil, AudioCodec.forPath(output) == nil {
-            throw ValidationError("cannot tell the codec from '\(output)': add --codec or use .wav, .flac or .opus")
-        }
+        if codec == nil { _ = try outputCodec(output, orOption: "--codec") }
     }
 
     func run() throws {
         do {
             var audio = try SoundFile.read(input, raw: raw.format, allowTruncated: salvage)
             if let rate { audio = try Resampler.resample(audio, to: rate) }
-            try SoundFile.write(audio, to: output, codec: codec ?? AudioCodec.forPath(output)!)
+            try SoundFile.write(audio, to: output, codec: codec ?? outputCodec(output))
         } catch let error as HotlineError {
             printError(error)
             throw ExitCode.failure

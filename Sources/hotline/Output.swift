@@ -8,10 +8,11 @@ func printError(_ error: Any) {
 }
 
 /// The codec an output file's name asks for, checked before any work is done, so a long
-/// synthesis or call simulation is not lost to a name like `out.mp3` at the end.
-func outputCodec(_ path: String) throws -> AudioCodec {
+/// synthesis or call simulation is not lost to a name like `out.mp3` at the end;
+/// `option` names the command's way to say it otherwise, if it has one.
+func outputCodec(_ path: String, orOption option: String? = nil) throws -> AudioCodec {
     guard let codec = AudioCodec.forPath(path) else {
-        throw ValidationError("cannot tell the audio format from '\(path)': use .wav, .flac or .opus")
+        throw ValidationError("cannot tell the audio format from '\(path)': use .wav, .flac or .opus" + (option.map { ", or give \($0)" } ?? ""))
     }
     return codec
 }
