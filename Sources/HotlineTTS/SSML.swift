@@ -104,14 +104,14 @@ public enum SSML {
 
     static func breakMs(_ attributes: [String: String], offset: Int) throws -> Int {
         if let time = attributes["time"] {
-            let ms: Int
-            if time.hasSuffix("ms"), let v = Int(time.dropLast(2)) { ms = v
-            } else if time.hasSuffix("s"), let v = Double(time.dropLast()), v.isFinite, abs(v) <= 1e6 { ms = Int(v * 1000)
+            let ms: Double
+            if time.hasSuffix("ms"), let v = Double(time.dropLast(2)) { ms = v
+            } else if time.hasSuffix("s"), let v = Double(time.dropLast()) { ms = v * 1000
             } else { throw ParseError(offset: offset, message: "break time '\(time)' is not like 500ms or 1s") }
-            guard (0...longestBreakMs).contains(ms) else {
+            guard (0...Double(longestBreakMs)).contains(ms) else {
                 throw ParseError(offset: offset, message: "break time '\(time)' is outside 0 to \(longestBreakMs / 1000) s")
             }
-            return ms
+            return Int(ms)
         }
         switch attributes["strength"] ?? "medium" {
         case "none": return 0
