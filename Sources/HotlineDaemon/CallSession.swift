@@ -21,10 +21,6 @@ public final class CallSession {
     /// Audio before speech starts that the recognizer hears (1 s): the acoustic model and
     /// search sleep through the silence of a listen until the endpointer hears speech.
     static let leadInFrames = 100
-    /// The most of a prompt's power that comes back as echo on the caller's side: 7 dB down
-    /// (line hybrids return 6-20 dB less; G.168 assumes at least 6). Speech below it while
-    /// a prompt plays is taken for echo, not a barge-in.
-    static let echoReturnLoss: Float = 0.2
     /// Frames of the lead-in the recognizer catches up on per frame, besides the new one:
     /// the lead-in's cost is spread over 200 ms instead of landing in one 10 ms frame.
     static let catchUpFrames = 5
@@ -97,8 +93,8 @@ public final class CallSession {
     private var recording: (maxMs: Int, startMs: Int, heardSpeech: Bool, silentMs: Int)?
     private var digitStringEndMs: Int?
     private var silentMs = 0
-    /// Power of the last frames played (80 ms: the echo path of the line and ALSA's buffer).
-    private var playedPower = [Float](repeating: 0, count: 8)
+    /// Takes the prompt's echo from the line out of the caller's side.
+    private let echoCanceller = EchoCanceller(frameSamples: frameSamples)
 
     private struct Listening {
         var request: ListenRequest
@@ -158,8 +154,7 @@ public final class CallSession {
             }
             if !isPrompting { promptFinished() }
         }
-        playedPower.removeFirst()
-        playedPower.append(Self.power(out))
+        echoCanceller.played(out)
         nowMs += 10
         return out
     }
@@ -208,15 +203,16 @@ public final class CallSession {
         }
         // A key's tone sounds like speech to the VAD; it is not, from the first window that
         // holds it (a recording's codec can smear its onset ahead of it). Nor is the
-        // prompt's own echo from the line: while a prompt plays, the caller's side must be
-        // louder than that echo could be.
-        let voiced = vad.process(caller).contains { $0.isSpeech }
-        let echo = isPrompting && Self.power(caller) <= Self.echoReturnLoss * playedPower.max()!
+        // prompt's own echo from the line: the caller's side, with the echo estimate taken
+        // out, must be louder than the echo that can be left.
+        let heard = echoCanceller.cancel(caller)
+        let voiced = vad.process(heard).contains { $0.isSpeech }
+        let echo = Self.power(heard) < echoCanceller.residualEchoBound
         let speech = voiced && !dtmf.hearsTone && !echo
         if recording != nil {
             recordFrame(speech: speech)
         } else if listening != nil {
-            listenFrame(echo ? Self.silentFrame : caller, speech: speech)
+            listenFrame(echo ? Self.silentFrame : heard, speech: speech)
         }
         // A line nobody speaks on (the caller left without the exchange saying so) ends.
         silentMs = speech || keyed || isPrompting ? 0 : silentMs + 10

@@ -97,6 +97,24 @@ import Testing
         #expect(spoken.turns.first?.heard == "one")
     }
 
+    @Test(arguments: [(gain: Float(0.35), delayFrames: 3), (0.35, 8), (0.5, 12)])
+    func overAnEchoingLineASoftCallerIsHeard(echo: (gain: Float, delayFrames: Int)) throws {
+        // The echo of the whole menu, 6-9 dB down and 30-120 ms late, is no barge-in...
+        let echoOnly = try Self.session()
+        echoOnly.start()
+        _ = Self.runWithEcho(echoOnly, [], gain: echo.gain, delayFrames: echo.delayFrames, seconds: 12)
+        #expect(echoOnly.bargeIns.isEmpty)
+        #expect(echoOnly.turns.first?.input == "noinput")
+        // ...while the caller saying "one" 24 dB under the demo's level, 3 s into the menu,
+        // stops it and is understood (the echo canceller has learned the line by then).
+        let soft = try Self.session()
+        soft.start()
+        let demo = try SoundFile.read(Self.root.appendingPathComponent("Audio/samples/caller-order-status.flac").path)
+        _ = Self.runWithEcho(soft, demo.samples[0..<32000].map { $0 / 16 }, gain: echo.gain, delayFrames: echo.delayFrames)
+        #expect(soft.bargeIns.count == 1 && (soft.bargeIns.first?.heardAtMs ?? 0) >= 2900)
+        #expect(soft.turns.first?.heard == "one" && soft.turns.first?.input == "speech")
+    }
+
     static func energy(_ x: ArraySlice<Float>) -> Float { x.reduce(0) { $0 + $1 * $1 } / Float(max(1, x.count)) }
 
     @Test func aKeyDuringThePromptStopsItAndChoosesTheOption() throws {

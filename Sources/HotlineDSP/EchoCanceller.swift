@@ -1,0 +1,178 @@
+/// Line echo canceller: removes the hotline's own prompt, as the line returns it, from
+/// the caller's side, so that a caller speaking over a prompt is heard above the echo.
+///
+/// An adaptive FIR filter learns the echo path (the line's hybrid and the sound card's
+/// buffers: from 10 ms to 10 ms + `taps` samples after a sample is played) and subtracts
+/// its estimate of the echo from each caller sample. It learns by improved proportionate
+/// NLMS (Benesty & Gay 2002): taps that matter get larger steps, which suits a line's
+/// echo, a few ms of response after a bulk delay. It learns on pre-emphasised copies of
+/// both sides (the path is the same), since speech's tilted spectrum slows plain NLMS.
+///
+/// It learns only from frames that look like echo alone: while a prompt plays, no caller
+/// sample above half the loudest sample in the window (Geigel's double-talk test, which
+/// assumes a hybrid returns at least 6 dB less than it is sent; it holds for 30 ms), and
+/// the frame under `residualEchoBound`.
+///
+/// `residualEchoBound` is how much echo may remain in the last frame after cancellation:
+/// `margin` times the echo left in recent echo frames, as a share of the prompt's power.
+/// It starts at 7 dB under the prompt, the most a hybrid returns, and follows the filter
+/// down as it learns. Caller audio under it is taken for echo.
+///
+/// Per frame: `cancel` the caller's frame first, then tell it what was `played` in the
+/// same frame. With no prompt audio in its window it costs nothing and changes nothing.
+public final class EchoCanceller {
+    /// Filter length: 1,024 samples at 8 kHz, echo paths up to 138 ms with the frame's delay.
+    public let taps: Int
+    /// Samples per frame.
+    public let frameSamples: Int
+    /// Step size.
+    static let stepSize: Float = 0.5
+    /// IPNLMS's balance between NLMS (-1) and proportionate steps (+1).
+    static let proportionality: Float = -0.5
+    /// Pre-emphasis of the copies the filter learns on.
+    static let preEmphasis: Float = 0.9
+    /// Played power (mean square, per sample) under which the filter does not adapt: -60 dBFS.
+    static let activeFloor: Float = 1e-6
+    /// Geigel threshold: a caller sample above this share of the window's peak is double talk.
+    static let doubleTalkRatio: Float = 0.5
+    /// How long double talk stops adaptation, frames (30 ms).
+    static let doubleTalkHold = 3
+    /// Before the filter has learned the line, echo may come back this far under the
+    /// prompt's power (times `margin`: 7 dB; hybrids return 6-20 dB less, G.168 assumes at least 6).
+    static let unprovenCoupling: Float = 0.05
+    /// How far above the echo left in recent frames a frame must be to be the caller's: 6 dB.
+    static let margin: Float = 4
+    /// The allowance never goes under this: a bound 30 dB under the prompt (no real line
+    /// cancels better, and no caller speaks that softly).
+    static let couplingFloor: Float = 2.5e-4
+    /// The allowance follows the echo left down by at most this factor a frame (-10 dB in 0.45 s)...
+    static let couplingDecay: Float = 0.95
+    /// ...and creeps back up by this factor in each frame louder than it (x2 in 0.35 s).
+    static let couplingRecovery: Float = 1.02
+
+    /// Played samples, oldest first: the window of the frame's first caller sample starts
+    /// at 0, the last one's ends at the end. Then the same pre-emphasised, and their squares.
+    private let reference: UnsafeMutablePointer<Float>
+    private let whitened: UnsafeMutablePointer<Float>
+    private let whitenedSquares: UnsafeMutablePointer<Float>
+    /// The echo path, newest sample's tap last; and each tap's share of the step.
+    private let weights: UnsafeMutablePointer<Float>
+    private let tapGains: UnsafeMutablePointer<Float>
+    private var referenceLength: Int { taps + frameSamples - 1 }
+    private var lastPlayed: Float = 0
+    private var lastCaller: Float = 0
+    /// Power of each played frame still in the window, newest last.
+    private var playedPowers: [Float]
+    private var doubleTalkFrames = 0
+    /// Echo left after cancellation, as a share of the prompt's power: the peak of recent
+    /// frames, decaying.
+    private var coupling = EchoCanceller.unprovenCoupling
+
+    /// The most power the echo left in the last cancelled frame may have (mean square).
+    public private(set) var residualEchoBound: Float = 0
+
+    /// A canceller for echo paths up to `taps` samples beyond one frame.
+    public init(taps: Int = 1024, frameSamples: Int = 80) {
+        precondition(taps > 0 && taps % 8 == 0 && frameSamples > 0, "taps: a positive multiple of 8")
+        self.taps = taps
+        self.frameSamples = frameSamples
+        func zeros(_ count: Int) -> UnsafeMutablePointer<Float> {
+            let p = UnsafeMutablePointer<Float>.allocate(capacity: count)
+            p.initialize(repeating: 0, count: count)
+            return p
+        }
+        reference = zeros(taps + frameSamples - 1)
+        whitened = zeros(taps + frameSamples - 1)
+        whitenedSquares = zeros(taps + frameSamples - 1)
+        weights = zeros(taps)
+        tapGains = zeros(taps)
+        playedPowers = [Float](repeating: 0, count: (taps + 2 * frameSamples - 2) / frameSamples)
+    }
+
+    deinit {
+        for p in [reference, whitened, whitenedSquares, weights, tapGains] { p.deallocate() }
+    }
+
+    /// The caller's frame with the estimated echo of what was played taken out.
+    public func cancel(_ caller: [Float]) -> [Float] {
+        precondition(caller.count == frameSamples, "frames are \(frameSamples) samples")
+        defer { lastCaller = caller[frameSamples - 1] }
+        let playedPeakPower = playedPowers.max()!
+        guard playedPeakPower > 0 else {
+            residualEchoBound = 0
+            return caller
+        }
+        var residual = caller
+        for j in 0..<frameSamples {
+            residual[j] -= DotProduct.simd(weights, reference + j, count: taps)
+        }
+        let residualPower = DotProduct.simd(residual, residual, count: frameSamples) / Float(frameSamples)
+        residualEchoBound = Self.margin * coupling * playedPeakPower
+
+        var peak: Float = 0
+        for i in 0..<referenceLength { peak = max(peak, abs(reference[i])) }
+        if caller.contains(where: { abs($0) > Self.doubleTalkRatio * peak }) { doubleTalkFrames = Self.doubleTalkHold }
+        let quiet = doubleTalkFrames == 0
+        doubleTalkFrames = max(0, doubleTalkFrames - 1)
+        guard quiet, playedPeakPower > Self.activeFloor else { return residual }
+        if residualPower < residualEchoBound {
+            adapt(to: caller)
+            coupling = max(Self.couplingFloor, residualPower / playedPeakPower, coupling * Self.couplingDecay)
+        } else {
+            // The caller, or an echo the filter has not learned: the allowance creeps back up.
+            coupling = min(Self.unprovenCoupling, coupling * Self.couplingRecovery)
+        }
+        return residual
+    }
+
+    /// One IPNLMS step per sample of an echo-only frame, on the pre-emphasised signals.
+    private func adapt(to caller: [Float]) {
+        var l1: Float = 0
+        for i in 0..<taps { l1 += abs(weights[i]) }
+        let uniform = (1 - Self.proportionality) / Float(2 * taps)
+        let proportional = (1 + Self.proportionality) / (2 * l1 + 1e-6)
+        for i in 0..<taps { tapGains[i] = uniform + proportional * abs(weights[i]) }
+        var previous = lastCaller
+        for j in 0..<frameSamples {
+            let target = caller[j] - Self.preEmphasis * previous
+            previous = caller[j]
+            let window = whitened + j
+            let error = target - DotProduct.simd(weights, window, count: taps)
+            let norm = DotProduct.simd(tapGains, whitenedSquares + j, count: taps)
+            step(window, by: Self.stepSize * error / (norm + 1e-8))
+        }
+    }
+
+    /// weights += gain * tapGains * window, eight lanes at a time.
+    @inline(__always)
+    private func step(_ window: UnsafePointer<Float>, by gain: Float) {
+        let w = UnsafeMutableRawPointer(weights), g = UnsafeRawPointer(tapGains), x = UnsafeRawPointer(window)
+        let scale = SIMD8<Float>(repeating: gain)
+        let stride = 8 * MemoryLayout<Float>.stride
+        for k in 0..<(taps / 8) {
+            let offset = k * stride
+            let updated = w.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+                + scale * g.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+                * x.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+            w.storeBytes(of: updated, toByteOffset: offset, as: SIMD8<Float>.self)
+        }
+    }
+
+    /// Takes the frame just played (the echo it makes arrives in later frames).
+    public func played(_ frame: [Float]) {
+        precondition(frame.count == frameSamples, "frames are \(frameSamples) samples")
+        let keep = referenceLength - frameSamples
+        for buffer in [reference, whitened, whitenedSquares] { buffer.update(from: buffer + frameSamples, count: keep) }
+        var power: Float = 0
+        for (i, x) in frame.enumerated() {
+            let w = x - Self.preEmphasis * lastPlayed
+            reference[keep + i] = x
+            whitened[keep + i] = w
+            whitenedSquares[keep + i] = w * w
+            lastPlayed = x
+            power += x * x
+        }
+        playedPowers.removeFirst()
+        playedPowers.append(power / Float(frameSamples))
+    }
+}
