@@ -7,7 +7,7 @@ HOTLINE := .build/debug/hotline
 DEMO_OUT := .build/demo
 DEMO_INPUT := Audio/samples/digits-jackson-16k.flac
 
-.PHONY: deps build test demo bench-setup bench-resample bench-frontend bench-vad bench-tts bench-recognize bench-acoustic bench-calls talkoff train-vad train-acoustic voice-rms import-voice clean
+.PHONY: deps build test demo bench-setup bench-resample bench-frontend bench-vad bench-tts bench-echo bench-recognize bench-acoustic bench-calls talkoff train-vad train-acoustic voice-rms import-voice clean
 
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -70,6 +70,11 @@ bench-vad: bench-setup
 bench-tts: bench-setup
 	@command -v espeak-ng >/dev/null && command -v flite >/dev/null || $(SUDO) apt-get install -y -qq espeak-ng flite
 	$(BENCH_PYTHON) bench/tts.py --hotline .build/release/hotline
+
+# Line echo cancellation against speexdsp's canceller (ERLE, double talk, speed).
+bench-echo: bench-setup
+	@[ -e /usr/lib/x86_64-linux-gnu/libspeexdsp.so.1 ] || ldconfig -p | grep -q libspeexdsp.so.1 || $(SUDO) apt-get install -y -qq libspeexdsp1
+	$(BENCH_PYTHON) bench/echo.py --hotline .build/release/hotline
 
 # Grammar recognition against pocketsphinx 5 on dev speakers (accuracy, rejection, speed).
 bench-recognize: bench-setup

@@ -29,6 +29,9 @@ public final class EchoCanceller {
     static let stepSize: Float = 0.5
     /// IPNLMS's balance between NLMS (-1) and proportionate steps (+1).
     static let proportionality: Float = -0.5
+    /// Added to the step's normaliser (a power, -40 dBFS): where the prompt is quieter than
+    /// this, the line's noise rather than the prompt would steer the filter, so steps shrink.
+    static let regularization: Float = 1e-4
     /// Pre-emphasis of the copies the filter learns on.
     static let preEmphasis: Float = 0.9
     /// Played power (mean square, per sample) under which the filter does not adapt: -60 dBFS.
@@ -139,7 +142,7 @@ public final class EchoCanceller {
             let window = whitened + j
             let error = target - DotProduct.simd(weights, window, count: taps)
             let norm = DotProduct.simd(tapGains, whitenedSquares + j, count: taps)
-            step(window, by: Self.stepSize * error / (norm + 1e-8))
+            step(window, by: Self.stepSize * error / (norm + Self.regularization))
         }
     }
 

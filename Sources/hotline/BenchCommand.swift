@@ -9,7 +9,7 @@ struct BenchCommand: ParsableCommand {
         shouldDisplay: false,
         subcommands: [BenchResampleCommand.self, BenchFeaturesCommand.self, BenchFFTCommand.self,
                       BenchVADCommand.self, BenchVADFeaturesCommand.self, BenchDetectorsCommand.self,
-                      BenchAcousticCommand.self, BenchTTSCommand.self])
+                      BenchAcousticCommand.self, BenchTTSCommand.self, BenchEchoCommand.self])
 }
 
 /// Reads a raw little-endian float32 file.
