@@ -73,7 +73,7 @@ bench-tts: bench-setup
 
 # Line echo cancellation against speexdsp's canceller (ERLE, double talk, speed).
 bench-echo: bench-setup
-	@[ -e /usr/lib/x86_64-linux-gnu/libspeexdsp.so.1 ] || ldconfig -p | grep -q libspeexdsp.so.1 || $(SUDO) apt-get install -y -qq libspeexdsp1
+	@ldconfig -p | grep -q libspeexdsp.so.1 || $(SUDO) apt-get install -y -qq libspeexdsp1
 	$(BENCH_PYTHON) bench/echo.py --hotline .build/release/hotline
 
 # Grammar recognition against pocketsphinx 5 on dev speakers (accuracy, rejection, speed).
