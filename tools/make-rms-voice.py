@@ -17,7 +17,7 @@ needs it:
   two periods around it);
 - the residual: the signal inverse-filtered with the nearest mark's coefficients (the
   synthesizer switches filters at the same midpoints, so unmodified marks give the
-  signal back), as 8-bit mu-law in int16 scale, at kal16's level (`LEVEL`).
+  signal back), as 8-bit mu-law in int16 scale, at flite's level (`LEVEL`).
 
 Then flite reads the sentences of tools/rms-corpus.txt (IVR phrases with numbers, money,
 dates, times and codes, written for this voice; none of the benchmark's or development
@@ -49,11 +49,10 @@ F0_RANGE = (60, 220)  # Hz, for a male voice
 # (bench/tts-dev-prompts.txt) come out at 141 words a minute; 0.85 gives flite rms's own
 # pace on the same text (166).
 DURATION_SCALE = 0.85
-# flite speaks about 7.5 dB louder than the kal16 voice the daemon's echo gate was set with
-# (a caller's frame under 0.2 x the prompt's power counts as echo while a prompt plays):
-# at flite's level, 1 of 10 simulated calls lost the soft edges of a barge-in word. The
-# residual is scaled to kal16's level (speech frames about -28 dBFS RMS).
-LEVEL = 0.42
+# The residual keeps flite's own level: speech frames about -20 dBFS RMS, a usual level
+# for telephone prompts. (Until 2026-11-30 it was 7.5 dB lower, kal16's level, for the
+# daemon's old echo gate; its echo canceller now lets a caller barge in over this level.)
+LEVEL = 1.0
 HERE = os.path.dirname(os.path.abspath(__file__))
 LEXICON = os.path.join(HERE, "..", "Models", "lexicon", "cmudict-en-us.dict")
 CORPUS = os.path.join(HERE, "rms-corpus.txt")
