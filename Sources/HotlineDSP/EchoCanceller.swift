@@ -48,6 +48,9 @@ public final class EchoCanceller {
     /// The allowance never goes under this: a bound 30 dB under the prompt (no real line
     /// cancels better, and no caller speaks that softly).
     static let couplingFloor: Float = 2.5e-4
+    /// Frames whose residual is this far under the prompt's loudest frame (46 dB: under a
+    /// real line's noise and its mu-law coding's) teach the filter nothing; it skips them.
+    static let learningFloor: Float = 2.5e-5
     /// The allowance follows the echo left down by at most this factor a frame (-10 dB in 0.45 s)...
     static let couplingDecay: Float = 0.95
     /// ...and creeps back up by this factor in each frame louder than it (x2 in 0.35 s).
@@ -62,6 +65,8 @@ public final class EchoCanceller {
     private let weights: UnsafeMutablePointer<Float>
     private let tapGains: UnsafeMutablePointer<Float>
     private var referenceLength: Int { taps + frameSamples - 1 }
+    /// Whether the filter has taken a step (until then its estimate is silence).
+    private var hasLearned = false
     private var lastPlayed: Float = 0
     private var lastCaller: Float = 0
     /// Power of each played frame still in the window, newest last.
@@ -106,7 +111,7 @@ public final class EchoCanceller {
             return caller
         }
         var residual = caller
-        for j in 0..<frameSamples {
+        for j in 0..<frameSamples where hasLearned {
             residual[j] -= DotProduct.simd(weights, reference + j, count: taps)
         }
         let residualPower = DotProduct.simd(residual, residual, count: frameSamples) / Float(frameSamples)
@@ -119,7 +124,12 @@ public final class EchoCanceller {
         doubleTalkFrames = max(0, doubleTalkFrames - 1)
         guard quiet, playedPeakPower > Self.activeFloor else { return residual }
         if residualPower < residualEchoBound {
-            adapt(to: caller)
+            // Echo alone, as far as can be told: learn from it, unless too little is left
+            // to learn from (a silent line, or one the filter has learned).
+            if residualPower > Self.learningFloor * playedPeakPower {
+                adapt(to: caller)
+                hasLearned = true
+            }
             coupling = max(Self.couplingFloor, residualPower / playedPeakPower, coupling * Self.couplingDecay)
         } else {
             // The caller, or an echo the filter has not learned: the allowance creeps back up.
