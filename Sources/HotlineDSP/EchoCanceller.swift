@@ -45,9 +45,9 @@ public final class EchoCanceller {
     static let unprovenCoupling: Float = 0.05
     /// How far above the echo left in recent frames a frame must be to be the caller's: 6 dB.
     static let margin: Float = 4
-    /// The allowance never goes under this: a bound 30 dB under the prompt (no real line
-    /// cancels better, and no caller speaks that softly).
-    static let couplingFloor: Float = 2.5e-4
+    /// The allowance never goes under this: a bound 37 dB under the prompt's loudest frame
+    /// (no real line cancels much better: its noise and mu-law coding are about there).
+    static let couplingFloor: Float = 5e-5
     /// Frames whose residual is this far under the prompt's loudest frame (46 dB: under a
     /// real line's noise and its mu-law coding's) teach the filter nothing; it skips them.
     static let learningFloor: Float = 2.5e-5
