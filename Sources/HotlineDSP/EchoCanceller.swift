@@ -101,9 +101,11 @@ public final class EchoCanceller {
         for p in [reference, whitened, whitenedSquares, weights, tapGains] { p.deallocate() }
     }
 
-    /// The caller's frame with the estimated echo of what was played taken out.
-    public func cancel(_ caller: [Float]) -> [Float] {
-        precondition(caller.count == frameSamples, "frames are \(frameSamples) samples")
+    /// The caller's frame with the estimated echo of what was played taken out. NaN and
+    /// infinite samples count as 0 (they would spoil the filter for the rest of the call).
+    public func cancel(_ frame: [Float]) -> [Float] {
+        precondition(frame.count == frameSamples, "frames are \(frameSamples) samples")
+        let caller = frame.allSatisfy(\.isFinite) ? frame : frame.map { $0.isFinite ? $0 : 0 }
         defer { lastCaller = caller[frameSamples - 1] }
         let playedPeakPower = playedPowers.max()!
         guard playedPeakPower > 0 else {

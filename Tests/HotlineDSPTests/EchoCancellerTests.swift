@@ -82,4 +82,14 @@ import Testing
         #expect(residual == caller)
         #expect(bounds.allSatisfy { $0 == 0 })
     }
+
+    @Test func aDamagedCallerFrameDoesNotSpoilTheFilter() {
+        let played = Self.speechLike(seconds: 2, seed: 5)
+        var caller = Self.echo(of: played)
+        caller[8000] = .nan
+        caller[8001] = .infinity
+        let (residual, bounds) = Self.run(EchoCanceller(), caller: caller, played: played)
+        #expect(residual.allSatisfy(\.isFinite) && bounds.allSatisfy(\.isFinite))
+        #expect(Self.power(residual[12000...]) < Self.power(caller[12000...]) / 100)
+    }
 }
