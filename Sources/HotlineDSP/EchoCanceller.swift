@@ -51,9 +51,12 @@ public final class EchoCanceller {
     /// Frames whose residual is this far under the prompt's loudest frame (46 dB: under a
     /// real line's noise and its mu-law coding's) teach the filter nothing; it skips them.
     static let learningFloor: Float = 2.5e-5
-    /// The allowance follows the echo left down by at most this factor a frame (-10 dB in 0.45 s)...
+    /// The allowance follows the echo left up by at most this factor a frame (a caller's
+    /// word, softly begun, must not lift it along with itself)...
+    static let couplingRise: Float = 1.5
+    /// ...down by at most this factor a frame (-10 dB in 0.45 s)...
     static let couplingDecay: Float = 0.95
-    /// ...and creeps back up by this factor in each frame louder than it (x2 in 0.35 s).
+    /// ...and creeps back up by this factor in each frame the filter makes louder (x2 in 0.35 s).
     static let couplingRecovery: Float = 1.02
 
     /// Played samples, oldest first: the window of the frame's first caller sample starts
@@ -113,9 +116,13 @@ public final class EchoCanceller {
             return caller
         }
         var residual = caller
+        var estimatePower: Float = 0
         for j in 0..<frameSamples where hasLearned {
-            residual[j] -= DotProduct.simd(weights, reference + j, count: taps)
+            let estimate = DotProduct.simd(weights, reference + j, count: taps)
+            residual[j] -= estimate
+            estimatePower += estimate * estimate
         }
+        estimatePower /= Float(frameSamples)
         let residualPower = DotProduct.simd(residual, residual, count: frameSamples) / Float(frameSamples)
         residualEchoBound = Self.margin * coupling * playedPeakPower
 
@@ -125,16 +132,24 @@ public final class EchoCanceller {
         let quiet = doubleTalkFrames == 0
         doubleTalkFrames = max(0, doubleTalkFrames - 1)
         guard quiet, playedPeakPower > Self.activeFloor else { return residual }
-        if residualPower < residualEchoBound {
-            // Echo alone, as far as can be told: learn from it, unless too little is left
-            // to learn from (a silent line, or one the filter has learned).
-            if residualPower > Self.learningFloor * playedPeakPower {
+        // Echo alone, as far as can be told: under the bound and, once the filter has shown
+        // it fits the line, under the power it takes out (a caller's word, softly begun,
+        // would otherwise pass for echo frame by frame and lift the bound with it). Too
+        // little left to learn from (a silent line, or one the filter has learned) is
+        // echo alone too, but teaches nothing.
+        let nothingLeft = residualPower <= Self.learningFloor * playedPeakPower
+        let fitted = coupling < Self.unprovenCoupling / 4
+        if residualPower < residualEchoBound, !fitted || residualPower < estimatePower || nothingLeft {
+            if !nothingLeft {
                 adapt(to: caller)
                 hasLearned = true
             }
-            coupling = max(Self.couplingFloor, residualPower / playedPeakPower, coupling * Self.couplingDecay)
-        } else {
-            // The caller, or an echo the filter has not learned: the allowance creeps back up.
+            let share = min(residualPower / playedPeakPower, coupling * Self.couplingRise)
+            coupling = min(Self.unprovenCoupling, max(Self.couplingFloor, share, coupling * Self.couplingDecay))
+        } else if residualPower > DotProduct.simd(caller, caller, count: frameSamples) / Float(frameSamples) {
+            // Taking the estimate out made the frame louder: the filter no longer fits the
+            // line (its echo changed), and the allowance creeps back up. (Over a caller
+            // talking, a fitting filter takes out the echo and the frame gets quieter.)
             coupling = min(Self.unprovenCoupling, coupling * Self.couplingRecovery)
         }
         return residual

@@ -93,3 +93,4 @@ import Testing
         #expect(Self.power(residual[12000...]) < Self.power(caller[12000...]) / 100)
     }
 }
+
