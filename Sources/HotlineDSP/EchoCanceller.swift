@@ -10,13 +10,15 @@
 ///
 /// It learns only from frames that look like echo alone: while a prompt plays, no caller
 /// sample above half the loudest sample in the window (Geigel's double-talk test, which
-/// assumes a hybrid returns at least 6 dB less than it is sent; it holds for 30 ms), and
-/// the frame under `residualEchoBound`.
+/// assumes a hybrid returns at least 6 dB less than it is sent; it holds for 30 ms), the
+/// frame under `residualEchoBound`, and, once the filter fits the line, under the power of
+/// the echo it takes out.
 ///
 /// `residualEchoBound` is how much echo may remain in the last frame after cancellation:
 /// `margin` times the echo left in recent echo frames, as a share of the prompt's power.
 /// It starts at 7 dB under the prompt, the most a hybrid returns, and follows the filter
-/// down as it learns. Caller audio under it is taken for echo.
+/// down as it learns; it climbs back only where taking the estimate out makes a frame
+/// louder (the line's echo changed). Caller audio under it is taken for echo.
 ///
 /// Per frame: `cancel` the caller's frame first, then tell it what was `played` in the
 /// same frame. With no prompt audio in its window it costs nothing and changes nothing.
