@@ -115,6 +115,37 @@ import Testing
         #expect(soft.turns.first?.heard == "one" && soft.turns.first?.input == "speech")
     }
 
+    @Test func aCallerTalkingOverPromptsDoesNotUnfitTheEchoCanceller() throws {
+        // 14 s of prompts echoed 9 dB down, 30 ms late; from 4 s to 12 s the caller talks
+        // over them at the echo's own level (a prompt that cannot be interrupted). Once
+        // they stop, the prompts' echo must again stay under the canceller's bound.
+        let synthesizer = DiphoneSynthesizer(voice: Self.voice, lexicon: Self.lexicon)
+        var played: [Float] = []
+        for text in ["Please listen carefully, as our menu options have changed.", "Calls may be recorded for quality and training purposes.",
+                     "For sales press one. For support press two.", "Please choose now, or stay on the line for an agent."] {
+            played += try synthesizer.say(text, sampleRate: 8000).samples + [Float](repeating: 0, count: 2000)
+        }
+        played = Array(played.prefix(14 * 8000))
+        let demo = try SoundFile.read(Self.root.appendingPathComponent("Audio/samples/caller-order-status.flac").path)
+        let talk = demo.samples[0..<32000].map { $0 * 0.5 }
+        let near = [Float](repeating: 0, count: 32000) + talk + talk + [Float](repeating: 0, count: played.count - 96000)
+        let canceller = EchoCanceller()
+        var overAfter = 0, echoAfter: Float = 0, leftAfter: Float = 0
+        for k in 0..<(played.count / 80) {
+            var frame = Array(near[(k * 80)..<(k * 80 + 80)])
+            for i in 0..<80 where k * 80 + i >= 240 { frame[i] += 0.35 * played[k * 80 + i - 240] }
+            let residual = canceller.cancel(frame)
+            if k >= 1250 {   // 12.5 s on: the echo alone again
+                overAfter += Self.energy(residual[...]) > canceller.residualEchoBound ? 1 : 0
+                echoAfter += Self.energy(frame[...])
+                leftAfter += Self.energy(residual[...])
+            }
+            canceller.played(Array(played[(k * 80)..<(k * 80 + 80)]))
+        }
+        #expect(overAfter <= 2, "\(overAfter) echo frames taken for the caller")
+        #expect(leftAfter < echoAfter / 100, "echo left after the double talk: \(10 * log10(leftAfter / echoAfter)) dB")
+    }
+
     static func energy(_ x: ArraySlice<Float>) -> Float { x.reduce(0) { $0 + $1 * $1 } / Float(max(1, x.count)) }
 
     @Test func aKeyDuringThePromptStopsItAndChoosesTheOption() throws {
