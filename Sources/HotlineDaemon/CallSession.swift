@@ -85,7 +85,9 @@ public final class CallSession {
     /// being synthesised, in order.
     private var outbound: [Float] = []
     private var outboundIndex = 0
-    private var queued: [PromptStream] = []
+    private var queued: [(stream: PromptStream, bargeIn: Bool)] = []
+    /// Whether the caller may interrupt the prompt playing now (its own setting).
+    private var promptBargeIn = true
     private var isPrompting: Bool { outboundIndex < outbound.count || !queued.isEmpty }
     private var pendingReplies: [String] = []
     private var listening: Listening?
@@ -175,8 +177,9 @@ public final class CallSession {
     private func refill() -> Bool {
         while outboundIndex >= outbound.count, let head = queued.first {
             outboundIndex = 0
-            if let chunk = head.next() {
+            if let chunk = head.stream.next() {
                 outbound = chunk   // shared with the cache, not copied
+                promptBargeIn = head.bargeIn
             } else {
                 queued.removeFirst()
                 outbound = Self.breath
@@ -188,9 +191,13 @@ public final class CallSession {
     private func hear(_ caller: [Float]) {
         // The exchange's dial, busy or reorder tone on the caller's side: the caller hung up.
         if progress.process(caller).contains(where: { $0.tone != .ringback }) { return hangUp() }
+        // A prompt the caller may not interrupt (`barge_in: false` on its own state or on the
+        // state listening) plays to its end: speech and keys meanwhile are ignored.
+        let shielded = isPrompting && (!promptBargeIn || listening?.request.bargeIn == false)
         var keyed = false
         for event in dtmf.process(caller) {
             keyed = true
+            if shielded { continue }
             switch event {
             case .began(let key, let startSample):   // the prompt stops at once; the key counts once released
                 if listening?.feeding == false { listening?.leadIn.removeAll() }   // a key's tone is not speech
@@ -212,7 +219,7 @@ public final class CallSession {
         if recording != nil {
             recordFrame(speech: speech)
         } else if listening != nil {
-            listenFrame(echo ? Self.silentFrame : heard, speech: speech)
+            listenFrame(echo || shielded ? Self.silentFrame : heard, speech: speech && !shielded)
         }
         // A line nobody speaks on (the caller left without the exchange saying so) ends.
         silentMs = speech || keyed || isPrompting ? 0 : silentMs + 10
@@ -346,7 +353,7 @@ public final class CallSession {
     private func stopPrompt(bargeInFrom heard: Int? = nil) {
         guard isPrompting else { return }
         if let heard { bargeIns.append((heard, nowMs)) }
-        queued.forEach { $0.cancel() }
+        queued.forEach { $0.stream.cancel() }
         queued.removeAll()
         outboundIndex = outbound.count
         promptFinished()
@@ -358,10 +365,10 @@ public final class CallSession {
         listening?.endpointer.promptEnded(atMs: nowMs)
     }
 
-    private func say(_ text: String) {
+    private func say(_ text: String, bargeIn: Bool) {
         prompts.append(text)
         pendingReplies.append(text)
-        queued.append(resources.prompts.stream(for: text, synthesizer: resources.synthesizer, sampleRate: Self.sampleRate))
+        queued.append((resources.prompts.stream(for: text, synthesizer: resources.synthesizer, sampleRate: Self.sampleRate), bargeIn))
     }
 
     private func apply(_ actions: [DialogueAction], turnStart: DispatchTime?, turn: Turn? = nil) {
@@ -369,8 +376,7 @@ public final class CallSession {
         var followUp: DialogueEvent?
         for action in actions {
             switch action {
-            case .play(let text): say(text)
-            case .playAudio(_, let text): say(text)
+            case .play(let text, let bargeIn), .playAudio(_, let text, let bargeIn): say(text, bargeIn: bargeIn)
             case .listen(let request): listen(request)
             case .transfer(let target): outcome = "transfer:\(target)"
             case .hangUp: outcome = outcome ?? "hangup"

@@ -22,10 +22,11 @@ public enum DialogueEvent: Sendable, Equatable {
 
 /// What the engine asks the call session to do.
 public enum DialogueAction: Sendable, Equatable {
-    /// Say this text.
-    case play(String)
+    /// Say this text; `bargeIn` false: the caller cannot interrupt it (speech and keys
+    /// while it plays are ignored).
+    case play(String, bargeIn: Bool = true)
     /// Play this recorded prompt file (its text, for logs and a fallback, in `text`).
-    case playAudio(path: String, text: String)
+    case playAudio(path: String, text: String, bargeIn: Bool = true)
     /// Listen for the caller's answer.
     case listen(ListenRequest)
     /// Transfer the call ("sip:...", "tel:...", "ext:...", "queue:...").
@@ -201,10 +202,13 @@ public struct DialogueEngine: Sendable {
             formCorrecting = false
             if case .form(let form)? = s.input { for field in form.fields { variables[field.slot] = nil } }
             for (key, value) in s.set { variables[key] = render(value) }
+            // A state's own prompt keeps its barge-in setting even when a listening state's
+            // prompt is queued after it.
+            let bargeIn = s.bargeIn ?? flow.settings.bargeIn
             if let audio = s.audio {
-                actions.append(.playAudio(path: audio, text: s.prompt.map(render) ?? ""))
+                actions.append(.playAudio(path: audio, text: s.prompt.map(render) ?? "", bargeIn: bargeIn))
             } else if let prompt = s.prompt {
-                actions.append(.play(render(prompt)))
+                actions.append(.play(render(prompt), bargeIn: bargeIn))
             }
             if let lookup = s.lookup {
                 let key = variables[lookup.key] ?? ""

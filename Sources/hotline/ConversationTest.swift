@@ -95,7 +95,7 @@ struct ConversationTest: Decodable {
     private func prompts(_ actions: [DialogueAction]) -> String {
         actions.compactMap {
             switch $0 {
-            case .play(let text), .playAudio(_, let text): return text
+            case .play(let text, _), .playAudio(_, let text, _): return text
             default: return nil
             }
         }.joined(separator: " ")

@@ -146,6 +146,43 @@ import Testing
         #expect(leftAfter < echoAfter / 100, "echo left after the double talk: \(10 * log10(leftAfter / echoAfter)) dB")
     }
 
+    @Test func aPromptWhoseStateSaysNoBargeInPlaysOutBeforeTheNextStateListens() throws {
+        // A notice that cannot be interrupted, then the menu. A key and a spoken "one"
+        // during the notice are ignored; a key during the menu stops it as usual.
+        let notice = "Please listen carefully, as our menu options have changed."
+        let flow = try FlowLoader.load(yaml: """
+            flow: notice
+            start: notice
+            states:
+              notice:
+                prompt: "\(notice)"
+                barge_in: false
+                next: menu
+              menu:
+                prompt: "For sales press one. For support press two. Please choose now."
+                menu:
+                  - keys: "1"
+                    goto: bye
+                  - keys: "2"
+                    goto: bye
+              bye:
+                prompt: "Goodbye."
+                hangup: true
+            """, file: "notice.yaml")
+        let synthesizer = DiphoneSynthesizer(voice: Self.voice, lexicon: Self.lexicon)
+        let noticeSamples = try synthesizer.say(notice, sampleRate: 8000).samples.count
+        let demo = try SoundFile.read(Self.root.appendingPathComponent("Audio/samples/caller-order-status.flac").path)
+        let tones = try DTMFGenerator()
+        var caller = [Float](repeating: 0, count: 4000) + (try tones.tone("1", durationMs: 100))
+        caller += demo.samples[16000..<32000]   // "one", about 1.5-2.5 s into the notice
+        caller += [Float](repeating: 0, count: noticeSamples + 12000 - caller.count) + (try tones.tone("2", durationMs: 100))
+        let session = try CallSession(flow: flow, resources: .init(acoustic: Self.acoustic, lexicon: Self.lexicon, synthesizer: synthesizer))
+        session.start()
+        _ = Self.run(session, caller)
+        #expect(session.turns.count == 1 && session.turns.first?.heard == "2")
+        #expect(session.bargeIns.count == 1 && (session.bargeIns.first?.heardAtMs ?? 0) >= noticeSamples / 8 + 1000)
+    }
+
     static func energy(_ x: ArraySlice<Float>) -> Float { x.reduce(0) { $0 + $1 * $1 } / Float(max(1, x.count)) }
 
     @Test func aKeyDuringThePromptStopsItAndChoosesTheOption() throws {

@@ -42,7 +42,7 @@ import Testing
     }
 
     static func said(_ actions: [DialogueAction]) -> [String] {
-        actions.compactMap { if case .play(let t) = $0 { return t } else { return nil } }
+        actions.compactMap { if case .play(let t, _) = $0 { return t } else { return nil } }
     }
 
     @Test func startPlaysThePromptAndListens() throws {
