@@ -1,6 +1,7 @@
 #ifndef HOTLINE_COPUS_SHIM_H
 #define HOTLINE_COPUS_SHIM_H
 #include <opus.h>
+#include <opus_multistream.h>
 
 /* opus_encoder_ctl / opus_decoder_ctl are variadic and their requests are macros:
    Swift cannot call them, so each request Hotline uses gets a named helper. */
@@ -31,5 +32,17 @@ static inline int hotline_opus_get_bitrate(OpusEncoder *e, opus_int32 *bitsPerSe
 }
 static inline int hotline_opus_decoder_reset(OpusDecoder *d) {
     return opus_decoder_ctl(d, OPUS_RESET_STATE);
+}
+static inline int hotline_opus_ms_set_bitrate(OpusMSEncoder *e, opus_int32 bitsPerSecond) {
+    return opus_multistream_encoder_ctl(e, OPUS_SET_BITRATE(bitsPerSecond));
+}
+static inline int hotline_opus_ms_set_complexity(OpusMSEncoder *e, opus_int32 complexity) {
+    return opus_multistream_encoder_ctl(e, OPUS_SET_COMPLEXITY(complexity));
+}
+static inline int hotline_opus_ms_set_signal_voice(OpusMSEncoder *e) {
+    return opus_multistream_encoder_ctl(e, OPUS_SET_SIGNAL(OPUS_SIGNAL_VOICE));
+}
+static inline int hotline_opus_ms_get_lookahead(OpusMSEncoder *e, opus_int32 *samples) {
+    return opus_multistream_encoder_ctl(e, OPUS_GET_LOOKAHEAD(samples));
 }
 #endif

@@ -1,3 +1,4 @@
+import COpus
 import Foundation
 import HotlineCore
 
@@ -6,6 +7,11 @@ import HotlineCore
 /// complexity can be chosen: call recordings use a low one, several times cheaper than
 /// libsndfile's Opus writer (which keeps libopus's default, the most expensive).
 ///
+/// Each channel is its own Opus stream (RFC 7845 channel mapping family 1, no coupled
+/// streams): a stereo call recording holds two unrelated voices, and joint stereo coding
+/// at this rate let the hotline's prompt leak into the caller's channel (a 20 ms burst 26
+/// dB over the silence after a key), which a replay then heard as the caller speaking.
+///
 /// Written block by block under `PATH.part` and renamed by `finish()`; a page is flushed
 /// about once a second, so a crash leaves the audio up to the last second readable.
 public final class OggOpusWriter {
@@ -13,7 +19,7 @@ public final class OggOpusWriter {
     public let path: String
     /// Channels per frame (1 or 2).
     public let channels: Int
-    private let encoder: OpusVoiceEncoder
+    private let encoder: ChannelStreamsEncoder
     private let handle: FileHandle
     private let serial = UInt32.random(in: 1...UInt32.max)
     private var sequence: UInt32 = 0
@@ -28,8 +34,7 @@ public final class OggOpusWriter {
     public init(path: String, channels: Int, sampleRate: Int, bitrate: Int = 24_000, complexity: Int = 1) throws {
         self.path = path
         self.channels = channels
-        encoder = try OpusVoiceEncoder(sampleRate: sampleRate, frameMs: 20, bitrate: bitrate, channels: channels,
-                                       complexity: complexity)
+        encoder = try ChannelStreamsEncoder(sampleRate: sampleRate, channels: channels, bitrate: bitrate, complexity: complexity)
         preSkip = encoder.lookaheadSamples * 48_000 / sampleRate
         guard FileManager.default.createFile(atPath: path + ".part", contents: nil),
               let handle = FileHandle(forWritingAtPath: path + ".part") else {
@@ -37,7 +42,9 @@ public final class OggOpusWriter {
         }
         self.handle = handle
         var head = Array("OpusHead".utf8) + [1, UInt8(channels)]
-        head += Self.littleEndian(UInt16(preSkip)) + Self.littleEndian(UInt32(sampleRate)) + [0, 0, 0]
+        head += Self.littleEndian(UInt16(preSkip)) + Self.littleEndian(UInt32(sampleRate)) + [0, 0]
+        // Family 0 for one channel; family 1 with a stream per channel, none coupled.
+        head += channels == 1 ? [0] : [1, UInt8(channels), 0] + (0..<channels).map { UInt8($0) }
         let vendor = Array("Hotline \(HotlineVersion.string)".utf8)
         let tags = Array("OpusTags".utf8) + Self.littleEndian(UInt32(vendor.count)) + vendor + Self.littleEndian(UInt32(0))
         try writePage([head], granule: 0, flags: 0x02)
@@ -119,5 +126,60 @@ public final class OggOpusWriter {
         var crc: UInt32 = 0
         for b in bytes { crc = (crc << 8) ^ crcTable[Int(((crc >> 24) ^ UInt32(b)) & 0xFF)] }
         return crc
+    }
+}
+
+/// Encodes each channel as its own Opus stream (a multistream encoder with no coupled
+/// streams), `frameSamples` per channel, interleaved input.
+private final class ChannelStreamsEncoder {
+    private let encoder: OpaquePointer
+    let sampleRate: Int
+    let channels: Int
+    /// 20 ms frames.
+    let frameSamples: Int
+
+    init(sampleRate: Int, channels: Int, bitrate: Int, complexity: Int) throws {
+        try OpusSettings.validate(sampleRate: sampleRate)
+        guard (1...8).contains(channels) else { throw InvalidArgument("Ogg Opus recordings have 1-8 channels, not \(channels)") }
+        var error: Int32 = 0
+        let mapping = (0..<channels).map { UInt8($0) }
+        guard let e = opus_multistream_encoder_create(Int32(sampleRate), Int32(channels), Int32(channels), 0, mapping,
+                                                      OPUS_APPLICATION_VOIP, &error), error == OPUS_OK else {
+            throw OpusError(code: error, operation: "creating the encoder")
+        }
+        encoder = e
+        self.sampleRate = sampleRate
+        self.channels = channels
+        frameSamples = sampleRate / 50
+        do {
+            try opusCheck(hotline_opus_ms_set_complexity(e, Int32(complexity)), "setting complexity \(complexity)")
+            try opusCheck(hotline_opus_ms_set_bitrate(e, Int32(bitrate)), "setting bitrate \(bitrate)")
+            try opusCheck(hotline_opus_ms_set_signal_voice(e), "setting signal type")
+        } catch {
+            opus_multistream_encoder_destroy(e)
+            throw error
+        }
+    }
+
+    deinit { opus_multistream_encoder_destroy(encoder) }
+
+    /// Samples of delay the encoder adds.
+    var lookaheadSamples: Int {
+        var value: Int32 = 0
+        _ = hotline_opus_ms_get_lookahead(encoder, &value)
+        return Int(value)
+    }
+
+    /// One packet (a self-delimited packet per stream but the last) for one frame.
+    func encode(_ frame: [Float]) throws -> [UInt8] {
+        var packet = [UInt8](repeating: 0, count: 1500 * channels)
+        let bytes = try frame.withUnsafeBufferPointer { pcm in
+            try packet.withUnsafeMutableBufferPointer { out in
+                try opusCheck(opus_multistream_encode_float(encoder, pcm.baseAddress!, Int32(frameSamples), out.baseAddress!, Int32(out.count)),
+                              "encoding a frame")
+            }
+        }
+        packet.removeSubrange(Int(bytes)...)
+        return packet
     }
 }

@@ -125,7 +125,13 @@ public final class EchoCanceller {
             estimatePower += estimate * estimate
         }
         estimatePower /= Float(frameSamples)
-        let residualPower = DotProduct.simd(residual, residual, count: frameSamples) / Float(frameSamples)
+        let n = Float(frameSamples)
+        let callerPower = DotProduct.simd(caller, caller, count: frameSamples) / n
+        let residualPower = DotProduct.simd(residual, residual, count: frameSamples) / n
+        // Where taking the estimate out makes the frame louder, it does not fit this frame
+        // (a caller over a line with no echo, an echo that changed): the frame goes on as it came.
+        let fits = residualPower <= callerPower
+        let out = fits ? residual : caller
         residualEchoBound = Self.margin * coupling * playedPeakPower
 
         var peak: Float = 0
@@ -133,28 +139,28 @@ public final class EchoCanceller {
         if caller.contains(where: { abs($0) > Self.doubleTalkRatio * peak }) { doubleTalkFrames = Self.doubleTalkHold }
         let quiet = doubleTalkFrames == 0
         doubleTalkFrames = max(0, doubleTalkFrames - 1)
-        guard quiet, playedPeakPower > Self.activeFloor else { return residual }
-        // Echo alone, as far as can be told: under the bound and, once the filter has shown
-        // it fits the line, under the power it takes out (a caller's word, softly begun,
-        // would otherwise pass for echo frame by frame and lift the bound with it). Too
-        // little left to learn from (a silent line, or one the filter has learned) is
-        // echo alone too, but teaches nothing.
-        let nothingLeft = residualPower <= Self.learningFloor * playedPeakPower
+        guard quiet, playedPeakPower > Self.activeFloor else { return out }
+        // Echo alone, as far as can be told: a line that returned (almost) nothing, or a
+        // frame under the bound and, once the filter has shown it fits the line, under the
+        // power it takes out (a caller's word, softly begun, would otherwise pass for echo
+        // frame by frame and lift the bound with it). Too little left to learn from (a
+        // silent line the filter matches, or a line it has learned) teaches nothing.
+        let silentLine = callerPower <= Self.learningFloor * playedPeakPower
         let fitted = coupling < Self.unprovenCoupling / 4
-        if residualPower < residualEchoBound, !fitted || residualPower < estimatePower || nothingLeft {
-            if !nothingLeft {
+        if silentLine || residualPower < residualEchoBound && (!fitted || residualPower < estimatePower) {
+            if residualPower > Self.learningFloor * playedPeakPower {
                 adapt(to: caller)
                 hasLearned = true
             }
-            let share = min(residualPower / playedPeakPower, coupling * Self.couplingRise)
+            let share = min(min(residualPower, callerPower) / playedPeakPower, coupling * Self.couplingRise)
             coupling = min(Self.unprovenCoupling, max(Self.couplingFloor, share, coupling * Self.couplingDecay))
-        } else if residualPower > DotProduct.simd(caller, caller, count: frameSamples) / Float(frameSamples) {
-            // Taking the estimate out made the frame louder: the filter no longer fits the
-            // line (its echo changed), and the allowance creeps back up. (Over a caller
-            // talking, a fitting filter takes out the echo and the frame gets quieter.)
+        } else if !fits {
+            // The filter no longer fits the line (its echo changed), and the allowance creeps
+            // back up. (Over a caller talking, a fitting filter takes out the echo and the
+            // frame gets quieter.)
             coupling = min(Self.unprovenCoupling, coupling * Self.couplingRecovery)
         }
-        return residual
+        return out
     }
 
     /// One IPNLMS step per sample of an echo-only frame, on the pre-emphasised signals.

@@ -33,6 +33,23 @@ import Testing
         #expect(level(l, 440) > 10 * level(l, 1000) && level(r, 1000) > 10 * level(r, 440))
     }
 
+    @Test func aSilentChannelStaysSilentBesideALoudOne() throws {
+        // A call: the caller silent, the hotline loud (a chirp standing in for a prompt).
+        // Jointly coded stereo let the loud channel into the silent one.
+        let folder = NSTemporaryDirectory() + "ogg-opus-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/call.opus"
+        let n = 16_000
+        let loud = (0..<n).map { k -> Float in 0.5 * sin(2 * Float.pi * (200 + 0.1 * Float(k)) * Float(k) / 8000) }
+        let writer = try OggOpusWriter(path: path, channels: 2, sampleRate: 8000)
+        try writer.append([[Float](repeating: 0, count: n), loud])
+        try writer.finish()
+        let caller = try SoundFile.read(path, channel: 0).samples
+        let peak = caller.map(abs).max() ?? 1
+        #expect(peak < 1e-3, "the silent channel peaks at \(20 * log10(peak)) dBFS")
+    }
+
     @Test func theOggChecksumIsTheStandardOne() {
         // CRC-32 with polynomial 0x04C11DB7, not reflected, init 0: "123456789" -> 0x89A1897F.
         #expect(OggOpusWriter.crc(Array("123456789".utf8)) == 0x89A1_897F)
