@@ -18,7 +18,9 @@ struct CallCommand: ParsableCommand {
             during a prompt stops it (barge-in), and each turn is recognized with the grammar of the \
             state that listens. After the caller's audio the line is silent until the flow ends or \
             --linger seconds pass. Prints the transcript (or, with --json, one object per turn and a \
-            summary); -o records the call in stereo, as the daemon will.
+            summary); -o records the call in stereo, as the daemon will. --echo-loss simulates a \
+            line that returns the hotline's audio to the caller's side, as a telephone hybrid \
+            does; the echo canceller takes it out.
             """)
 
     @Argument(help: "The flow (YAML).") var flow: String
@@ -29,10 +31,14 @@ struct CallCommand: ParsableCommand {
     @Option(help: "Voice file.") var voice = VoiceDatabase.defaultPath
     @Option(help: "Lexicon files (CMU format).") var lexicon = ["Models/lexicon/cmudict-en-us.dict"]
     @Option(help: "An admin's lexicon (CMU format, WORD PH ON ES per line), read after the others so its words win; repeatable.") var userLexicon: [String] = []
+    @Option(help: "Simulate a line that echoes the hotline back this many dB down (a hybrid: 6-20).") var echoLoss: Double?
+    @Option(help: "How late that echo comes back, ms (10-1000).") var echoDelay = 30
     @Flag(help: "One JSON object per turn, then a summary line.") var json = false
 
     func validate() throws {
         if let output { _ = try outputCodec(output) }
+        if let echoLoss, !(0...60).contains(echoLoss) { throw ValidationError("--echo-loss is in dB, 0-60, not \(echoLoss)") }
+        if !(10...1000).contains(echoDelay) { throw ValidationError("--echo-delay is in ms, 10-1000, not \(echoDelay)") }
     }
 
     struct Summary: Encodable {
@@ -54,7 +60,8 @@ struct CallCommand: ParsableCommand {
             printError(error)
             throw ExitCode.failure
         }
-        let hotline = session.run(caller: audio.samples, lingerSeconds: linger)
+        let (hotline, callerSide) = session.run(caller: audio.samples, lingerSeconds: linger,
+                                                echo: echoLoss.map { .init(lossDb: $0, delayMs: echoDelay) })
         if !json { printTranscript(session) }
         let summary = Summary(outcome: session.outcome ?? "", turns: session.turns.count, callMs: session.nowMs, prompts: session.prompts)
         if json {
@@ -64,9 +71,8 @@ struct CallCommand: ParsableCommand {
             print("[\(summary.outcome) after \(Double(summary.callMs) / 1000) s]")
         }
         if let output {
-            let caller = Array(audio.samples.prefix(hotline.count))
             do {
-                try SoundFile.write(channels: [caller, hotline], sampleRate: CallSession.sampleRate, to: output,
+                try SoundFile.write(channels: [callerSide, hotline], sampleRate: CallSession.sampleRate, to: output,
                                     codec: try outputCodec(output))
             } catch let error as HotlineError {
                 printError(error)

@@ -38,6 +38,22 @@ import Testing
         #expect(described.channels == 2 && described.sampleRate == 8000)
     }
 
+    @Test func onAnEchoingLineTheCallGoesTheSameWay() throws {
+        // The line returns the hotline's audio 6 dB down, 60 ms late; the echo canceller
+        // takes it out.
+        let args = ["call", "--json", "Flows/hotline.yaml", "Audio/samples/caller-order-status.flac"]
+        let plain = try CommandRunner.run("hotline", args)
+        let echoed = try CommandRunner.run("hotline", args + ["--echo-loss", "6", "--echo-delay", "60"])
+        #expect(echoed.status == 0, "\(echoed.stderr)")
+        func turns(_ out: String) -> [String] {
+            out.split(separator: "\n").dropLast().compactMap { try? JSONDecoder().decode(Turn.self, from: Data($0.utf8)) }
+                .map { "\($0.state) \($0.input) \($0.heard)" }
+        }
+        #expect(turns(echoed.stdout) == turns(plain.stdout) && turns(plain.stdout).count == 3)
+        let bad = try CommandRunner.run("hotline", args + ["--echo-loss", "6", "--echo-delay", "5"])
+        #expect(bad.status != 0 && bad.stderr.contains("--echo-delay"))
+    }
+
     @Test func missingAudioIsAOneLineError() throws {
         let result = try CommandRunner.run("hotline", ["call", "Flows/hotline.yaml", "/no/caller.wav"])
         #expect(result.status != 0 && result.stderr.contains("/no/caller.wav"))

@@ -59,58 +59,38 @@ import Testing
         return out
     }
 
-    /// Like `run`, on a line that echoes the hotline back into the caller's side: `gain`
-    /// times what was played `delayFrames` frames (10 ms each) earlier.
-    static func runWithEcho(_ session: CallSession, _ caller: [Float], gain: Float, delayFrames: Int = 3,
-                            seconds: Double = 30) -> [Float] {
-        var out: [Float] = []
-        var i = 0
-        while i < Int(seconds * 8000), !session.isFinished {
-            var frame = [Float](repeating: 0, count: 80)
-            if i < caller.count { frame.replaceSubrange(0..<min(80, caller.count - i), with: caller[i..<min(i + 80, caller.count)]) }
-            let echoStart = out.count - delayFrames * 80
-            if echoStart >= 0 { for k in 0..<80 { frame[k] += gain * out[echoStart + k] } }
-            out += session.process(frame)
-            i += 80
-        }
-        return out
-    }
-
     @Test func thePromptsOwnEchoIsNoBargeInButTheCallerStillIs() throws {
         // Echo 9 dB down (a hybrid's usual return loss is 6-20 dB), 30 ms late.
+        let line = CallSession.LineEcho(lossDb: 9, delayMs: 30)
         let echoOnly = try Self.session()
-        echoOnly.start()
-        _ = Self.runWithEcho(echoOnly, [], gain: 0.35, seconds: 12)
+        _ = echoOnly.run(caller: [], lingerSeconds: 12, echo: line)
         #expect(echoOnly.bargeIns.isEmpty)
         #expect(echoOnly.turns.first?.input == "noinput")
         // The caller keying over the echoed prompt still stops it.
         let keyed = try Self.session()
-        keyed.start()
-        _ = Self.runWithEcho(keyed, [Float](repeating: 0, count: 8000) + (try DTMFGenerator().tone("1", durationMs: 100)), gain: 0.35)
+        _ = keyed.run(caller: [Float](repeating: 0, count: 8000) + (try DTMFGenerator().tone("1", durationMs: 100)), lingerSeconds: 20, echo: line)
         #expect(keyed.turns.first?.heard == "1" && keyed.bargeIns.count == 1)
         // And so does the caller speaking over it ("one", a dev speaker, 3 s into the menu).
         let spoken = try Self.session()
-        spoken.start()
         let demo = try SoundFile.read(Self.root.appendingPathComponent("Audio/samples/caller-order-status.flac").path)
-        _ = Self.runWithEcho(spoken, Array(demo.samples[0..<32000]), gain: 0.35)
+        _ = spoken.run(caller: Array(demo.samples[0..<32000]), lingerSeconds: 20, echo: line)
         #expect(spoken.bargeIns.count == 1 && (spoken.bargeIns.first?.heardAtMs ?? 0) >= 2900)
         #expect(spoken.turns.first?.heard == "one")
     }
 
-    @Test(arguments: [(gain: Float(0.35), delayFrames: 3), (0.35, 8), (0.5, 12)])
-    func overAnEchoingLineASoftCallerIsHeard(echo: (gain: Float, delayFrames: Int)) throws {
-        // The echo of the whole menu, 6-9 dB down and 30-120 ms late, is no barge-in...
+    @Test(arguments: [(lossDb: 9.0, delayMs: 30), (9, 80), (6, 120)])
+    func overAnEchoingLineASoftCallerIsHeard(echo: (lossDb: Double, delayMs: Int)) throws {
+        let line = CallSession.LineEcho(lossDb: echo.lossDb, delayMs: echo.delayMs)
+        // The echo of the whole menu is no barge-in...
         let echoOnly = try Self.session()
-        echoOnly.start()
-        _ = Self.runWithEcho(echoOnly, [], gain: echo.gain, delayFrames: echo.delayFrames, seconds: 12)
+        _ = echoOnly.run(caller: [], lingerSeconds: 12, echo: line)
         #expect(echoOnly.bargeIns.isEmpty)
         #expect(echoOnly.turns.first?.input == "noinput")
         // ...while the caller saying "one" 24 dB under the demo's level, 3 s into the menu,
         // stops it and is understood (the echo canceller has learned the line by then).
         let soft = try Self.session()
-        soft.start()
         let demo = try SoundFile.read(Self.root.appendingPathComponent("Audio/samples/caller-order-status.flac").path)
-        _ = Self.runWithEcho(soft, demo.samples[0..<32000].map { $0 / 16 }, gain: echo.gain, delayFrames: echo.delayFrames)
+        _ = soft.run(caller: demo.samples[0..<32000].map { $0 / 16 }, lingerSeconds: 20, echo: line)
         #expect(soft.bargeIns.count == 1 && (soft.bargeIns.first?.heardAtMs ?? 0) >= 2900)
         #expect(soft.turns.first?.heard == "one" && soft.turns.first?.input == "speech")
     }
