@@ -12,7 +12,9 @@
 /// sample above half the loudest sample in the window (Geigel's double-talk test, which
 /// assumes a hybrid returns at least 6 dB less than it is sent; it holds for 30 ms), the
 /// frame under `residualEchoBound`, and, once the filter fits the line, under the power of
-/// the echo it takes out.
+/// the echo it takes out; or from a line that returned (almost) nothing, which unlearns
+/// what it may have picked up from a key or a word. A frame that taking the estimate out
+/// would make louder goes on as it came.
 ///
 /// `residualEchoBound` is how much echo may remain in the last frame after cancellation:
 /// `margin` times the echo left in recent echo frames, as a share of the prompt's power.
