@@ -173,29 +173,38 @@ public final class EchoCanceller {
         let proportional = (1 + Self.proportionality) / (2 * l1 + 1e-6)
         for i in 0..<taps { tapGains[i] = uniform + proportional * abs(weights[i]) }
         var previous = lastCaller
+        var estimate = DotProduct.simd(weights, whitened, count: taps)
+        var norm = DotProduct.simd(tapGains, whitenedSquares, count: taps)
         for j in 0..<frameSamples {
             let target = caller[j] - Self.preEmphasis * previous
             previous = caller[j]
-            let window = whitened + j
-            let error = target - DotProduct.simd(weights, window, count: taps)
-            let norm = DotProduct.simd(tapGains, whitenedSquares + j, count: taps)
-            step(window, by: Self.stepSize * error / (norm + Self.regularization))
+            let gain = Self.stepSize * (target - estimate) / (norm + Self.regularization)
+            (estimate, norm) = step(at: j, by: gain, thenPrepare: j + 1 < frameSamples)
         }
     }
 
-    /// weights += gain * tapGains * window, eight lanes at a time.
+    /// weights += gain * tapGains * (the window of sample `j`); in the same pass (one load
+    /// of each tap), sample j + 1's estimate and step normaliser when `prepare`. Eight
+    /// lanes at a time.
     @inline(__always)
-    private func step(_ window: UnsafePointer<Float>, by gain: Float) {
-        let w = UnsafeMutableRawPointer(weights), g = UnsafeRawPointer(tapGains), x = UnsafeRawPointer(window)
+    private func step(at j: Int, by gain: Float, thenPrepare prepare: Bool) -> (estimate: Float, norm: Float) {
+        let w = UnsafeMutableRawPointer(weights), g = UnsafeRawPointer(tapGains), x = UnsafeRawPointer(whitened + j)
+        let nextX = UnsafeRawPointer(whitened + j + 1), nextSquares = UnsafeRawPointer(whitenedSquares + j + 1)
         let scale = SIMD8<Float>(repeating: gain)
         let stride = 8 * MemoryLayout<Float>.stride
+        var estimate = SIMD8<Float>(), norm = SIMD8<Float>()
         for k in 0..<(taps / 8) {
             let offset = k * stride
+            let tapGain = g.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
             let updated = w.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
-                + scale * g.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
-                * x.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+                + scale * tapGain * x.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
             w.storeBytes(of: updated, toByteOffset: offset, as: SIMD8<Float>.self)
+            if prepare {
+                estimate += updated * nextX.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+                norm += tapGain * nextSquares.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+            }
         }
+        return (estimate.pairwiseSum, norm.pairwiseSum)
     }
 
     /// Takes the frame just played (the echo it makes arrives in later frames).
