@@ -172,14 +172,6 @@ private final class ChannelStreamsEncoder {
 
     /// One packet (a self-delimited packet per stream but the last) for one frame.
     func encode(_ frame: [Float]) throws -> [UInt8] {
-        var packet = [UInt8](repeating: 0, count: 1500 * channels)
-        let bytes = try frame.withUnsafeBufferPointer { pcm in
-            try packet.withUnsafeMutableBufferPointer { out in
-                try opusCheck(opus_multistream_encode_float(encoder, pcm.baseAddress!, Int32(frameSamples), out.baseAddress!, Int32(out.count)),
-                              "encoding a frame")
-            }
-        }
-        packet.removeSubrange(Int(bytes)...)
-        return packet
+        try opusPacket(frame, capacity: 1500 * channels) { opus_multistream_encode_float(encoder, $0, Int32(frameSamples), $1, $2) }
     }
 }

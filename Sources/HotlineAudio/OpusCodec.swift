@@ -86,16 +86,22 @@ public final class OpusVoiceEncoder {
         guard frame.count == frameSamples * channels else {
             throw InvalidArgument("Opus frame must hold \(frameSamples * channels) samples, got \(frame.count)")
         }
-        var packet = [UInt8](repeating: 0, count: 1500)
-        let bytes = try frame.withUnsafeBufferPointer { pcm in
-            try packet.withUnsafeMutableBufferPointer { out in
-                try opusCheck(opus_encode_float(encoder, pcm.baseAddress!, Int32(frameSamples), out.baseAddress!, Int32(out.count)),
-                              "encoding a frame")
-            }
-        }
-        packet.removeSubrange(Int(bytes)...)
-        return packet
+        return try opusPacket(frame, capacity: 1500) { opus_encode_float(encoder, $0, Int32(frameSamples), $1, $2) }
     }
+}
+
+/// One encoded packet: `encode` gets the frame's samples, the output buffer and its size,
+/// and returns libopus's result (the packet's length, or an error code).
+func opusPacket(_ frame: [Float], capacity: Int,
+                _ encode: (UnsafePointer<Float>, UnsafeMutablePointer<UInt8>, Int32) -> Int32) throws -> [UInt8] {
+    var packet = [UInt8](repeating: 0, count: capacity)
+    let bytes = try frame.withUnsafeBufferPointer { pcm in
+        try packet.withUnsafeMutableBufferPointer { out in
+            try opusCheck(encode(pcm.baseAddress!, out.baseAddress!, Int32(out.count)), "encoding a frame")
+        }
+    }
+    packet.removeSubrange(Int(bytes)...)
+    return packet
 }
 
 /// Mono Opus decoder with packet loss concealment.

@@ -211,7 +211,9 @@ public final class EchoCanceller {
     public func played(_ frame: [Float]) {
         precondition(frame.count == frameSamples, "frames are \(frameSamples) samples")
         let keep = referenceLength - frameSamples
-        for buffer in [reference, whitened, whitenedSquares] { buffer.update(from: buffer + frameSamples, count: keep) }
+        reference.update(from: reference + frameSamples, count: keep)
+        whitened.update(from: whitened + frameSamples, count: keep)
+        whitenedSquares.update(from: whitenedSquares + frameSamples, count: keep)
         var power: Float = 0
         for (i, x) in frame.enumerated() {
             let w = x - Self.preEmphasis * lastPlayed

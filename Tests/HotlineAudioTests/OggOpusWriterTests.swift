@@ -3,9 +3,15 @@ import HotlineAudio
 import Testing
 
 @Suite struct OggOpusWriterTests {
-    @Test func aStereoRecordingReadsBackWithBothChannelsAndItsLength() throws {
+    /// A new empty folder under the temporary directory (the caller removes it).
+    static func scratchFolder() throws -> String {
         let folder = NSTemporaryDirectory() + "ogg-opus-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        return folder
+    }
+
+    @Test func aStereoRecordingReadsBackWithBothChannelsAndItsLength() throws {
+        let folder = try Self.scratchFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let path = folder + "/call.opus"
         // 2.5 s: a 440 Hz tone on the left, 1 kHz on the right, written in uneven blocks.
@@ -36,8 +42,7 @@ import Testing
     @Test func aSilentChannelStaysSilentBesideALoudOne() throws {
         // A call: the caller silent, the hotline loud (a chirp standing in for a prompt).
         // Jointly coded stereo let the loud channel into the silent one.
-        let folder = NSTemporaryDirectory() + "ogg-opus-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let folder = try Self.scratchFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let path = folder + "/call.opus"
         let n = 16_000
