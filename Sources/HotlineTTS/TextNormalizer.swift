@@ -16,8 +16,9 @@ import HotlineCore
 /// "four digit"; "2x" -> "two times";
 /// "21st" -> "twenty first"; "12,345" -> "twelve thousand three hundred forty five";
 /// numbers of five or more digits, or with a leading zero, digit by digit (order and
-/// account numbers); "AB1234" -> "a b one two three four"; years 1100-2099 the way years
-/// are read; "Dr." -> "doctor". Sentence punctuation becomes pauses.
+/// account numbers); "AB1234" -> "a b one two three four"; capitals with no vowel
+/// spelled, with a number after them digit by digit ("RX 4820" -> "r x four eight two
+/// zero"); years 1100-2099 the way years are read; "Dr." -> "doctor". Sentence punctuation becomes pauses.
 public enum TextNormalizer {
     /// How a span should be read (SSML `say-as`), when the text itself is ambiguous.
     public enum Interpretation: String, Sendable, CaseIterable {
@@ -106,6 +107,10 @@ public enum TextNormalizer {
         if let symbol = ["usd": "$", "eur": "€", "gbp": "£"][token.lowercased()], let amount = money(symbol + next) {
             return (amount, 2)
         }
+        // "KJT 4820", "RX 408812": a code of capitals and the number after it, both spelled.
+        if isLetterCode(token), !next.isEmpty, next.allSatisfy({ $0.isASCII && $0.isNumber }) {
+            return (spell(token) + NumberWords.digits(Substring(next)), 2)
+        }
         // "ext. 204": an extension is keyed digit by digit, so it is read that way.
         if ["ext", "ext."].contains(token.lowercased()), !next.isEmpty, next.allSatisfy(\.isNumber) {
             return (["extension"] + NumberWords.digits(Substring(next)), 2)
@@ -134,6 +139,11 @@ public enum TextNormalizer {
     /// Acronyms spelled letter by letter.
     static let spelled: Set<String> = ["ATM", "ID", "FAQ", "SMS", "USA", "UK", "TV", "PC", "CD", "DVD", "USB", "URL", "IVR",
                                        "SIP", "ETA", "PDF", "VIP", "HR", "IT", "CEO", "OK"]
+
+    /// "KJT", "RX", "DMV": two or more capitals with no vowel cannot be read as a word.
+    static func isLetterCode(_ token: String) -> Bool {
+        token.count >= 2 && token.allSatisfy { $0.isASCII && $0.isUppercase } && !token.contains { "AEIOUY".contains($0) }
+    }
 
     /// Abbreviations only before a number ("No. 5"); elsewhere the dot ends a sentence ("yes or no.").
     static let numberAbbreviations: Set<String> = ["no.", "ext."]
@@ -228,7 +238,7 @@ public enum TextNormalizer {
             return (1100...2099).contains(n) ? NumberWords.year(n) : NumberWords.cardinal(n)
         }
         if token.contains(where: \.isNumber), token.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) { return spell(token) }
-        if spelled.contains(token) { return spell(token) }
+        if spelled.contains(token) || isLetterCode(token) { return spell(token) }
         let word = lower.filter { $0.isLetter || $0 == "'" || $0 == "-" }
         // Whatever else a token holds, its digits are said.
         if token.contains(where: \.isNumber) { return spell(token) }
