@@ -115,9 +115,16 @@ public enum TextNormalizer {
         if ["ext", "ext."].contains(token.lowercased()), !next.isEmpty, next.allSatisfy(\.isNumber) {
             return (["extension"] + NumberWords.digits(Substring(next)), 2)
         }
-        // "3:30 pm".
+        // "3:30 pm", "9:00 am" ("nine a m").
         if token.range(of: #"^\d{1,2}:\d{2}$"#, options: .regularExpression) != nil, ["am", "pm", "a.m", "p.m"].contains(next) {
-            return (time(token) + (next.hasPrefix("a") ? ["a", "m"] : ["p", "m"]), 2)
+            return (time(token, beforePeriod: true) + (next.hasPrefix("a") ? ["a", "m"] : ["p", "m"]), 2)
+        }
+        // "ending in 2290": the last digits of an account or card, digit by digit.
+        if ["ending", "ends"].contains(token.lowercased()), next == "in", i + 2 < raw.count {
+            let digits = raw[i + 2].trimmingCharacters(in: .punctuationCharacters)
+            if !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }), digits == raw[i + 2] || endPunctuation(raw[i + 2]) != nil {
+                return ([token.lowercased(), "in"] + NumberWords.digits(Substring(digits)), 3)
+            }
         }
         return nil
     }
@@ -269,7 +276,7 @@ public enum TextNormalizer {
         let lower = token.lowercased()
         guard let match = lower.range(of: #"^(1[0-2]|0?[1-9])(:[0-5]\d)?(am|pm|a\.m\.?|p\.m\.?)$"#, options: .regularExpression) else { return nil }
         let clock = String(lower[match].prefix { $0.isNumber || $0 == ":" })
-        let words = clock.contains(":") ? time(clock) : NumberWords.cardinal(Int(clock) ?? 0)
+        let words = clock.contains(":") ? time(clock, beforePeriod: true) : NumberWords.cardinal(Int(clock) ?? 0)
         return words + (lower.contains("a") ? ["a", "m"] : ["p", "m"])
     }
 
@@ -362,12 +369,13 @@ public enum TextNormalizer {
         return words
     }
 
-    /// "3:30" -> "three thirty", "9:05" -> "nine oh five", "15:00" -> "fifteen hundred", "3:00" -> "three o'clock".
-    static func time(_ token: String) -> [String] {
+    /// "3:30" -> "three thirty", "9:05" -> "nine oh five", "15:00" -> "fifteen hundred", "3:00" -> "three o'clock"
+    /// ("three" where "am" or "pm" follows: `beforePeriod`).
+    static func time(_ token: String, beforePeriod: Bool = false) -> [String] {
         let p = token.split(separator: ":").compactMap { Int($0) }
         guard p.count == 2 else { return spell(token) }
         let (h, m) = (p[0], p[1])
-        if m == 0 { return h > 12 ? NumberWords.cardinal(h) + ["hundred"] : NumberWords.cardinal(h) + ["o'clock"] }
+        if m == 0 { return h > 12 ? NumberWords.cardinal(h) + ["hundred"] : NumberWords.cardinal(h) + (beforePeriod ? [] : ["o'clock"]) }
         return NumberWords.cardinal(h) + (m < 10 ? ["oh", NumberWords.ones[m]] : NumberWords.cardinal(m))
     }
 
