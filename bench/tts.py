@@ -12,10 +12,11 @@ on the same text (both in process, through flite's C API for flite).
 Usage: python3 bench/tts.py [--hotline .build/release/hotline] [--only NAME] [--prompts FILE]
 
 `--prompts bench/tts-dev-prompts.txt` runs a development set instead (the prompts of
-Flows/hotline.yaml and other IVR text), and `bench/tts-dev2-prompts.txt` a second one:
-tune on those, report on the fixed set below. `bench/tts-test2-prompts.txt` is a second,
-held-out test set (80 prompts, session 10): report on it too, never tune on it. Lines
-starting with # in a prompts file are comments.
+Flows/hotline.yaml and other IVR text), `bench/tts-dev2-prompts.txt` a second one and
+`bench/tts-dev3-prompts.txt` a third (100 prompts, session 12): tune on those, report on
+the fixed set below. `bench/tts-test2-prompts.txt` is a second, held-out test set (80
+prompts, session 10): report on it too, never tune on it. Lines starting with # in a
+prompts file are comments.
 """
 import argparse, json, os, statistics, subprocess, sys, tempfile, time
 import numpy as np
