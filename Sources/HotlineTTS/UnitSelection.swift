@@ -7,15 +7,11 @@
 ///   phone of the same broad class (vowel, stop, fricative, nasal, liquid or glide), 1
 ///   otherwise (carrier-word diphones count as 2), and
 /// - a join cost: 0 where a unit is followed by the unit that follows it in the same
-///   recording (the join is the recording itself), elsewhere `joinCost` plus how
-///   different the sound is either side of the join (`JoinFeatures`: envelope and level),
+///   recording (the join is the recording itself), `joinCost` elsewhere,
 /// so stretches of running speech that say the same phones are taken whole.
 public enum UnitSelection {
     /// Cost of joining two units that were not recorded one after the other.
     static let joinCost = 1.5
-    /// Added to `joinCost` per unit of distance (`JoinFeatures.distance`) between the sound
-    /// where the first unit ends and where the second starts.
-    static let spectralWeight = 1.0
     /// Target cost of a neighbour that differs from the utterance's but is of the same class.
     static let classMismatch = 0.5
     /// Candidates looked at per diphone (the best-matching by target cost).
@@ -45,13 +41,11 @@ public enum UnitSelection {
             var back: [[Int]] = []
             for i in stride(from: start + 1, through: end, by: 1) {
                 let following = slots[i - 1].map { voice.units[$0.unit].next }
-                let ends = slots[i - 1].map { voice.edges[$0.unit].end }
                 var next = [Double](), from = [Int]()
                 for candidate in slots[i] {
                     var best = Double.infinity, arg = 0
-                    let start = voice.edges[candidate.unit].start
                     for (k, n) in following.enumerated() {
-                        let c = cost[k] + (n == candidate.unit ? 0 : joinCost + spectralWeight * Double(ends[k].distance(start)))
+                        let c = cost[k] + (n == candidate.unit ? 0 : joinCost)
                         if c < best { best = c; arg = k }
                     }
                     next.append(best + candidate.cost)

@@ -66,9 +66,6 @@ public final class VoiceDatabase: Sendable {
     let frameFloats: Int
     /// Residual samples decoded to int16 scale.
     let residual: [Float]
-    /// Per unit, the sound at its first and at its last pitch mark (`JoinFeatures`), for
-    /// the join cost of unit selection.
-    let edges: [(start: JoinFeatures, end: JoinFeatures)]
 
     /// Reads a voice file.
     public init(path: String) throws {
@@ -114,12 +111,8 @@ public final class VoiceDatabase: Sendable {
             }
             initialized = residualCount
         }
-        edges = header.units.map { [frames, residual] in
-            JoinFeatures.edges(of: $0, frames: frames, frameFloats: header.frame_floats, residual: residual, sampleRate: header.sample_rate)
-        }
     }
 
     /// The diphone `name` ("h-eh"), if the voice has it (its first unit).
     public func unit(_ name: String) -> Unit? { candidates[name].map { units[$0[0]] } }
 }
-
