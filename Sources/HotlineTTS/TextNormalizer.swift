@@ -18,7 +18,8 @@ import HotlineCore
 /// numbers of five or more digits, or with a leading zero, digit by digit (order and
 /// account numbers); "AB1234" -> "a b one two three four"; capitals with no vowel
 /// spelled, with a number after them digit by digit ("RX 4820" -> "r x four eight two
-/// zero"); years 1100-2099 the way years are read; "Dr." -> "doctor". Sentence punctuation becomes pauses.
+/// zero"); "ending in 2290" digit by digit; years 1100-2099 the way years are read;
+/// "Dr." -> "doctor". Sentence punctuation becomes pauses.
 public enum TextNormalizer {
     /// How a span should be read (SSML `say-as`), when the text itself is ambiguous.
     public enum Interpretation: String, Sendable, CaseIterable {
@@ -107,7 +108,7 @@ public enum TextNormalizer {
         if let symbol = ["usd": "$", "eur": "€", "gbp": "£"][token.lowercased()], let amount = money(symbol + next) {
             return (amount, 2)
         }
-        // "KJT 4820", "RX 408812": a code of capitals and the number after it, both spelled.
+        // "KJT 4820", "RX 408812": a code of capitals, spelled, and its number digit by digit.
         if isLetterCode(token), !next.isEmpty, next.allSatisfy({ $0.isASCII && $0.isNumber }) {
             return (spell(token) + NumberWords.digits(Substring(next)), 2)
         }
@@ -120,11 +121,9 @@ public enum TextNormalizer {
             return (time(token, beforePeriod: true) + (next.hasPrefix("a") ? ["a", "m"] : ["p", "m"]), 2)
         }
         // "ending in 2290": the last digits of an account or card, digit by digit.
-        if ["ending", "ends"].contains(token.lowercased()), next == "in", i + 2 < raw.count {
-            let digits = raw[i + 2].trimmingCharacters(in: .punctuationCharacters)
-            if !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }), digits == raw[i + 2] || endPunctuation(raw[i + 2]) != nil {
-                return ([token.lowercased(), "in"] + NumberWords.digits(Substring(digits)), 3)
-            }
+        if ["ending", "ends"].contains(token.lowercased()), next == "in", i + 2 < raw.count,
+           raw[i + 2].range(of: #"^[0-9]+[,.;:!?]?$"#, options: .regularExpression) != nil {
+            return ([token.lowercased(), "in"] + NumberWords.digits(Substring(raw[i + 2].filter(\.isNumber))), 3)
         }
         return nil
     }
