@@ -22,7 +22,7 @@ import Testing
         let result = try CommandRunner.run("hotline", ["recognize", "--json", "--grammar", "builtin:digits?min=7&max=7", Self.sample, Self.noise])
         #expect(result.status == 0, "\(result.stderr)")
         let lines = try result.stdout.split(separator: "\n").map { try JSONDecoder().decode(Line.self, from: Data($0.utf8)) }
-        #expect(lines.count == 2)
+        try #require(lines.count == 2)
         #expect(lines[0].text == "five five five zero one nine nine")
         #expect(lines[0].interpretation?.value == "5550199")
         #expect(!lines[0].rejected && lines[0].confidence >= 0.5)
