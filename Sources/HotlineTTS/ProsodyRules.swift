@@ -10,7 +10,8 @@ import HotlineCore
 /// alone (`Target.rate`). Pauses last as long as the text asks (punctuation, `<break>`).
 /// F0: a line falling from 120 to 95 Hz over the utterance, an 18% accent on the accented
 /// vowel of each content word (30% with `<emphasis>`), a rise of up to 35% over the end
-/// of a question.
+/// of a question. Running speech keeps its recorded pitch except where the rules ask for
+/// their own (`Target.recordedPitch`).
 public enum ProsodyRules {
     /// One phone with its prosody.
     public struct Target: Sendable, Equatable {
@@ -25,6 +26,9 @@ public enum ProsodyRules {
         public var rate: Double = 1
         /// F0 target in Hz.
         public var f0: Double
+        /// Whether running speech may keep its recorded pitch here: false where the rules ask
+        /// for a pitch of their own (a question's final rise, `<prosody pitch>`, `<emphasis>`).
+        public var recordedPitch = true
         /// Silence length for "pau", in ms.
         public var pauseMs: Int
     }
@@ -96,10 +100,12 @@ public enum ProsodyRules {
             var f0 = 120 - 25 * progress
             if question, i >= n - 5 { f0 *= 1 + 0.35 * Double(i - (n - 5)) / 3 }
             out[i].f0 = f0 * pitch[i]
+            out[i].recordedPitch = !(question && i >= n - 5) && pitch[i] == 1
         }
         for (i, emphasis) in accents {
             out[i].f0 *= emphasis ? 1.3 : 1 + accentGain
             if i + 1 < n { out[i + 1].f0 *= emphasis ? 1.15 : 1 + accentGain / 2 }
+            if emphasis { out[i].recordedPitch = false }
         }
         return out
     }

@@ -21,6 +21,17 @@ import Testing
         #expect(stops[0].duration == 1 && stops[2].duration > 1)
     }
 
+    @Test func runningSpeechKeepsItsPitchWhereTheRulesAskForNone() throws {
+        #expect(Self.targets("your order has shipped.").allSatisfy { $0.recordedPitch })
+        // A question's last phones rise by rule.
+        let question = Self.targets("has it shipped?")
+        #expect(question.prefix(2).allSatisfy { $0.recordedPitch } && !question.suffix(3).contains { $0.recordedPitch })
+        // So do <prosody pitch> and <emphasis>.
+        let marked = ProsodyRules.targets(try SSML.parse(#"<speak>it <prosody pitch="+20%">shipped</prosody> <emphasis>today</emphasis></speak>"#),
+                                          lexicon: Self.synthesizer.lexicon, phones: Self.synthesizer.voice.phones)
+        #expect(marked.filter { !$0.recordedPitch }.map(\.phone) == ["sh", "ih", "p", "t", "ey"], "\(marked.map { ($0.phone, $0.recordedPitch) })")
+    }
+
     @Test func functionWordsAreShorterAndUnaccented() {
         let t = Self.targets("press the button")
         let the = t.first { $0.phone == "ah" }!, press = t.first { $0.phone == "eh" }!
