@@ -161,12 +161,16 @@ public final class DiphoneSynthesizer: Sendable {
         /// recorded.
         mutating func copy(_ unit: VoiceDatabase.Unit, marks: [Int], bounds: [Int], range: Range<Int>, at t: Int) {
             let start = bounds[range.lowerBound]
-            voice.residual.withUnsafeBufferPointer { residual in
-                ring.withUnsafeMutableBufferPointer { ring in
-                    for n in start..<bounds[range.upperBound] { ring[(t + n - start) & mask] += residual[unit.residual + n] }
+            for k in range {
+                // A mark's own stretch, then the filter up to the mark (the ring holds 4,096
+                // samples, less than a long half: copying it whole first could wrap).
+                voice.residual.withUnsafeBufferPointer { residual in
+                    ring.withUnsafeMutableBufferPointer { ring in
+                        for n in bounds[k]..<bounds[k + 1] { ring[(t + n - start) & mask] += residual[unit.residual + n] }
+                    }
                 }
+                flush(to: max(t + marks[k] - start, lastMark + 1), nextFrame: unit.frame + k)
             }
-            for k in range { flush(to: max(t + marks[k] - start, lastMark + 1), nextFrame: unit.frame + k) }
         }
 
         /// Adds the windowed residual around source pitchmark `mark`, scaled by `gain`, at
