@@ -98,9 +98,10 @@ public enum ProsodyRules {
         for i in out.indices {
             let progress = Double(i) / Double(max(n - 1, 1))
             var f0 = 120 - 25 * progress
-            if question, i >= n - 5 { f0 *= 1 + 0.35 * Double(i - (n - 5)) / 3 }
+            let rising = question && i >= n - 5
+            if rising { f0 *= 1 + 0.35 * Double(i - (n - 5)) / 3 }
             out[i].f0 = f0 * pitch[i]
-            out[i].recordedPitch = !(question && i >= n - 5) && pitch[i] == 1
+            out[i].recordedPitch = !rising && pitch[i] == 1
         }
         for (i, emphasis) in accents {
             out[i].f0 *= emphasis ? 1.3 : 1 + accentGain
