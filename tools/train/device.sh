@@ -14,6 +14,9 @@
 # soxr==1.1.0 kaldi-native-fbank==1.22.4 cffi==2.1.1 pycparser==3.12 (both folders in
 # .git/info/exclude, both carried).
 #
+# To continue training the committed model: tools/train/export.py --from-hnn
+# Models/acoustic/acoustic.hnn .train-pack/init.pt, then pass --init .train-pack/init.pt.
+#
 # Usage: OUT=DIR [MINUTES=6 SHARDS=5 JOINED=6000 WORK=/tmp/hotline-train PYTHON=...] tools/train/device.sh [train.py options]
 set -eu
 out=${OUT:?OUT names the folder for results}
@@ -39,9 +42,11 @@ log "dev features"
 builder=$!
 while [ ! -f "$work/cache/train-1.npz" ]; do sleep 2; kill -0 $builder 2>/dev/null || [ -f "$work/cache/train-1.npz" ] || { cat "$out/data.log"; exit 1; }; done
 log "training for $minutes minutes"
+(while sleep 20; do [ -f "$work/cache/best.pt" ] && cp "$work/cache/best.pt" "$out/.best.pt" && mv "$out/.best.pt" "$out/best.pt"; done) &
+keeper=$!  # the best model so far reaches OUT even if the run is cut off
 nvidia-smi --query-gpu=name,memory.used --format=csv,noheader || true
 "$py" "$here/train.py" "$work/cache" --device cuda --minutes "$minutes" --threads 2 "$@" 2>&1 | tee "$out/train.log" | grep -E "^epoch [0-9]+:|^\{|done" || true
-kill $builder 2>/dev/null || true
+kill $builder $keeper 2>/dev/null || true
 log "evaluate"
 "$py" "$here/evaluate.py" "$work/cache" --json "$out/dev-report.json" >/dev/null
 cp "$work/cache/best.pt" "$out/best.pt"

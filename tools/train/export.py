@@ -11,6 +11,7 @@ Format (little-endian), read by Sources/HotlineNN/ModelFile.swift:
 
 Usage: python3 export.py CHECKPOINT OUT.hnn [--parity FIXTURE.json --features FILE.npy]
        python3 export.py --tiny OUT.hnn --parity FIXTURE.json   (a random tiny model for tests)
+       python3 export.py --from-hnn MODEL.hnn OUT.pt   (back to a checkpoint that train.py --init takes)
 """
 import argparse, json, struct, sys
 import numpy as np
@@ -55,6 +56,25 @@ def write_model(model, path, training):
             f.write(blob)
 
 
+def read_model(path):
+    """The model a .hnn file holds, as write_model wrote it."""
+    blob = open(path, "rb").read()
+    if blob[:4] != b"HNN1":
+        sys.exit(f"export: {path} is not a Hotline model file")
+    version, length = struct.unpack("<II", blob[4:12])
+    header = json.loads(blob[12:12 + length])
+    start = 12 + length
+    keys = ("bins", "channels", "hidden", "layers", "outputs")
+    model = AcousticModel(**{k: header["architecture"][k] for k in keys})
+    state = {}
+    for t in header["tensors"]:
+        count = int(np.prod(t["shape"]))
+        values = np.frombuffer(blob, "<f4", count, start + t["offset"])
+        state[t["name"]] = torch.from_numpy(values.reshape(t["shape"]).copy())
+    model.load_state_dict(state)
+    return model, header
+
+
 @torch.no_grad()
 def write_parity(model, feats, path):
     logp, _ = model(torch.from_numpy(feats[None]))
@@ -73,7 +93,13 @@ def main():
     ap.add_argument("--parity")
     ap.add_argument("--audio", help="sound file whose features make the parity input")
     ap.add_argument("--training-json", help="training summary to embed in the header")
+    ap.add_argument("--from-hnn", action="store_true", help="read CHECKPOINT as a .hnn model and write OUT as a checkpoint")
     args = ap.parse_args()
+    if args.from_hnn:
+        model, _ = read_model(args.checkpoint)
+        torch.save(dict(model=model.state_dict(), config=model.config), args.out)
+        print(f"export: wrote {args.out}", file=sys.stderr)
+        return
     if args.tiny:
         torch.manual_seed(3)
         model = AcousticModel(channels=4, hidden=8, layers=2)
