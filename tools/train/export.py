@@ -62,6 +62,8 @@ def read_model(path):
     if blob[:4] != b"HNN1":
         sys.exit(f"export: {path} is not a Hotline model file")
     version, length = struct.unpack("<II", blob[4:12])
+    if version != 1:
+        sys.exit(f"export: {path} has format version {version}, not 1")
     header = json.loads(blob[12:12 + length])
     start = 12 + length
     keys = ("bins", "channels", "hidden", "layers", "outputs")
@@ -72,7 +74,7 @@ def read_model(path):
         values = np.frombuffer(blob, "<f4", count, start + t["offset"])
         state[t["name"]] = torch.from_numpy(values.reshape(t["shape"]).copy())
     model.load_state_dict(state)
-    return model, header
+    return model
 
 
 @torch.no_grad()
@@ -96,7 +98,7 @@ def main():
     ap.add_argument("--from-hnn", action="store_true", help="read CHECKPOINT as a .hnn model and write OUT as a checkpoint")
     args = ap.parse_args()
     if args.from_hnn:
-        model, _ = read_model(args.checkpoint)
+        model = read_model(args.checkpoint)
         torch.save(dict(model=model.state_dict(), config=model.config), args.out)
         print(f"export: wrote {args.out}", file=sys.stderr)
         return
