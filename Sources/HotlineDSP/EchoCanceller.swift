@@ -18,9 +18,11 @@
 ///
 /// `residualEchoBound` is how much echo may remain in the last frame after cancellation:
 /// `margin` times the echo left in recent echo frames, as a share of the prompt's power.
-/// It starts at 7 dB under the prompt, the most a hybrid returns, and follows the filter
-/// down as it learns; it climbs back only where taking the estimate out makes a frame
-/// louder (the line's echo changed). Caller audio under it is taken for echo.
+/// It starts at 5 dB under the prompt, above the most a hybrid returns (6 dB under: G.168's
+/// worst line, whose echo on the shortest path would otherwise pass for a caller before
+/// the filter has learned anything), and follows the filter down as it learns; it climbs
+/// back only where taking the estimate out makes a frame louder (the line's echo changed).
+/// Caller audio under it is taken for echo.
 ///
 /// Per frame: `cancel` the caller's frame first, then tell it what was `played` in the
 /// same frame. With no prompt audio in its window it costs nothing and changes nothing.
@@ -45,8 +47,8 @@ public final class EchoCanceller {
     /// How long double talk stops adaptation, frames (30 ms).
     static let doubleTalkHold = 3
     /// Before the filter has learned the line, echo may come back this far under the
-    /// prompt's power (times `margin`: 7 dB; hybrids return 6-20 dB less, G.168 assumes at least 6).
-    static let unprovenCoupling: Float = 0.05
+    /// prompt's power (times `margin`: 5 dB; hybrids return 6-20 dB less, G.168 assumes at least 6).
+    static let unprovenCoupling: Float = 0.08
     /// How far above the echo left in recent frames a frame must be to be the caller's: 6 dB.
     static let margin: Float = 4
     /// The allowance never goes under this: a bound 37 dB under the prompt's loudest frame
