@@ -9,6 +9,11 @@
 /// - `minSpeechMs`: shorter bursts (a cough, a click) are not speech;
 /// - barge-in: while a prompt plays, speech lasting `bargeInConfirmMs` -> `.bargeIn`
 ///   (then the caller's turn runs as usual, the prompt should stop).
+///
+/// Before speech is confirmed, a frame can be `masked`: voice the prompt's echo may account
+/// for. Such frames neither count as speech nor break a run of it, for up to
+/// `maskedGapMs` after its last speech frame, so a soft caller whose syllables the echo
+/// hides in part still adds up to speech.
 public struct Endpointer: Sendable {
     /// Timing settings, milliseconds.
     public struct Settings: Sendable, Equatable, Codable {
@@ -26,6 +31,8 @@ public struct Endpointer: Sendable {
         public var bargeInConfirmMs = 60
         /// Whether speech during a prompt interrupts it.
         public var bargeIn = true
+        /// Longest stretch of masked frames a run of speech survives before it is confirmed.
+        public var maskedGapMs = 100
 
         /// VoiceXML-like defaults.
         public init() {}
@@ -58,8 +65,11 @@ public struct Endpointer: Sendable {
     }
 
     private var state: State
-    /// Start of the current run of speech frames, and of silence frames, if any.
+    /// Start of the current run of speech frames (masked frames included), if any; how
+    /// much of it is speech; and where its last speech frame ended.
     private var runStartMs: Int?
+    private var runSpeechMs = 0
+    private var runLastSpeechMs = 0
     private var reportedBargeIn = false
 
     /// An endpointer that starts listening at `startMs`, or after `promptEnded` when a
@@ -77,8 +87,9 @@ public struct Endpointer: Sendable {
     /// Whether the turn is over (an end, no-input or max-speech event was sent).
     public var isFinished: Bool { state == .done }
 
-    /// Feeds one VAD frame: speech or not, over [`startMs`, `startMs + durationMs`).
-    public mutating func add(isSpeech: Bool, startMs: Int, durationMs: Int = 10) -> [Event] {
+    /// Feeds one VAD frame: speech or not, over [`startMs`, `startMs + durationMs`); a frame
+    /// that is not speech may be `masked` (see the type's notes).
+    public mutating func add(isSpeech: Bool, masked: Bool = false, startMs: Int, durationMs: Int = 10) -> [Event] {
         let endMs = startMs + durationMs
         var events: [Event] = []
         switch state {
@@ -87,8 +98,11 @@ public struct Endpointer: Sendable {
         case .prompting, .waiting:
             if isSpeech {
                 let start = runStartMs ?? startMs
+                if runStartMs == nil { runSpeechMs = 0 }
                 runStartMs = start
-                let length = endMs - start
+                runSpeechMs += durationMs
+                runLastSpeechMs = endMs
+                let length = runSpeechMs
                 if state == .prompting {
                     if settings.bargeIn, !reportedBargeIn, length >= settings.bargeInConfirmMs {
                         reportedBargeIn = true
@@ -100,6 +114,8 @@ public struct Endpointer: Sendable {
                     state = .speaking(startMs: start, lastSpeechMs: endMs)
                     events.append(.speechStarted(startMs: start))
                 }
+            } else if masked, runStartMs != nil, endMs - runLastSpeechMs <= settings.maskedGapMs {
+                break
             } else {
                 runStartMs = nil
                 if case .waiting(let since) = state, endMs - since >= settings.noInputTimeoutMs {

@@ -219,7 +219,7 @@ public final class CallSession {
         if recording != nil {
             recordFrame(speech: speech)
         } else if listening != nil {
-            listenFrame(echo || shielded ? Self.silentFrame : heard, speech: speech && !shielded)
+            listenFrame(echo || shielded ? Self.silentFrame : heard, speech: speech && !shielded, masked: voiced && echo && !shielded)
         }
         // A line nobody speaks on (the caller left without the exchange saying so) ends.
         silentMs = speech || keyed || isPrompting ? 0 : silentMs + 10
@@ -272,7 +272,7 @@ public final class CallSession {
 
     // MARK: - Listening
 
-    private func listenFrame(_ caller: [Float], speech: Bool) {
+    private func listenFrame(_ caller: [Float], speech: Bool, masked: Bool) {
         // Taken out, not copied: a copy would share the lead-in's storage, and the frame
         // appended below would then copy all of it.
         guard var l = listening.take() else { return }
@@ -292,7 +292,7 @@ public final class CallSession {
         if nowMs % 100 == 0, l.speechStartMs != nil {
             l.endpointer.hypothesisComplete = l.recognizer.grammar.parse(l.recognizer.partial) != nil
         }
-        for event in l.endpointer.add(isSpeech: speech, startMs: nowMs) {
+        for event in l.endpointer.add(isSpeech: speech, masked: masked, startMs: nowMs) {
             switch event {
             case .bargeIn(let start):
                 stopPrompt(bargeInFrom: start)

@@ -2,11 +2,12 @@ import HotlineDSP
 import Testing
 
 @Suite struct EndpointerTests {
-    /// Feeds 10 ms frames from a pattern: "s" speech, "." silence.
+    /// Feeds 10 ms frames from a pattern: "s" speech, "." silence, "m" masked (voice the
+    /// prompt's echo may account for).
     static func run(_ endpointer: inout Endpointer, _ pattern: String, fromMs start: Int = 0) -> [Endpointer.Event] {
         var events: [Endpointer.Event] = []
         for (i, c) in pattern.enumerated() {
-            events += endpointer.add(isSpeech: c == "s", startMs: start + 10 * i)
+            events += endpointer.add(isSpeech: c == "s", masked: c == "m", startMs: start + 10 * i)
         }
         return events
     }
@@ -65,6 +66,18 @@ import Testing
         #expect(events.isEmpty)
         events = Self.run(&e, "ssssss", fromMs: 200)
         #expect(events == [.bargeIn(startMs: 200), .speechStarted(startMs: 200)])
+    }
+
+    @Test func speechPartlyMaskedByTheEchoStillAddsUpToABargeIn() {
+        // 40 ms of speech, 60 ms the echo hides, 20 ms more: 60 ms of speech from 0 ms.
+        var e = Endpointer(promptPlaying: true)
+        #expect(Self.run(&e, "ssssmmmmmmss") == [.bargeIn(startMs: 0), .speechStarted(startMs: 0)])
+        // Masked frames alone are nothing, and a mask longer than 100 ms, or a silent
+        // frame, ends the run.
+        e = Endpointer(promptPlaying: true)
+        #expect(Self.run(&e, String(repeating: "m", count: 50)).isEmpty)
+        #expect(Self.run(&e, "ssss" + String(repeating: "m", count: 11) + "ss", fromMs: 500).isEmpty)
+        #expect(Self.run(&e, ".ssss.ss", fromMs: 700).isEmpty)
     }
 
     @Test func noInputTimerStartsWhenThePromptEnds() {
