@@ -78,6 +78,28 @@ import Testing
         #expect(spoken.turns.first?.heard == "one")
     }
 
+    @Test func noPromptsOwnEchoBargesInOnAnyLineG168Allows() throws {
+        // Hybrids 6-20 dB down, echo paths from the shortest (one frame) to 120 ms (the
+        // canceller reaches 138 ms), four prompts: the echo alone never stops a prompt.
+        let prompts = ["For sales press one. For support press two. Please choose now.",
+                       "Thank you for calling Acme. How can I help you today? You can say billing, orders or an agent.",
+                       "Your payment of $1,250.00 was received on 12/03/2026. Is there anything else?",
+                       "We are open Monday to Friday from 8:00 am to 6:00 pm. Please say or enter your account number."]
+        var bargedIn: [String] = []
+        for prompt in prompts {
+            let yaml = Self.flow.replacingOccurrences(of: "For sales press one. For support press two. Please choose now.", with: prompt)
+            for lossDb in [6.0, 9.0, 12.0, 20.0] {
+                for delayMs in [10, 30, 80, 120] {
+                    let session = try CallSession(flow: try FlowLoader.load(yaml: yaml, file: "test.yaml"), resources: .init(
+                        acoustic: Self.acoustic, lexicon: Self.lexicon, synthesizer: DiphoneSynthesizer(voice: Self.voice, lexicon: Self.lexicon)))
+                    _ = session.run(caller: [], lingerSeconds: 12, echo: CallSession.LineEcho(lossDb: lossDb, delayMs: delayMs))
+                    if !session.bargeIns.isEmpty { bargedIn.append("\(prompt.prefix(12))... \(lossDb) dB, \(delayMs) ms") }
+                }
+            }
+        }
+        #expect(bargedIn.isEmpty, "\(bargedIn)")
+    }
+
     @Test(arguments: [(lossDb: 9.0, delayMs: 30), (9, 80), (6, 120)])
     func overAnEchoingLineASoftCallerIsHeard(echo: (lossDb: Double, delayMs: Int)) throws {
         let line = CallSession.LineEcho(lossDb: echo.lossDb, delayMs: echo.delayMs)
