@@ -78,9 +78,10 @@ import Testing
         #expect(spoken.turns.first?.heard == "one")
     }
 
-    @Test func noPromptsOwnEchoBargesInOnAnyLineG168Allows() throws {
+    @Test func fourPromptsEchoedByHybrids6To20DbDownNeverBargeIn() throws {
         // Hybrids 6-20 dB down, echo paths from the shortest (one frame) to 120 ms (the
-        // canceller reaches 138 ms), four prompts: the echo alone never stops a prompt.
+        // canceller reaches 138 ms): the echo of these four prompts alone never stops them.
+        // (On other prompts a 6 dB line still can, mid-prompt: docs/performance.md.)
         let prompts = ["For sales press one. For support press two. Please choose now.",
                        "Thank you for calling Acme. How can I help you today? You can say billing, orders or an agent.",
                        "Your payment of $1,250.00 was received on 12/03/2026. Is there anything else?",
