@@ -28,7 +28,7 @@ public struct Endpointer: Sendable {
         /// Shortest speech that counts.
         public var minSpeechMs = 120
         /// Speech during a prompt that confirms a barge-in.
-        public var bargeInConfirmMs = 60
+        public var bargeInConfirmMs = 80
         /// Whether speech during a prompt interrupts it.
         public var bargeIn = true
         /// Longest stretch of masked frames a run of speech survives before it is confirmed.

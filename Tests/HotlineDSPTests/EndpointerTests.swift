@@ -61,23 +61,23 @@ import Testing
 
     @Test func speechDuringAPromptIsABargeInAfterConfirmation() {
         var e = Endpointer(promptPlaying: true)
-        // 50 ms of speech is not enough; 60 ms is.
-        var events = Self.run(&e, "....sssss......")
+        // 70 ms of speech is not enough; 80 ms is.
+        var events = Self.run(&e, "....sssssss......")
         #expect(events.isEmpty)
-        events = Self.run(&e, "ssssss", fromMs: 200)
+        events = Self.run(&e, "ssssssss", fromMs: 200)
         #expect(events == [.bargeIn(startMs: 200), .speechStarted(startMs: 200)])
     }
 
     @Test func speechPartlyMaskedByTheEchoStillAddsUpToABargeIn() {
-        // 40 ms of speech, 60 ms the echo hides, 20 ms more: 60 ms of speech from 0 ms.
+        // 40 ms of speech, 60 ms the echo hides, 40 ms more: 80 ms of speech from 0 ms.
         var e = Endpointer(promptPlaying: true)
-        #expect(Self.run(&e, "ssssmmmmmmss") == [.bargeIn(startMs: 0), .speechStarted(startMs: 0)])
+        #expect(Self.run(&e, "ssssmmmmmmssss") == [.bargeIn(startMs: 0), .speechStarted(startMs: 0)])
         // Masked frames alone are nothing, and a mask longer than 100 ms, or a silent
         // frame, ends the run.
         e = Endpointer(promptPlaying: true)
         #expect(Self.run(&e, String(repeating: "m", count: 50)).isEmpty)
-        #expect(Self.run(&e, "ssss" + String(repeating: "m", count: 11) + "ss", fromMs: 500).isEmpty)
-        #expect(Self.run(&e, ".ssss.ss", fromMs: 700).isEmpty)
+        #expect(Self.run(&e, "ssss" + String(repeating: "m", count: 11) + "ssss", fromMs: 500).isEmpty)
+        #expect(Self.run(&e, ".ssss.ssss", fromMs: 700).isEmpty)
     }
 
     @Test func noInputTimerStartsWhenThePromptEnds() {
