@@ -98,19 +98,17 @@ public struct Endpointer: Sendable {
         case .prompting, .waiting:
             if isSpeech {
                 let start = runStartMs ?? startMs
-                if runStartMs == nil { runSpeechMs = 0 }
                 runStartMs = start
                 runSpeechMs += durationMs
                 runLastSpeechMs = endMs
-                let length = runSpeechMs
                 if state == .prompting {
-                    if settings.bargeIn, !reportedBargeIn, length >= settings.bargeInConfirmMs {
+                    if settings.bargeIn, !reportedBargeIn, runSpeechMs >= settings.bargeInConfirmMs {
                         reportedBargeIn = true
                         events.append(.bargeIn(startMs: start))
                         state = .speaking(startMs: start, lastSpeechMs: endMs)
                         events.append(.speechStarted(startMs: start))
                     }
-                } else if length >= settings.minSpeechMs {
+                } else if runSpeechMs >= settings.minSpeechMs {
                     state = .speaking(startMs: start, lastSpeechMs: endMs)
                     events.append(.speechStarted(startMs: start))
                 }
@@ -118,6 +116,7 @@ public struct Endpointer: Sendable {
                 break
             } else {
                 runStartMs = nil
+                runSpeechMs = 0
                 if case .waiting(let since) = state, endMs - since >= settings.noInputTimeoutMs {
                     state = .done
                     events.append(.noInput(atMs: endMs))
