@@ -40,8 +40,8 @@ import Testing
             hangup: true
         """
 
-    static func session() throws -> CallSession {
-        let flow = try FlowLoader.load(yaml: Self.flow, file: "test.yaml")
+    static func session(_ yaml: String = flow) throws -> CallSession {
+        let flow = try FlowLoader.load(yaml: yaml, file: "test.yaml")
         return try CallSession(flow: flow, resources: .init(acoustic: acoustic, lexicon: lexicon,
                                                            synthesizer: DiphoneSynthesizer(voice: voice, lexicon: lexicon)))
     }
@@ -91,8 +91,7 @@ import Testing
             let yaml = Self.flow.replacingOccurrences(of: "For sales press one. For support press two. Please choose now.", with: prompt)
             for lossDb in [6.0, 9.0, 12.0, 20.0] {
                 for delayMs in [10, 30, 80, 120] {
-                    let session = try CallSession(flow: try FlowLoader.load(yaml: yaml, file: "test.yaml"), resources: .init(
-                        acoustic: Self.acoustic, lexicon: Self.lexicon, synthesizer: DiphoneSynthesizer(voice: Self.voice, lexicon: Self.lexicon)))
+                    let session = try Self.session(yaml)
                     _ = session.run(caller: [], lingerSeconds: 12, echo: CallSession.LineEcho(lossDb: lossDb, delayMs: delayMs))
                     if !session.bargeIns.isEmpty { bargedIn.append("\(prompt.prefix(12))... \(lossDb) dB, \(delayMs) ms") }
                 }
