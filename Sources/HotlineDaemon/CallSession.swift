@@ -424,8 +424,11 @@ public final class CallSession {
         if let cached = recognizers[key] {
             recognizer = cached
         } else {
+            // The flow's `min_confidence` is the recognizer's rejection threshold too.
+            var options = Recognizer.Options()
+            options.rejectionThreshold = engine.flow.settings.minConfidence
             guard let grammar = try? ListenGrammar.make(for: request, flow: engine.flow),
-                  let made = try? Recognizer(model: resources.acoustic, grammar: grammar, lexicon: resources.lexicon) else {
+                  let made = try? Recognizer(model: resources.acoustic, grammar: grammar, lexicon: resources.lexicon, options: options) else {
                 listening = nil
                 apply(engine.handle(.noMatch), turnStart: nil)
                 return
