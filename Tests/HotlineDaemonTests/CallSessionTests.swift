@@ -100,6 +100,20 @@ import Testing
         #expect(bargedIn.isEmpty, "\(bargedIn)")
     }
 
+    @Test func theFlowsMinConfidenceIsTheRecognizersThreshold() throws {
+        // The demo caller's "no" (at 20.5-22 s), said to the menu: out of its grammar, it is
+        // rejected at the default 0.45; a flow that sets min_confidence 0 takes the nearest
+        // option instead (the recognizer's own default, 0.5, no longer comes first).
+        let demo = try SoundFile.read(Self.root.appendingPathComponent("Audio/samples/caller-order-status.flac").path)
+        let no = [Float](repeating: 0, count: 24000) + demo.samples[164000..<176000]
+        let strict = try Self.session()
+        _ = strict.run(caller: no, lingerSeconds: 20)
+        #expect(strict.turns.first?.input == "nomatch")
+        let lenient = try Self.session(Self.flow.replacingOccurrences(of: "noinput_timeout_ms: 2000", with: "noinput_timeout_ms: 2000\n  min_confidence: 0"))
+        _ = lenient.run(caller: no, lingerSeconds: 20)
+        #expect(lenient.turns.first?.input == "speech" && lenient.turns.first?.confidence ?? 1 < 0.45)
+    }
+
     @Test(arguments: [(lossDb: 9.0, delayMs: 30), (9, 80), (6, 120)])
     func overAnEchoingLineASoftCallerIsHeard(echo: (lossDb: Double, delayMs: Int)) throws {
         let line = CallSession.LineEcho(lossDb: echo.lossDb, delayMs: echo.delayMs)
