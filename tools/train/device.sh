@@ -8,14 +8,9 @@
 # plus JOINED joined sequences each) while the GPU trains on the shards that exist.
 # Copies best.pt, the dev report and the logs to OUT.
 #
-# Preparing here: tools/train/pack.py pack CACHE .train-pack/corpus.npz; cp libopus.so.0
-# .train-pack/; pip download --no-deps --only-binary=:all: --python-version 3.12
-# --platform manylinux_2_28_x86_64 (and _2_27, _2_17, 2014) -d .whl soundfile==0.14.0
-# soxr==1.1.0 kaldi-native-fbank==1.22.4 cffi==2.1.1 pycparser==3.12 (both folders in
-# .git/info/exclude, both carried).
-#
-# To continue training the committed model: tools/train/export.py --from-hnn
-# Models/acoustic/acoustic.hnn .train-pack/init.pt, then pass --init .train-pack/init.pt.
+# Prepared here by tools/train/prepare-device.sh (both folders carried; it also writes
+# .train-pack/init.pt, the committed model as a checkpoint: pass --init
+# .train-pack/init.pt to continue training it, and prints the whole device command).
 #
 # Usage: OUT=DIR [MINUTES=6 SHARDS=5 JOINED=6000 WORK=/tmp/hotline-train PYTHON=...] tools/train/device.sh [train.py options]
 set -eu
