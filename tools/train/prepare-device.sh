@@ -11,17 +11,12 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 cache=${1:-$repo/../hotline-train}
-venv=${VENV:-$repo/../hotline-train-venv}
+. "$here/setup.sh"
 cd "$repo"
-command -v espeak-ng >/dev/null && command -v flite >/dev/null || { apt-get update -qq && apt-get install -y -qq espeak-ng flite; }
-[ -x "$venv/bin/python" ] || python3 -m venv "$venv"
-"$venv/bin/pip" install -q -r "$here/requirements.txt"
-py="$venv/bin/python"
 for folder in .train-pack .whl; do
     grep -qx "$folder/" .git/info/exclude 2>/dev/null || echo "$folder/" >> .git/info/exclude
 done
-mkdir -p "$cache" .train-pack .whl
-[ -f "$cache/synthetic/manifest.tsv" ] || (cd "$here" && "$py" synth.py "$cache" --count 6000)
+mkdir -p .train-pack .whl
 [ -f .train-pack/corpus.npz ] || (cd "$here" && "$py" pack.py pack "$cache" "$repo/.train-pack/corpus.npz")
 opus=$(ldconfig -p | awk '/libopus.so.0 / {print $NF; exit}')
 cp -L "$opus" .train-pack/libopus.so.0

@@ -6,14 +6,8 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 cache=${1:-$repo/../hotline-train}
-venv=${VENV:-$repo/../hotline-train-venv}
-mkdir -p "$cache"
-command -v espeak-ng >/dev/null && command -v flite >/dev/null || { apt-get update -qq && apt-get install -y -qq espeak-ng flite; }
-[ -x "$venv/bin/python" ] || python3 -m venv "$venv"
-"$venv/bin/pip" install -q -r "$here/requirements.txt"
-py="$venv/bin/python"
+. "$here/setup.sh"
 cd "$here"
-[ -f "$cache/synthetic/manifest.tsv" ] || "$py" synth.py "$cache" --count 6000
 [ -f "$cache/train.npz" ] || "$py" data.py "$cache" --copies 2 --joined 6000
 "$py" train.py "$cache" --epochs "${EPOCHS:-8}" --hidden 256 --layers 3
 "$py" evaluate.py "$cache" --json "$cache/dev-report.json"
