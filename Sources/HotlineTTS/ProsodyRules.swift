@@ -50,6 +50,14 @@ public enum ProsodyRules {
         phones.firstIndex { vowels.contains($0) && !["ah", "ih", "er"].contains($0) } ?? phones.firstIndex(where: vowels.contains)
     }
 
+    /// Whether the "a" at `index` of `words` is the letter, said by its name (EY), rather
+    /// than the article (AH): it is when a neighbouring word is a single letter too, as in
+    /// the normaliser's "a m" and spelled codes ("a b one two", "p l c a").
+    static func isLetterA(_ words: [String], at index: Int) -> Bool {
+        guard words[index] == "a" else { return false }
+        return [index - 1, index + 1].contains { words.indices.contains($0) && words[$0].count == 1 && words[$0].first!.isLetter }
+    }
+
     /// Targets for `tokens`, starting and ending with a pause; phones the voice lacks
     /// (`phones`) become "ax".
     public static func targets(_ tokens: [SpokenToken], lexicon: Lexicon, phones available: Set<String>) -> [Target] {
@@ -62,9 +70,13 @@ public enum ProsodyRules {
             pitch.append(1)
         }
         var accents: [(index: Int, emphasis: Bool)] = []
+        let words = tokens.compactMap { token -> String? in if case .word(let w, _) = token { w } else { nil } }
+        var wordIndex = 0
         for token in tokens {
             switch token {
-            case .word(let word, let prosody):
+            case .word(let written, let prosody):
+                let word = isLetterA(words, at: wordIndex) ? "a." : written
+                wordIndex += 1
                 let phones = lexicon.phones(word).map { available.contains($0) ? $0 : "ax" }
                 let content = !functionWords.contains(word)
                 let accent = content ? accentIndex(phones) : nil

@@ -116,9 +116,9 @@ public enum TextNormalizer {
         if ["ext", "ext."].contains(token.lowercased()), !next.isEmpty, next.allSatisfy(\.isNumber) {
             return (["extension"] + NumberWords.digits(Substring(next)), 2)
         }
-        // "3:30 pm", "9:00 am" ("nine a m").
-        if token.range(of: #"^\d{1,2}:\d{2}$"#, options: .regularExpression) != nil, ["am", "pm", "a.m", "p.m"].contains(next) {
-            return (time(token, beforePeriod: true) + (next.hasPrefix("a") ? ["a", "m"] : ["p", "m"]), 2)
+        // "3:30 pm", "9:00 am", "8 am" ("nine a m", "eight a m").
+        if ["am", "pm", "a.m", "p.m"].contains(next), let words = clockHour(token + next) {
+            return (words, 2)
         }
         // "ending in 2290": the last digits of an account or card, digit by digit.
         if ["ending", "ends"].contains(token.lowercased()), next == "in", i + 2 < raw.count,

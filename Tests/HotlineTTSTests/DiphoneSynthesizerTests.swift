@@ -57,6 +57,13 @@ import Testing
         #expect(Self.synthesizer.lexicon.phones("xqz") == Self.synthesizer.lexicon.phones("x") + Self.synthesizer.lexicon.phones("q") + Self.synthesizer.lexicon.phones("z"))
     }
 
+    @Test func theLetterAIsSaidByItsNameAndTheArticleIsNot() {
+        let phones = { (text: String) in Self.synthesizer.phones(TextNormalizer.normalize(text)).filter { $0 != "pau" } }
+        #expect(phones("at 8 am") == ["ae", "t", "ey", "t", "ey", "eh", "m"])
+        #expect(phones("code AB1") == ["k", "ow", "d", "ey", "b", "iy", "w", "ah", "n"])
+        #expect(phones("book a table") == ["b", "uh", "k", "ah", "t", "ey", "b", "ah", "l"])
+    }
+
     @Test func speechHasAPlausibleLengthAndLevel() throws {
         let audio = try Self.synthesizer.say("Thank you for calling.", sampleRate: 8000)
         #expect(audio.sampleRate == 8000)

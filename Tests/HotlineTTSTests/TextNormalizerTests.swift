@@ -30,6 +30,7 @@ import Testing
         ("Refill RX 408812 is ready", "refill r x four zero eight eight one two is ready"),
         ("Call the DMV. Say HELP or OK", "call the d m v. say help or o k"),
         ("Open 9:00 am to 5:00pm, closed at 6:00", "open nine a m to five p m, closed at six o'clock"),
+        ("From 8 am to 6 PM", "from eight a m to six p m"),
         ("The card ending in 2290 is locked", "the card ending in two two nine zero is locked"),
         ("Your account ends in 0417.", "your account ends in zero four one seven."),
         ("Is that right?", "is that right?"),
