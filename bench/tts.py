@@ -65,7 +65,20 @@ PROMPTS = [
 
 def normalise(hotline, prompts):
     out = subprocess.run([hotline, "normalize", "-"], input="\n".join(prompts), capture_output=True, text=True, check=True)
-    return [line.replace(",", " ").replace(".", " ").replace("?", " ").lower().split() for line in out.stdout.splitlines()]
+    return [canonical(line.replace(",", " ").replace(".", " ").replace("?", " ").lower().split()) for line in out.stdout.splitlines()]
+
+
+def canonical(words):
+    """Words as both sides are scored: pocketsphinx writes the times of day as one word
+    ("am", "pm") where the spoken form has two letters, and letters with a dot ("m.")."""
+    out = []
+    for w in words:
+        w = w.rstrip(".") or w
+        if out and out[-1] in ("a", "p") and w == "m":
+            out[-1] += w
+        else:
+            out.append(w)
+    return out
 
 
 def wer(ref, hyp):
@@ -99,7 +112,7 @@ class Recognizer:
         self.decoder.process_raw(pcm.tobytes(), full_utt=True)
         self.decoder.end_utt()
         hyp = self.decoder.hyp()
-        return hyp.hypstr.lower().split() if hyp else []
+        return canonical(hyp.hypstr.lower().split()) if hyp else []
 
 
 def flite_speed(texts, passes=3):
