@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HotlineCore
 import HotlineTTS
 
 /// `hotline normalize TEXT`: how the synthesizer will read a prompt.
@@ -11,13 +12,23 @@ struct NormalizeCommand: ParsableCommand {
 
     @Argument(help: "Prompt text, or - for lines from standard input.") var text: String
     @Flag(help: "The prompt is SSML (speak, say-as, break, prosody, emphasis).") var ssml = false
+    @Flag(help: "Print the phones the voice will say instead (ARPAbet, pau for a pause), to check a pronunciation.") var phones = false
+    @OptionGroup var voice: VoiceOptions
 
     func run() throws {
         let prompts = text == "-" ? Array(AnyIterator { readLine() }) : [text]
+        let synthesizer: DiphoneSynthesizer?
+        do {
+            synthesizer = phones ? try voice.synthesizer() : nil
+        } catch let error as HotlineError {
+            printError(error)
+            throw ExitCode.failure
+        }
         var failed = false
         for prompt in prompts {
             do {
-                print(try (ssml ? SSML.parse(prompt) : TextNormalizer.normalize(prompt)).spokenText)
+                let tokens = try ssml ? SSML.parse(prompt) : TextNormalizer.normalize(prompt)
+                print(synthesizer.map { $0.phones(tokens).joined(separator: " ") } ?? tokens.spokenText)
             } catch let error as SSML.ParseError {
                 failed = true
                 printError(error)

@@ -15,9 +15,7 @@ struct SayCommand: ParsableCommand {
     @Flag(help: "The prompt is SSML.") var ssml = false
     @Option(name: .shortAndLong, help: "Output file (.wav/.flac/.opus), or a folder when TEXT is -.") var output: String
     @Option(help: "Output sample rate: 8000 (the line) or 16000.") var rate = 16000
-    @Option(help: "Voice file.") var voice = VoiceDatabase.defaultPath
-    @Option(help: "Lexicon files (CMU format); later ones override earlier ones.") var lexicon = ["Models/lexicon/cmudict-en-us.dict"]
-    @Option(help: "An admin's lexicon (CMU format, WORD PH ON ES per line), read after the others so its words win; repeatable.") var userLexicon: [String] = []
+    @OptionGroup var voice: VoiceOptions
 
     func validate() throws {
         guard rate == 8000 || rate == 16000 else { throw ValidationError("--rate must be 8000 or 16000") }
@@ -26,7 +24,7 @@ struct SayCommand: ParsableCommand {
 
     func run() throws {
         do {
-            let synthesizer = DiphoneSynthesizer(voice: try VoiceDatabase(path: voice), lexicon: try Lexicon(paths: lexicon + userLexicon))
+            let synthesizer = try voice.synthesizer()
             if text == "-" {
                 try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
                 var n = 0

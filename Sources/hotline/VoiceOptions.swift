@@ -1,0 +1,15 @@
+import ArgumentParser
+import HotlineCore
+import HotlineTTS
+
+/// The voice and pronunciations a command speaks with (`say`, `normalize --phones`).
+struct VoiceOptions: ParsableArguments {
+    @Option(help: "Voice file.") var voice = VoiceDatabase.defaultPath
+    @Option(help: "Lexicon files (CMU format); later ones override earlier ones.") var lexicon = ["Models/lexicon/cmudict-en-us.dict"]
+    @Option(help: "An admin's lexicon (CMU format, WORD PH ON ES per line), read after the others so its words win; repeatable.") var userLexicon: [String] = []
+
+    /// The synthesizer these options name.
+    func synthesizer() throws -> DiphoneSynthesizer {
+        DiphoneSynthesizer(voice: try VoiceDatabase(path: voice), lexicon: try Lexicon(paths: lexicon + userLexicon))
+    }
+}
