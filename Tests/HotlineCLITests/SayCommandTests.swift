@@ -22,6 +22,20 @@ import Testing
         let custom = try Self.say("acme", ["--user-lexicon", user], in: scratch)
         #expect(plain > 0 && custom > plain * 2, "\(custom) vs \(plain) bytes")
     }
+
+    @Test func normalizeShowsThePhonesTheVoiceWillSay() throws {
+        let scratch = Scratch()
+        let user = scratch.file("site.dict")
+        try "acme AE K M IY\n".write(toFile: user, atomically: true, encoding: .utf8)
+        let options = ["--voice", Self.voice, "--lexicon", Self.dictionary]
+        let spoken = try CommandRunner.run("hotline", ["normalize", "Acme opens at 8 am."])
+        #expect(spoken.stdout == "acme opens at eight a m.\n", "\(spoken.stdout)")
+        let phones = try CommandRunner.run("hotline", ["normalize", "--phones", "Acme opens at 8 am.", "--user-lexicon", user] + options)
+        #expect(phones.status == 0, "\(phones.stderr)")
+        #expect(phones.stdout == "pau ae k m iy ow p ah n z ae t ey t ey eh m pau\n", "\(phones.stdout)")
+        let missing = try CommandRunner.run("hotline", ["normalize", "--phones", "hi", "--voice", scratch.file("none.voice")])
+        #expect(missing.status != 0 && missing.stderr.contains("none.voice"), "\(missing.stderr)")
+    }
 }
 
 /// Output names that say no audio format are refused before any work is done.
