@@ -89,7 +89,11 @@ def main():
         model.load_state_dict(start["model"])
     if resume:
         opt.load_state_dict(start["opt"]); state = start["state"]
-        print(f"resumed at epoch {state['epoch']} batch {state['batch']}", file=sys.stderr)
+        print(f"resumed at epoch {state['epoch']} batch {state['batch']} from {ckpt_path}"
+              + (" (--init is ignored: delete the checkpoint to start from it)" if args.init else ""), file=sys.stderr)
+        if args.minutes and state["seconds"] >= args.minutes * 60:
+            sys.exit(f"train.py: the checkpoint has trained {state['seconds'] / 60:.1f} minutes already, and --minutes "
+                     f"counts from its start: pass more than that to train on")
     elif args.init:
         state.update(epoch=1, updates=150)
     ctc = nn.CTCLoss(blank=0, zero_infinity=True)
