@@ -52,10 +52,13 @@ public enum ProsodyRules {
 
     /// Whether the "a" at `index` of `words` is the letter, said by its name (EY), rather
     /// than the article (AH): it is when a neighbouring word is a single letter too, as in
-    /// the normaliser's "a m" and spelled codes ("a b one two", "p l c a").
+    /// letters written apart ("a m", "p l c a"; the normaliser's own spellings say "a."
+    /// already).
     static func isLetterA(_ words: [String], at index: Int) -> Bool {
         guard words[index] == "a" else { return false }
-        return [index - 1, index + 1].contains { words.indices.contains($0) && words[$0].count == 1 && words[$0].first!.isLetter }
+        return [index - 1, index + 1].contains {
+            words.indices.contains($0) && (words[$0] == "a." || words[$0].count == 1 && words[$0].first!.isLetter)
+        }
     }
 
     /// Targets for `tokens`, starting and ending with a pause; phones the voice lacks

@@ -19,7 +19,8 @@ public struct Prosody: Sendable, Equatable {
 
 /// Text in its spoken form: words to say and pauses, with prosody.
 public enum SpokenToken: Sendable, Equatable {
-    /// A word, lowercase, as it is pronounced ("twenty", "a", "b").
+    /// A word, lowercase, as it is pronounced ("twenty", "a", "b"); the spelled letter A
+    /// is "a.", the dictionary's name for it, since "a" is the article.
     case word(String, Prosody)
     /// Silence, in ms (punctuation, `<break>`, digit groups of a phone number).
     case pause(Int)
@@ -28,13 +29,13 @@ public enum SpokenToken: Sendable, Equatable {
 }
 
 extension Array where Element == SpokenToken {
-    /// Words joined by spaces, pauses as "," (under 300 ms) or "." (longer): for logs,
-    /// tests and `hotline normalize`.
+    /// Words joined by spaces (the letter A as "a"), pauses as "," (under 300 ms) or "."
+    /// (longer): for logs, tests and `hotline normalize`.
     public var spokenText: String {
         var out = ""
         for token in self {
             switch token {
-            case .word(let w, _): out += (out.isEmpty || out.hasSuffix(" ") ? "" : " ") + w
+            case .word(let w, _): out += (out.isEmpty || out.hasSuffix(" ") ? "" : " ") + (w == "a." ? "a" : w)
             case .pause(let ms): if !out.isEmpty, ![", ", ". ", "? "].contains(where: out.hasSuffix) { out += ms < 300 ? ", " : ". " }
             case .questionEnd: if out.hasSuffix(". ") { out.removeLast(2) }; out += "? "
             }

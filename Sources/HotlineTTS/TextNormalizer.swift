@@ -135,7 +135,7 @@ public enum TextNormalizer {
     static let abbreviations: [String: [String]] = [
         "mr.": ["mister"], "mrs.": ["missus"], "ms.": ["miz"], "dr.": ["doctor"], "st.": ["street"], "ave.": ["avenue"],
         "blvd.": ["boulevard"], "rd.": ["road"], "e.g.": ["for", "example"], "i.e.": ["that", "is"], "etc.": ["et", "cetera"],
-        "vs.": ["versus"], "approx.": ["approximately"], "dept.": ["department"], "no.": ["number"], "a.m.": ["a", "m"],
+        "vs.": ["versus"], "approx.": ["approximately"], "dept.": ["department"], "no.": ["number"], "a.m.": ["a.", "m"],
         "p.m.": ["p", "m"], "mon": ["monday"], "tue": ["tuesday"], "wed": ["wednesday"], "thu": ["thursday"],
         "fri": ["friday"], "sat": ["saturday"], "sun": ["sunday"], "&": ["and"], "@": ["at"], "+": ["plus"], "=": ["equals"],
         "%": ["percent"], "#": ["pound"], "*": ["star"], "24/7": ["twenty", "four", "seven"],
@@ -276,7 +276,7 @@ public enum TextNormalizer {
         guard let match = lower.range(of: #"^(1[0-2]|0?[1-9])(:[0-5]\d)?(am|pm|a\.m\.?|p\.m\.?)$"#, options: .regularExpression) else { return nil }
         let clock = String(lower[match].prefix { $0.isNumber || $0 == ":" })
         let words = clock.contains(":") ? time(clock, beforePeriod: true) : NumberWords.cardinal(Int(clock) ?? 0)
-        return words + (lower.contains("a") ? ["a", "m"] : ["p", "m"])
+        return words + (lower.contains("a") ? ["a.", "m"] : ["p", "m"])
     }
 
     /// "support@acme.com" -> "support at acme dot com"; "www.acme.com" -> "w w w dot acme dot com".
@@ -312,13 +312,18 @@ public enum TextNormalizer {
         return NumberWords.cardinal(n / 100) + plural
     }
 
-    /// Letters as letter names, digits as digit words: "AB-12" -> "a b one two".
+    /// Letters as letter names, digits as digit words: "AB-12" -> "a. b one two" (shown
+    /// as "a b one two").
     static func spell(_ token: String) -> [String] {
         token.compactMap { c -> String? in
             if let d = c.wholeNumberValue { return NumberWords.ones[d] }
-            return c.isLetter ? String(c).lowercased() : nil
+            return c.isLetter ? letterName(String(c).lowercased()) : nil
         }
     }
+
+    /// The word for a spelled letter: itself, except "a." for A (the dictionary's name for
+    /// the letter, EY; "a" alone is the article).
+    static func letterName(_ letter: String) -> String { letter == "a" ? "a." : letter }
 
     static func decimal(_ value: Double, _ text: String) -> [String] {
         let parts = text.split(separator: ".", maxSplits: 1)

@@ -61,6 +61,8 @@ import Testing
         let phones = { (text: String) in Self.synthesizer.phones(TextNormalizer.normalize(text)).filter { $0 != "pau" } }
         #expect(phones("at 8 am") == ["ae", "t", "ey", "t", "ey", "eh", "m"])
         #expect(phones("code AB1") == ["k", "ow", "d", "ey", "b", "iy", "w", "ah", "n"])
+        #expect(phones("gate A12") == ["g", "ey", "t", "ey", "w", "ah", "n", "t", "uw"])
+        #expect(phones("a m") == ["ey", "eh", "m"])
         #expect(phones("book a table") == ["b", "uh", "k", "ah", "t", "ey", "b", "ah", "l"])
     }
 
