@@ -65,12 +65,13 @@ PROMPTS = [
 
 def normalise(hotline, prompts):
     out = subprocess.run([hotline, "normalize", "-"], input="\n".join(prompts), capture_output=True, text=True, check=True)
-    return [canonical(line.replace(",", " ").replace(".", " ").replace("?", " ").lower().split()) for line in out.stdout.splitlines()]
+    return [line.replace(",", " ").replace(".", " ").replace("?", " ").lower().split() for line in out.stdout.splitlines()]
 
 
 def canonical(words):
-    """Words as both sides are scored: pocketsphinx writes the times of day as one word
-    ("am", "pm") where the spoken form has two letters, and letters with a dot ("m.")."""
+    """Words as both sides are scored (the systems still read the spoken form itself):
+    pocketsphinx writes the times of day as one word ("am", "pm") where the spoken form
+    has two letters, and letters with a dot ("m.")."""
     out = []
     for w in words:
         w = w.rstrip(".") or w
@@ -163,7 +164,8 @@ def main():
     if args.prompts:
         prompts = [line.strip() for line in open(args.prompts) if line.strip() and not line.startswith("#")]
     spoken = normalise(args.hotline, prompts)
-    texts = [" ".join(words) for words in spoken]
+    texts = [" ".join(words) for words in spoken]   # what every system reads
+    spoken = [canonical(words) for words in spoken]   # what its transcript is scored against
     recognise = Recognizer()
     systems = {
         "hotline " + (os.path.basename(args.voice) if args.voice else "rms"):
