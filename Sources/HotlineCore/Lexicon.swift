@@ -90,12 +90,17 @@ public final class Lexicon: Sendable {
     /// Phones of `word`. An unknown word is read as a compound of known words when it
     /// splits into parts of three letters or more ("acmecorp" -> "acme" + "corp"), else by
     /// the letter-to-sound rules when it is letters with a vowel among them, else spelled
-    /// out letter by letter ("xqz").
+    /// out letter by letter ("xqz"). Accented letters are read without their accents
+    /// ("café" as "cafe").
     public func phones(_ word: String) -> [String] { pronunciation(word).phones }
 
     /// Phones of `word` (lower-case ARPAbet without stress) and how they were found.
     public func pronunciation(_ word: String) -> (phones: [String], source: Source) {
         if let p = entries[word] { return (p, .dictionary) }
+        if !word.allSatisfy(\.isASCII) {
+            let plain = word.folding(options: .diacriticInsensitive, locale: nil)
+            if plain != word, plain.allSatisfy(\.isASCII) { return pronunciation(plain) }
+        }
         if let parts = compound(word) { return (parts.flatMap { entries[$0]! }, .compound) }
         let letters = word.filter(\.isLetter).map(String.init)
         if let rules = letterToSound, letters.count == word.count, letters.count >= 2, word.allSatisfy(\.isASCII),

@@ -3,6 +3,7 @@ import HotlineAudio
 import HotlineCore
 import HotlineDialogue
 import HotlineStore
+import HotlineTTS
 
 /// hotlined's core: loads the models, flows and call store once, runs a `LineService` per
 /// configured line on its own thread, and talks to systemd (READY once loaded, watchdog
@@ -157,10 +158,27 @@ public final class Daemon: @unchecked Sendable {
         }
     }
 
+    /// Renders every flow's fixed prompts ahead of calls, once per flow file.
     private func warmPrompts() {
-        for (_, entry) in lock.withLock({ flows }) {
-            resources.prompts.warm(entry.flow, synthesizer: resources.synthesizer, sampleRate: CallSession.sampleRate)
+        let byPath = Dictionary(lock.withLock { flows.values.map { ($0.path, $0.flow) } }, uniquingKeysWith: { first, _ in first })
+        for (path, flow) in byPath.sorted(by: { $0.key < $1.key }) {
+            resources.prompts.warm(flow, synthesizer: resources.synthesizer, sampleRate: CallSession.sampleRate)
+            warnAboutGuessedWords(in: flow, path: path)
         }
+    }
+
+    /// Logs the words of a flow's fixed prompts that the voice has to guess, which an
+    /// admin's user lexicon can correct.
+    private func warnAboutGuessedWords(in flow: Flow, path: String) {
+        var described: [String] = [], seen: Set<String> = []
+        for text in PromptCache.fixedPrompts(of: flow) {
+            for guess in resources.synthesizer.guessedWords(TextNormalizer.normalize(text)) where seen.insert(guess.word).inserted {
+                described.append("'\(guess.word)' " + (guess.phones.isEmpty ? "(left out)" : "(\(guess.phones.joined(separator: " ").uppercased()))"))
+            }
+        }
+        guard !described.isEmpty else { return }
+        log.message(.warning, "\(path): prompt words not in the lexicon, pronunciation guessed: "
+                    + described.joined(separator: ", ") + "; a user lexicon can correct them")
     }
 
     /// Every line's flow, loaded once per file; all problems of all files in one error.

@@ -51,9 +51,24 @@ public final class DiphoneSynthesizer: Sendable {
 
     /// Speech for plain text or SSML, at `sampleRate`.
     public func say(_ text: String, ssml: Bool = false, sampleRate: Int = 16000) throws -> AudioBuffer {
-        let tokens = ssml ? try SSML.parse(text) : TextNormalizer.normalize(text)
+        try say(ssml ? SSML.parse(text) : TextNormalizer.normalize(text), sampleRate: sampleRate)
+    }
+
+    /// Speech for spoken tokens, at `sampleRate`.
+    public func say(_ tokens: [SpokenToken], sampleRate: Int = 16000) throws -> AudioBuffer {
         let audio = synthesize(tokens)
         return sampleRate == audio.sampleRate ? audio : try Resampler.resample(audio, to: sampleRate)
+    }
+
+    /// The words of `tokens` that the lexicon does not have, with how their pronunciation
+    /// was guessed and the phones guessed (for a user lexicon to correct).
+    public func guessedWords(_ tokens: [SpokenToken]) -> [(word: String, source: Lexicon.Source, phones: [String])] {
+        var seen: Set<String> = []
+        return tokens.compactMap { token in
+            guard case .word(let word, _) = token, seen.insert(word).inserted else { return nil }
+            let (phones, source) = lexicon.pronunciation(word)
+            return source == .dictionary ? nil : (word, source, phones)
+        }
     }
 
     /// Streams speech for `tokens`: `chunk` receives the samples finished after each

@@ -24,10 +24,11 @@ struct NormalizeCommand: ParsableCommand {
             printError(error)
             throw ExitCode.failure
         }
-        var failed = false
+        var failed = false, warned: Set<String> = []
         for prompt in prompts {
             do {
                 let tokens = try ssml ? SSML.parse(prompt) : TextNormalizer.normalize(prompt)
+                if let synthesizer { warnAboutGuessedWords(tokens, of: synthesizer, warned: &warned) }
                 print(synthesizer.map { $0.phones(tokens).joined(separator: " ") } ?? tokens.spokenText)
             } catch let error as SSML.ParseError {
                 failed = true

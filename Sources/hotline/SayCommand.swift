@@ -25,15 +25,21 @@ struct SayCommand: ParsableCommand {
     func run() throws {
         do {
             let synthesizer = try voice.synthesizer()
+            var warned: Set<String> = []
+            func speak(_ prompt: String) throws -> AudioBuffer {
+                let tokens = try ssml ? SSML.parse(prompt) : TextNormalizer.normalize(prompt)
+                warnAboutGuessedWords(tokens, of: synthesizer, warned: &warned)
+                return try synthesizer.say(tokens, sampleRate: rate)
+            }
             if text == "-" {
                 try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
                 var n = 0
                 while let line = readLine() {
                     n += 1
-                    try write(synthesizer.say(line, ssml: ssml, sampleRate: rate), to: output + "/\(n).wav")
+                    try write(speak(line), to: output + "/\(n).wav")
                 }
             } else {
-                try write(synthesizer.say(text, ssml: ssml, sampleRate: rate), to: output)
+                try write(speak(text), to: output)
             }
         } catch let error as HotlineError {
             printError(error)

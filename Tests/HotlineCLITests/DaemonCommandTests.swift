@@ -88,6 +88,16 @@ import Testing
         #expect(result.status != 0 && result.stderr.contains("no_such_pcm"))
     }
 
+    @Test func promptWordsTheVoiceMustGuessAreNamedAtStart() throws {
+        let scratch = Scratch()
+        let flow = scratch.file("brand.yaml")
+        try "flow: brand\nstart: welcome\nstates:\n  welcome:\n    prompt: Welcome to Qwikpay.\n    hangup: yes\n"
+            .write(toFile: flow, atomically: true, encoding: .utf8)
+        let result = try CommandRunner.run("hotlined", ["--flow", flow, "--capture", "no_such_pcm", "--calls", "1"])
+        #expect(result.stderr.contains("brand.yaml: prompt words not in the lexicon, pronunciation guessed: 'qwikpay' (K W IH K P EY)"),
+                "\(result.stderr)")
+    }
+
     @Test func sigtermEndsTheCallInProgressCleanly() throws {
         let scratch = Scratch()
         let callerRaw = scratch.file("caller.raw")

@@ -23,4 +23,14 @@ import Testing
         #expect(try Lexicon(paths: [a, b]).phones("tomato") == ["t", "ah", "m", "aa", "t", "ow"])
         #expect(throws: Lexicon.LoadError.self) { try Lexicon(paths: ["/nonexistent.dict"]) }
     }
+
+    @Test func accentedLettersAreReadWithoutTheirAccents() throws {
+        let path = NSTemporaryDirectory() + "lexicon-\(UUID().uuidString).dict"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try "cafe K AE F EY\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let lexicon = try Lexicon(paths: [path], letterToSound: nil)
+        #expect(lexicon.pronunciation("café").phones == ["k", "ae", "f", "ey"])
+        #expect(lexicon.pronunciation("café").source == .dictionary)
+        #expect(lexicon.pronunciation("日本").source == .unknown)
+    }
 }
