@@ -167,18 +167,11 @@ public final class Daemon: @unchecked Sendable {
         }
     }
 
-    /// Logs the words of a flow's fixed prompts that the voice has to guess, which an
-    /// admin's user lexicon can correct.
+    /// Logs the words of a flow's prompts that the voice has to guess, which an admin's
+    /// user lexicon can correct.
     private func warnAboutGuessedWords(in flow: Flow, path: String) {
-        var described: [String] = [], seen: Set<String> = []
-        for text in PromptCache.fixedPrompts(of: flow) {
-            for guess in resources.synthesizer.guessedWords(TextNormalizer.normalize(text)) where seen.insert(guess.word).inserted {
-                described.append("'\(guess.word)' " + (guess.phones.isEmpty ? "(left out)" : "(\(guess.phones.joined(separator: " ").uppercased()))"))
-            }
-        }
-        guard !described.isEmpty else { return }
-        log.message(.warning, "\(path): prompt words not in the lexicon, pronunciation guessed: "
-                    + described.joined(separator: ", ") + "; a user lexicon can correct them")
+        let guessed = PromptCache.guessedWords(of: flow, lexicon: resources.synthesizer.lexicon)
+        if !guessed.isEmpty { log.message(.warning, "\(path): " + GuessedWord.warning(guessed)) }
     }
 
     /// Every line's flow, loaded once per file; all problems of all files in one error.

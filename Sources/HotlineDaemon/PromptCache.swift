@@ -1,4 +1,5 @@
 import Foundation
+import HotlineCore
 import HotlineDSP
 import HotlineDialogue
 import HotlineTTS
@@ -85,14 +86,14 @@ public final class PromptCache: @unchecked Sendable {
 
     /// The prompts of `flow` that read the same on every call.
     static func fixedPrompts(of flow: Flow) -> [String] {
-        var texts: [String] = []
-        for name in flow.states.keys.sorted() {
-            let state = flow.states[name]!
-            texts += [state.prompt].compactMap { $0 } + state.noInputPrompts + state.noMatchPrompts
-            if case .form(let form) = state.input { texts += form.fields.map(\.prompt) + [form.confirm].compactMap { $0 } }
-        }
-        for handler in flow.globals { if case .help(let text) = handler.action { texts.append(text) } }
-        return texts.filter { !$0.contains("{") && !$0.isEmpty }
+        flow.promptTexts.filter { !$0.contains("{") }
+    }
+
+    /// The words of `flow`'s prompts (outside `{slot}` placeholders) that `lexicon` lacks.
+    public static func guessedWords(of flow: Flow, lexicon: Lexicon) -> [GuessedWord] {
+        let text = flow.promptTexts.map { $0.replacingOccurrences(of: #"\{[^}]*\}"#, with: " ", options: .regularExpression) }
+        var seen: Set<String> = []
+        return text.flatMap { TextNormalizer.normalize($0).guessedWords(lexicon) }.filter { seen.insert($0.word).inserted }
     }
 }
 

@@ -22,6 +22,21 @@ public struct Flow: Sendable {
     public var stateLocations: [String: SourceLocation]
 }
 
+extension Flow {
+    /// Every prompt the flow can say, as written (with `{slot}` placeholders): states'
+    /// prompts and re-prompts, form fields and confirmations, global help.
+    public var promptTexts: [String] {
+        var texts: [String] = []
+        for name in states.keys.sorted() {
+            let state = states[name]!
+            texts += [state.prompt].compactMap { $0 } + state.noInputPrompts + state.noMatchPrompts
+            if case .form(let form) = state.input { texts += form.fields.map(\.prompt) + [form.confirm].compactMap { $0 } }
+        }
+        for handler in globals { if case .help(let text) = handler.action { texts.append(text) } }
+        return texts.filter { !$0.isEmpty }
+    }
+}
+
 /// Defaults for every state.
 public struct FlowSettings: Sendable, Equatable {
     /// Silence before a no-input event, ms.

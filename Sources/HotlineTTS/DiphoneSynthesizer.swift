@@ -60,17 +60,6 @@ public final class DiphoneSynthesizer: Sendable {
         return sampleRate == audio.sampleRate ? audio : try Resampler.resample(audio, to: sampleRate)
     }
 
-    /// The words of `tokens` that the lexicon does not have, with how their pronunciation
-    /// was guessed and the phones guessed (for a user lexicon to correct).
-    public func guessedWords(_ tokens: [SpokenToken]) -> [(word: String, source: Lexicon.Source, phones: [String])] {
-        var seen: Set<String> = []
-        return tokens.compactMap { token in
-            guard case .word(let word, _) = token, seen.insert(word).inserted else { return nil }
-            let (phones, source) = lexicon.pronunciation(word)
-            return source == .dictionary ? nil : (word, source, phones)
-        }
-    }
-
     /// Streams speech for `tokens`: `chunk` receives the samples finished after each
     /// diphone (about 50-120 ms of audio), so playback can start before the rest of the
     /// sentence is synthesised.

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import HotlineCore
+import HotlineDaemon
 import HotlineDialogue
+import HotlineTTS
 
 /// `hotline flow`: check and test dialogue flows.
 struct FlowCommand: ParsableCommand {
@@ -25,16 +27,29 @@ func loadFlowOrExit(_ path: String) throws -> Flow {
 struct FlowValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
-        abstract: "Check flows: YAML, fields, states, prompts, dead ends. Exit status 1 on any error.")
+        abstract: "Check flows: YAML, fields, states, prompts, dead ends. Exit status 1 on any error.",
+        discussion: "Prompt words the lexicon lacks are named as warnings, with the pronunciation the voice will guess.")
 
     @Argument(help: "Flow files (YAML).") var flows: [String]
+    @Option(help: "Lexicon files (CMU format); later ones override earlier ones.") var lexicon = ["Models/lexicon/cmudict-en-us.dict"]
+    @Option(help: "An admin's lexicon (as the daemon has), read after the others so its words win; repeatable.") var userLexicon: [String] = []
 
     func run() throws {
         var failed = false
+        let words: Lexicon?
+        do {
+            words = try Lexicon(paths: lexicon + userLexicon)
+        } catch let error as HotlineError {
+            printError("warning: prompt words not checked: \(error)")
+            words = nil
+        }
         for path in flows {
             do {
                 let flow = try FlowLoader.load(path: path)
                 print("\(path): ok (\(flow.states.count) states)")
+                if let words, case let guessed = PromptCache.guessedWords(of: flow, lexicon: words), !guessed.isEmpty {
+                    printError("\(path): warning: " + GuessedWord.warning(guessed))
+                }
             } catch let errors as FlowErrors {
                 failed = true
                 FileHandle.standardError.write(Data((errors.description + "\n").utf8))

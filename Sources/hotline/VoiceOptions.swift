@@ -14,12 +14,9 @@ struct VoiceOptions: ParsableArguments {
     }
 }
 
-/// Warns on standard error about each word of `tokens` the lexicon had to guess (once per
-/// word in `warned`), with the phones guessed, so an admin can add it to a user lexicon.
+/// Warns on standard error about the words of `tokens` the lexicon had to guess (each once
+/// in `warned`), with the phones guessed, so an admin can add them to a user lexicon.
 func warnAboutGuessedWords(_ tokens: [SpokenToken], of synthesizer: DiphoneSynthesizer, warned: inout Set<String>) {
-    for guess in synthesizer.guessedWords(tokens) where warned.insert(guess.word).inserted {
-        printError(guess.phones.isEmpty ? "warning: '\(guess.word)' is not in the lexicon and cannot be guessed; it is left out"
-                   : "warning: '\(guess.word)' is not in the lexicon; pronunciation guessed (\(guess.source.rawValue)): "
-                     + guess.phones.joined(separator: " ").uppercased())
-    }
+    let guessed = tokens.guessedWords(synthesizer.lexicon).filter { warned.insert($0.word).inserted }
+    if !guessed.isEmpty { printError("warning: " + GuessedWord.warning(guessed)) }
 }

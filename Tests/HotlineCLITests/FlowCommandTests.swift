@@ -28,6 +28,18 @@ import Testing
         #expect(result.stderr.contains("broken.yaml:2:8: unknown state 'welcom' in 'start' (did you mean 'welcome'?)"))
     }
 
+    @Test func validateNamesPromptWordsTheVoiceMustGuess() throws {
+        let scratch = Scratch()
+        let path = scratch.file("brand.yaml")
+        try "flow: b\nstart: welcome\nstates:\n  welcome:\n    prompt: Welcome to Qwikpay, {name}.\n    hangup: yes\n"
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let result = try CommandRunner.run("hotline", ["flow", "validate", path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("brand.yaml: warning: prompt words not in the lexicon: 'qwikpay' (guessed: K W IH K P EY); "
+                                       + "a user lexicon can correct them"), "\(result.stderr)")
+        #expect(!result.stderr.contains("'name'"), "a placeholder is not a word: \(result.stderr)")
+    }
+
     @Test func aFailingConversationFailsTheCommand() throws {
         let scratch = Scratch()
         let cases = scratch.file("wrong.tests.yaml")
