@@ -91,9 +91,9 @@ public final class PromptCache: @unchecked Sendable {
 
     /// The words of `flow`'s prompts (outside `{slot}` placeholders) that `lexicon` lacks.
     public static func guessedWords(of flow: Flow, lexicon: Lexicon) -> [GuessedWord] {
-        let text = flow.promptTexts.map { $0.replacingOccurrences(of: #"\{[^}]*\}"#, with: " ", options: .regularExpression) }
+        let texts = flow.promptTexts.map { $0.replacingOccurrences(of: #"\{[^}]*\}"#, with: " ", options: .regularExpression) }
         var seen: Set<String> = []
-        return text.flatMap { TextNormalizer.normalize($0).guessedWords(lexicon) }.filter { seen.insert($0.word).inserted }
+        return texts.flatMap { TextNormalizer.normalize($0).guessedWords(lexicon) }.filter { seen.insert($0.word).inserted }
     }
 }
 

@@ -47,9 +47,8 @@ struct FlowValidateCommand: ParsableCommand {
             do {
                 let flow = try FlowLoader.load(path: path)
                 print("\(path): ok (\(flow.states.count) states)")
-                if let words, case let guessed = PromptCache.guessedWords(of: flow, lexicon: words), !guessed.isEmpty {
-                    printError("\(path): warning: " + GuessedWord.warning(guessed))
-                }
+                let guessed = words.map { PromptCache.guessedWords(of: flow, lexicon: $0) } ?? []
+                if !guessed.isEmpty { printError("\(path): warning: " + GuessedWord.warning(guessed)) }
             } catch let errors as FlowErrors {
                 failed = true
                 FileHandle.standardError.write(Data((errors.description + "\n").utf8))
