@@ -9,8 +9,6 @@
 # Usage: tools/train/prepare-device.sh [CACHE]   (default ../hotline-train, as run.sh)
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/../.." && pwd)
-cache=${1:-$repo/../hotline-train}
 . "$here/setup.sh"
 cd "$repo"
 for folder in .train-pack .whl; do
@@ -34,4 +32,4 @@ echo "before the device call, take the models out of the working tree ($((models
 echo "  rm Models/voices/*/*.voice Models/acoustic/acoustic.hnn"
 echo "device command (carry .train-pack and .whl), continuing the committed model:"
 echo "  mkdir -p \$OUT && OUT=\$OUT MINUTES=6 SHARDS=6 tools/train/device.sh --init .train-pack/init.pt --batch-frames 24000 --lr 1e-3"
-echo "afterwards: git checkout -- Models; then stage 4 and export as Models/acoustic/README.md says"
+echo "afterwards: git checkout -- Models; then the CPU stage and the export, as Models/acoustic/README.md says (stages 5-6)"

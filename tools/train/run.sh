@@ -4,8 +4,6 @@
 # Usage: tools/train/run.sh [CACHE]   (default ../hotline-train; MINUTES limits one run)
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/../.." && pwd)
-cache=${1:-$repo/../hotline-train}
 . "$here/setup.sh"
 cd "$here"
 [ -f "$cache/train.npz" ] || "$py" data.py "$cache" --copies 2 --joined 6000

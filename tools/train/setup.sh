@@ -1,7 +1,10 @@
-# Sourced by run.sh and prepare-device.sh, which set `here` (tools/train), `repo` and
-# `cache`: installs espeak-ng and flite if missing, makes the training venv (VENV, default
+# Sourced by run.sh and prepare-device.sh (with their arguments), which set `here`
+# (tools/train): sets `repo` and `cache` (the first argument, default ../hotline-train),
+# installs espeak-ng and flite if missing, makes the training venv (VENV, default
 # ../hotline-train-venv) and sets `py` to its python, then makes the synthetic speech in
 # CACHE/synthetic unless it is there.
+repo=$(cd "$here/../.." && pwd)
+cache=${1:-$repo/../hotline-train}
 venv=${VENV:-$repo/../hotline-train-venv}
 mkdir -p "$cache"
 command -v espeak-ng >/dev/null && command -v flite >/dev/null || { apt-get update -qq && apt-get install -y -qq espeak-ng flite; }
