@@ -4,11 +4,16 @@ import Testing
 
 /// Reading lexicon files.
 @Suite struct LexiconTests {
-    @Test func readsCMUFormatWithCommentsAlternativesStressAndTabs() throws {
+    /// A lexicon read from a file holding `text` (removed again).
+    static func lexicon(_ text: String) throws -> Lexicon {
         let path = NSTemporaryDirectory() + "lexicon-\(UUID().uuidString).dict"
         defer { try? FileManager.default.removeItem(atPath: path) }
-        try ";;; a comment\nHELLO HH AH0 L OW1\r\nhello(2) HH EH L OW\nacme\tAE1  K M IY0\nlonely\n".write(toFile: path, atomically: true, encoding: .utf8)
-        let lexicon = try Lexicon(paths: [path], letterToSound: nil)
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return try Lexicon(paths: [path], letterToSound: nil)
+    }
+
+    @Test func readsCMUFormatWithCommentsAlternativesStressAndTabs() throws {
+        let lexicon = try Self.lexicon(";;; a comment\nHELLO HH AH0 L OW1\r\nhello(2) HH EH L OW\nacme\tAE1  K M IY0\nlonely\n")
         #expect(lexicon.pronunciation("hello").phones == ["hh", "ah", "l", "ow"])
         #expect(lexicon.pronunciation("hello").source == .dictionary)
         #expect(lexicon.phones("acme") == ["ae", "k", "m", "iy"])
@@ -25,10 +30,7 @@ import Testing
     }
 
     @Test func accentedLettersAreReadWithoutTheirAccents() throws {
-        let path = NSTemporaryDirectory() + "lexicon-\(UUID().uuidString).dict"
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        try "cafe K AE F EY\n".write(toFile: path, atomically: true, encoding: .utf8)
-        let lexicon = try Lexicon(paths: [path], letterToSound: nil)
+        let lexicon = try Self.lexicon("cafe K AE F EY\n")
         #expect(lexicon.pronunciation("café").phones == ["k", "ae", "f", "ey"])
         #expect(lexicon.pronunciation("café").source == .dictionary)
         #expect(lexicon.pronunciation("日本").source == .unknown)
