@@ -51,8 +51,9 @@ public final class Recognizer {
 
     /// The grammar being listened for.
     public let grammar: Grammar
-    /// Words of the grammar that are not in the lexicon, with how they were guessed.
-    public var guessedWords: [String: Lexicon.Source] { decoder.network.guessedWords }
+    /// Words of the grammar that are not in the lexicon, with the pronunciation guessed
+    /// (none for a word left out: the phrases with it cannot be heard).
+    public var guessedWords: [GuessedWord] { decoder.network.guessedWords }
     private let options: Options
     private let frontEnd: AcousticFrontEnd
     private let decoder: GrammarDecoder

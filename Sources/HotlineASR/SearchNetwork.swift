@@ -12,8 +12,9 @@ struct SearchNetwork {
         var phones: [Int]
     }
 
-    /// Words whose pronunciation was guessed, and how.
-    var guessedWords: [String: Lexicon.Source] = [:]
+    /// Words the lexicon lacks, with the pronunciation guessed; those with none are left
+    /// out (a path through one cannot be heard).
+    private(set) var guessedWords: [GuessedWord] = []
     private(set) var nodeCount = 1
     let start = 0
     private(set) var finals: [Int] = []
@@ -34,23 +35,31 @@ struct SearchNetwork {
         for word in grammar.vocabulary.sorted() {
             let (p, source) = lexicon.pronunciation(word)
             let indices = p.compactMap { phoneIndex[$0] }
-            guard !indices.isEmpty, indices.count == p.count else {
-                throw InvalidArgument("no pronunciation for '\(word)': add it to a user lexicon")
+            let heard = !indices.isEmpty && indices.count == p.count
+            if heard { pronunciations[word] = indices }
+            if source != .dictionary || !heard {
+                guessedWords.append(heard ? GuessedWord(word: word, source: source, phones: p) : GuessedWord(word: word, source: .unknown, phones: []))
             }
-            if source != .dictionary { guessedWords[word] = source }
-            pronunciations[word] = indices
         }
         let end = try build(.rule(grammar.root), from: start, grammar: grammar, pronunciations: pronunciations, depth: 0)
         finals = [end]
         var successors = [[Int]](repeating: [], count: nodeCount)
         for (a, b) in epsilons { successors[a].append(b) }
-        closure = (0..<nodeCount).map { n in
-            var seen: Set<Int> = [n], stack = [n], order = [n]
-            while let m = stack.popLast() {
-                for s in successors[m] where seen.insert(s).inserted { stack.append(s); order.append(s) }
-            }
-            return order
+        closure = (0..<nodeCount).map { Self.reachable(from: $0, successors) }
+        for arc in arcs { successors[arc.from].append(arc.to) }
+        guard Self.reachable(from: start, successors).contains(end) else {
+            let missing = guessedWords.filter(\.phones.isEmpty).map { "'\($0.word)'" }.joined(separator: ", ")
+            throw InvalidArgument("no phrase of the grammar can be heard: \(missing) have no pronunciation; add them to a user lexicon")
         }
+    }
+
+    /// The nodes reachable from `node` along `successors`, itself first.
+    private static func reachable(from node: Int, _ successors: [[Int]]) -> [Int] {
+        var seen: Set<Int> = [node], stack = [node], order = [node]
+        while let m = stack.popLast() {
+            for s in successors[m] where seen.insert(s).inserted { stack.append(s); order.append(s) }
+        }
+        return order
     }
 
     private mutating func newNode() -> Int {
@@ -67,7 +76,7 @@ struct SearchNetwork {
         switch node {
         case .word(let w):
             let to = newNode()
-            arcs.append(WordArc(from: from, to: to, word: w, phones: pronunciations[w]!))
+            if let phones = pronunciations[w] { arcs.append(WordArc(from: from, to: to, word: w, phones: phones)) }
             return to
         case .rule(let name):
             guard let body = grammar.rules[name] else { throw InvalidArgument("undefined rule $\(name)") }

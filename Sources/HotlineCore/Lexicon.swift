@@ -83,6 +83,8 @@ public final class Lexicon: Sendable {
         case guessed
         /// Guessed: read letter by letter.
         case spelled
+        /// Guessed: a numeral read as a cardinal number ("12" as "twelve").
+        case number
         /// No pronunciation (empty phones).
         case unknown
     }
@@ -91,7 +93,7 @@ public final class Lexicon: Sendable {
     /// splits into parts of three letters or more ("acmecorp" -> "acme" + "corp"), else by
     /// the letter-to-sound rules when it is letters with a vowel among them, else spelled
     /// out letter by letter ("xqz"). Accented letters are read without their accents
-    /// ("café" as "cafe").
+    /// ("café" as "cafe"); a numeral is read as a cardinal number ("12" as "twelve").
     public func phones(_ word: String) -> [String] { pronunciation(word).phones }
 
     /// Phones of `word` (lower-case ARPAbet without stress) and how they were found.
@@ -102,6 +104,10 @@ public final class Lexicon: Sendable {
             if plain != word, plain.allSatisfy(\.isASCII) { return pronunciation(plain) }
         }
         if let parts = compound(word) { return (parts.flatMap { entries[$0]! }, .compound) }
+        if word.count <= 15, word.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(word) {
+            let words = NumberWords.cardinal(n)
+            if words.allSatisfy({ entries[$0] != nil }) { return (words.flatMap { entries[$0]! }, .number) }
+        }
         let letters = word.filter(\.isLetter).map(String.init)
         if let rules = letterToSound, letters.count == word.count, letters.count >= 2, word.allSatisfy(\.isASCII),
            word.contains(where: { "aeiouy".contains($0) }) {

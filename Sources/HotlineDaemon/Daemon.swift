@@ -167,11 +167,18 @@ public final class Daemon: @unchecked Sendable {
         }
     }
 
-    /// Logs the words of a flow's prompts that the voice has to guess, which an admin's
-    /// user lexicon can correct.
+    /// Logs the words of a flow's prompts and listen phrases that have to be guessed, which
+    /// an admin's user lexicon can correct, and as an error those that cannot be heard at all.
     private func warnAboutGuessedWords(in flow: Flow, path: String) {
-        let guessed = PromptCache.guessedWords(of: flow, lexicon: resources.synthesizer.lexicon)
-        if !guessed.isEmpty { log.message(.warning, "\(path): " + GuessedWord.warning(guessed)) }
+        let prompted = PromptCache.guessedWords(of: flow, lexicon: resources.synthesizer.lexicon)
+        if !prompted.isEmpty { log.message(.warning, "\(path): " + GuessedWord.warning(prompted)) }
+        let heard = ListenGrammar.guessedWords(of: flow, lexicon: resources.lexicon)
+        let unhearable = heard.filter(\.phones.isEmpty), guessed = heard.filter { !$0.phones.isEmpty }
+        if !guessed.isEmpty { log.message(.warning, "\(path): " + GuessedWord.warning(guessed, of: "listen")) }
+        if !unhearable.isEmpty {
+            log.message(.error, "\(path): phrases with these words can never be heard, the words have no pronunciation: "
+                        + unhearable.map { "'\($0.word)'" }.joined(separator: ", ") + "; add them to a user lexicon")
+        }
     }
 
     /// Every line's flow, loaded once per file; all problems of all files in one error.

@@ -1,10 +1,11 @@
 import Foundation
 import HotlineASR
+import HotlineCore
 import HotlineDialogue
 
 /// The grammar a call listens with for one `ListenRequest`: what the state expects, plus
 /// the flow's global phrases (so "agent" or "repeat" work everywhere).
-enum ListenGrammar {
+public enum ListenGrammar {
     static func make(for request: ListenRequest, flow: Flow) throws -> Grammar {
         let globals = flow.globals.flatMap(\.phrases)
         let expecting = request.expecting
@@ -33,5 +34,30 @@ enum ListenGrammar {
             base = try GrammarCompiler.phraseList(phrases.joined(separator: "\n"))
         }
         return base.adding(phrases: globals)
+    }
+
+    /// The words a call on `flow` listens for that `lexicon` lacks, with the pronunciation
+    /// guessed; a word with none (phones empty) makes the phrases with it unhearable.
+    /// Built-in grammars are left out: their words are all in the lexicon.
+    public static func guessedWords(of flow: Flow, lexicon: Lexicon) -> [GuessedWord] {
+        // Open listening hears every menu and global phrase; slots add their own grammars.
+        let open = ListenRequest(state: flow.start, expecting: "text", keys: [], noInputTimeoutMs: 0, bargeIn: false)
+        var grammars = [try? make(for: open, flow: flow)].compactMap { $0 }
+        for name in flow.states.keys.sorted() {
+            switch flow.states[name]!.input {
+            case .collect(let collect)?: grammars += [collect.type].compactMap(\.grammar)
+            case .form(let form)?: grammars += form.fields.compactMap(\.type.grammar)
+            case .menu?, nil: break
+            }
+        }
+        return lexicon.guessedWords(grammars.flatMap { $0.vocabulary.sorted() })
+    }
+}
+
+private extension SlotType {
+    /// The flow's own grammar for this slot, if it has one.
+    var grammar: Grammar? {
+        if case .grammar(let slot) = self, !slot.spec.hasPrefix("builtin:") { return slot.grammar }
+        return nil
     }
 }

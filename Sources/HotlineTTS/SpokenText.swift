@@ -45,34 +45,12 @@ extension Array where Element == SpokenToken {
     }
 }
 
-/// A prompt word the lexicon lacks, and what the voice says for it.
-public struct GuessedWord: Sendable, Equatable, CustomStringConvertible {
-    /// The word as spoken.
-    public let word: String
-    /// How its pronunciation was found (compound, letter-to-sound rules, spelled, or not at all).
-    public let source: Lexicon.Source
-    /// The phones guessed; empty when the word cannot be said and is left out.
-    public let phones: [String]
-
-    /// "'qwikpay' (guessed: K W IH K P EY)", or "'日本' (left out)".
-    public var description: String {
-        phones.isEmpty ? "'\(word)' (left out)" : "'\(word)' (\(source.rawValue): \(phones.joined(separator: " ").uppercased()))"
-    }
-
-    /// One warning naming `words`, for an admin who can add them to a user lexicon.
-    public static func warning(_ words: [GuessedWord]) -> String {
-        "prompt words not in the lexicon: " + words.map(\.description).joined(separator: ", ") + "; a user lexicon can correct them"
-    }
-}
-
 extension Array where Element == SpokenToken {
     /// The words the lexicon lacks, each once, in order.
     public func guessedWords(_ lexicon: Lexicon) -> [GuessedWord] {
-        var seen: Set<String> = []
-        return compactMap { token in
-            guard case .word(let word, _) = token, seen.insert(word).inserted else { return nil }
-            let (phones, source) = lexicon.pronunciation(word)
-            return source == .dictionary ? nil : GuessedWord(word: word, source: source, phones: phones)
-        }
+        lexicon.guessedWords(compactMap { token in
+            guard case .word(let word, _) = token else { return nil }
+            return word
+        })
     }
 }

@@ -28,7 +28,10 @@ struct FlowValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
         abstract: "Check flows: YAML, fields, states, prompts, dead ends. Exit status 1 on any error.",
-        discussion: "Prompt words the lexicon lacks are named as warnings, with the pronunciation the voice will guess.")
+        discussion: """
+            Prompt and listen words the lexicon lacks are named as warnings, with the pronunciation guessed for them; \
+            a listen word with no pronunciation at all is an error (phrases with it can never be heard).
+            """)
 
     @Argument(help: "Flow files (YAML).") var flows: [String]
     @Option(help: "Lexicon files (CMU format); later ones override earlier ones.") var lexicon = ["Models/lexicon/cmudict-en-us.dict"]
@@ -40,15 +43,25 @@ struct FlowValidateCommand: ParsableCommand {
         do {
             words = try Lexicon(paths: lexicon + userLexicon)
         } catch let error as HotlineError {
-            printError("warning: prompt words not checked: \(error)")
+            printError("warning: words not checked against the lexicon: \(error)")
             words = nil
         }
         for path in flows {
             do {
                 let flow = try FlowLoader.load(path: path)
-                print("\(path): ok (\(flow.states.count) states)")
-                let guessed = words.map { PromptCache.guessedWords(of: flow, lexicon: $0) } ?? []
-                if !guessed.isEmpty { printError("\(path): warning: " + GuessedWord.warning(guessed)) }
+                let prompted = words.map { PromptCache.guessedWords(of: flow, lexicon: $0) } ?? []
+                let heard = words.map { ListenGrammar.guessedWords(of: flow, lexicon: $0) } ?? []
+                let unhearable = heard.filter(\.phones.isEmpty)
+                if unhearable.isEmpty {
+                    print("\(path): ok (\(flow.states.count) states)")
+                } else {
+                    failed = true
+                    printError("\(path): error: phrases with these words can never be heard, the words have no pronunciation: "
+                               + unhearable.map { "'\($0.word)'" }.joined(separator: ", ") + "; add them to a user lexicon")
+                }
+                if !prompted.isEmpty { printError("\(path): warning: " + GuessedWord.warning(prompted)) }
+                let guessed = heard.filter { !$0.phones.isEmpty }
+                if !guessed.isEmpty { printError("\(path): warning: " + GuessedWord.warning(guessed, of: "listen")) }
             } catch let errors as FlowErrors {
                 failed = true
                 FileHandle.standardError.write(Data((errors.description + "\n").utf8))

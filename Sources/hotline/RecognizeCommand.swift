@@ -66,9 +66,7 @@ struct RecognizeCommand: ParsableCommand {
             printError(error)
             throw ExitCode.failure
         }
-        for (word, source) in recognizer.guessedWords.sorted(by: { $0.key < $1.key }) {
-            printError("warning: '\(word)' is not in the lexicon; pronunciation guessed (\(source.rawValue))")
-        }
+        if !recognizer.guessedWords.isEmpty { printError("warning: " + GuessedWord.warning(recognizer.guessedWords, of: "grammar")) }
         var failures = 0
         for file in files {
             do {

@@ -71,7 +71,20 @@ import Testing
     @Test func reportsGuessedPronunciations() throws {
         let recognizer = try Recognizer(model: Self.model, grammar: GrammarCompiler.compile("public $main = acmecorp | yes ;"),
                                         lexicon: Self.lexicon)
-        #expect(recognizer.guessedWords == ["acmecorp": .compound])
+        #expect(recognizer.guessedWords.map(\.word) == ["acmecorp"])
+        #expect(recognizer.guessedWords.first?.source == .compound)
+    }
+
+    @Test func aWordWithNoPronunciationLeavesOutOnlyItsPhrase() throws {
+        let recognizer = try Recognizer(model: Self.model, grammar: GrammarCompiler.phraseList("option 2\n日本 please\nyes"),
+                                        lexicon: Self.lexicon)
+        #expect(recognizer.guessedWords == [GuessedWord(word: "2", source: .number, phones: ["t", "uw"]),
+                                            GuessedWord(word: "日本", source: .unknown, phones: [])])
+        recognizer.consume(Self.posteriors(["-", "Y", "EH", "S", "-"]))
+        #expect(recognizer.finish(closingSilence: false).text == "yes")
+        #expect(throws: InvalidArgument.self) {
+            try Recognizer(model: Self.model, grammar: GrammarCompiler.phraseList("日本\n中文 please"), lexicon: Self.lexicon)
+        }
     }
 
     @Test func givesPartialHypothesesWhileListening() throws {

@@ -88,13 +88,18 @@ import Testing
         #expect(result.status != 0 && result.stderr.contains("no_such_pcm"))
     }
 
-    @Test func promptWordsTheVoiceMustGuessAreNamedAtStart() throws {
+    @Test func wordsTheVoiceOrTheRecognizerMustGuessAreNamedAtStart() throws {
         let scratch = Scratch()
         let flow = scratch.file("brand.yaml")
-        try "flow: brand\nstart: welcome\nstates:\n  welcome:\n    prompt: Welcome to Qwikpay.\n    hangup: yes\n"
+        try ("flow: brand\nstart: welcome\nstates:\n  welcome:\n    prompt: Welcome to Qwikpay.\n    menu:\n"
+             + "      - say: [qwikpay, 日本 please]\n        goto: bye\n  bye:\n    prompt: Bye.\n    hangup: yes\n")
             .write(toFile: flow, atomically: true, encoding: .utf8)
         let result = try CommandRunner.run("hotlined", ["--flow", flow, "--capture", "no_such_pcm", "--calls", "1"])
         #expect(result.stderr.contains("brand.yaml: prompt words not in the lexicon: 'qwikpay' (guessed: K W IH K P EY)"),
+                "\(result.stderr)")
+        #expect(result.stderr.contains("brand.yaml: listen words not in the lexicon: 'qwikpay' (guessed: K W IH K P EY)"),
+                "\(result.stderr)")
+        #expect(result.stderr.contains("brand.yaml: phrases with these words can never be heard, the words have no pronunciation: '日本'"),
                 "\(result.stderr)")
     }
 

@@ -40,6 +40,23 @@ import Testing
         #expect(!result.stderr.contains("'name'"), "a placeholder is not a word: \(result.stderr)")
     }
 
+    @Test func validateNamesListenWordsItMustGuessAndFailsOnOnesThatCannotBeHeard() throws {
+        let scratch = Scratch()
+        let path = scratch.file("menu.yaml")
+        let flow = "flow: m\nstart: menu\nstates:\n  menu:\n    prompt: Pick one.\n    menu:\n"
+            + "      - say: [option 2, qwikpay]\n        goto: bye\n  bye:\n    prompt: Bye.\n    hangup: yes\n"
+        try flow.write(toFile: path, atomically: true, encoding: .utf8)
+        let guessed = try CommandRunner.run("hotline", ["flow", "validate", path])
+        #expect(guessed.status == 0, "\(guessed.stderr)")
+        #expect(guessed.stderr.contains("menu.yaml: warning: listen words not in the lexicon: '2' (number: T UW), "
+                                        + "'qwikpay' (guessed: K W IH K P EY)"), "\(guessed.stderr)")
+        try flow.replacingOccurrences(of: "qwikpay", with: "日本 please").write(toFile: path, atomically: true, encoding: .utf8)
+        let unhearable = try CommandRunner.run("hotline", ["flow", "validate", path])
+        #expect(unhearable.status != 0)
+        #expect(unhearable.stderr.contains("menu.yaml: error: phrases with these words can never be heard, "
+                                           + "the words have no pronunciation: '日本'; add them to a user lexicon"), "\(unhearable.stderr)")
+    }
+
     @Test func aFailingConversationFailsTheCommand() throws {
         let scratch = Scratch()
         let cases = scratch.file("wrong.tests.yaml")

@@ -35,4 +35,15 @@ import Testing
         #expect(lexicon.pronunciation("café").source == .dictionary)
         #expect(lexicon.pronunciation("日本").source == .unknown)
     }
+
+    @Test func aNumeralIsReadAsACardinalNumber() throws {
+        let lexicon = try Self.lexicon("twelve T W EH L V\ntwo T UW\nhundred HH AH N D R AH D\n")
+        #expect(lexicon.pronunciation("12").phones == ["t", "w", "eh", "l", "v"])
+        #expect(lexicon.pronunciation("12").source == .number)
+        #expect(lexicon.pronunciation("200").phones == ["t", "uw", "hh", "ah", "n", "d", "r", "ah", "d"])
+        #expect(lexicon.pronunciation("13").source == .unknown, "thirteen is not in this lexicon")
+        #expect(lexicon.guessedWords(["two", "12", "12", "日本"])
+                == [GuessedWord(word: "12", source: .number, phones: ["t", "w", "eh", "l", "v"]),
+                    GuessedWord(word: "日本", source: .unknown, phones: [])])
+    }
 }
