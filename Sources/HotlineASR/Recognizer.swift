@@ -29,6 +29,11 @@ public struct RecognitionResult: Sendable, Equatable, Codable {
     public var words: [TimedWord]
     /// Alternatives, best first (the first is the result itself).
     public var nbest: [Alternative]
+
+    /// Nothing heard, for `reason`.
+    public static func rejected(_ reason: String) -> RecognitionResult {
+        RecognitionResult(text: "", interpretation: nil, confidence: 0, rejected: true, reason: reason, words: [], nbest: [])
+    }
 }
 
 /// A grammar-constrained recognizer for one call: audio in (any chunking), partial
@@ -122,8 +127,7 @@ public final class Recognizer {
         let ms = frontEnd.secondsPerOutputFrame * 1000
         let paths = decoder.results()
         guard let best = paths.first else {
-            return RecognitionResult(text: "", interpretation: nil, confidence: 0, rejected: true,
-                                     reason: decoder.frames == 0 ? "no speech" : "no path", words: [], nbest: [])
+            return .rejected(decoder.frames == 0 ? "no speech" : "no path")
         }
         let words = best.words.map {
             RecognitionResult.TimedWord(word: $0.word, startMs: Int(Double($0.startFrame) * ms), endMs: Int(Double($0.endFrame) * ms))

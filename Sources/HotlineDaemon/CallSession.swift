@@ -91,7 +91,7 @@ public final class CallSession {
     private var isPrompting: Bool { outboundIndex < outbound.count || !queued.isEmpty }
     private var pendingReplies: [String] = []
     private var listening: Listening?
-    private var recognizers: [String: Recognizer] = [:]
+    private var recognizers: [String: Recognizer?] = [:]
     private var recording: (maxMs: Int, startMs: Int, heardSpeech: Bool, silentMs: Int)?
     private var digitStringEndMs: Int?
     private var silentMs = 0
@@ -100,7 +100,9 @@ public final class CallSession {
 
     private struct Listening {
         var request: ListenRequest
-        var recognizer: Recognizer
+        /// None when no phrase of the state can be heard (every one has a word with no
+        /// pronunciation, which `hotlined` logs at start): speech is then a no-match, keys still work.
+        var recognizer: Recognizer?
         var endpointer: Endpointer
         var keys = ""
         var lastKeyMs = 0
@@ -279,7 +281,7 @@ public final class CallSession {
         if l.feeding {
             l.backlog += caller
             let n = min(l.backlog.count, (1 + Self.catchUpFrames) * Self.frameSamples)
-            l.recognizer.accept(Array(l.backlog[0..<n]))
+            l.recognizer?.accept(Array(l.backlog[0..<n]))
             l.backlog.removeFirst(n)
         } else {
             l.leadIn.append(caller)
@@ -290,7 +292,7 @@ public final class CallSession {
             return
         }
         if nowMs % 100 == 0, l.speechStartMs != nil {
-            l.endpointer.hypothesisComplete = l.recognizer.grammar.parse(l.recognizer.partial) != nil
+            l.endpointer.hypothesisComplete = l.recognizer.map { $0.grammar.parse($0.partial) != nil } ?? false
         }
         for event in l.endpointer.add(isSpeech: speech, masked: masked, startMs: nowMs) {
             switch event {
@@ -302,11 +304,11 @@ public final class CallSession {
                 l.feeding = true
             case .speechEnded(let start, let end, _), .maxSpeech(let start, let end):
                 let clock = DispatchTime.now()
-                l.recognizer.accept(l.backlog)
+                l.recognizer?.accept(l.backlog)
                 // A turn the endpointer ended has already fed its silence timeout; one cut off
                 // by maxSpeech may stop mid-word.
                 let cutOff = if case .maxSpeech = event { true } else { false }
-                let result = l.recognizer.finish(closingSilence: cutOff)
+                let result = l.recognizer?.finish(closingSilence: cutOff) ?? .rejected("no phrase can be heard")
                 let heard: DialogueEvent = result.rejected ? .noMatch : .recognized(text: result.text, confidence: result.confidence)
                 apply(engine.handle(heard), turnStart: clock, turn: Turn(
                     atMs: nowMs, state: l.request.state, expecting: l.request.expecting, input: result.rejected ? "nomatch" : "speech",
@@ -314,7 +316,7 @@ public final class CallSession {
                     speechMs: [start, end], interpretation: "", replies: [], replyLatencyMs: 0))
                 return
             case .noInput:
-                _ = l.recognizer.finish(closingSilence: false)
+                _ = l.recognizer?.finish(closingSilence: false)
                 apply(engine.handle(.noInput), turnStart: DispatchTime.now(), turn: Turn(
                     atMs: nowMs, state: l.request.state, expecting: l.request.expecting, input: "noinput", heard: "",
                     confidence: nil, nbest: [], speechMs: nil, interpretation: "", replies: [], replyLatencyMs: 0))
@@ -352,7 +354,7 @@ public final class CallSession {
     private func finishKeys() {
         guard let l = listening else { return }
         listening = nil
-        _ = l.recognizer.finish(closingSilence: false)   // keys answered: the speech result is not used
+        _ = l.recognizer?.finish(closingSilence: false)   // keys answered: the speech result is not used
         apply(engine.handle(.dtmf(l.keys.isEmpty ? "#" : l.keys)), turnStart: DispatchTime.now(), turn: Turn(
             atMs: nowMs, state: l.request.state, expecting: l.request.expecting, input: "dtmf", heard: l.keys,
             confidence: nil, nbest: [], speechMs: nil, interpretation: "", replies: [], replyLatencyMs: 0))
@@ -420,22 +422,15 @@ public final class CallSession {
 
     private func listen(_ request: ListenRequest) {
         let key = request.state + "\u{1}" + request.expecting
-        let recognizer: Recognizer
-        if let cached = recognizers[key] {
-            recognizer = cached
-        } else {
+        if recognizers[key] == nil {
             // The flow's `min_confidence` is the recognizer's rejection threshold too.
             var options = Recognizer.Options()
             options.rejectionThreshold = engine.flow.settings.minConfidence
-            guard let grammar = try? ListenGrammar.make(for: request, flow: engine.flow),
-                  let made = try? Recognizer(model: resources.acoustic, grammar: grammar, lexicon: resources.lexicon, options: options) else {
-                listening = nil
-                apply(engine.handle(.noMatch), turnStart: nil)
-                return
-            }
-            recognizers[key] = made
-            recognizer = made
+            // Cached as none too when no phrase of the state can be heard.
+            recognizers[key] = .some(try? Recognizer(model: resources.acoustic, grammar: ListenGrammar.make(for: request, flow: engine.flow),
+                                                     lexicon: resources.lexicon, options: options))
         }
+        let recognizer = recognizers[key]!
         var settings = Endpointer.Settings()
         settings.noInputTimeoutMs = request.noInputTimeoutMs
         settings.bargeIn = request.bargeIn

@@ -267,6 +267,17 @@ import Testing
         #expect(turns[0].atMs > 3000)
     }
 
+    @Test func aStateWithNoPhraseThatCanBeHeardStillListens() throws {
+        // Its only phrase has a word with no pronunciation: the call waits for the caller
+        // (no-input here) instead of a no-match before anyone spoke.
+        let session = try Self.session(Self.flow.replacingOccurrences(of: "keys: \"1\"\n        say: [sales]", with: "say: [日本]")
+            .replacingOccurrences(of: "keys: \"2\"\n        say: [support]", with: "say: [中文]"))
+        session.start()
+        _ = Self.run(session, [], seconds: 10)
+        #expect(session.turns.first?.input == "noinput")
+        #expect(session.turns.first?.replies == ["Please press one or two."])
+    }
+
     @Test func aBusyToneFromTheExchangeEndsTheCall() throws {
         let session = try Self.session()
         session.start()

@@ -1,5 +1,6 @@
 import Foundation
 import HotlineASR
+import HotlineCore
 import HotlineDialogue
 import Testing
 @testable import HotlineDaemon
@@ -48,5 +49,32 @@ import Testing
         // Globals everywhere; open prompts get the flow's phrases.
         #expect(try Self.grammar("digits 4...6").parse("agent") != nil)
         #expect(try Self.grammar("text").parse("pay my bill") != nil)
+    }
+
+    @Test func theWordsOfPhrasesAndTheFlowsOwnGrammarsAreCheckedAgainstTheLexicon() throws {
+        let flow = try FlowLoader.load(yaml: """
+            flow: w
+            start: menu
+            globals:
+              - {say: [qwikpay help], goto: bye}
+            states:
+              menu:
+                prompt: "Say one."
+                menu:
+                  - {say: [option 2, 日本], goto: code}
+              code:
+                prompt: "Your code?"
+                collect: {slot: code, type: grammar, grammar: "public $main = zorblax | seven ;"}
+                next: bye
+              bye:
+                prompt: "Bye."
+                hangup: true
+            """, file: "w.yaml")
+        let lexicon = try Lexicon(paths: [URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../Models/lexicon/cmudict-en-us.dict").standardized.path])
+        let guessed = ListenGrammar.guessedWords(of: flow, lexicon: lexicon)
+        #expect(Set(guessed.map(\.word)) == ["2", "日本", "qwikpay", "zorblax"])
+        #expect(guessed.first { $0.word == "日本" }?.phones == [])
+        #expect(guessed.first { $0.word == "2" }?.source == .number)
     }
 }
