@@ -12,7 +12,7 @@ public final class Lexicon: Sendable {
     /// Reads CMU-format files, with the letter-to-sound rules `lts-rules.txt` beside the
     /// first file when it is there.
     public convenience init(paths: [String]) throws {
-        let beside = paths.first.map { URL(fileURLWithPath: $0).deletingLastPathComponent().appendingPathComponent("lts-rules.txt").path }
+        let beside = paths.first.map { URL(fileURLWithPath: DataFile.resolve($0)).deletingLastPathComponent().appendingPathComponent("lts-rules.txt").path }
         let rules = try beside.flatMap { FileManager.default.fileExists(atPath: $0) ? try LetterToSound(path: $0) : nil }
         try self.init(paths: paths, letterToSound: rules)
     }
@@ -28,7 +28,7 @@ public final class Lexicon: Sendable {
         var entries: [String: [String]] = [:]
         entries.reserveCapacity(140_000)
         for path in paths {
-            guard let data = FileManager.default.contents(atPath: path) else {
+            guard let data = FileManager.default.contents(atPath: DataFile.resolve(path)) else {
                 throw LoadError(description: "\(path): cannot read the lexicon")
             }
             // Bytes, not String splitting: the 135k-line dictionary loads several times faster.

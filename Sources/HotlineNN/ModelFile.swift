@@ -87,7 +87,7 @@ public struct ModelFile: Sendable {
     /// Reads and checks a model file.
     public init(contentsOf url: URL) throws {
         let data: Data
-        do { data = try Data(contentsOf: url) } catch {
+        do { data = try Data(contentsOf: URL(fileURLWithPath: DataFile.resolve(url.relativePath))) } catch {
             throw ModelFileError(path: url.path, reason: "cannot read: \(error.localizedDescription)")
         }
         try self.init(data: data, path: url.path)

@@ -69,7 +69,7 @@ public final class VoiceDatabase: Sendable {
 
     /// Reads a voice file.
     public init(path: String) throws {
-        guard let data = FileManager.default.contents(atPath: path), data.count > 12,
+        guard let data = FileManager.default.contents(atPath: DataFile.resolve(path)), data.count > 12,
               data.prefix(4) == Data("HVOX".utf8) else {
             throw LoadError(description: "\(path): not a Hotline voice file (missing, or no HVOX magic)")
         }

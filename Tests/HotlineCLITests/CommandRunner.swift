@@ -15,12 +15,14 @@ enum CommandRunner {
             ?? candidates[0]
     }()
 
-    static func run(_ tool: String, _ arguments: [String]) throws -> Result {
-        try runProgram(productsFolder.appendingPathComponent(tool).path, arguments)
+    /// Runs `tool` with `arguments`, in `folder` when given (else the package root).
+    static func run(_ tool: String, _ arguments: [String], in folder: String? = nil) throws -> Result {
+        try runProgram(productsFolder.appendingPathComponent(tool).path, arguments, in: folder)
     }
 
-    static func runProgram(_ path: String, _ arguments: [String]) throws -> Result {
+    static func runProgram(_ path: String, _ arguments: [String], in folder: String? = nil) throws -> Result {
         let process = Process()
+        if let folder { process.currentDirectoryURL = URL(fileURLWithPath: folder) }
         process.executableURL = URL(fileURLWithPath: path.hasPrefix("/") ? path : "/usr/bin/env")
         process.arguments = path.hasPrefix("/") ? arguments : [path] + arguments
         let out = Pipe(), err = Pipe()

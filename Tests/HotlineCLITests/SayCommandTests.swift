@@ -13,6 +13,19 @@ import Testing
         return (try? FileManager.default.attributesOfItem(atPath: out)[.size] as? Int) ?? 0
     }
 
+    @Test func theDefaultModelsAreFoundFromAnyFolder() throws {
+        let scratch = Scratch()
+        let said = try CommandRunner.run("hotline", ["say", "Your order 12 ships today.", "-o", "out.wav"], in: scratch.path)
+        #expect(said.status == 0, "\(said.stderr)")
+        #expect(FileManager.default.fileExists(atPath: scratch.file("out.wav")))
+        let sample = repositoryRoot.appendingPathComponent("Audio/samples/caller-order-status.flac").path
+        let heard = try CommandRunner.run("hotline", ["recognize", sample, "--grammar", "builtin:yesno"], in: scratch.path)
+        #expect(heard.status == 0, "\(heard.stderr)")
+        // A model that is nowhere is still an error naming it.
+        let missing = try CommandRunner.run("hotline", ["say", "hi", "-o", "x.wav", "--voice", "Models/voices/none.voice"], in: scratch.path)
+        #expect(missing.status != 0 && missing.stderr.contains("Models/voices/none.voice"), "\(missing.stderr)")
+    }
+
     @Test func aUserLexiconOverridesTheDictionary() throws {
         let scratch = Scratch()
         let user = scratch.file("site.dict")
