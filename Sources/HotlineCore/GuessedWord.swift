@@ -25,6 +25,12 @@ public struct GuessedWord: Sendable, Equatable, CustomStringConvertible {
     public static func warning(_ words: [GuessedWord], of kind: String = "prompt") -> String {
         "\(kind) words not in the lexicon: " + words.map(\.description).joined(separator: ", ") + "; a user lexicon can correct them"
     }
+
+    /// The error naming listen `words` with no pronunciation at all.
+    public static func unhearable(_ words: [GuessedWord]) -> String {
+        "phrases with these words can never be heard, the words have no pronunciation: "
+            + words.map { "'\($0.word)'" }.joined(separator: ", ") + "; add them to a user lexicon"
+    }
 }
 
 extension Lexicon {

@@ -175,10 +175,7 @@ public final class Daemon: @unchecked Sendable {
         let heard = ListenGrammar.guessedWords(of: flow, lexicon: resources.lexicon)
         let unhearable = heard.filter(\.phones.isEmpty), guessed = heard.filter { !$0.phones.isEmpty }
         if !guessed.isEmpty { log.message(.warning, "\(path): " + GuessedWord.warning(guessed, of: "listen")) }
-        if !unhearable.isEmpty {
-            log.message(.error, "\(path): phrases with these words can never be heard, the words have no pronunciation: "
-                        + unhearable.map { "'\($0.word)'" }.joined(separator: ", ") + "; add them to a user lexicon")
-        }
+        if !unhearable.isEmpty { log.message(.error, "\(path): " + GuessedWord.unhearable(unhearable)) }
     }
 
     /// Every line's flow, loaded once per file; all problems of all files in one error.

@@ -56,8 +56,7 @@ struct FlowValidateCommand: ParsableCommand {
                     print("\(path): ok (\(flow.states.count) states)")
                 } else {
                     failed = true
-                    printError("\(path): error: phrases with these words can never be heard, the words have no pronunciation: "
-                               + unhearable.map { "'\($0.word)'" }.joined(separator: ", ") + "; add them to a user lexicon")
+                    printError("\(path): error: " + GuessedWord.unhearable(unhearable))
                 }
                 if !prompted.isEmpty { printError("\(path): warning: " + GuessedWord.warning(prompted)) }
                 let guessed = heard.filter { !$0.phones.isEmpty }
