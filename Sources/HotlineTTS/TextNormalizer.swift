@@ -112,9 +112,12 @@ public enum TextNormalizer {
         if isLetterCode(token), !next.isEmpty, next.allSatisfy({ $0.isASCII && $0.isNumber }) {
             return (spell(token) + NumberWords.digits(Substring(next)), 2)
         }
-        // "ext. 204": an extension is keyed digit by digit, so it is read that way.
-        if ["ext", "ext."].contains(token.lowercased()), !next.isEmpty, next.allSatisfy(\.isNumber) {
-            return (["extension"] + NumberWords.digits(Substring(next)), 2)
+        // "ext. 204", "extension 4021", "dial 911", "call 311": numbers that are keyed are
+        // read digit by digit ("call 24 hours a day" is a count).
+        let verb = token.lowercased()
+        if ["ext", "ext.", "extension", "dial"].contains(verb) || (verb == "call" && next.count >= 3),
+           raw[i + 1].range(of: #"^[0-9]+[,.;:!?]?$"#, options: .regularExpression) != nil {
+            return ([verb.hasPrefix("ext") ? "extension" : verb] + NumberWords.digits(Substring(next)), 2)
         }
         // "3:30 pm", "9:00 am", "8 am" ("nine a m", "eight a m").
         if ["am", "pm", "a.m", "p.m"].contains(next), let words = clockHour(token + next) {
