@@ -119,6 +119,10 @@ public enum TextNormalizer {
            raw[i + 1].range(of: #"^[0-9]+[,.;:!?]?$"#, options: .regularExpression) != nil {
             return ([verb.hasPrefix("ext") ? "extension" : verb] + NumberWords.digits(Substring(next)), 2)
         }
+        // "2.5 kg", "10 mph", "1 min": a unit after a number is said in full.
+        if let unit = units[next], token.range(of: #"^\d[\d,]*(\.\d+)?$"#, options: .regularExpression) != nil {
+            return (read(token, as: nil) + [token == "1" ? unit.one : unit.many], 2)
+        }
         // "3:30 pm", "9:00 am", "8 am" ("nine a m", "eight a m").
         if ["am", "pm", "a.m", "p.m"].contains(next), let words = clockHour(token + next) {
             return (words, 2)
@@ -145,9 +149,20 @@ public enum TextNormalizer {
         "apt": ["apartment"], "apt.": ["apartment"], "mins": ["minutes"], "hrs": ["hours"],
         "secs": ["seconds"], "p.o.": ["p", "o"], "ext.": ["extension"],
     ]
+    /// Unit abbreviations said in full after a number, singular after 1.
+    static let units: [String: (one: String, many: String)] = [
+        "kg": ("kilogram", "kilograms"), "g": ("gram", "grams"), "km": ("kilometer", "kilometers"),
+        "cm": ("centimeter", "centimeters"), "mm": ("millimeter", "millimeters"), "mi": ("mile", "miles"),
+        "ft": ("foot", "feet"), "lb": ("pound", "pounds"), "lbs": ("pound", "pounds"), "oz": ("ounce", "ounces"),
+        "mph": ("mile per hour", "miles per hour"), "kmh": ("kilometer per hour", "kilometers per hour"),
+        "sec": ("second", "seconds"), "secs": ("second", "seconds"), "min": ("minute", "minutes"), "mins": ("minute", "minutes"),
+        "hr": ("hour", "hours"), "hrs": ("hour", "hours"), "kb": ("kilobyte", "kilobytes"), "mb": ("megabyte", "megabytes"),
+        "gb": ("gigabyte", "gigabytes"), "tb": ("terabyte", "terabytes"),
+    ]
     /// Acronyms spelled letter by letter.
     static let spelled: Set<String> = ["ATM", "ID", "FAQ", "SMS", "USA", "UK", "TV", "PC", "CD", "DVD", "USB", "URL", "IVR",
-                                       "SIP", "ETA", "PDF", "VIP", "HR", "IT", "CEO", "OK"]
+                                       "SIP", "ETA", "PDF", "VIP", "HR", "IT", "CEO", "OK", "ET", "CT", "MT", "PT", "EST",
+                                       "CST", "MST", "PST", "EDT", "CDT", "MDT", "PDT", "GMT", "UTC"]
 
     /// "KJT", "RX", "DMV": two or more capitals with no vowel cannot be read as a word.
     static func isLetterCode(_ token: String) -> Bool {
@@ -218,7 +233,9 @@ public enum TextNormalizer {
             let scale = ["f": ["fahrenheit"], "c": ["celsius"]][token[token.index(after: degree)...].lowercased()] ?? []
             return NumberWords.cardinal(value) + [abs(value) == 1 ? "degree" : "degrees"] + scale
         }
-        if token.contains("@") || token.lowercased().hasPrefix("www.") { return webAddress(token) }
+        if token.contains("@") || token.lowercased().range(of: #"^(https?://|www\.)"#, options: .regularExpression) != nil {
+            return webAddress(token)
+        }
         if token.range(of: #"^(1[1-9]|20)?\d0'?s$"#, options: .regularExpression) != nil, let words = decade(token) { return words }
         if token.hasSuffix("%"), let value = Double(token.dropLast()) { return decimal(value, String(token.dropLast())) + ["percent"] }
         if let words = date(token) { return words }
@@ -282,18 +299,21 @@ public enum TextNormalizer {
         return words + (lower.contains("a") ? ["a.", "m"] : ["p", "m"])
     }
 
-    /// "support@acme.com" -> "support at acme dot com"; "www.acme.com" -> "w w w dot acme dot com".
+    /// "support@acme.com" -> "support at acme dot com"; "www.acme.com/help" -> "w w w dot
+    /// acme dot com slash help" ("https://" is not said).
     static func webAddress(_ token: String) -> [String] {
         var words: [String] = []
         var part = ""
+        let address = token.lowercased().replacingOccurrences(of: #"^https?://"#, with: "", options: .regularExpression)
         func flush() {
             guard !part.isEmpty else { return }
             words += part == "www" ? ["w", "w", "w"] : read(part, as: nil)
             part = ""
         }
-        for c in token.lowercased() {
+        for c in address {
             switch c {
             case "@": flush(); words.append("at")
+            case "/": flush(); words.append("slash")
             case ".": flush(); words.append("dot")
             case "-": flush(); words.append("dash")
             case "_": flush(); words.append("underscore")
