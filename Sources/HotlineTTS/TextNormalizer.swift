@@ -30,8 +30,11 @@ public enum TextNormalizer {
     public static func normalize(_ text: String, prosody: Prosody = Prosody(), as interpretation: Interpretation? = nil) -> [SpokenToken] {
         var out: [SpokenToken] = []
         // A telephone number may be written with spaces: read the whole span as one.
+        // A dash between words is a pause; one between numbers ("9–5") is a range.
+        let dashed = text.replacingOccurrences(of: #"(\d)\s*[–—]\s*(\d)"#, with: "$1-$2", options: .regularExpression)
+            .replacingOccurrences(of: #"\s*[–—]+\s*"#, with: ", ", options: .regularExpression)
         let raw = interpretation == .telephone ? [text.trimmingCharacters(in: .whitespaces)]
-            : text.split(whereSeparator: \.isWhitespace).map(String.init)
+            : dashed.split(whereSeparator: \.isWhitespace).map(String.init)
         var i = 0
         while i < raw.count {
             var token = raw[i]
@@ -119,6 +122,8 @@ public enum TextNormalizer {
            raw[i + 1].range(of: #"^[0-9]+[,.;:!?]?$"#, options: .regularExpression) != nil {
             return ([verb.hasPrefix("ext") ? "extension" : verb] + NumberWords.digits(Substring(next)), 2)
         }
+        // "1/2 of", "3/4 of": a fraction of something (else "5/1" is a date).
+        if next == "of", let fraction = fraction(token) { return (fraction + ["of"], 2) }
         // "2.5 kg", "10 mph", "1 min": a unit after a number is said in full.
         if let unit = units[next], token.range(of: #"^\d[\d,]*(\.\d+)?$"#, options: .regularExpression) != nil {
             return (read(token, as: nil) + [token == "1" ? unit.one : unit.many], 2)
@@ -210,8 +215,11 @@ public enum TextNormalizer {
             // "-5", "-$12.40": the sign is said, never dropped.
             return ["minus"] + read(String(token.dropFirst()), as: nil)
         }
-        if token.first == "#", token.count > 1, token.dropFirst().allSatisfy({ $0.isLetter || $0.isNumber }) {
+        if token.first == "#", token.count > 1, token.dropFirst().allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) {
             return ["number"] + read(String(token.dropFirst()), as: nil)
+        }
+        if token.range(of: #"^x\d{2,6}$"#, options: .regularExpression) != nil {
+            return ["extension"] + NumberWords.digits(token.dropFirst())   // "555-0123 x204"
         }
         if token.range(of: #"^\d{1,3}x$"#, options: .regularExpression) != nil, let n = Int(token.dropLast()) {
             return NumberWords.cardinal(n) + ["times"]   // "2x faster"
@@ -344,6 +352,17 @@ public enum TextNormalizer {
         }
     }
 
+    /// "1/2" -> "one half", "3/4" -> "three quarters", "2/3" -> "two thirds" (denominators 2-10).
+    static func fraction(_ token: String) -> [String]? {
+        let parts = token.split(separator: "/").compactMap { Int($0) }
+        guard token.range(of: #"^\d{1,2}/\d{1,2}$"#, options: .regularExpression) != nil, parts.count == 2,
+              (2...10).contains(parts[1]) else { return nil }
+        let (top, bottom) = (parts[0], parts[1])
+        let name = bottom == 2 ? "half" : bottom == 4 ? "quarter" : NumberWords.ordinal(bottom).joined(separator: " ")
+        let plural = bottom == 2 ? "halves" : name + "s"
+        return NumberWords.cardinal(top) + [top == 1 ? name : plural]
+    }
+
     /// The word for a spelled letter: itself, except "a." for A (the dictionary's name for
     /// the letter, EY; "a" alone is the article).
     static func letterName(_ letter: String) -> String { letter == "a" ? "a." : letter }
@@ -356,8 +375,15 @@ public enum TextNormalizer {
         return whole + ["point"] + NumberWords.digits(parts[1])
     }
 
-    /// "$12.50", "€5", "£3.05", "12.50$": dollars (euros, pounds) and cents.
+    /// "$12.50", "€5", "£3.05", "12.50$": dollars (euros, pounds) and cents; "$1.5M",
+    /// "$20K", "$2B": thousands, millions and billions of them.
     static func money(_ token: String) -> [String]? {
+        if let scale = ["K": "thousand", "M": "million", "B": "billion"][token.last.map(String.init) ?? ""],
+           token.range(of: #"^[$€£]\d+(\.\d+)?[KMB]$"#, options: .regularExpression) != nil,
+           let unit = money(String(token.prefix(1)) + "2")?.last {
+            let number = String(token.dropFirst().dropLast())
+            return decimal(Double(number) ?? 0, number) + [scale, unit]
+        }
         let symbols: [Character: (String, String, String, String)] = ["$": ("dollar", "dollars", "cent", "cents"),
                                                                       "€": ("euro", "euros", "cent", "cents"),
                                                                       "£": ("pound", "pounds", "penny", "pence")]
