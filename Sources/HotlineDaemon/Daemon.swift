@@ -163,13 +163,15 @@ public final class Daemon: @unchecked Sendable {
         let byPath = Dictionary(lock.withLock { flows.values.map { ($0.path, $0.flow) } }, uniquingKeysWith: { first, _ in first })
         for (path, flow) in byPath.sorted(by: { $0.key < $1.key }) {
             resources.prompts.warm(flow, synthesizer: resources.synthesizer, sampleRate: CallSession.sampleRate)
-            warnAboutGuessedWords(in: flow, path: path)
+            checkWords(of: flow, path: path)
         }
     }
 
     /// Logs the words of a flow's prompts and listen phrases that have to be guessed, which
-    /// an admin's user lexicon can correct, and as an error those that cannot be heard at all.
-    private func warnAboutGuessedWords(in flow: Flow, path: String) {
+    /// an admin's user lexicon can correct, and as errors SSML prompts that do not parse and
+    /// words that cannot be heard at all.
+    private func checkWords(of flow: Flow, path: String) {
+        for error in PromptCache.ssmlErrors(of: flow) { log.message(.error, "\(path): \(error); it is read as plain text") }
         let prompted = PromptCache.guessedWords(of: flow, lexicon: resources.synthesizer.lexicon)
         if !prompted.isEmpty { log.message(.warning, "\(path): " + GuessedWord.warning(prompted)) }
         let heard = ListenGrammar.guessedWords(of: flow, lexicon: resources.lexicon)

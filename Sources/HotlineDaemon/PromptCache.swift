@@ -62,7 +62,10 @@ public final class PromptCache: @unchecked Sendable {
             all += chunk
             stream?.append(chunk)
         }
-        synthesizer.synthesize(TextNormalizer.normalize(text)) { emit(resampler?.process($0) ?? $0) }
+        // SSML that the values filled in broke (the flow's own is checked at load) is read as plain text.
+        let tokens = (try? SSML.prompt(text))
+            ?? TextNormalizer.normalize(text.replacingOccurrences(of: "<[^>]*>", with: " ", options: .regularExpression))
+        synthesizer.synthesize(tokens) { emit(resampler?.process($0) ?? $0) }
         if let resampler { emit(resampler.flush()) }
         return all
     }
@@ -89,11 +92,35 @@ public final class PromptCache: @unchecked Sendable {
         flow.promptTexts.filter { !$0.contains("{") }
     }
 
+    /// `flow`'s prompts with their `{slot}` placeholders blanked out (as many spaces, so
+    /// that SSML errors name the prompt's own character offsets).
+    static func promptsWithoutSlots(of flow: Flow) -> [String] {
+        flow.promptTexts.map { text in
+            var out = "", inSlot = false
+            for c in text {
+                if c == "{" { inSlot = true }
+                out.append(inSlot ? " " : c)
+                if c == "}" { inSlot = false }
+            }
+            return out
+        }
+    }
+
     /// The words of `flow`'s prompts (outside `{slot}` placeholders) that `lexicon` lacks.
     public static func guessedWords(of flow: Flow, lexicon: Lexicon) -> [GuessedWord] {
-        let texts = flow.promptTexts.map { $0.replacingOccurrences(of: #"\{[^}]*\}"#, with: " ", options: .regularExpression) }
         var seen: Set<String> = []
-        return texts.flatMap { TextNormalizer.normalize($0).guessedWords(lexicon) }.filter { seen.insert($0.word).inserted }
+        return promptsWithoutSlots(of: flow).flatMap { ((try? SSML.prompt($0)) ?? []).guessedWords(lexicon) }
+            .filter { seen.insert($0.word).inserted }
+    }
+
+    /// One line per SSML prompt of `flow` that does not parse: the prompt's start and the error.
+    public static func ssmlErrors(of flow: Flow) -> [String] {
+        promptsWithoutSlots(of: flow).compactMap { text in
+            do { _ = try SSML.prompt(text); return nil } catch {
+                let start = text.trimmingCharacters(in: .whitespacesAndNewlines)
+                return "prompt \"\(start.prefix(40))\(start.count > 40 ? "..." : "")\": \(error)"
+            }
+        }
     }
 }
 

@@ -313,13 +313,20 @@ public struct DialogueEngine: Sendable {
 
     /// `{name}` and `{name:digits}` (spaced digits) filled from the variables.
     func render(_ template: String) -> String {
+        // Values go into an SSML prompt as text, so "&" or "<" in one cannot break its markup.
+        let ssml = template.drop { $0.isWhitespace }.hasPrefix("<speak")
+        func escaped(_ value: String) -> String {
+            guard ssml else { return value }
+            return value.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+                .replacingOccurrences(of: ">", with: "&gt;")
+        }
         var out = "", i = template.startIndex
         while i < template.endIndex {
             if template[i] == "{", let close = template[i...].firstIndex(of: "}") {
                 let inner = template[template.index(after: i)..<close]
                 let parts = inner.split(separator: ":", maxSplits: 1)
                 let value = variables[String(parts.first ?? "")] ?? ""
-                out += parts.count == 2 && parts[1] == "digits" ? value.map(String.init).joined(separator: " ") : value
+                out += escaped(parts.count == 2 && parts[1] == "digits" ? value.map(String.init).joined(separator: " ") : value)
                 i = template.index(after: close)
             } else {
                 out.append(template[i])

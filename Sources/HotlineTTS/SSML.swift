@@ -3,7 +3,9 @@ import HotlineCore
 /// The SSML subset IVR prompts need, parsed into spoken tokens:
 /// `<speak>`, `<say-as interpret-as="digits|characters|cardinal|ordinal|date|time|currency|telephone">`,
 /// `<break time="500ms|1s"/>` (at most 10 s) or `<break strength="weak|medium|strong"/>`,
-/// `<prosody rate="slow|fast|x-slow|x-fast|N%" pitch="low|high|x-low|x-high|+N%|-N%">` and `<emphasis>`.
+/// `<prosody rate="slow|fast|x-slow|x-fast|N%" pitch="low|high|x-low|x-high|+N%|-N%">`, `<emphasis>`,
+/// `<p>` and `<s>` (a pause after each paragraph or sentence) and `<sub alias="...">` (the
+/// alias is said instead of the text).
 public enum SSML {
     /// A prompt that is not valid SSML of this subset; names the offset and the problem.
     public struct ParseError: HotlineError, Equatable {
@@ -14,15 +16,26 @@ public enum SSML {
         public var description: String { "SSML at character \(offset): \(message)" }
     }
 
+    /// Whether a flow's prompt is SSML: it starts with `<speak`.
+    public static func isSSML(_ prompt: String) -> Bool {
+        prompt.drop { $0.isWhitespace }.hasPrefix("<speak")
+    }
+
+    /// Spoken tokens of a flow's prompt: SSML when it starts with `<speak`, else plain text.
+    public static func prompt(_ text: String) throws -> [SpokenToken] {
+        try isSSML(text) ? parse(text) : TextNormalizer.normalize(text)
+    }
+
     /// Spoken tokens of an SSML prompt (with or without the `<speak>` wrapper).
     public static func parse(_ text: String) throws -> [SpokenToken] {
         var out: [SpokenToken] = []
-        var stack: [(name: String, prosody: Prosody, interpretation: TextNormalizer.Interpretation?)] =
-            [("", Prosody(), nil)]
+        // `silent`: inside <sub>, whose alias was said instead.
+        var stack: [(name: String, prosody: Prosody, interpretation: TextNormalizer.Interpretation?, silent: Bool)] =
+            [("", Prosody(), nil, false)]
         let chars = Array(text)
         var i = 0, textStart = 0
         func flush(_ end: Int) {
-            guard end > textStart else { return }
+            guard end > textStart, !stack.last!.silent else { return }
             let chunk = decodeEntities(String(chars[textStart..<end]))
             out += TextNormalizer.normalize(chunk, prosody: stack.last!.prosody, as: stack.last!.interpretation)
         }
@@ -41,6 +54,9 @@ public enum SSML {
                     throw ParseError(offset: tagOffset, message: "</\(name)> closes nothing open" + (stack.count > 1 ? " (open: <\(stack.last!.name)>)" : ""))
                 }
                 stack.removeLast()
+                if let pause = ["s": 400, "p": 700][name] {
+                    if case .pause(let ms)? = out.last { out[out.count - 1] = .pause(max(ms, pause)) } else { out.append(.pause(pause)) }
+                }
                 continue
             }
             let selfClosing = body.hasSuffix("/")
@@ -49,8 +65,12 @@ public enum SSML {
             let attributes = try parseAttributes(String(content.dropFirst(name.count)), offset: tagOffset)
             var top = stack.last!
             switch name {
-            case "speak":
+            case "speak", "p", "s":
                 break
+            case "sub":
+                guard let alias = attributes["alias"] else { throw ParseError(offset: tagOffset, message: "sub needs alias=\"what to say\"") }
+                out += TextNormalizer.normalize(decodeEntities(alias), prosody: top.prosody, as: top.interpretation)
+                top.silent = true
             case "break":
                 out.append(.pause(try breakMs(attributes, offset: tagOffset)))
                 continue
@@ -71,9 +91,9 @@ public enum SSML {
             case "emphasis":
                 top.prosody.emphasis = true
             default:
-                throw ParseError(offset: tagOffset, message: "unsupported tag <\(name)>; use speak, say-as, break, prosody or emphasis")
+                throw ParseError(offset: tagOffset, message: "unsupported tag <\(name)>; use speak, p, s, say-as, sub, break, prosody or emphasis")
             }
-            if !selfClosing { stack.append((name, top.prosody, top.interpretation)) }
+            if !selfClosing { stack.append((name, top.prosody, top.interpretation, top.silent)) }
         }
         flush(chars.count)
         if stack.count > 1 { throw ParseError(offset: chars.count, message: "<\(stack.last!.name)> is never closed") }

@@ -51,12 +51,13 @@ struct FlowValidateCommand: ParsableCommand {
                 let flow = try FlowLoader.load(path: path)
                 let prompted = words.map { PromptCache.guessedWords(of: flow, lexicon: $0) } ?? []
                 let heard = words.map { ListenGrammar.guessedWords(of: flow, lexicon: $0) } ?? []
-                let unhearable = heard.filter(\.phones.isEmpty)
-                if unhearable.isEmpty {
+                let unhearable = heard.filter(\.phones.isEmpty), ssmlErrors = PromptCache.ssmlErrors(of: flow)
+                if unhearable.isEmpty, ssmlErrors.isEmpty {
                     print("\(path): ok (\(flow.states.count) states)")
                 } else {
                     failed = true
-                    printError("\(path): error: " + GuessedWord.unhearable(unhearable))
+                    if !unhearable.isEmpty { printError("\(path): error: " + GuessedWord.unhearable(unhearable)) }
+                    for error in ssmlErrors { printError("\(path): error: \(error)") }
                 }
                 if !prompted.isEmpty { printError("\(path): warning: " + GuessedWord.warning(prompted)) }
                 let guessed = heard.filter { !$0.phones.isEmpty }

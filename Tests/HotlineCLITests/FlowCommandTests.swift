@@ -57,6 +57,21 @@ import Testing
                                            + "the words have no pronunciation: '日本'; add them to a user lexicon"), "\(unhearable.stderr)")
     }
 
+    @Test func ssmlPromptsAreCheckedAndABrokenOneFails() throws {
+        let scratch = Scratch()
+        let path = scratch.file("ssml.yaml")
+        let flow = "flow: s\nstart: welcome\nstates:\n  welcome:\n"
+            + "    prompt: '<speak>Your code is <say-as interpret-as=\"characters\">{code}</say-as>.</speak>'\n    hangup: yes\n"
+        try flow.write(toFile: path, atomically: true, encoding: .utf8)
+        let good = try CommandRunner.run("hotline", ["flow", "validate", path])
+        #expect(good.status == 0, "\(good.stderr)")
+        try flow.replacingOccurrences(of: "</say-as>", with: "").write(toFile: path, atomically: true, encoding: .utf8)
+        let broken = try CommandRunner.run("hotline", ["flow", "validate", path])
+        #expect(broken.status != 0)
+        #expect(broken.stderr.contains("ssml.yaml: error: prompt \"<speak>Your code is <say-as interpret-as...\": "
+                                       + "SSML at character 61: </speak> closes nothing open (open: <say-as>)"), "\(broken.stderr)")
+    }
+
     @Test func aFailingConversationFailsTheCommand() throws {
         let scratch = Scratch()
         let cases = scratch.file("wrong.tests.yaml")

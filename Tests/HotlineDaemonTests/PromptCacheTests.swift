@@ -26,6 +26,16 @@ import Testing
         #expect(Self.drain(cache.stream(for: text, synthesizer: Self.synthesizer, sampleRate: 8000)) == whole)
     }
 
+    @Test func anSSMLPromptIsSpokenAsSSMLAndABrokenOneAsPlainText() throws {
+        let cache = PromptCache()
+        let ssml = "<speak>Your code is <say-as interpret-as=\"characters\">ab12</say-as>.</speak>"
+        #expect(Self.drain(cache.stream(for: ssml, synthesizer: Self.synthesizer, sampleRate: 8000))
+                == (try Self.synthesizer.say(ssml, ssml: true, sampleRate: 8000).samples))
+        let broken = "<speak>Your code is <say-as interpret-as=\"characters\">ab12.</speak>"
+        #expect(Self.drain(cache.stream(for: broken, synthesizer: Self.synthesizer, sampleRate: 8000))
+                == (try Self.synthesizer.say("Your code is ab12.", sampleRate: 8000).samples))
+    }
+
     @Test func aFlowsFixedPromptsAreReadyBeforeAnyCall() throws {
         let cache = PromptCache()
         let flow = try FlowLoader.load(yaml: CallSessionTests.flow, file: "test.yaml")

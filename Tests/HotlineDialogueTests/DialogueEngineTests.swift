@@ -88,6 +88,24 @@ import Testing
         }
     }
 
+    @Test func valuesInAnSSMLPromptCannotBreakItsMarkup() throws {
+        var e = DialogueEngine(flow: try FlowLoader.load(yaml: """
+            flow: s
+            start: ask
+            states:
+              ask:
+                prompt: "What would you like?"
+                collect: {slot: order, type: text}
+                next: echo
+              echo:
+                prompt: "<speak>You said <emphasis>{order}</emphasis>, and {order} it is.</speak>"
+                hangup: true
+            """, file: "s.yaml"))
+        _ = e.handle(.start)
+        let actions = e.handle(.recognized(text: "fish & chips <large>", confidence: 1))
+        #expect(Self.said(actions) == ["<speak>You said <emphasis>fish &amp; chips &lt;large&gt;</emphasis>, and fish &amp; chips &lt;large&gt; it is.</speak>"])
+    }
+
     @Test func confidentDigitsAreTakenAndBranched() throws {
         var e = try Self.engine()
         _ = e.handle(.start)

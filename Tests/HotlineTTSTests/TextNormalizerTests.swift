@@ -100,6 +100,10 @@ import Testing
         #expect(try SSML.parse("Fish &amp; chips").spokenText == "fish and chips")
         #expect(try SSML.parse("On <say-as interpret-as=\"date\">Dec 1</say-as>").spokenText == "on december first")
         #expect(try SSML.parse("Pay <say-as interpret-as=\"currency\">12.50</say-as>").spokenText == "pay twelve dollars and fifty cents")
+        // Paragraphs and sentences end with a pause; <sub> says its alias instead of its text.
+        #expect(try SSML.parse("<speak><p>One.</p><p>Two</p> <s>three</s> four</speak>").spokenText == "one. two. three. four")
+        #expect(try SSML.parse("<sub alias=\"World Wide Web Consortium\">W3C</sub> rules").spokenText
+            == "world wide web consortium rules")
     }
 
     @Test func badSSMLIsAClearError() throws {
@@ -108,6 +112,7 @@ import Testing
         #expect(throws: SSML.ParseError.self) { try SSML.parse("<say-as interpret-as=\"weird\">1</say-as>") }
         #expect(throws: SSML.ParseError.self) { try SSML.parse("a </prosody>") }
         #expect(throws: SSML.ParseError.self) { try SSML.parse("<break time=\"soon\"/>") }
+        #expect(throws: SSML.ParseError.self) { try SSML.parse("<sub>W3C</sub>") }
         // Values no prompt means: a pause of an hour, a pitch below zero, a rate of nothing.
         #expect(throws: SSML.ParseError.self) { try SSML.parse("wait<break time=\"3600s\"/>done") }
         #expect(throws: SSML.ParseError.self) { try SSML.parse("<prosody pitch=\"-500%\">low</prosody>") }
