@@ -11,7 +11,7 @@ struct NormalizeCommand: ParsableCommand {
         discussion: "TEXT '-' reads one prompt per line from standard input.")
 
     @Argument(help: "Prompt text, or - for lines from standard input.") var text: String
-    @Flag(help: "The prompt is SSML (speak, say-as, break, prosody, emphasis).") var ssml = false
+    @Flag(help: "The prompt is SSML (speak, p, s, say-as, sub, break, prosody, emphasis) even without <speak>; one that starts with <speak> always is.") var ssml = false
     @Flag(help: "Print the phones the voice will say instead (ARPAbet, pau for a pause), to check a pronunciation.") var phones = false
     @OptionGroup var voice: VoiceOptions
 
@@ -27,7 +27,7 @@ struct NormalizeCommand: ParsableCommand {
         var failed = false, warned: Set<String> = []
         for prompt in prompts {
             do {
-                let tokens = try ssml ? SSML.parse(prompt) : TextNormalizer.normalize(prompt)
+                let tokens = try ssml ? SSML.parse(prompt) : SSML.prompt(prompt)
                 if let synthesizer { warnAboutGuessedWords(tokens, of: synthesizer, warned: &warned) }
                 print(synthesizer.map { $0.phones(tokens).joined(separator: " ") } ?? tokens.spokenText)
             } catch let error as SSML.ParseError {

@@ -11,8 +11,8 @@ struct SayCommand: ParsableCommand {
         abstract: "Synthesise a prompt to a sound file with Hotline's own diphone voice.",
         discussion: "TEXT '-' reads one prompt per line from standard input; then -o names a folder, one file per line (1.wav, 2.wav ...).")
 
-    @Argument(help: "Prompt text (or SSML with --ssml), or - for lines from standard input.") var text: String
-    @Flag(help: "The prompt is SSML.") var ssml = false
+    @Argument(help: "Prompt text (SSML when it starts with <speak>, as in flows), or - for lines from standard input.") var text: String
+    @Flag(help: "The prompt is SSML even without <speak>.") var ssml = false
     @Option(name: .shortAndLong, help: "Output file (.wav/.flac/.opus), or a folder when TEXT is -.") var output: String
     @Option(help: "Output sample rate: 8000 (the line) or 16000.") var rate = 16000
     @OptionGroup var voice: VoiceOptions
@@ -27,7 +27,7 @@ struct SayCommand: ParsableCommand {
             let synthesizer = try voice.synthesizer()
             var warned: Set<String> = []
             func speak(_ prompt: String) throws -> AudioBuffer {
-                let tokens = try ssml ? SSML.parse(prompt) : TextNormalizer.normalize(prompt)
+                let tokens = try ssml ? SSML.parse(prompt) : SSML.prompt(prompt)
                 warnAboutGuessedWords(tokens, of: synthesizer, warned: &warned)
                 return try synthesizer.say(tokens, sampleRate: rate)
             }

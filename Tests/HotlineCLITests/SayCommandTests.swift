@@ -26,6 +26,12 @@ import Testing
         #expect(missing.status != 0 && missing.stderr.contains("Models/voices/none.voice"), "\(missing.stderr)")
     }
 
+    @Test func aPromptThatStartsWithSpeakIsSSMLAsInFlows() throws {
+        let prompt = "<speak>Code <say-as interpret-as=\"characters\">ab1</say-as></speak>"
+        let spoken = try CommandRunner.run("hotline", ["normalize", prompt])
+        #expect(spoken.stdout == "code a b one\n", "\(spoken.stdout)\(spoken.stderr)")
+    }
+
     @Test func aUserLexiconOverridesTheDictionary() throws {
         let scratch = Scratch()
         let user = scratch.file("site.dict")
