@@ -7,7 +7,7 @@ HOTLINE := .build/debug/hotline
 DEMO_OUT := .build/demo
 DEMO_INPUT := Audio/samples/digits-jackson-16k.flac
 
-.PHONY: deps build test demo bench-setup bench-resample bench-frontend bench-vad bench-tts bench-echo bench-recognize bench-acoustic bench-calls talkoff train-vad train-acoustic voice-rms import-voice clean
+.PHONY: deps build install test demo bench-setup bench-resample bench-frontend bench-vad bench-tts bench-echo bench-recognize bench-acoustic bench-calls talkoff train-vad train-acoustic voice-rms import-voice clean
 
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -18,6 +18,24 @@ deps:
 
 build: deps
 	swift build
+
+# Installs the release build as Systemd/hotlined.service expects: binaries in PREFIX/bin,
+# models in PREFIX/share/hotline, the unit, and (when not there yet) the configuration, the
+# example flow and an empty admin lexicon in /etc/hotline. DESTDIR stages it elsewhere.
+PREFIX := /usr
+install: deps
+	swift build -c release
+	install -D -m 755 -t $(DESTDIR)$(PREFIX)/bin .build/release/hotline .build/release/hotlined
+	mkdir -p $(DESTDIR)$(PREFIX)/share/hotline $(DESTDIR)$(PREFIX)/share/doc/hotline/Systemd
+	cp -R Models $(DESTDIR)$(PREFIX)/share/hotline/
+	install -m 644 -t $(DESTDIR)$(PREFIX)/share/doc/hotline/Systemd Systemd/README.md
+	install -D -m 644 -t $(DESTDIR)/lib/systemd/system Systemd/hotlined.service
+	mkdir -p $(DESTDIR)/etc/hotline/flows
+	[ -e $(DESTDIR)/etc/hotline/hotlined.yaml ] || install -m 644 Systemd/hotlined.yaml $(DESTDIR)/etc/hotline/
+	[ -e $(DESTDIR)/etc/hotline/flows/hotline.yaml ] || install -m 644 -t $(DESTDIR)/etc/hotline/flows Flows/hotline.yaml Flows/orders.csv
+	[ -e $(DESTDIR)/etc/hotline/lexicon.dict ] || echo ";;; the admins' own words, CMU format: WORD PH ON ES" > $(DESTDIR)/etc/hotline/lexicon.dict
+	@[ -n "$(DESTDIR)" ] || id hotline >/dev/null 2>&1 || useradd --system --groups audio hotline
+	@echo "installed; set the lines in /etc/hotline/hotlined.yaml, then: systemctl enable --now hotlined"
 
 TEST_PYTHON := .venv-test/bin/python
 
