@@ -28,12 +28,16 @@ import Testing
         #expect(result.stderr.contains("broken.yaml:2:8: unknown state 'welcom' in 'start' (did you mean 'welcome'?)"))
     }
 
+    /// `hotline flow validate` on `yaml`, written to `name` in `scratch`.
+    static func validate(_ yaml: String, as name: String, in scratch: Scratch) throws -> CommandRunner.Result {
+        let path = scratch.file(name)
+        try yaml.write(toFile: path, atomically: true, encoding: .utf8)
+        return try CommandRunner.run("hotline", ["flow", "validate", path])
+    }
+
     @Test func validateNamesPromptWordsTheVoiceMustGuess() throws {
-        let scratch = Scratch()
-        let path = scratch.file("brand.yaml")
-        try "flow: b\nstart: welcome\nstates:\n  welcome:\n    prompt: Welcome to Qwikpay, {name}.\n    hangup: yes\n"
-            .write(toFile: path, atomically: true, encoding: .utf8)
-        let result = try CommandRunner.run("hotline", ["flow", "validate", path])
+        let result = try Self.validate("flow: b\nstart: welcome\nstates:\n  welcome:\n    prompt: Welcome to Qwikpay, {name}.\n    hangup: yes\n",
+                                       as: "brand.yaml", in: Scratch())
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("brand.yaml: warning: prompt words not in the lexicon: 'qwikpay' (guessed: K W IH K P EY); "
                                        + "a user lexicon can correct them"), "\(result.stderr)")
@@ -42,16 +46,13 @@ import Testing
 
     @Test func validateNamesListenWordsItMustGuessAndFailsOnOnesThatCannotBeHeard() throws {
         let scratch = Scratch()
-        let path = scratch.file("menu.yaml")
         let flow = "flow: m\nstart: menu\nstates:\n  menu:\n    prompt: Pick one.\n    menu:\n"
             + "      - say: [option 2, qwikpay]\n        goto: bye\n  bye:\n    prompt: Bye.\n    hangup: yes\n"
-        try flow.write(toFile: path, atomically: true, encoding: .utf8)
-        let guessed = try CommandRunner.run("hotline", ["flow", "validate", path])
+        let guessed = try Self.validate(flow, as: "menu.yaml", in: scratch)
         #expect(guessed.status == 0, "\(guessed.stderr)")
         #expect(guessed.stderr.contains("menu.yaml: warning: listen words not in the lexicon: '2' (number: T UW), "
                                         + "'qwikpay' (guessed: K W IH K P EY)"), "\(guessed.stderr)")
-        try flow.replacingOccurrences(of: "qwikpay", with: "日本 please").write(toFile: path, atomically: true, encoding: .utf8)
-        let unhearable = try CommandRunner.run("hotline", ["flow", "validate", path])
+        let unhearable = try Self.validate(flow.replacingOccurrences(of: "qwikpay", with: "日本 please"), as: "menu.yaml", in: scratch)
         #expect(unhearable.status != 0)
         #expect(unhearable.stderr.contains("menu.yaml: error: phrases with these words can never be heard, "
                                            + "the words have no pronunciation: '日本'; add them to a user lexicon"), "\(unhearable.stderr)")
@@ -59,14 +60,11 @@ import Testing
 
     @Test func ssmlPromptsAreCheckedAndABrokenOneFails() throws {
         let scratch = Scratch()
-        let path = scratch.file("ssml.yaml")
         let flow = "flow: s\nstart: welcome\nstates:\n  welcome:\n"
             + "    prompt: '<speak>Your code is <say-as interpret-as=\"characters\">{code}</say-as>.</speak>'\n    hangup: yes\n"
-        try flow.write(toFile: path, atomically: true, encoding: .utf8)
-        let good = try CommandRunner.run("hotline", ["flow", "validate", path])
+        let good = try Self.validate(flow, as: "ssml.yaml", in: scratch)
         #expect(good.status == 0, "\(good.stderr)")
-        try flow.replacingOccurrences(of: "</say-as>", with: "").write(toFile: path, atomically: true, encoding: .utf8)
-        let broken = try CommandRunner.run("hotline", ["flow", "validate", path])
+        let broken = try Self.validate(flow.replacingOccurrences(of: "</say-as>", with: ""), as: "ssml.yaml", in: scratch)
         #expect(broken.status != 0)
         #expect(broken.stderr.contains("ssml.yaml: error: prompt \"<speak>Your code is <say-as interpret-as...\": "
                                        + "SSML at character 61: </speak> closes nothing open (open: <say-as>)"), "\(broken.stderr)")
