@@ -167,17 +167,12 @@ public final class Daemon: @unchecked Sendable {
         }
     }
 
-    /// Logs the words of a flow's prompts and listen phrases that have to be guessed, which
-    /// an admin's user lexicon can correct, and as errors SSML prompts that do not parse and
-    /// words that cannot be heard at all.
+    /// Logs what `FlowWordCheck` finds in a flow: words an admin's user lexicon can correct,
+    /// SSML prompts that do not parse (read as plain text) and words that cannot be heard.
     private func checkWords(of flow: Flow, path: String) {
-        for error in PromptCache.ssmlErrors(of: flow) { log.message(.error, "\(path): \(error); it is read as plain text") }
-        let prompted = PromptCache.guessedWords(of: flow, lexicon: resources.synthesizer.lexicon)
-        if !prompted.isEmpty { log.message(.warning, "\(path): " + GuessedWord.warning(prompted)) }
-        let heard = ListenGrammar.guessedWords(of: flow, lexicon: resources.lexicon)
-        let unhearable = heard.filter(\.phones.isEmpty), guessed = heard.filter { !$0.phones.isEmpty }
-        if !guessed.isEmpty { log.message(.warning, "\(path): " + GuessedWord.warning(guessed, of: "listen")) }
-        if !unhearable.isEmpty { log.message(.error, "\(path): " + GuessedWord.unhearable(unhearable)) }
+        let found = FlowWordCheck.check(flow, lexicon: resources.lexicon)
+        for error in found.errors { log.message(.error, "\(path): \(error)") }
+        for warning in found.warnings { log.message(.warning, "\(path): \(warning)") }
     }
 
     /// Every line's flow, loaded once per file; all problems of all files in one error.

@@ -5,7 +5,7 @@ import HotlineDialogue
 
 /// The grammar a call listens with for one `ListenRequest`: what the state expects, plus
 /// the flow's global phrases (so "agent" or "repeat" work everywhere).
-public enum ListenGrammar {
+enum ListenGrammar {
     static func make(for request: ListenRequest, flow: Flow) throws -> Grammar {
         let globals = flow.globals.flatMap(\.phrases)
         let expecting = request.expecting
@@ -39,7 +39,7 @@ public enum ListenGrammar {
     /// The words a call on `flow` listens for that `lexicon` lacks, with the pronunciation
     /// guessed; a word with none (phones empty) makes the phrases with it unhearable.
     /// Built-in grammars are left out: their words are all in the lexicon.
-    public static func guessedWords(of flow: Flow, lexicon: Lexicon) -> [GuessedWord] {
+    static func guessedWords(of flow: Flow, lexicon: Lexicon) -> [GuessedWord] {
         // Open listening hears every menu and global phrase; slots add their own grammars.
         let open = ListenRequest(state: flow.start, expecting: "text", keys: [], noInputTimeoutMs: 0, bargeIn: false)
         var grammars = [try? make(for: open, flow: flow)].compactMap { $0 }

@@ -107,14 +107,14 @@ public final class PromptCache: @unchecked Sendable {
     }
 
     /// The words of `flow`'s prompts (outside `{slot}` placeholders) that `lexicon` lacks.
-    public static func guessedWords(of flow: Flow, lexicon: Lexicon) -> [GuessedWord] {
+    static func guessedWords(of flow: Flow, lexicon: Lexicon) -> [GuessedWord] {
         var seen: Set<String> = []
         return promptsWithoutSlots(of: flow).flatMap { ((try? SSML.prompt($0)) ?? []).guessedWords(lexicon) }
             .filter { seen.insert($0.word).inserted }
     }
 
     /// One line per SSML prompt of `flow` that does not parse: the prompt's start and the error.
-    public static func ssmlErrors(of flow: Flow) -> [String] {
+    static func ssmlErrors(of flow: Flow) -> [String] {
         promptsWithoutSlots(of: flow).compactMap { text in
             do { _ = try SSML.prompt(text); return nil } catch {
                 let start = text.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -49,19 +49,10 @@ struct FlowValidateCommand: ParsableCommand {
         for path in flows {
             do {
                 let flow = try FlowLoader.load(path: path)
-                let prompted = words.map { PromptCache.guessedWords(of: flow, lexicon: $0) } ?? []
-                let heard = words.map { ListenGrammar.guessedWords(of: flow, lexicon: $0) } ?? []
-                let unhearable = heard.filter(\.phones.isEmpty), ssmlErrors = PromptCache.ssmlErrors(of: flow)
-                if unhearable.isEmpty, ssmlErrors.isEmpty {
-                    print("\(path): ok (\(flow.states.count) states)")
-                } else {
-                    failed = true
-                    if !unhearable.isEmpty { printError("\(path): error: " + GuessedWord.unhearable(unhearable)) }
-                    for error in ssmlErrors { printError("\(path): error: \(error)") }
-                }
-                if !prompted.isEmpty { printError("\(path): warning: " + GuessedWord.warning(prompted)) }
-                let guessed = heard.filter { !$0.phones.isEmpty }
-                if !guessed.isEmpty { printError("\(path): warning: " + GuessedWord.warning(guessed, of: "listen")) }
+                let found = FlowWordCheck.check(flow, lexicon: words)
+                if found.errors.isEmpty { print("\(path): ok (\(flow.states.count) states)") } else { failed = true }
+                for error in found.errors { printError("\(path): error: \(error)") }
+                for warning in found.warnings { printError("\(path): warning: \(warning)") }
             } catch let errors as FlowErrors {
                 failed = true
                 FileHandle.standardError.write(Data((errors.description + "\n").utf8))
