@@ -29,10 +29,10 @@ public enum TextNormalizer {
     /// Spoken tokens for plain `text`.
     public static func normalize(_ text: String, prosody: Prosody = Prosody(), as interpretation: Interpretation? = nil) -> [SpokenToken] {
         var out: [SpokenToken] = []
-        // A telephone number may be written with spaces: read the whole span as one.
         // A dash between words is a pause; one between numbers ("9–5") is a range.
         let dashed = text.replacingOccurrences(of: #"(\d)\s*[–—]\s*(\d)"#, with: "$1-$2", options: .regularExpression)
             .replacingOccurrences(of: #"\s*[–—]+\s*"#, with: ", ", options: .regularExpression)
+        // A telephone number may be written with spaces: read the whole span as one.
         let raw = interpretation == .telephone ? [text.trimmingCharacters(in: .whitespaces)]
             : dashed.split(whereSeparator: \.isWhitespace).map(String.init)
         var i = 0

@@ -30,7 +30,8 @@ struct FlowValidateCommand: ParsableCommand {
         abstract: "Check flows: YAML, fields, states, prompts, dead ends. Exit status 1 on any error.",
         discussion: """
             Prompt and listen words the lexicon lacks are named as warnings, with the pronunciation guessed for them; \
-            a listen word with no pronunciation at all is an error (phrases with it can never be heard).
+            a listen word with no pronunciation at all is an error (phrases with it can never be heard), and so is an \
+            SSML prompt (one that starts with <speak>) that does not parse.
             """)
 
     @Argument(help: "Flow files (YAML).") var flows: [String]
