@@ -55,6 +55,41 @@ public struct TurnRecord: Sendable, Codable, Equatable {
 }
 
 /// A store that cannot be used, with the reason.
+/// Which calls to list; every condition is optional.
+public struct CallQuery: Sendable {
+    /// Answered at or after this time (ISO 8601, or a prefix of one: "2026-11-29").
+    public var since: String?
+    /// Answered before this time.
+    public var until: String?
+    /// On this line.
+    public var line: String?
+    /// Ended with an outcome that starts with this ("transfer", "hangup", "caller hung up";
+    /// "" for calls cut off before they ended).
+    public var outcome: String?
+    /// Only calls where the caller struggled: a no-match or no-input turn, or a transfer.
+    public var struggled = false
+
+    /// A query; with no arguments, every call.
+    public init(since: String? = nil, until: String? = nil, line: String? = nil, outcome: String? = nil, struggled: Bool = false) {
+        (self.since, self.until, self.line, self.outcome, self.struggled) = (since, until, line, outcome, struggled)
+    }
+}
+
+/// A call and what QA looks at first: how many turns, how many of them failed, and the
+/// lowest confidence of what was heard.
+public struct CallSummary: Sendable, Equatable, Encodable {
+    /// The call.
+    public var call: CallRecord
+    /// Its turns.
+    public var turns: Int
+    /// Turns nothing in the grammar was heard in.
+    public var noMatches: Int
+    /// Turns the caller said nothing in.
+    public var noInputs: Int
+    /// The lowest confidence of a spoken turn, if any.
+    public var lowestConfidence: Double?
+}
+
 public struct CallStoreError: HotlineError {
     /// One line naming the database.
     public var description: String
@@ -120,11 +155,28 @@ public final class CallStore: Sendable {
         }
     }
 
-    /// Calls, newest first, optionally only those answered at or after `since` (ISO 8601 prefix).
-    public func calls(since: String? = nil) throws -> [CallRecord] {
-        try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM calls WHERE started_at >= ? ORDER BY id DESC", arguments: [since ?? ""])
-                .map(Self.callRecord)
+    /// The calls `query` selects, newest first, each with its turn counts.
+    public func calls(_ query: CallQuery = CallQuery()) throws -> [CallSummary] {
+        var conditions = ["calls.started_at >= ?"], arguments: [(any DatabaseValueConvertible)?] = [query.since ?? ""]
+        if let until = query.until { conditions.append("calls.started_at < ?"); arguments.append(until) }
+        if let line = query.line { conditions.append("calls.line = ?"); arguments.append(line) }
+        if let outcome = query.outcome {
+            conditions.append(outcome.isEmpty ? "calls.outcome = ''" : "substr(calls.outcome, 1, length(?)) = ?")
+            if !outcome.isEmpty { arguments += [outcome, outcome] }
+        }
+        let struggled = query.struggled ? "HAVING no_matches + no_inputs > 0 OR calls.outcome LIKE 'transfer%'" : ""
+        return try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT calls.*, COUNT(turns.id) AS turn_count, COALESCE(SUM(turns.input = 'nomatch'), 0) AS no_matches,
+                       COALESCE(SUM(turns.input = 'noinput'), 0) AS no_inputs, MIN(turns.confidence) AS lowest_confidence
+                FROM calls LEFT JOIN turns ON turns.call_id = calls.id
+                WHERE \(conditions.joined(separator: " AND "))
+                GROUP BY calls.id \(struggled)
+                ORDER BY calls.id DESC
+                """, arguments: StatementArguments(arguments)).map { row in
+                CallSummary(call: Self.callRecord(row), turns: row["turn_count"], noMatches: row["no_matches"],
+                            noInputs: row["no_inputs"], lowestConfidence: row["lowest_confidence"])
+            }
         }
     }
 

@@ -2,21 +2,34 @@ import ArgumentParser
 import HotlineCore
 import HotlineStore
 
-/// `hotline calls list`: recorded calls, newest first.
+/// `hotline calls list`: recorded calls, newest first, with filters to find the ones QA
+/// should listen to.
 struct CallsListCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "List recorded calls, newest first.")
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "List recorded calls, newest first.",
+        discussion: "Each call shows its turns, no-matches and no-inputs and the lowest confidence heard.")
 
     @Option(help: "The daemon's call store (its --database).") var db = "hotline.sqlite"
     @Option(help: "Only calls answered at or after this time (ISO 8601, e.g. 2026-11-29 or 2026-11-29T10:00).") var since: String?
+    @Option(help: "Only calls answered before this time.") var until: String?
+    @Option(help: "Only calls on this line.") var line: String?
+    @Option(help: "Only calls whose outcome starts with this: transfer, hangup, 'caller hung up', or 'cut off' for calls that never ended.")
+    var outcome: String?
+    @Flag(help: "Only calls where the caller struggled: a no-match or no-input turn, or a transfer.") var struggled = false
     @Flag(help: "One JSON object per call and line.") var json = false
 
     func run() throws {
+        let query = CallQuery(since: since, until: until, line: line, outcome: outcome == "cut off" ? "" : outcome, struggled: struggled)
         do {
-            for call in try CallStore(path: db).calls(since: since) {
+            for summary in try CallStore(path: db).calls(query) {
+                let call = summary.call
                 if json {
-                    print(try jsonLine(call))
+                    print(try jsonLine(summary))
                 } else {
-                    print("\(call.id)  \(call.startedAt)  \(call.line)  \(call.flow)  \(Double(call.durationMs) / 1000) s  \(call.outcome.isEmpty ? "(cut off)" : call.outcome)")
+                    let confidence = summary.lowestConfidence.map { "  lowest confidence \(($0 * 100).rounded() / 100)" } ?? ""
+                    print("\(call.id)  \(call.startedAt)  \(call.line)  \(call.flow)  \(Double(call.durationMs) / 1000) s  "
+                          + "\(call.outcome.isEmpty ? "(cut off)" : call.outcome)  \(summary.turns) turns, "
+                          + "\(summary.noMatches) no-match, \(summary.noInputs) no-input" + confidence)
                 }
             }
         } catch let error as HotlineError {

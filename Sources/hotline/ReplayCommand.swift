@@ -85,7 +85,7 @@ struct ReplayCommand: ParsableCommand {
         guard FileManager.default.fileExists(atPath: call) else { throw InvalidArgument("\(call): no such call id or recording file") }
         guard FileManager.default.fileExists(atPath: db), let store = try? CallStore(path: db) else { return (nil, call, []) }
         let path = URL(fileURLWithPath: call).standardized.path
-        let record = try store.calls().first { $0.recording.map { URL(fileURLWithPath: $0).standardized.path } == path }
+        let record = try store.calls().map(\.call).first { $0.recording.map { URL(fileURLWithPath: $0).standardized.path } == path }
         return (record, call, try record.map { try store.turns(call: $0.id) } ?? [])
     }
 

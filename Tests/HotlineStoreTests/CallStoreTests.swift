@@ -24,12 +24,39 @@ import Testing
             // ... and the daemon dies here: no endCall.
         }
         let reopened = try CallStore(path: path)
-        let calls = try reopened.calls()
+        let calls = try reopened.calls().map(\.call)
         #expect(calls.map(\.id) == [2, 1])
         #expect(calls[0].outcome == "" && calls[1].outcome == "hangup" && calls[1].recording == "call-1.opus")
         #expect(try reopened.turns(call: 1) == [Self.turn(1200, "one"), Self.turn(5400, "yes")])
         #expect(try reopened.turns(call: 2).map(\.heard) == ["agent"])
-        #expect(try reopened.calls(since: "2999").isEmpty)
+        #expect(try reopened.calls(CallQuery(since: "2999")).isEmpty)
+    }
+
+    @Test func qaFindsCallsByTimeLineOutcomeAndStruggle() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString).sqlite").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let store = try CallStore(path: path)
+        let smooth = try store.beginCall(line: "sales", flow: "f.yaml", startedAt: Date(timeIntervalSince1970: 1_800_000_000))
+        try store.addTurn(call: smooth, Self.turn(1200, "one"))
+        try store.endCall(smooth, outcome: "hangup", durationMs: 6000, recording: nil)
+        let lost = try store.beginCall(line: "support", flow: "f.yaml", startedAt: Date(timeIntervalSince1970: 1_800_086_400))
+        var noMatch = Self.turn(2000, "")
+        (noMatch.input, noMatch.confidence) = ("nomatch", 0.2)
+        var silent = Self.turn(9000, "")
+        (silent.input, silent.confidence) = ("noinput", nil)
+        for turn in [noMatch, silent] { try store.addTurn(call: lost, turn) }
+        try store.endCall(lost, outcome: "transfer:sip:agent@example.com", durationMs: 20000, recording: nil)
+        let cutOff = try store.beginCall(line: "sales", flow: "f.yaml", startedAt: Date(timeIntervalSince1970: 1_800_172_800))
+
+        let all = try store.calls()
+        #expect(all.map(\.call.id) == [cutOff, lost, smooth])
+        #expect(all[1].turns == 2 && all[1].noMatches == 1 && all[1].noInputs == 1 && all[1].lowestConfidence == 0.2)
+        #expect(all[0].turns == 0 && all[0].lowestConfidence == nil)
+        #expect(try store.calls(CallQuery(struggled: true)).map(\.call.id) == [lost])
+        #expect(try store.calls(CallQuery(line: "sales")).map(\.call.id) == [cutOff, smooth])
+        #expect(try store.calls(CallQuery(outcome: "transfer")).map(\.call.id) == [lost])
+        #expect(try store.calls(CallQuery(outcome: "")).map(\.call.id) == [cutOff])
+        #expect(try store.calls(CallQuery(since: "2027-01-16", until: "2027-01-17")).map(\.call.id) == [lost])
     }
 
     @Test func anUnwritablePathIsAOneLineError() {
