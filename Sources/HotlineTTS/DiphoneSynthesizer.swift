@@ -62,20 +62,31 @@ public final class DiphoneSynthesizer: Sendable {
 
     /// Streams speech for `tokens`: `chunk` receives the samples finished after each
     /// diphone (about 50-120 ms of audio), so playback can start before the rest of the
-    /// sentence is synthesised.
+    /// sentence is synthesised. Units are selected a sentence at a time (up to a pause of
+    /// `sentencePauseMs` or more), so the first audio comes as soon for a long prompt as
+    /// for a short one; a join inside such a pause is silence either way.
     public func synthesize(_ tokens: [SpokenToken], chunk: ([Float]) -> Void) {
         let targets = ProsodyRules.targets(tokens, lexicon: lexicon, phones: voice.phones)
         var renderer = Renderer(synthesizer: self)
         var f0 = targets.first?.f0 ?? 110
-        let chosen = UnitSelection.select(targets.map(\.phone), voice: voice)
-        for (i, (a, b)) in zip(targets, targets.dropFirst()).enumerated() {
-            guard let index = chosen[i] else { continue }
-            renderer.render(voice.units[index], halves: (a, b), f0: &f0, durationScale: durationScale)
-            chunk(renderer.take())
+        var start = 0
+        while start < targets.count - 1 {
+            var end = start + 1
+            while end < targets.count - 1, targets[end].phone != "pau" || targets[end].pauseMs < Self.sentencePauseMs { end += 1 }
+            let chosen = UnitSelection.select(targets[start...end].map(\.phone), voice: voice)
+            for i in start..<end {
+                guard let index = chosen[i - start] else { continue }
+                renderer.render(voice.units[index], halves: (targets[i], targets[i + 1]), f0: &f0, durationScale: durationScale)
+                chunk(renderer.take())
+            }
+            start = end
         }
         renderer.finish()
         chunk(renderer.take())
     }
+
+    /// A pause this long or longer ends a sentence for unit selection.
+    static let sentencePauseMs = 300
 
     /// Pitch-synchronous overlap-add of residual into an excitation ring, then the LPC
     /// filter over every stretch of excitation that no later mark can change.
