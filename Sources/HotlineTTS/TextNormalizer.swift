@@ -30,8 +30,8 @@ public enum TextNormalizer {
     public static func normalize(_ text: String, prosody: Prosody = Prosody(), as interpretation: Interpretation? = nil) -> [SpokenToken] {
         var out: [SpokenToken] = []
         // A dash between words is a pause; one between numbers ("9–5") is a range.
-        let dashed = text.replacingOccurrences(of: #"(\d)\s*[–—]\s*(\d)"#, with: "$1-$2", options: .regularExpression)
-            .replacingOccurrences(of: #"\s*[–—]+\s*"#, with: ", ", options: .regularExpression)
+        let dashed = text.replacingMatches(of: #"(\d)\s*[–—]\s*(\d)"#, with: "$1-$2")
+            .replacingMatches(of: #"\s*[–—]+\s*"#, with: ", ")
         // A telephone number may be written with spaces: read the whole span as one.
         let raw = interpretation == .telephone ? [text.trimmingCharacters(in: .whitespaces)]
             : dashed.split(whereSeparator: \.isWhitespace).map(String.init)
@@ -83,13 +83,13 @@ public enum TextNormalizer {
             return y
         }
         // "(555) 123-4567": the area code and the number are one telephone number.
-        if raw[i].range(of: #"^\(\d{3}\)$"#, options: .regularExpression) != nil,
-           raw[i + 1].range(of: #"^\d{3}[-.]\d{4}[,.;:!?]?$"#, options: .regularExpression) != nil {
+        if raw[i].firstMatch(#"^\(\d{3}\)$"#) != nil,
+           raw[i + 1].firstMatch(#"^\d{3}[-.]\d{4}[,.;:!?]?$"#) != nil {
             return (telephone(token + "-" + next), 2)
         }
         // "+1 212 555 0100": a country code and digit groups.
-        if raw[i].range(of: #"^\+\d{1,3}$"#, options: .regularExpression) != nil {
-            let groups = raw[(i + 1)...].prefix { $0.range(of: #"^\(?\d{2,4}\)?[,.;:!?]?$"#, options: .regularExpression) != nil }
+        if raw[i].firstMatch(#"^\+\d{1,3}$"#) != nil {
+            let groups = raw[(i + 1)...].prefix { $0.firstMatch(#"^\(?\d{2,4}\)?[,.;:!?]?$"#) != nil }
             if groups.count >= 2 { return (telephone(([raw[i]] + groups).joined(separator: " ")), 1 + groups.count) }
         }
         // "3 Dec 2026", "3 December" (but "option 3 may be" is no date): day before month.
@@ -105,7 +105,7 @@ public enum TextNormalizer {
         }
         // "12.50 dollars" is an amount, as "$12.50" is; so is "USD 12.50".
         if let symbol = ["dollars": "$", "dollar": "$", "euros": "€", "euro": "€"][next],
-           token.range(of: #"^\d[\d,]*\.\d{2}$"#, options: .regularExpression) != nil, let amount = money(symbol + token) {
+           token.firstMatch(#"^\d[\d,]*\.\d{2}$"#) != nil, let amount = money(symbol + token) {
             return (amount, 2)
         }
         if let symbol = ["usd": "$", "eur": "€", "gbp": "£"][token.lowercased()], let amount = money(symbol + next) {
@@ -119,13 +119,13 @@ public enum TextNormalizer {
         // read digit by digit ("call 24 hours a day" is a count).
         let verb = token.lowercased()
         if ["ext", "ext.", "extension", "dial"].contains(verb) || (verb == "call" && next.count >= 3),
-           raw[i + 1].range(of: #"^[0-9]+[,.;:!?]?$"#, options: .regularExpression) != nil {
+           raw[i + 1].firstMatch(#"^[0-9]+[,.;:!?]?$"#) != nil {
             return ([verb.hasPrefix("ext") ? "extension" : verb] + NumberWords.digits(Substring(next)), 2)
         }
         // "1/2 of", "3/4 of": a fraction of something (else "5/1" is a date).
         if next == "of", let fraction = fraction(token) { return (fraction + ["of"], 2) }
         // "2.5 kg", "10 mph", "1 min": a unit after a number is said in full.
-        if let unit = units[next], token.range(of: #"^\d[\d,]*(\.\d+)?$"#, options: .regularExpression) != nil {
+        if let unit = units[next], token.firstMatch(#"^\d[\d,]*(\.\d+)?$"#) != nil {
             return (read(token, as: nil) + [token == "1" ? unit.one : unit.many], 2)
         }
         // "3:30 pm", "9:00 am", "8 am" ("nine a m", "eight a m").
@@ -134,7 +134,7 @@ public enum TextNormalizer {
         }
         // "ending in 2290": the last digits of an account or card, digit by digit.
         if ["ending", "ends"].contains(token.lowercased()), next == "in", i + 2 < raw.count,
-           raw[i + 2].range(of: #"^[0-9]+[,.;:!?]?$"#, options: .regularExpression) != nil {
+           raw[i + 2].firstMatch(#"^[0-9]+[,.;:!?]?$"#) != nil {
             return ([token.lowercased(), "in"] + NumberWords.digits(Substring(raw[i + 2].filter(\.isNumber))), 3)
         }
         return nil
@@ -211,20 +211,20 @@ public enum TextNormalizer {
         let lower = token.lowercased()
         if let words = abbreviations[lower] { return words }
         if let sign = token.first, "-−".contains(sign), let second = token.dropFirst().first, second.isNumber || "$€£".contains(second),
-           token.range(of: #"^[-−]\d{1,3}[-.]\d{3}"#, options: .regularExpression) == nil {
+           token.firstMatch(#"^[-−]\d{1,3}[-.]\d{3}"#) == nil {
             // "-5", "-$12.40": the sign is said, never dropped.
             return ["minus"] + read(String(token.dropFirst()), as: nil)
         }
         if token.first == "#", token.count > 1, token.dropFirst().allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) {
             return ["number"] + read(String(token.dropFirst()), as: nil)
         }
-        if token.range(of: #"^x\d{2,6}$"#, options: .regularExpression) != nil {
+        if token.firstMatch(#"^x\d{2,6}$"#) != nil {
             return ["extension"] + NumberWords.digits(token.dropFirst())   // "555-0123 x204"
         }
-        if token.range(of: #"^\d{1,3}x$"#, options: .regularExpression) != nil, let n = Int(token.dropLast()) {
+        if token.firstMatch(#"^\d{1,3}x$"#) != nil, let n = Int(token.dropLast()) {
             return NumberWords.cardinal(n) + ["times"]   // "2x faster"
         }
-        if token.range(of: #"^\d{1,4}-[A-Za-z]{3,}$"#, options: .regularExpression) != nil {
+        if token.firstMatch(#"^\d{1,4}-[A-Za-z]{3,}$"#) != nil {
             // "4-digit", "24-hour": a number and the word it counts.
             let parts = token.split(separator: "-")
             return read(String(parts[0]), as: nil) + [parts[1].lowercased()]
@@ -235,35 +235,35 @@ public enum TextNormalizer {
         }
         if let words = money(token) { return words }
         if let words = clockHour(token) { return words }
-        if token.range(of: #"^\d{1,2}:\d{2}$"#, options: .regularExpression) != nil { return time(token) }
+        if token.firstMatch(#"^\d{1,2}:\d{2}$"#) != nil { return time(token) }
         if let degree = token.firstIndex(of: "°"), let value = Int(token[..<degree]) {
             // "70°F", "-5°C", "90°".
             let scale = ["f": ["fahrenheit"], "c": ["celsius"]][token[token.index(after: degree)...].lowercased()] ?? []
             return NumberWords.cardinal(value) + [abs(value) == 1 ? "degree" : "degrees"] + scale
         }
-        if token.contains("@") || token.lowercased().range(of: #"^(https?://|www\.)"#, options: .regularExpression) != nil {
+        if token.contains("@") || token.lowercased().firstMatch(#"^(https?://|www\.)"#) != nil {
             return webAddress(token)
         }
-        if token.range(of: #"^(1[1-9]|20)?\d0'?s$"#, options: .regularExpression) != nil, let words = decade(token) { return words }
+        if token.firstMatch(#"^(1[1-9]|20)?\d0'?s$"#) != nil, let words = decade(token) { return words }
         if token.hasSuffix("%"), let value = Double(token.dropLast()) { return decimal(value, String(token.dropLast())) + ["percent"] }
         if let words = date(token) { return words }
-        if token.range(of: #"^(1[-.])?\+?\(?\d{3}\)?[-.]\d{3}[-.]\d{4}$|^\d{3}[-.]\d{4}$|^\+\d[\d -]{7,}$"#, options: .regularExpression) != nil {
+        if token.firstMatch(#"^(1[-.])?\+?\(?\d{3}\)?[-.]\d{3}[-.]\d{4}$|^\d{3}[-.]\d{4}$|^\+\d[\d -]{7,}$"#) != nil {
             return telephone(token)
         }
         if let words = range(token) { return words }
-        if token.range(of: #"^\d{1,6}(st|nd|rd|th)$"#, options: [.regularExpression, .caseInsensitive]) != nil,
+        if token.firstMatch(#"^\d{1,6}(st|nd|rd|th)$"#, caseInsensitive: true) != nil,
            let n = Int(token.prefix { $0.isNumber }) {
             return NumberWords.ordinal(n)
         }
-        if token.range(of: #"^\d{1,3}(,\d{3})+\.\d+$"#, options: .regularExpression) != nil {
+        if token.firstMatch(#"^\d{1,3}(,\d{3})+\.\d+$"#) != nil {
             let plain = token.replacingOccurrences(of: ",", with: "")
             return decimal(Double(plain) ?? 0, plain)
         }
-        if token.range(of: #"^\d{1,3}(,\d{3})+$"#, options: .regularExpression) != nil {
+        if token.firstMatch(#"^\d{1,3}(,\d{3})+$"#) != nil {
             let digits = token.replacingOccurrences(of: ",", with: "")
             return Int(digits).map(NumberWords.cardinal) ?? NumberWords.digits(Substring(digits))
         }
-        if token.range(of: #"^-?\d+\.\d+$"#, options: .regularExpression) != nil, let value = Double(token) {
+        if token.firstMatch(#"^-?\d+\.\d+$"#) != nil, let value = Double(token) {
             return decimal(value, token)
         }
         if token.allSatisfy({ $0.isASCII && $0.isNumber }) {
@@ -301,7 +301,7 @@ public enum TextNormalizer {
     /// "9am", "12pm", "7p.m." -> "nine a m", "twelve p m".
     static func clockHour(_ token: String) -> [String]? {
         let lower = token.lowercased()
-        guard let match = lower.range(of: #"^(1[0-2]|0?[1-9])(:[0-5]\d)?(am|pm|a\.m\.?|p\.m\.?)$"#, options: .regularExpression) else { return nil }
+        guard let match = lower.firstMatch(#"^(1[0-2]|0?[1-9])(:[0-5]\d)?(am|pm|a\.m\.?|p\.m\.?)$"#) else { return nil }
         let clock = String(lower[match].prefix { $0.isNumber || $0 == ":" })
         let words = clock.contains(":") ? time(clock, beforePeriod: true) : NumberWords.cardinal(Int(clock) ?? 0)
         return words + (lower.contains("a") ? ["a.", "m"] : ["p", "m"])
@@ -312,7 +312,7 @@ public enum TextNormalizer {
     static func webAddress(_ token: String) -> [String] {
         var words: [String] = []
         var part = ""
-        let address = token.lowercased().replacingOccurrences(of: #"^https?://"#, with: "", options: .regularExpression)
+        let address = token.lowercased().replacingMatches(of: #"^https?://"#, with: "")
         func flush() {
             guard !part.isEmpty else { return }
             words += part == "www" ? ["w", "w", "w"] : read(part, as: nil)
@@ -355,7 +355,7 @@ public enum TextNormalizer {
     /// "1/2" -> "one half", "3/4" -> "three quarters", "2/3" -> "two thirds" (denominators 2-10).
     static func fraction(_ token: String) -> [String]? {
         let parts = token.split(separator: "/").compactMap { Int($0) }
-        guard token.range(of: #"^\d{1,2}/\d{1,2}$"#, options: .regularExpression) != nil, parts.count == 2,
+        guard token.firstMatch(#"^\d{1,2}/\d{1,2}$"#) != nil, parts.count == 2,
               (2...10).contains(parts[1]) else { return nil }
         let (top, bottom) = (parts[0], parts[1])
         let name = bottom == 2 ? "half" : bottom == 4 ? "quarter" : NumberWords.ordinal(bottom).joined(separator: " ")
@@ -379,7 +379,7 @@ public enum TextNormalizer {
     /// "$20K", "$2B": thousands, millions and billions of them.
     static func money(_ token: String) -> [String]? {
         if let scale = ["K": "thousand", "M": "million", "B": "billion"][token.last.map(String.init) ?? ""],
-           token.range(of: #"^[$€£]\d+(\.\d+)?[KMB]$"#, options: .regularExpression) != nil,
+           token.firstMatch(#"^[$€£]\d+(\.\d+)?[KMB]$"#) != nil,
            let unit = money(String(token.prefix(1)) + "2")?.last {
             let number = String(token.dropFirst().dropLast())
             return decimal(Double(number) ?? 0, number) + [scale, unit]
@@ -406,10 +406,10 @@ public enum TextNormalizer {
     /// "2026-12-03", "12/03/2026", "12/3" (US month/day order).
     static func date(_ token: String) -> [String]? {
         var year: Int?, month: Int, day: Int
-        if token.range(of: #"^\d{4}-\d{1,2}-\d{1,2}$"#, options: .regularExpression) != nil {
+        if token.firstMatch(#"^\d{4}-\d{1,2}-\d{1,2}$"#) != nil {
             let p = token.split(separator: "-").compactMap { Int($0) }
             (year, month, day) = (p[0], p[1], p[2])
-        } else if token.range(of: #"^\d{1,2}/\d{1,2}(/\d{2}|/\d{4})?$"#, options: .regularExpression) != nil {
+        } else if token.firstMatch(#"^\d{1,2}/\d{1,2}(/\d{2}|/\d{4})?$"#) != nil {
             let p = token.split(separator: "/").compactMap { Int($0) }
             (month, day) = (p[0], p[1])
             if p.count == 3 { year = p[2] < 100 ? 2000 + p[2] : p[2] }
