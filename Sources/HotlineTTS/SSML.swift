@@ -21,6 +21,15 @@ public enum SSML {
         prompt.drop { $0.isWhitespace }.hasPrefix("<speak")
     }
 
+    /// A flow's prompt as people read it: an SSML one without its markup ("Your code is
+    /// AB12."), a plain one as it is. For transcripts and conversation tests.
+    public static func displayText(_ prompt: String) -> String {
+        guard isSSML(prompt) else { return prompt }
+        let text = decodeEntities(prompt.replacingOccurrences(of: "<[^>]*>", with: " ", options: .regularExpression))
+        return text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            .replacingOccurrences(of: #" ([.,;:!?])"#, with: "$1", options: .regularExpression)
+    }
+
     /// Spoken tokens of a flow's prompt: SSML when it starts with `<speak`, else plain text.
     public static func prompt(_ text: String) throws -> [SpokenToken] {
         try isSSML(text) ? parse(text) : TextNormalizer.normalize(text)

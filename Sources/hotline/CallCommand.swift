@@ -83,12 +83,12 @@ struct CallCommand: ParsableCommand {
 
     /// Prints the opening prompts, then each turn with the replies it got.
     private func printTranscript(_ session: CallSession) {
-        for prompt in session.openingPrompts { print("   0.00 s  hotline: \(prompt)") }
+        for prompt in session.openingPrompts { print("   0.00 s  hotline: \(SSML.displayText(prompt))") }
         for turn in session.turns {
             let heard = turn.input == "speech" ? "\"\(turn.heard)\" (\(turn.confidence ?? 0))"
                 : turn.input == "dtmf" ? "keys \(turn.heard)" : turn.input + (turn.heard.isEmpty ? "" : " (best \"\(turn.heard)\")")
             print(String(format: "%7.2f s  caller: ", Double(turn.atMs) / 1000) + heard + "  [\(turn.state): \(turn.interpretation)]")
-            for reply in turn.replies { print("          hotline: \(reply)") }
+            for reply in turn.replies { print("          hotline: \(SSML.displayText(reply))") }
         }
     }
 }

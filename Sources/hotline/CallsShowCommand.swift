@@ -1,6 +1,7 @@
 import ArgumentParser
 import HotlineCore
 import HotlineStore
+import HotlineTTS
 
 /// `hotline calls show ID`: one call, turn by turn.
 struct CallsShowCommand: ParsableCommand {
@@ -32,7 +33,7 @@ struct CallsShowCommand: ParsableCommand {
                 print("\(Double(turn.atMs) / 1000) s  [\(turn.state), expecting \(turn.expecting)] \(turn.input): \"\(turn.heard)\"\(confidence)"
                       + (turn.nbest.count > 1 ? "  n-best: \(turn.nbest.joined(separator: " | "))" : ""))
                 print("    -> \(turn.interpretation)  (reply in \(turn.replyLatencyMs) ms)")
-                for reply in turn.replies { print("    hotline: \(reply)") }
+                for reply in turn.replies { print("    hotline: \(SSML.displayText(reply))") }
             }
         } catch let error as HotlineError {
             printError(error)

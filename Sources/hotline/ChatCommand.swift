@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HotlineDialogue
+import HotlineTTS
 
 /// `hotline chat FLOW`: talk to a flow in text, as a caller would.
 struct ChatCommand: ParsableCommand {
@@ -35,8 +36,8 @@ struct ChatCommand: ParsableCommand {
         if verbose, let turn = engine.turns.last { print("  (\(turn.state): \(turn.interpretation))") }
         for action in actions {
             switch action {
-            case .play(let text, _): print("hotline: \(text)")
-            case .playAudio(let path, let text, _): print("hotline: [\((path as NSString).lastPathComponent)] \(text)")
+            case .play(let text, _): print("hotline: \(SSML.displayText(text))")
+            case .playAudio(let path, let text, _): print("hotline: [\((path as NSString).lastPathComponent)] \(SSML.displayText(text))")
             case .listen(let request): if verbose { print("  (listening for \(request.expecting))") }
             case .transfer(let target): print("[transfer to \(target)]")
             case .hangUp: print("[hang up]")

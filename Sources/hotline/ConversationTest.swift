@@ -1,6 +1,7 @@
 import Foundation
 import HotlineCore
 import HotlineDialogue
+import HotlineTTS
 import Yams
 
 /// One scripted conversation of `hotline flow test`.
@@ -95,7 +96,7 @@ struct ConversationTest: Decodable {
     private func prompts(_ actions: [DialogueAction]) -> String {
         actions.compactMap {
             switch $0 {
-            case .play(let text, _), .playAudio(_, let text, _): return text
+            case .play(let text, _), .playAudio(_, let text, _): return SSML.displayText(text)
             default: return nil
             }
         }.joined(separator: " ")

@@ -70,6 +70,18 @@ import Testing
                                        + "SSML at character 61: </speak> closes nothing open (open: <say-as>)"), "\(broken.stderr)")
     }
 
+    @Test func conversationTestsAndChatReadSSMLPromptsWithoutTheirMarkup() throws {
+        let scratch = Scratch()
+        let flow = scratch.file("ssml.yaml"), cases = scratch.file("ssml.tests.yaml")
+        try ("flow: s\nstart: welcome\nstates:\n  welcome:\n"
+             + "    prompt: '<speak>Welcome to <sub alias=\"Acme\">ACME</sub>, <emphasis>caller</emphasis> &amp; friend.</speak>'\n"
+             + "    hangup: yes\n").write(toFile: flow, atomically: true, encoding: .utf8)
+        try "cases:\n  - name: greeting\n    turns:\n      - expect: \"Welcome to ACME, caller & friend.\"\n    end: hangup\n"
+            .write(toFile: cases, atomically: true, encoding: .utf8)
+        let test = try CommandRunner.run("hotline", ["flow", "test", flow, cases])
+        #expect(test.status == 0, "\(test.stdout)\(test.stderr)")
+    }
+
     @Test func aFailingConversationFailsTheCommand() throws {
         let scratch = Scratch()
         let cases = scratch.file("wrong.tests.yaml")
