@@ -47,8 +47,12 @@ public final class Daemon: @unchecked Sendable {
         }
         store = try configuration.database.map { try CallStore(path: $0) }
         slots = CallSlots(capacity: configuration.maxConcurrentCalls)
-        warmPrompts()
+        flowErrorsAtStart = warmPrompts()
     }
+
+    /// Errors the flows' prompts and listen words had when the daemon loaded them (logged
+    /// then): SSML that does not parse, words that cannot be heard. `--check-config` fails on them.
+    public private(set) var flowErrorsAtStart = 0
 
     /// Opens and closes every line's devices; returns the failures by line name.
     public func checkDevices() throws -> [String: Error] {
@@ -158,21 +162,27 @@ public final class Daemon: @unchecked Sendable {
         }
     }
 
-    /// Renders every flow's fixed prompts ahead of calls, once per flow file.
-    private func warmPrompts() {
+    /// Renders every flow's fixed prompts ahead of calls, once per flow file; returns how
+    /// many errors `checkWords` logged.
+    @discardableResult
+    private func warmPrompts() -> Int {
         let byPath = Dictionary(lock.withLock { flows.values.map { ($0.path, $0.flow) } }, uniquingKeysWith: { first, _ in first })
+        var errors = 0
         for (path, flow) in byPath.sorted(by: { $0.key < $1.key }) {
             resources.prompts.warm(flow, synthesizer: resources.synthesizer, sampleRate: CallSession.sampleRate)
-            checkWords(of: flow, path: path)
+            errors += checkWords(of: flow, path: path)
         }
+        return errors
     }
 
     /// Logs what `FlowWordCheck` finds in a flow: words an admin's user lexicon can correct,
-    /// SSML prompts that do not parse (read as plain text) and words that cannot be heard.
-    private func checkWords(of flow: Flow, path: String) {
+    /// SSML prompts that do not parse (read as plain text) and words that cannot be heard;
+    /// returns the number of errors.
+    private func checkWords(of flow: Flow, path: String) -> Int {
         let found = FlowWordCheck.check(flow, lexicon: resources.lexicon)
         for error in found.errors { log.message(.error, "\(path): \(error)") }
         for warning in found.warnings { log.message(.warning, "\(path): \(warning)") }
+        return found.errors.count
     }
 
     /// Every line's flow, loaded once per file; all problems of all files in one error.

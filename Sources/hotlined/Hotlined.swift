@@ -50,6 +50,9 @@ struct Hotlined: ParsableCommand {
                                     stop: stop)
             if checkConfig {
                 if let failure = try daemon.checkDevices().sorted(by: { $0.key < $1.key }).first { throw failure.value }
+                guard daemon.flowErrorsAtStart == 0 else {
+                    throw InvalidArgument("\(path ?? "the options"): the flows have \(daemon.flowErrorsAtStart) error(s), logged above")
+                }
                 print("hotlined: \(path ?? "the options"): \(settings.lines.count) line(s), their flows, the models and devices are usable")
                 return
             }

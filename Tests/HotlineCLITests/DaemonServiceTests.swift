@@ -43,6 +43,19 @@ import Glibc
         var bargeInMs: [Double]
     }
 
+    @Test func checkConfigFailsOnAFlowWhosePromptsOrPhrasesCannotWork() throws {
+        let scratch = Scratch()
+        let flow = scratch.file("bad.yaml")
+        try "flow: b\nstart: hi\nstates:\n  hi:\n    prompt: '<speak>Hi <emphasis>there</speak>'\n    hangup: yes\n"
+            .write(toFile: flow, atomically: true, encoding: .utf8)
+        let config = try Self.configuration(scratch, asoundrc: "pcm.quiet { type null }\n",
+                                            lines: "  - { name: a, capture: quiet, playback: quiet, flow: \(flow) }")
+        let check = try CommandRunner.run("hotlined", ["--config", config, "--check-config"])
+        #expect(check.status != 0)
+        #expect(check.stderr.contains("bad.yaml: prompt \"<speak>Hi <emphasis>there</speak>\": SSML at character 25"), "\(check.stderr)")
+        #expect(check.stderr.contains("the flows have 1 error(s), logged above"), "\(check.stderr)")
+    }
+
     @Test func answersOnEveryConfiguredLineAndStoresEachCall() throws {
         let scratch = Scratch()
         let caller = try Self.callerRaw(scratch), lateCaller = try Self.callerRaw(scratch, leadingSilence: 2)
