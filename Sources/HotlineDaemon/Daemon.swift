@@ -54,6 +54,20 @@ public final class Daemon: @unchecked Sendable {
     /// then): SSML that does not parse, words that cannot be heard. `--check-config` fails on them.
     public private(set) var flowErrorsAtStart = 0
 
+    /// Takes a call slot (false when all are taken: the caller hears the lines are busy)
+    /// and tells systemd how many calls are in progress (`systemctl status` shows it).
+    func beginCall() -> Bool {
+        let free = slots.acquire()
+        notifier.notify("STATUS=" + slots.status)
+        return free
+    }
+
+    /// Gives back the slot a call took, if it took one, and updates systemd's status.
+    func endCall(tookSlot: Bool) {
+        if tookSlot { slots.release() }
+        notifier.notify("STATUS=" + slots.status)
+    }
+
     /// Opens and closes every line's devices; returns the failures by line name.
     public func checkDevices() throws -> [String: Error] {
         let alsa = try alsaConfiguration()

@@ -113,8 +113,8 @@ final class LineService: @unchecked Sendable {   // used by its line's thread on
         answered += 1
         let (flowPath, flow) = daemon.flow(for: line.name)
         let configuration = daemon.configuration
-        let busy = !daemon.slots.acquire()
-        defer { if !busy { daemon.slots.release() } }
+        let busy = !daemon.beginCall()
+        defer { daemon.endCall(tookSlot: !busy) }
         let session = try CallSession(flow: busy ? Self.busyFlow : flow, resources: daemon.resources)
         session.silenceLimitMs = configuration.silenceHangUpSeconds * 1000
         let store = daemon.store

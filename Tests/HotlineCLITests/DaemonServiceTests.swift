@@ -241,6 +241,8 @@ import Glibc
         try daemon.run()
         defer { if daemon.isRunning { daemon.terminate() } }
         #expect(socket.waitFor("READY=1", seconds: 60))
+        // The line answers at once: `systemctl status` shows the call in progress.
+        #expect(socket.waitFor("STATUS=calls in progress: 1; answered: 1; turned away (all busy): 0", seconds: 30))
         #expect(socket.waitFor("WATCHDOG=1", seconds: 5))
         // A broken flow on reload: the old one keeps running, the journal says where.
         try good.replacingOccurrences(of: "start: ", with: "strat: ").write(toFile: flow, atomically: true, encoding: .utf8)
