@@ -10,7 +10,7 @@ struct FlowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "flow",
         abstract: "Validate and test dialogue flows (see docs/flows.md).",
-        subcommands: [FlowValidateCommand.self, FlowTestCommand.self])
+        subcommands: [FlowValidateCommand.self, FlowTestCommand.self, FlowGraphCommand.self])
 }
 
 /// Loads a flow, or prints its problems (one per line) and fails the command.
