@@ -9,7 +9,7 @@ struct CallsListCommand: ParsableCommand {
         commandName: "list", abstract: "List recorded calls, newest first.",
         discussion: "Each call shows its turns, no-matches and no-inputs and the lowest confidence heard.")
 
-    @Option(help: "The daemon's call store (its --database).") var db = "hotline.sqlite"
+    @OptionGroup var store: CallStoreOptions
     @Option(help: "Only calls answered at or after this time (ISO 8601, e.g. 2026-11-29 or 2026-11-29T10:00).") var since: String?
     @Option(help: "Only calls answered before this time.") var until: String?
     @Option(help: "Only calls on this line.") var line: String?
@@ -21,7 +21,7 @@ struct CallsListCommand: ParsableCommand {
     func run() throws {
         let query = CallQuery(since: since, until: until, line: line, outcome: outcome == "cut off" ? "" : outcome, struggled: struggled)
         do {
-            for summary in try CallStore(path: db).calls(query) {
+            for summary in try store.open().calls(query) {
                 let call = summary.call
                 if json {
                     print(try jsonLine(summary))

@@ -9,7 +9,7 @@ struct CallsShowCommand: ParsableCommand {
         commandName: "show", abstract: "Show one recorded call: each turn with what was heard, confidence, n-best and the reply.")
 
     @Argument(help: "The call's id (see hotline calls list).") var id: Int64
-    @Option(help: "The daemon's call store (its --database).") var db = "hotline.sqlite"
+    @OptionGroup var store: CallStoreOptions
     @Flag(help: "The call and its turns as one JSON object.") var json = false
 
     struct Shown: Encodable {
@@ -19,9 +19,9 @@ struct CallsShowCommand: ParsableCommand {
 
     func run() throws {
         do {
-            let store = try CallStore(path: db)
-            guard let call = try store.call(id) else { throw InvalidArgument("\(db): no call \(id)") }
-            let turns = try store.turns(call: id)
+            let calls = try store.open()
+            guard let call = try calls.call(id) else { throw InvalidArgument("\(store.db): no call \(id)") }
+            let turns = try calls.turns(call: id)
             if json {
                 print(try jsonLine(Shown(call: call, turns: turns)))
                 return

@@ -20,7 +20,7 @@ struct ReplayCommand: ParsableCommand {
             """)
 
     @Argument(help: "The call's id (hotline calls list) or its recording file.") var call: String
-    @Option(help: "The daemon's call store (its --database).") var db = "hotline.sqlite"
+    @OptionGroup var store: CallStoreOptions
     @Option(help: "The flow to run (default: the one the call ran).") var flow: String?
     @Option(help: "Acoustic model file.") var model = "Models/acoustic/acoustic.hnn"
     @Option(help: "Voice file.") var voice = VoiceDatabase.defaultPath
@@ -46,7 +46,7 @@ struct ReplayCommand: ParsableCommand {
         do {
             let (record, recording, then) = try findCall()
             guard let flowPath = flow ?? record?.flow else {
-                throw InvalidArgument("\(call): not a call in \(db); say which flow to replay it with (--flow)")
+                throw InvalidArgument("\(call): not a call in \(store.db); say which flow to replay it with (--flow)")
             }
             let caller = try Resampler.resample(SoundFile.read(recording, allowTruncated: recording.hasSuffix(".part"), channel: 0),
                                                 to: CallSession.sampleRate)
@@ -77,16 +77,16 @@ struct ReplayCommand: ParsableCommand {
     /// The call (if the store has it), its recording and its stored turns.
     private func findCall() throws -> (CallRecord?, String, [TurnRecord]) {
         if let id = Int64(call) {
-            let store = try CallStore(path: db)
-            guard let record = try store.call(id) else { throw InvalidArgument("\(db): no call \(id)") }
+            let calls = try store.open()
+            guard let record = try calls.call(id) else { throw InvalidArgument("\(store.db): no call \(id)") }
             guard let recording = record.recording else { throw InvalidArgument("call \(id) has no recording to replay") }
-            return (record, recording, try store.turns(call: id))
+            return (record, recording, try calls.turns(call: id))
         }
         guard FileManager.default.fileExists(atPath: call) else { throw InvalidArgument("\(call): no such call id or recording file") }
-        guard FileManager.default.fileExists(atPath: db), let store = try? CallStore(path: db) else { return (nil, call, []) }
+        guard let calls = try? store.open() else { return (nil, call, []) }
         let path = URL(fileURLWithPath: call).standardized.path
-        let record = try store.calls().map(\.call).first { $0.recording.map { URL(fileURLWithPath: $0).standardized.path } == path }
-        return (record, call, try record.map { try store.turns(call: $0.id) } ?? [])
+        let record = try calls.calls().map(\.call).first { $0.recording.map { URL(fileURLWithPath: $0).standardized.path } == path }
+        return (record, call, try record.map { try calls.turns(call: $0.id) } ?? [])
     }
 
     private func describe(_ s: TurnRecord) -> String {

@@ -72,6 +72,10 @@ import Testing
         #expect(call.turns.map(\.heard).prefix(2) == ["one", "555019"])
         let missing = try CommandRunner.run("hotline", ["calls", "show", "99", "--db", database])
         #expect(missing.status != 0 && missing.stderr.contains("no call 99"))
+        // A mistyped store is an error, not a new empty database.
+        let typo = try CommandRunner.run("hotline", ["calls", "list", "--db", database + "x"])
+        #expect(typo.status != 0 && typo.stderr.contains("no call database there"), "\(typo.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: database + "x"))
         // QA replay: the recording's caller channel through today's system.
         struct Replayed: Decodable { var turnsThen: Int; var turnsNow: Int; var differences: Int }
         let replay = try CommandRunner.run("hotline", ["replay", "1", "--db", database, "--json"])
