@@ -33,25 +33,36 @@ public final class Lexicon: Sendable {
             }
             // Bytes, not String splitting: the 135k-line dictionary loads several times faster.
             var fields: [Range<Int>] = [], phones: [String: String] = [:]
-            data.withUnsafeBytes { raw in
+            let problem: String? = data.withUnsafeBytes { raw in
                 let bytes = raw.bindMemory(to: UInt8.self)
                 var start = 0
                 while start < bytes.count {
                     var end = start
                     while end < bytes.count, bytes[end] != 10, bytes[end] != 13 { end += 1 }
-                    Self.parse(UnsafeBufferPointer(rebasing: bytes[start..<end]), into: &entries, fields: &fields, phones: &phones)
+                    if let bad = Self.parse(UnsafeBufferPointer(rebasing: bytes[start..<end]), into: &entries, fields: &fields, phones: &phones) {
+                        let line = 1 + bytes[..<start].reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
+                        return "\(path):\(line): unknown phone \(bad); phones are ARPAbet (\(Self.arpabet.sorted().joined(separator: " ").uppercased()), stress digits allowed)"
+                    }
                     start = end + 1
                 }
+                return nil
             }
+            if let problem { throw LoadError(description: problem) }
         }
         self.entries = entries
     }
 
+    /// The 39 phones of the CMU dictionary (lower case, without stress).
+    static let arpabet: Set<String> = ["aa", "ae", "ah", "ao", "aw", "ay", "b", "ch", "d", "dh", "eh", "er", "ey", "f", "g",
+                                       "hh", "ih", "iy", "jh", "k", "l", "m", "n", "ng", "ow", "oy", "p", "r", "s", "sh", "t",
+                                       "th", "uh", "uw", "v", "w", "y", "z", "zh"]
+
     /// One "word PH ON ES" line (";;" comments and "word(2)" alternatives skipped): the
-    /// word lower-cased, the phones lower-cased without stress digits.
+    /// word lower-cased, the phones lower-cased without stress digits. Returns "'XX' in
+    /// 'word'" for a phone that is not ARPAbet (the line is then not taken).
     /// `fields` and `phones` (written form -> phone) are reused from line to line.
     private static func parse(_ line: UnsafeBufferPointer<UInt8>, into entries: inout [String: [String]],
-                              fields: inout [Range<Int>], phones: inout [String: String]) {
+                              fields: inout [Range<Int>], phones: inout [String: String]) -> String? {
         fields.removeAll(keepingCapacity: true)
         var i = 0
         while i < line.count {
@@ -60,17 +71,22 @@ public final class Lexicon: Sendable {
             while i < line.count, line[i] != 32, line[i] != 9 { i += 1 }
             if i > from { fields.append(from..<i) }
         }
-        guard fields.count >= 2 else { return }
+        guard fields.count >= 2 else { return nil }
         let head = UnsafeBufferPointer(rebasing: line[fields[0]])
-        if head.starts(with: [59, 59]) || head.last == 41 { return }   // ";;", "...)"
-        let word = String(decoding: head, as: UTF8.self).lowercased()
-        entries[word] = fields.dropFirst().map { range in
+        if head.starts(with: [59, 59]) || head.last == 41 { return nil }   // ";;", "...)"
+        var pronunciation: [String] = []
+        for range in fields.dropFirst() {
             let written = String(decoding: UnsafeBufferPointer(rebasing: line[range]), as: UTF8.self)
-            if let phone = phones[written] { return phone }
+            if let phone = phones[written] { pronunciation.append(phone); continue }
             let phone = written.lowercased().filter(\.isLetter)
+            guard arpabet.contains(phone), written.allSatisfy({ $0.isLetter || ("0"..."2").contains($0) }) else {
+                return "'\(written)' in '\(String(decoding: head, as: UTF8.self))'"
+            }
             phones[written] = phone
-            return phone
+            pronunciation.append(phone)
         }
+        entries[String(decoding: head, as: UTF8.self).lowercased()] = pronunciation
+        return nil
     }
 
     /// Where a pronunciation came from.

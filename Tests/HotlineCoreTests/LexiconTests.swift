@@ -29,6 +29,13 @@ import Testing
         #expect(throws: Lexicon.LoadError.self) { try Lexicon(paths: ["/nonexistent.dict"]) }
     }
 
+    @Test func aPhoneThatIsNotARPAbetIsAnErrorWithItsLine() throws {
+        #expect { try Self.lexicon(";;; site words\nqwikpay K W IH K P EY\nacme AE K M XX\n") } throws: {
+            "\($0)".contains(":3: unknown phone 'XX' in 'acme'; phones are ARPAbet (AA AE AH")
+        }
+        #expect { try Self.lexicon("acme AE1 K M IY9\n") } throws: { "\($0)".contains("unknown phone 'IY9'") }
+    }
+
     @Test func accentedLettersAreReadWithoutTheirAccents() throws {
         let lexicon = try Self.lexicon("cafe K AE F EY\n")
         #expect(lexicon.pronunciation("café").phones == ["k", "ae", "f", "ey"])
