@@ -389,10 +389,13 @@ public final class CallSession {
         listening?.endpointer.promptEnded(atMs: nowMs)
     }
 
-    private func say(_ text: String, bargeIn: Bool) {
+    /// Queues `text`, or the recorded prompt at `recording` when it reads as audio.
+    private func say(_ text: String, recording: String? = nil, bargeIn: Bool) {
         prompts.append(text)
         pendingReplies.append(text)
-        queued.append((resources.prompts.stream(for: text, synthesizer: resources.synthesizer, sampleRate: Self.sampleRate), bargeIn))
+        let stream = recording.flatMap { resources.prompts.recording($0, sampleRate: Self.sampleRate) }.map { PromptStream(ready: $0) }
+            ?? resources.prompts.stream(for: text, synthesizer: resources.synthesizer, sampleRate: Self.sampleRate)
+        queued.append((stream, bargeIn))
     }
 
     private func apply(_ actions: [DialogueAction], turnStart: DispatchTime?, turn: Turn? = nil) {
@@ -400,7 +403,8 @@ public final class CallSession {
         var followUp: DialogueEvent?
         for action in actions {
             switch action {
-            case .play(let text, let bargeIn), .playAudio(_, let text, let bargeIn): say(text, bargeIn: bargeIn)
+            case .play(let text, let bargeIn): say(text, bargeIn: bargeIn)
+            case .playAudio(let path, let text, let bargeIn): say(text, recording: path, bargeIn: bargeIn)
             case .listen(let request): listen(request)
             case .transfer(let target): outcome = "transfer:\(target)"
             case .hangUp: outcome = outcome ?? "hangup"

@@ -177,23 +177,23 @@ public final class Daemon: @unchecked Sendable {
     }
 
     /// Renders every flow's fixed prompts ahead of calls, once per flow file; returns how
-    /// many errors `checkWords` logged.
+    /// many errors `checkSpeech` logged.
     @discardableResult
     private func warmPrompts() -> Int {
         let byPath = Dictionary(lock.withLock { flows.values.map { ($0.path, $0.flow) } }, uniquingKeysWith: { first, _ in first })
         var errors = 0
         for (path, flow) in byPath.sorted(by: { $0.key < $1.key }) {
             resources.prompts.warm(flow, synthesizer: resources.synthesizer, sampleRate: CallSession.sampleRate)
-            errors += checkWords(of: flow, path: path)
+            errors += checkSpeech(of: flow, path: path)
         }
         return errors
     }
 
-    /// Logs what `FlowWordCheck` finds in a flow: words an admin's user lexicon can correct,
-    /// SSML prompts that do not parse (read as plain text) and words that cannot be heard;
-    /// returns the number of errors.
-    private func checkWords(of flow: Flow, path: String) -> Int {
-        let found = FlowWordCheck.check(flow, lexicon: resources.lexicon)
+    /// Logs what `FlowSpeechCheck` finds in a flow: words an admin's user lexicon can correct,
+    /// SSML prompts that do not parse (read as plain text), recorded prompts that are not
+    /// audio (their text is said) and words that cannot be heard; returns the number of errors.
+    private func checkSpeech(of flow: Flow, path: String) -> Int {
+        let found = FlowSpeechCheck.check(flow, lexicon: resources.lexicon)
         for error in found.errors { log.message(.error, "\(path): \(error)") }
         for warning in found.warnings { log.message(.warning, "\(path): \(warning)") }
         return found.errors.count

@@ -1,14 +1,16 @@
 import Foundation
+import HotlineAudio
 import HotlineCore
 import HotlineDSP
 import HotlineDialogue
 import HotlineTTS
 
 /// Line-rate audio of prompts, shared by every call: a prompt is synthesised once, then
-/// every call that says it again plays the cached samples. Fixed prompts of a flow are
-/// rendered when the flow loads (`warm`), so no caller waits for them; prompts with values
-/// filled in are synthesised in the background as they are said, streamed to the call
-/// chunk by chunk, then cached, the oldest dropped beyond `capacitySamples`.
+/// every call that says it again plays the cached samples. Fixed prompts of a flow, and its
+/// recorded prompts (`audio:` files), are ready when the flow loads (`warm`), so no caller
+/// waits for them; prompts with values filled in are synthesised in the background as they
+/// are said, streamed to the call chunk by chunk, then cached, the oldest dropped beyond
+/// `capacitySamples`.
 public final class PromptCache: @unchecked Sendable {
     private let lock = NSLock()
     private var audio: [String: [Float]] = [:]
@@ -49,6 +51,16 @@ public final class PromptCache: @unchecked Sendable {
         return made
     }
 
+    /// The recorded prompt in the sound file at `path`, mono at `sampleRate`: read once, then
+    /// cached; nil when the file cannot be read as audio (the call then says the prompt's text).
+    public func recording(_ path: String, sampleRate: Int) -> [Float]? {
+        let key = "\(sampleRate):file:\(path)"
+        if let cached = lock.withLock({ audio[key] }) { return cached }
+        guard let read = try? SoundFile.read(path), let made = try? Resampler.resample(read, to: sampleRate).samples else { return nil }
+        store(made, for: key)
+        return made
+    }
+
     /// Synthesises `text` at `sampleRate`, passing each chunk to `stream` as it comes.
     private func render(_ text: String, synthesizer: DiphoneSynthesizer, sampleRate: Int, into stream: PromptStream?) -> [Float]? {
         var resampler: Resampler?
@@ -82,9 +94,23 @@ public final class PromptCache: @unchecked Sendable {
         }
     }
 
-    /// Synthesises every fixed prompt of `flow` (those without `{values}`) ahead of calls.
+    /// Synthesises every fixed prompt of `flow` (those without `{values}`) and reads its
+    /// recorded prompts, ahead of calls.
     public func warm(_ flow: Flow, synthesizer: DiphoneSynthesizer, sampleRate: Int) {
         for text in Self.fixedPrompts(of: flow) { _ = audio(for: text, synthesizer: synthesizer, sampleRate: sampleRate) }
+        for path in Self.recordedPrompts(of: flow) { _ = recording(path, sampleRate: sampleRate) }
+    }
+
+    /// The sound files of `flow`'s recorded prompts.
+    static func recordedPrompts(of flow: Flow) -> [String] {
+        Set(flow.states.values.compactMap(\.audio)).sorted()
+    }
+
+    /// One line per recorded prompt of `flow` that cannot be read as audio.
+    static func recordingErrors(of flow: Flow) -> [String] {
+        recordedPrompts(of: flow).compactMap { path in
+            do { _ = try SoundFile.info(path); return nil } catch { return "prompt audio: \(error); the prompt's text is said instead" }
+        }
     }
 
     /// The prompts of `flow` that read the same on every call.

@@ -50,7 +50,7 @@ struct FlowValidateCommand: ParsableCommand {
         for path in flows {
             do {
                 let flow = try FlowLoader.load(path: path)
-                let found = FlowWordCheck.check(flow, lexicon: words)
+                let found = FlowSpeechCheck.check(flow, lexicon: words)
                 if found.errors.isEmpty { print("\(path): ok (\(flow.states.count) states)") } else { failed = true }
                 for error in found.errors { printError("\(path): error: \(error)") }
                 for warning in found.warnings { printError("\(path): warning: \(warning)") }

@@ -82,6 +82,16 @@ import Testing
         #expect(test.status == 0, "\(test.stdout)\(test.stderr)")
     }
 
+    @Test func aRecordedPromptThatIsNotAudioFails() throws {
+        let scratch = Scratch()
+        try Data("not audio".utf8).write(to: URL(fileURLWithPath: scratch.file("hello.wav")))
+        let result = try Self.validate("flow: a\nstart: hi\nstates:\n  hi:\n    prompt: Hello.\n    audio: hello.wav\n    hangup: yes\n",
+                                       as: "recorded.yaml", in: scratch)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("recorded.yaml: error: prompt audio: ") && result.stderr.contains("hello.wav: not a readable sound file"),
+                "\(result.stderr)")
+    }
+
     @Test func aFailingConversationFailsTheCommand() throws {
         let scratch = Scratch()
         let cases = scratch.file("wrong.tests.yaml")

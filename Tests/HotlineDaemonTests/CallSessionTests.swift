@@ -201,6 +201,30 @@ import Testing
 
     static func energy(_ x: ArraySlice<Float>) -> Float { x.reduce(0) { $0 + $1 * $1 } / Float(max(1, x.count)) }
 
+    @Test func aRecordedPromptIsPlayedAndAnUnreadableOneIsSaid() throws {
+        let folder = NSTemporaryDirectory() + "recorded-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        // One second of a 440 Hz tone at 16 kHz, as a voice talent's WAV might be.
+        let tone = (0..<16000).map { 0.5 * Float(sin(2 * Double.pi * 440 * Double($0) / 16000)) }
+        try SoundFile.write(AudioBuffer(samples: tone, sampleRate: 16000), to: folder + "/hello.wav", codec: .pcm16)
+        try Data("not audio".utf8).write(to: URL(fileURLWithPath: folder + "/broken.wav"))
+        func run(_ file: String) throws -> [Float] {
+            let yaml = "flow: r\nstart: hi\nstates:\n  hi:\n    prompt: Hello there.\n    audio: \(folder)/\(file)\n    hangup: true\n"
+            let session = try Self.session(yaml)
+            session.start()
+            return Self.run(session, [], seconds: 5)
+        }
+        let played = try run("hello.wav")
+        // The recording, resampled to the 8 kHz line: a second of the tone, then the call ends.
+        #expect(abs(Self.energy(played[800..<7200]) - 0.125) < 0.01, "\(Self.energy(played[800..<7200]))")
+        #expect(played.count < 8000 * 2)
+        // A file that is not audio: the prompt's text is said instead, not silence.
+        let said = try run("broken.wav")
+        #expect(said.count > 8000 / 2 && Self.energy(said[...]) > 1e-5)
+        #expect(said != played)
+    }
+
     @Test func aKeyDuringThePromptStopsItAndChoosesTheOption() throws {
         let session = try Self.session()
         session.start()

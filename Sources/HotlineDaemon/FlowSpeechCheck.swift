@@ -3,14 +3,15 @@ import HotlineDialogue
 import HotlineTTS
 
 /// What a flow asks of the voice and the recognizer beyond its own format: prompts in SSML
-/// that parse, and words the lexicon knows. `hotline flow validate` prints the result and
-/// `hotlined` logs it at start.
-public enum FlowWordCheck {
-    /// Errors (SSML prompts that do not parse, listen words with no pronunciation at all)
-    /// and warnings (prompt and listen words the lexicon lacks, with the pronunciation
-    /// guessed), one line each; without a lexicon, only the SSML.
+/// that parse, recorded prompts that read as audio, and words the lexicon knows.
+/// `hotline flow validate` prints the result, `hotlined` logs it at start and
+/// `hotlined --check-config` fails on its errors.
+public enum FlowSpeechCheck {
+    /// Errors (SSML prompts that do not parse, recorded prompts that are not audio, listen
+    /// words with no pronunciation at all) and warnings (prompt and listen words the lexicon
+    /// lacks, with the pronunciation guessed), one line each; without a lexicon, no words.
     public static func check(_ flow: Flow, lexicon: Lexicon?) -> (errors: [String], warnings: [String]) {
-        var errors = PromptCache.ssmlErrors(of: flow), warnings: [String] = []
+        var errors = PromptCache.ssmlErrors(of: flow) + PromptCache.recordingErrors(of: flow), warnings: [String] = []
         guard let lexicon else { return (errors, warnings) }
         let prompted = PromptCache.guessedWords(of: flow, lexicon: lexicon)
         if !prompted.isEmpty { warnings.append(GuessedWord.warning(prompted)) }
