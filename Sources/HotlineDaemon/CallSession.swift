@@ -55,7 +55,7 @@ public final class CallSession {
     }
 
     /// Answers the flow's webhooks: (url, body, timeout ms) -> reply fields or nil.
-    public typealias WebhookHandler = (String, [String: String], Int) -> [String: String]?
+    public typealias WebhookHandler = @Sendable (String, [String: String], Int) -> [String: String]?
 
     public private(set) var turns: [Turn] = []
     /// Everything the hotline said, in order.
@@ -74,6 +74,10 @@ public final class CallSession {
     public private(set) var bargeIns: [(heardAtMs: Int, stoppedAtMs: Int)] = []
     /// Silence (no speech, no key, no prompt) after which the call ends as "caller silent".
     public var silenceLimitMs = 30_000
+    /// Whether a webhook runs in the background while the call's audio goes on (the
+    /// daemon's real-time lines: the prompt before it keeps playing); otherwise the call
+    /// waits for its answer (`hotline call`, tests: the same transcript every run).
+    public var webhooksInBackground = false
 
     private var engine: DialogueEngine
     private let resources: Resources
@@ -95,6 +99,8 @@ public final class CallSession {
     private var recording: (maxMs: Int, startMs: Int, heardSpeech: Bool, silentMs: Int)?
     private var digitStringEndMs: Int?
     private var silentMs = 0
+    /// A webhook running in the background, until its answer is taken.
+    private var pendingWebhook: WebhookCall?
     /// Takes the prompt's echo from the line out of the caller's side.
     private let echoCanceller = EchoCanceller(frameSamples: frameSamples)
 
@@ -147,6 +153,10 @@ public final class CallSession {
     public func process(_ caller: [Float]) -> [Float] {
         precondition(caller.count == Self.frameSamples, "frames are \(Self.frameSamples) samples")
         if outcome == nil { hear(caller) }   // once the call is over, the goodbye plays out
+        if outcome == nil, let answer = pendingWebhook?.answer {
+            pendingWebhook = nil
+            apply(engine.handle(.webhookResult(answer)), turnStart: nil)
+        }
         var out = [Float](repeating: 0, count: Self.frameSamples)
         if isPrompting {
             var filled = 0
@@ -408,7 +418,10 @@ public final class CallSession {
             case .listen(let request): listen(request)
             case .transfer(let target): outcome = "transfer:\(target)"
             case .hangUp: outcome = outcome ?? "hangup"
-            case .webhook(let url, let body, let timeoutMs): followUp = .webhookResult(webhook(url, body, timeoutMs))
+            case .webhook(let url, let body, let timeoutMs):
+                if webhooksInBackground { pendingWebhook = WebhookCall { [webhook] in webhook(url, body, timeoutMs) } } else {
+                    followUp = .webhookResult(webhook(url, body, timeoutMs))
+                }
             case .record(let maxMs): recording = (maxMs, nowMs, false, 0)
             }
         }
@@ -471,4 +484,23 @@ struct RecentAudio {
     var contents: [Float] {
         count < ring.count ? Array(ring[0..<count]) : Array(ring[next...] + ring[..<next])
     }
+}
+
+/// A webhook posted from a background thread; `answer` is there once it has returned.
+final class WebhookCall: @unchecked Sendable {
+    private let lock = NSLock()
+    private var returned = false
+    private var fields: [String: String]?
+
+    /// Starts `post` now, on a thread of its own (it blocks until the backend answers or
+    /// its timeout passes, seconds that no dispatch worker should be held for).
+    init(_ post: @escaping @Sendable () -> [String: String]?) {
+        Thread.detachNewThread { [self] in
+            let reply = post()
+            lock.withLock { (fields, returned) = (reply, true) }
+        }
+    }
+
+    /// Once the post has returned, its reply's fields (nil inside: the webhook failed).
+    var answer: [String: String]?? { lock.withLock { returned ? .some(fields) : .none } }
 }

@@ -115,8 +115,9 @@ final class LineService: @unchecked Sendable {   // used by its line's thread on
         let configuration = daemon.configuration
         let busy = !daemon.beginCall()
         defer { daemon.endCall(tookSlot: !busy) }
-        let session = try CallSession(flow: busy ? Self.busyFlow : flow, resources: daemon.resources)
+        let session = try CallSession(flow: busy ? Self.busyFlow : flow, resources: daemon.resources, webhook: WebhookClient.post)
         session.silenceLimitMs = configuration.silenceHangUpSeconds * 1000
+        session.webhooksInBackground = true   // the line's audio goes on while a webhook is out
         let store = daemon.store
         var callID: Int64?
         do { callID = try store?.beginCall(line: line.name, flow: busy ? "(all lines busy)" : flowPath) } catch {

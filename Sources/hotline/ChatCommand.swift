@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HotlineDaemon
 import HotlineDialogue
 import HotlineTTS
 

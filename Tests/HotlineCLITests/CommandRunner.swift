@@ -52,3 +52,33 @@ final class Scratch {
 /// The repository's root, for the committed sample audio.
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .deletingLastPathComponent().deletingLastPathComponent()
+
+/// A one-shot JSON backend on a loopback port (python3's http.server), for a real POST:
+/// it answers one request with `reply`, a Python expression over the posted JSON `body`.
+final class LoopbackBackend {
+    let port: String
+    private let server = Process()
+
+    init(reply: String) throws {
+        server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        server.arguments = ["python3", "-c", """
+            import http.server, json
+            class H(http.server.BaseHTTPRequestHandler):
+                def do_POST(self):
+                    body = json.loads(self.rfile.read(int(self.headers['Content-Length'])))
+                    reply = json.dumps(\(reply)).encode()
+                    self.send_response(200); self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(reply))); self.end_headers(); self.wfile.write(reply)
+                def log_message(self, *a): pass
+            s = http.server.HTTPServer(("127.0.0.1", 0), H)
+            print(s.server_address[1], flush=True)
+            s.handle_request()
+            """]
+        let portPipe = Pipe()
+        server.standardOutput = portPipe
+        try server.run()
+        port = String(decoding: portPipe.fileHandleForReading.availableData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    deinit { server.terminate() }
+}

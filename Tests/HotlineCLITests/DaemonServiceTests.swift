@@ -56,6 +56,35 @@ import Glibc
         #expect(check.stderr.contains("the flows have 1 error(s), logged above"), "\(check.stderr)")
     }
 
+    @Test func aWebhookIsPostedWhileTheLineGoesOn() throws {
+        let scratch = Scratch()
+        let backend = try LoopbackBackend(reply: #"{"desk": "sip:desk-" + body["line"]}"#)
+        let flow = scratch.file("hook.yaml")
+        try """
+            flow: h
+            start: open
+            states:
+              open:
+                prompt: "One moment."
+                set: {line: "7"}
+                webhook: {url: "http://127.0.0.1:\(backend.port)/route", send: [line], into: r, timeout_ms: 3000, ok: desk, failed: down}
+              desk:
+                prompt: "Connecting you."
+                transfer: "sip:desk"
+              down:
+                prompt: "Sorry."
+                hangup: true
+            """.write(toFile: flow, atomically: true, encoding: .utf8)
+        let config = try Self.configuration(scratch, asoundrc: """
+            pcm.quiet { type file; slave.pcm { type null }; file "/dev/null"; infile "/dev/zero"; format "raw" }
+            pcm.speaker { type file; slave.pcm { type null }; file "/dev/null"; format "raw" }
+            """, lines: "  - { name: q, capture: quiet, playback: speaker, flow: \(flow), answer: immediately, realtime: true, calls: 1 }")
+        let result = try CommandRunner.run("hotlined", ["--config", config])
+        #expect(result.status == 0, "\(result.stderr)")
+        let summary = result.stdout.split(separator: "\n").compactMap { try? JSONDecoder().decode(Summary.self, from: Data($0.utf8)) }.first
+        #expect(summary?.outcome == "transfer:sip:desk", "\(result.stdout)\(result.stderr)")
+    }
+
     @Test func answersOnEveryConfiguredLineAndStoresEachCall() throws {
         let scratch = Scratch()
         let caller = try Self.callerRaw(scratch), lateCaller = try Self.callerRaw(scratch, leadingSilence: 2)

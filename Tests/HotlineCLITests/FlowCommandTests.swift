@@ -120,29 +120,10 @@ import Testing
 }
 
 @Suite struct ChatWebhookTests {
-    /// A one-shot JSON backend on a loopback port (python3's http.server), for a real POST.
     @Test func chatPostsToTheBackendAndReadsItsReply() throws {
         let scratch = Scratch()
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        server.arguments = ["python3", "-c", """
-            import http.server, json, sys
-            class H(http.server.BaseHTTPRequestHandler):
-                def do_POST(self):
-                    body = json.loads(self.rfile.read(int(self.headers['Content-Length'])))
-                    reply = json.dumps({"number": body["order"][::-1]}).encode()
-                    self.send_response(200); self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(reply))); self.end_headers(); self.wfile.write(reply)
-                def log_message(self, *a): pass
-            s = http.server.HTTPServer(("127.0.0.1", 0), H)
-            print(s.server_address[1], flush=True)
-            s.handle_request()
-            """]
-        let portPipe = Pipe()
-        server.standardOutput = portPipe
-        try server.run()
-        defer { server.terminate() }
-        let port = String(decoding: portPipe.fileHandleForReading.availableData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let backend = try LoopbackBackend(reply: #"{"number": body["order"][::-1]}"#)
+        let port = backend.port
         let flow = scratch.file("w.yaml")
         try """
             flow: w

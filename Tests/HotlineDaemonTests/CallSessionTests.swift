@@ -225,6 +225,41 @@ import Testing
         #expect(said != played)
     }
 
+    @Test func aWebhookInTheBackgroundLetsThePromptBeforeItPlay() throws {
+        let flow = try FlowLoader.load(yaml: """
+            flow: w
+            start: open
+            states:
+              open:
+                prompt: "One moment while I open your ticket."
+                webhook: {url: "http://127.0.0.1:9/tickets", into: ticket, ok: done, failed: sorry}
+              done:
+                prompt: "Your ticket is {ticket.id}."
+                hangup: true
+              sorry:
+                prompt: "Sorry, that did not work."
+                hangup: true
+            """, file: "w.yaml")
+        let gate = DispatchSemaphore(value: 0)
+        let session = try CallSession(flow: flow, resources: .init(acoustic: Self.acoustic, lexicon: Self.lexicon,
+                                                                  synthesizer: DiphoneSynthesizer(voice: Self.voice, lexicon: Self.lexicon)),
+                                      webhook: { _, _, _ in _ = gate.wait(timeout: .now() + 5); return ["id": "42"] })
+        session.webhooksInBackground = true
+        session.start()
+        // The backend has not answered yet: the call's audio goes on, and the prompt plays.
+        var heard: [Float] = []
+        for _ in 0..<150 { heard += session.process([Float](repeating: 0, count: 80)) }
+        #expect(Self.energy(heard[...]) > 1e-5)
+        #expect(session.prompts == ["One moment while I open your ticket."])
+        gate.signal()
+        for _ in 0..<3000 where !session.isFinished {
+            _ = session.process([Float](repeating: 0, count: 80))
+            if session.prompts.count == 1 { Thread.sleep(forTimeInterval: 0.001) }
+        }
+        #expect(session.prompts.last == "Your ticket is 42.")
+        #expect(session.outcome == "hangup")
+    }
+
     @Test func aKeyDuringThePromptStopsItAndChoosesTheOption() throws {
         let session = try Self.session()
         session.start()

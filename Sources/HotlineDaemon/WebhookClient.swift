@@ -5,8 +5,9 @@ import FoundationNetworking
 
 /// Blocking JSON POST for flow webhooks: the reply's top-level fields as strings, or nil
 /// on any failure (unreachable, timeout, non-2xx status, reply not a JSON object).
-enum WebhookClient {
-    static func post(url: String, body: [String: String], timeoutMs: Int) -> [String: String]? {
+public enum WebhookClient {
+    /// Posts `body` as a JSON object to `url`, waiting at most `timeoutMs`.
+    public static func post(url: String, body: [String: String], timeoutMs: Int) -> [String: String]? {
         guard let target = URL(string: url), let payload = try? JSONSerialization.data(withJSONObject: body) else { return nil }
         var request = URLRequest(url: target, timeoutInterval: Double(timeoutMs) / 1000)
         request.httpMethod = "POST"
