@@ -78,6 +78,12 @@ public final class CallSession {
     /// daemon's real-time lines: the prompt before it keeps playing); otherwise the call
     /// waits for its answer (`hotline call`, tests: the same transcript every run).
     public var webhooksInBackground = false
+    /// Keeps a message the caller left (a flow's `record`): its audio (8 kHz, the caller's
+    /// side with the prompt's echo taken out) and call times; returns its reference for the
+    /// flow (the file it was written to), or nil to use "call:START-ENDms", its place in the
+    /// call's own recording. Called when the message ends, or when the caller hangs up
+    /// while leaving it.
+    public var onMessage: ((_ samples: [Float], _ startMs: Int, _ endMs: Int) -> String?)?
 
     private var engine: DialogueEngine
     private let resources: Resources
@@ -96,7 +102,7 @@ public final class CallSession {
     private var pendingReplies: [String] = []
     private var listening: Listening?
     private var recognizers: [String: Recognizer?] = [:]
-    private var recording: (maxMs: Int, startMs: Int, heardSpeech: Bool, silentMs: Int)?
+    private var recording: (maxMs: Int, startMs: Int, heardSpeech: Bool, silentMs: Int, samples: [Float])?
     private var digitStringEndMs: Int?
     private var silentMs = 0
     /// A webhook running in the background, until its answer is taken.
@@ -133,7 +139,8 @@ public final class CallSession {
     /// Answers the call: the flow's first prompts start playing.
     public func start() {
         apply(engine.handle(.start), turnStart: nil)
-        openingPrompts = prompts
+        // A backend's answer can come within the start; its prompts are that turn's replies.
+        openingPrompts = Array(prompts.dropLast(turns.reduce(0) { $0 + $1.replies.count }))
     }
 
     /// The caller hung up.
@@ -142,6 +149,7 @@ public final class CallSession {
     /// Ends the call now (the caller left, the daemon stops), for `reason`.
     public func end(_ reason: String) {
         guard outcome == nil else { return }
+        if let message = recording.take() { _ = keepMessage(message) }   // the caller hung up after speaking: kept
         _ = engine.handle(.hangUp)
         outcome = reason
         stopPrompt()
@@ -155,7 +163,7 @@ public final class CallSession {
         if outcome == nil { hear(caller) }   // once the call is over, the goodbye plays out
         if outcome == nil, let answer = pendingWebhook?.answer {
             pendingWebhook = nil
-            apply(engine.handle(.webhookResult(answer)), turnStart: nil)
+            backendAnswered(answer)
         }
         var out = [Float](repeating: 0, count: Self.frameSamples)
         if isPrompting {
@@ -176,6 +184,12 @@ public final class CallSession {
     private static let silentFrame = [Float](repeating: 0, count: frameSamples)
     /// The pause between prompts (250 ms).
     private static let breath = [Float](repeating: 0, count: sampleRate / 4)
+    /// The tone before a message is recorded ("after the tone"): 1 kHz for 400 ms, faded
+    /// in and out over 10 ms, at -13 dBFS.
+    static let messageTone: [Float] = (0..<(sampleRate * 2 / 5)).map { n in
+        let fade = Float(min(n, sampleRate * 2 / 5 - 1 - n, 80)) / 80
+        return 0.3 * fade * Float(sin(2 * Double.pi * 1000 * Double(n) / Double(sampleRate)))
+    }
 
     /// Mean square of a frame.
     private static func power(_ frame: [Float]) -> Float {
@@ -229,7 +243,7 @@ public final class CallSession {
         let echo = Self.power(heard) < echoCanceller.residualEchoBound
         let speech = voiced && !dtmf.hearsTone && !echo
         if recording != nil {
-            recordFrame(speech: speech)
+            recordFrame(heard, speech: speech)
         } else if listening != nil {
             listenFrame(echo || shielded ? Self.silentFrame : heard, speech: speech && !shielded, masked: voiced && echo && !shielded)
         }
@@ -370,16 +384,28 @@ public final class CallSession {
             confidence: nil, nbest: [], speechMs: nil, interpretation: "", replies: [], replyLatencyMs: 0))
     }
 
-    private func recordFrame(speech: Bool) {
-        guard var r = recording else { return }
+    private func recordFrame(_ heard: [Float], speech: Bool) {
+        guard var r = recording.take() else { return }
+        // The message starts once the prompt before it and the tone have played.
+        if isPrompting {
+            r.startMs = nowMs + 10
+            recording = r
+            return
+        }
         r.heardSpeech = r.heardSpeech || speech
         r.silentMs = speech ? 0 : r.silentMs + 10
+        r.samples += heard
         if nowMs - r.startMs >= r.maxMs || (r.heardSpeech && r.silentMs >= 2000) {
-            recording = nil
-            apply(engine.handle(.recorded(reference: "call:\(r.startMs)-\(nowMs)ms")), turnStart: nil)
+            let reference = keepMessage(r), turn = event("message", heard: reference)
+            apply(engine.handle(.recorded(reference: reference)), turnStart: nil, turn: turn)
         } else {
             recording = r
         }
+    }
+
+    /// Hands the message to `onMessage`; returns its reference.
+    private func keepMessage(_ r: (maxMs: Int, startMs: Int, heardSpeech: Bool, silentMs: Int, samples: [Float])) -> String {
+        onMessage?(r.samples, r.startMs, nowMs + 10) ?? "call:\(r.startMs)-\(nowMs + 10)ms"   // this frame included
     }
 
     // MARK: - Prompts and actions
@@ -399,6 +425,21 @@ public final class CallSession {
         listening?.endpointer.promptEnded(atMs: nowMs)
     }
 
+    /// A webhook's answer (nil: it failed) goes to the flow, as a turn of its own, so the
+    /// transcript and the call store show what the backend decided.
+    private func backendAnswered(_ fields: [String: String]?) {
+        let heard = fields.map { $0.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ") } ?? "failed"
+        let turn = event("webhook", heard: heard)
+        apply(engine.handle(.webhookResult(fields)), turnStart: nil, turn: turn)
+    }
+
+    /// A turn for something other than the caller speaking or keying: a backend's answer
+    /// ("webhook"), a message left ("message").
+    private func event(_ input: String, heard: String) -> Turn {
+        Turn(atMs: nowMs, state: engine.state ?? "", expecting: "", input: input, heard: heard, confidence: nil, nbest: [],
+             speechMs: nil, interpretation: "", replies: [], replyLatencyMs: 0)
+    }
+
     /// Queues `text`, or the recorded prompt at `recording` when it reads as audio.
     private func say(_ text: String, recording: String? = nil, bargeIn: Bool) {
         prompts.append(text)
@@ -410,7 +451,7 @@ public final class CallSession {
 
     private func apply(_ actions: [DialogueAction], turnStart: DispatchTime?, turn: Turn? = nil) {
         pendingReplies = []
-        var followUp: DialogueEvent?
+        var answer: [String: String]??
         for action in actions {
             switch action {
             case .play(let text, let bargeIn): say(text, bargeIn: bargeIn)
@@ -420,9 +461,11 @@ public final class CallSession {
             case .hangUp: outcome = outcome ?? "hangup"
             case .webhook(let url, let body, let timeoutMs):
                 if webhooksInBackground { pendingWebhook = WebhookCall { [webhook] in webhook(url, body, timeoutMs) } } else {
-                    followUp = .webhookResult(webhook(url, body, timeoutMs))
+                    answer = .some(webhook(url, body, timeoutMs))
                 }
-            case .record(let maxMs): recording = (maxMs, nowMs, false, 0)
+            case .record(let maxMs):
+                queued.append((PromptStream(ready: Self.messageTone), false))
+                recording = (maxMs, nowMs, false, 0, [])
             }
         }
         if var turn {
@@ -434,7 +477,7 @@ public final class CallSession {
             turns.append(turn)
             onTurn?(turn)
         }
-        if let followUp { apply(engine.handle(followUp), turnStart: nil) }
+        if let answer { backendAnswered(answer) }
     }
 
     private func listen(_ request: ListenRequest) {

@@ -129,7 +129,13 @@ final class LineService: @unchecked Sendable {   // used by its line's thread on
             }
             daemon.log.event(TurnEvent(line: line.name, call: callID, turn: turn))
         }
-        let recorder = CallRecorder(folder: configuration.recordings, name: "\(line.name)-\(callID.map(String.init) ?? Self.stamp())-\(answered)",
+        let name = "\(line.name)-\(callID.map(String.init) ?? Self.stamp())-\(answered)"
+        if let folder = configuration.recordings {
+            session.onMessage = { [daemon, line] samples, startMs, _ in
+                MessageFile.keep(samples, startMs: startMs, in: folder, name: name) { daemon.log.message(.error, "line \(line.name): \($0)") }
+            }
+        }
+        let recorder = CallRecorder(folder: configuration.recordings, name: name,
                                     worker: daemon.recordingWorker,
                                     log: { [daemon, line] in daemon.log.message(.error, "line \(line.name): \($0)") })
         var replyLatency: [Double] = [], bargeIn: [Double] = []

@@ -20,17 +20,20 @@ public struct CallRecord: Sendable, Codable, Equatable {
     public var recording: String?
 }
 
-/// One caller turn, as the call session logs it and the store keeps it.
+/// One turn of a call, as the call session logs it and the store keeps it: what the caller
+/// said or keyed, or what a backend answered, and the flow's answer.
 public struct TurnRecord: Sendable, Codable, Equatable {
     /// When the turn ended (call time, ms).
     public var atMs: Int
-    /// Dialogue state that listened.
+    /// Dialogue state that listened (or called the backend, or recorded the message).
     public var state: String
-    /// What was expected ("menu", "digits 6...10", ...).
+    /// What was expected ("menu", "digits 6...10", ...; "" for a backend's answer or a message).
     public var expecting: String
-    /// "speech", "dtmf", "noinput" or "nomatch".
+    /// "speech", "dtmf", "noinput" or "nomatch"; "webhook" for a backend's answer, "message"
+    /// for a message the caller left.
     public var input: String
-    /// Recognized words or keys ("" when none).
+    /// Recognized words or keys ("" when none); a webhook's reply ("field=value ...", or
+    /// "failed"); a message's reference (its file).
     public var heard: String
     /// Recognizer confidence (speech only).
     public var confidence: Double?
@@ -55,6 +58,20 @@ public struct TurnRecord: Sendable, Codable, Equatable {
 }
 
 /// A store that cannot be used, with the reason.
+extension TurnRecord {
+    /// The turn in a line: `caller: "one" (0.93)`, `caller: keys 555019`, `caller: nomatch
+    /// (best "uh")`, `backend: number=42`, `caller left a message: FILE`.
+    public var summary: String {
+        switch input {
+        case "speech": return "caller: \"\(heard)\" (\(confidence ?? 0))"
+        case "dtmf": return "caller: keys \(heard)"
+        case "webhook": return "backend: \(heard)"
+        case "message": return "caller left a message: \(heard)"
+        default: return "caller: \(input)" + (heard.isEmpty ? "" : " (best \"\(heard)\")")
+        }
+    }
+}
+
 /// Which calls to list; every condition is optional.
 public struct CallQuery: Sendable {
     /// Answered at or after this time (ISO 8601, or a prefix of one: "2026-11-29").

@@ -4,6 +4,7 @@ import HotlineAudio
 import HotlineCore
 import HotlineDSP
 import HotlineDaemon
+import HotlineStore
 import HotlineDialogue
 import HotlineTTS
 
@@ -60,6 +61,14 @@ struct CallCommand: ParsableCommand {
             printError(error)
             throw ExitCode.failure
         }
+        if let output {
+            // A message the caller leaves is kept beside the call's recording, as the daemon keeps it.
+            let url = URL(fileURLWithPath: output)
+            session.onMessage = { samples, startMs, _ in
+                MessageFile.keep(samples, startMs: startMs, in: url.deletingLastPathComponent().path,
+                                 name: url.deletingPathExtension().lastPathComponent) { printError($0) }
+            }
+        }
         let (hotline, callerSide) = session.run(caller: audio.samples, lingerSeconds: linger,
                                                 echo: echoLoss.map { .init(lossDb: $0, delayMs: echoDelay) })
         if !json { printTranscript(session) }
@@ -85,9 +94,7 @@ struct CallCommand: ParsableCommand {
     private func printTranscript(_ session: CallSession) {
         for prompt in session.openingPrompts { print("   0.00 s  hotline: \(SSML.displayText(prompt))") }
         for turn in session.turns {
-            let heard = turn.input == "speech" ? "\"\(turn.heard)\" (\(turn.confidence ?? 0))"
-                : turn.input == "dtmf" ? "keys \(turn.heard)" : turn.input + (turn.heard.isEmpty ? "" : " (best \"\(turn.heard)\")")
-            print(String(format: "%7.2f s  caller: ", Double(turn.atMs) / 1000) + heard + "  [\(turn.state): \(turn.interpretation)]")
+            print(String(format: "%7.2f s  ", Double(turn.atMs) / 1000) + turn.summary + "  [\(turn.state): \(turn.interpretation)]")
             for reply in turn.replies { print("          hotline: \(SSML.displayText(reply))") }
         }
     }

@@ -29,8 +29,8 @@ struct CallsShowCommand: ParsableCommand {
             print("call \(call.id): \(call.startedAt) on \(call.line), flow \(call.flow), \(Double(call.durationMs) / 1000) s, \(call.outcome.isEmpty ? "cut off" : call.outcome)")
             if let recording = call.recording { print("recording: \(recording) (caller left, hotline right)") }
             for turn in turns {
-                let confidence = turn.confidence.map { " (\($0))" } ?? ""
-                print("\(Double(turn.atMs) / 1000) s  [\(turn.state), expecting \(turn.expecting)] \(turn.input): \"\(turn.heard)\"\(confidence)"
+                let expecting = turn.expecting.isEmpty ? "" : ", expecting \(turn.expecting)"
+                print("\(Double(turn.atMs) / 1000) s  [\(turn.state)\(expecting)] \(turn.summary)"
                       + (turn.nbest.count > 1 ? "  n-best: \(turn.nbest.joined(separator: " | "))" : ""))
                 print("    -> \(turn.interpretation)  (reply in \(turn.replyLatencyMs) ms)")
                 for reply in turn.replies { print("    hotline: \(SSML.displayText(reply))") }

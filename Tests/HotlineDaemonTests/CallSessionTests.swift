@@ -258,6 +258,53 @@ import Testing
         }
         #expect(session.prompts.last == "Your ticket is 42.")
         #expect(session.outcome == "hangup")
+        // The backend's answer is a turn of the call, for the transcript and the call store.
+        let turn = try #require(session.turns.last)
+        #expect(turn.input == "webhook" && turn.heard == "id=42" && turn.state == "open")
+        #expect(turn.interpretation == "webhook ok -> done" && turn.replies == ["Your ticket is 42."])
+        #expect(turn.summary == "backend: id=42")
+    }
+
+    @Test func aMessageIsRecordedAfterTheToneAndKeptAlsoWhenTheCallerHangsUp() throws {
+        let yaml = """
+            flow: m
+            start: message
+            states:
+              message:
+                prompt: "Please leave a message after the tone."
+                record: {slot: message, max_ms: 20000, next: thanks}
+              thanks:
+                prompt: "Thank you."
+                hangup: true
+            """
+        let speech = try Resampler.resample(SoundFile.read(Self.root.appendingPathComponent("Audio/samples/digits-jackson-16k.flac").path),
+                                            to: 8000).samples
+        var kept: [(samples: Int, startMs: Int, endMs: Int)] = []
+        let session = try Self.session(yaml)
+        session.onMessage = { samples, startMs, endMs in kept.append((samples.count, startMs, endMs)); return "/tmp/message.wav" }
+        session.start()
+        let out = Self.run(session, [Float](repeating: 0, count: 8000 * 5) + speech)
+        let message = try #require(kept.first)
+        // It starts after the prompt and the tone, holds the speech and ends 2 s after it.
+        let promptMs = 8000 * 5 / 8 / 2   // the prompt is over well before the caller's 5 s of silence end
+        #expect(message.startMs > promptMs && message.startMs < 5000, "\(message)")
+        #expect(message.samples == (message.endMs - message.startMs) * 8, "\(message)")
+        #expect(message.endMs > 5000 + speech.count / 8 + 1500, "\(message)")
+        #expect(session.prompts.last == "Thank you.")
+        #expect(session.turns.last?.summary == "caller left a message: /tmp/message.wav")
+        // The tone: 1 kHz at -13 dBFS, 400 ms, then the 250 ms pause after every prompt.
+        let toneEnd = message.startMs * 8 - 2000
+        #expect(abs(Self.energy(out[(toneEnd - 2800)..<(toneEnd - 400)]) - 0.045) < 0.005)
+        #expect(Self.energy(out[toneEnd..<(toneEnd + 1900)]) < 1e-6)
+
+        // A caller who hangs up while speaking still leaves the message.
+        kept = []
+        let leaving = try Self.session(yaml)
+        leaving.onMessage = { samples, startMs, endMs in kept.append((samples.count, startMs, endMs)); return nil }
+        leaving.start()
+        _ = Self.run(leaving, [Float](repeating: 0, count: 8000 * 5) + speech.prefix(speech.count / 2), seconds: 5 + Double(speech.count / 2) / 8000)
+        leaving.hangUp()
+        #expect(kept.count == 1 && (kept.first?.samples ?? 0) > speech.count / 4, "\(kept)")
     }
 
     @Test func aKeyDuringThePromptStopsItAndChoosesTheOption() throws {
