@@ -38,6 +38,7 @@ public final class CallSession {
         public let lexicon: Lexicon
         public let synthesizer: DiphoneSynthesizer
         public let prompts = PromptCache()
+        private let namedVoices = NamedVoices()
 
         /// Loads the files (paths as the CLI and the daemon take them).
         public init(model: String, voice: String, lexicon: [String]) throws {
@@ -51,6 +52,27 @@ public final class CallSession {
             self.acoustic = acoustic
             self.lexicon = lexicon
             self.synthesizer = synthesizer
+        }
+
+        /// The synthesizer `flow` speaks with: its own `voice:` (loaded once), or the default.
+        public func synthesizer(for flow: Flow) throws -> DiphoneSynthesizer {
+            guard let name = flow.voice else { return synthesizer }
+            return try namedVoices.synthesizer(name, lexicon: lexicon)
+        }
+    }
+
+    /// Voices flows ask for by name, loaded on first use and shared by every call.
+    final class NamedVoices: @unchecked Sendable {
+        private let lock = NSLock()
+        private var loaded: [String: DiphoneSynthesizer] = [:]
+
+        func synthesizer(_ name: String, lexicon: Lexicon) throws -> DiphoneSynthesizer {
+            try lock.withLock {
+                if let known = loaded[name] { return known }
+                let made = DiphoneSynthesizer(voice: try VoiceDatabase(path: VoiceDatabase.path(named: name)), lexicon: lexicon)
+                loaded[name] = made
+                return made
+            }
         }
     }
 
@@ -87,6 +109,8 @@ public final class CallSession {
 
     private var engine: DialogueEngine
     private let resources: Resources
+    /// The flow's voice (the default one if the flow's cannot be loaded; `hotlined` says so at start).
+    private let synthesizer: DiphoneSynthesizer
     private let webhook: WebhookHandler
     private let vad: VoiceActivityDetector
     private let dtmf = DTMFDetector()
@@ -132,6 +156,7 @@ public final class CallSession {
         progress = CallProgressDetector(plan: tones)
         engine = DialogueEngine(flow: flow, today: today)
         self.resources = resources
+        synthesizer = (try? resources.synthesizer(for: flow)) ?? resources.synthesizer
         self.webhook = webhook
         vad = try VoiceActivityDetector()
     }
@@ -445,7 +470,7 @@ public final class CallSession {
         prompts.append(text)
         pendingReplies.append(text)
         let stream = recording.flatMap { resources.prompts.recording($0, sampleRate: Self.sampleRate) }.map { PromptStream(ready: $0) }
-            ?? resources.prompts.stream(for: text, synthesizer: resources.synthesizer, sampleRate: Self.sampleRate)
+            ?? resources.prompts.stream(for: text, synthesizer: synthesizer, sampleRate: Self.sampleRate)
         queued.append((stream, bargeIn))
     }
 

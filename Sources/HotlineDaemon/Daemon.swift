@@ -183,7 +183,8 @@ public final class Daemon: @unchecked Sendable {
         let byPath = Dictionary(lock.withLock { flows.values.map { ($0.path, $0.flow) } }, uniquingKeysWith: { first, _ in first })
         var errors = 0
         for (path, flow) in byPath.sorted(by: { $0.key < $1.key }) {
-            resources.prompts.warm(flow, synthesizer: resources.synthesizer, sampleRate: CallSession.sampleRate)
+            resources.prompts.warm(flow, synthesizer: (try? resources.synthesizer(for: flow)) ?? resources.synthesizer,
+                                   sampleRate: CallSession.sampleRate)
             errors += checkSpeech(of: flow, path: path)
         }
         return errors

@@ -11,7 +11,7 @@ public enum FlowSpeechCheck {
     /// words with no pronunciation at all) and warnings (prompt and listen words the lexicon
     /// lacks, with the pronunciation guessed), one line each; without a lexicon, no words.
     public static func check(_ flow: Flow, lexicon: Lexicon?) -> (errors: [String], warnings: [String]) {
-        var errors = PromptCache.ssmlErrors(of: flow) + PromptCache.recordingErrors(of: flow), warnings: [String] = []
+        var errors = PromptCache.ssmlErrors(of: flow) + PromptCache.recordingErrors(of: flow) + voiceErrors(of: flow), warnings: [String] = []
         guard let lexicon else { return (errors, warnings) }
         let prompted = PromptCache.guessedWords(of: flow, lexicon: lexicon)
         if !prompted.isEmpty { warnings.append(GuessedWord.warning(prompted)) }
@@ -20,5 +20,13 @@ public enum FlowSpeechCheck {
         if !guessed.isEmpty { warnings.append(GuessedWord.warning(guessed, of: "listen")) }
         if !unhearable.isEmpty { errors.append(GuessedWord.unhearable(unhearable)) }
         return (errors, warnings)
+    }
+
+    /// The flow's `voice:` when it cannot be loaded (its prompts are then said in the default voice).
+    static func voiceErrors(of flow: Flow) -> [String] {
+        guard let name = flow.voice else { return [] }
+        do { _ = try VoiceDatabase(path: VoiceDatabase.path(named: name)); return [] } catch {
+            return ["voice '\(name)': \(error); the default voice speaks instead"]
+        }
     }
 }

@@ -31,7 +31,7 @@ public final class PromptCache: @unchecked Sendable {
     /// fills from a background thread (diphone by diphone, resampled to the line) so the
     /// call can start playing at once.
     public func stream(for text: String, synthesizer: DiphoneSynthesizer, sampleRate: Int) -> PromptStream {
-        let key = "\(sampleRate):\(text)"
+        let key = Self.key(text, synthesizer, sampleRate)
         if let cached = lock.withLock({ audio[key] }) { return PromptStream(ready: cached) }
         let stream = PromptStream()
         DispatchQueue.global(qos: .userInitiated).async { [self] in
@@ -44,7 +44,7 @@ public final class PromptCache: @unchecked Sendable {
 
     /// The audio of `text`, synthesised now unless cached; nil when it cannot be spoken.
     func audio(for text: String, synthesizer: DiphoneSynthesizer, sampleRate: Int) -> [Float]? {
-        let key = "\(sampleRate):\(text)"
+        let key = Self.key(text, synthesizer, sampleRate)
         if let cached = lock.withLock({ audio[key] }) { return cached }
         guard let made = render(text, synthesizer: synthesizer, sampleRate: sampleRate, into: nil) else { return nil }
         store(made, for: key)
@@ -111,6 +111,11 @@ public final class PromptCache: @unchecked Sendable {
         recordedPrompts(of: flow).compactMap { path in
             do { _ = try SoundFile.info(path); return nil } catch { return "prompt audio: \(error); the prompt's text is said instead" }
         }
+    }
+
+    /// A synthesised prompt's cache key: its text, in its voice, at its rate.
+    private static func key(_ text: String, _ synthesizer: DiphoneSynthesizer, _ sampleRate: Int) -> String {
+        "\(sampleRate):\(ObjectIdentifier(synthesizer).hashValue):\(text)"
     }
 
     /// The prompts of `flow` that read the same on every call.

@@ -10,6 +10,9 @@ public final class VoiceDatabase: Sendable {
     /// repository root): diphones of flite's rms, clearer on a phone line than kal16.
     public static let defaultPath = "Models/voices/rms/rms.voice"
 
+    /// The file of the voice named `name` (a flow's `voice:`): Models/voices/NAME/NAME.voice.
+    public static func path(named name: String) -> String { "Models/voices/\(name)/\(name).voice" }
+
     /// One diphone: where its frames and residual are, and for a diphone cut from running
     /// speech, its neighbours there.
     public struct Unit: Sendable, Decodable {

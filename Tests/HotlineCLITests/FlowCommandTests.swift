@@ -82,6 +82,14 @@ import Testing
         #expect(test.status == 0, "\(test.stdout)\(test.stderr)")
     }
 
+    @Test func aFlowVoiceThatIsNotThereFails() throws {
+        let result = try Self.validate("flow: v\nvoice: kall\nstart: hi\nstates:\n  hi:\n    prompt: Hello.\n    hangup: yes\n",
+                                       as: "voiced.yaml", in: Scratch())
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("voiced.yaml: error: voice 'kall': Models/voices/kall/kall.voice: not a Hotline voice file"),
+                "\(result.stderr)")
+    }
+
     @Test func aRecordedPromptThatIsNotAudioFails() throws {
         let scratch = Scratch()
         try Data("not audio".utf8).write(to: URL(fileURLWithPath: scratch.file("hello.wav")))

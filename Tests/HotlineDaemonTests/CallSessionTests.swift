@@ -307,6 +307,16 @@ import Testing
         #expect(kept.count == 1 && (kept.first?.samples ?? 0) > speech.count / 4, "\(kept)")
     }
 
+    @Test func aFlowSpeaksInItsOwnVoice() throws {
+        let yaml = "flow: v\nvoice: kal16\nstart: hi\nstates:\n  hi:\n    prompt: Hello there.\n    hangup: true\n"
+        let session = try Self.session(yaml)
+        session.start()
+        let out = Self.run(session, [], seconds: 5)
+        let kal16 = DiphoneSynthesizer(voice: try VoiceDatabase(path: VoiceDatabase.path(named: "kal16")), lexicon: Self.lexicon)
+        let expected = try kal16.say("Hello there.", sampleRate: 8000).samples
+        #expect(Array(out.prefix(expected.count)) == expected)
+    }
+
     @Test func aKeyDuringThePromptStopsItAndChoosesTheOption() throws {
         let session = try Self.session()
         session.start()
