@@ -83,7 +83,11 @@ private struct Reader {
         }
         var flow = Flow(name: name, start: start, settings: settings, globals: globals, tables: tables,
                         states: states, stateLocations: locations)
-        if let language = string(top["language"], "language") { flow.language = language }
+        if let language = string(top["language"], "language") {
+            // The lexicon, the voices, the acoustic model and the normaliser are American English.
+            if language.lowercased() != "en-us" { error(top["language"], "language '\(language)' is not supported", hint: "use en-US") }
+            flow.language = language
+        }
         flow.voice = string(top["voice"], "voice")
         flow.stateLocations["<start>"] = location(startNode)
         return flow

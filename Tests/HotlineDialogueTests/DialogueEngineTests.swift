@@ -229,8 +229,8 @@ import Testing
         let yaml = """
             flow: s
             start: ask
-            language: en-GB
-            voice: kal
+            language: en-US
+            voice: kal16
             settings: {noinput_timeout_ms: 4000, barge_in: true}
             states:
               ask:
@@ -245,7 +245,11 @@ import Testing
                 hangup: true
             """
         let flow = try FlowLoader.load(yaml: yaml, file: "s.yaml")
-        #expect(flow.language == "en-GB" && flow.voice == "kal")
+        #expect(flow.language == "en-US" && flow.voice == "kal16")
+        // The models are American English: another language is a clear error, not ignored.
+        #expect { try FlowLoader.load(yaml: yaml.replacingOccurrences(of: "en-US", with: "fr-FR"), file: "s.yaml") } throws: {
+            "\($0)".contains("s.yaml:3:11: language 'fr-FR' is not supported (use en-US)")
+        }
         var e = DialogueEngine(flow: flow)
         guard case .listen(let request)? = e.handle(.start).last else { Issue.record("no listen"); return }
         #expect(request.noInputTimeoutMs == 8000 && !request.bargeIn)
