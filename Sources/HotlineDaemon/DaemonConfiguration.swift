@@ -45,6 +45,19 @@ public struct DaemonConfiguration: Sendable, Equatable {
         /// Keep real time on a device that does not (ALSA's file plugin): each 10 ms frame
         /// is taken when it would have arrived, as on a sound card. For tests and benches.
         public var realtime = false
+        /// Keys the hotline dials to hand a transferred call on, for a PBX that takes a
+        /// blind transfer by DTMF: its transfer code and `{number}`, the target's number
+        /// (`tel:NUMBER`, `ext:NNN`), as in "##{number}". Nil: a transfer only ends the call,
+        /// and whatever switches the line reads the outcome.
+        public var transferKeys: String?
+
+        /// The keys that transfer a call to `target` ("tel:+1 555 0100", "ext:204") on this
+        /// line, or nil (no `transferKeys`, or a target with no number to key: sip:, queue:).
+        public func keys(transferringTo target: String) -> String? {
+            guard let transferKeys, target.hasPrefix("tel:") || target.hasPrefix("ext:") else { return nil }
+            let number = target.dropFirst(4).filter { $0.isASCII && $0.isNumber }
+            return number.isEmpty ? nil : transferKeys.replacingOccurrences(of: "{number}", with: number)
+        }
 
         /// A line.
         public init(name: String, capture: String, playback: String, flow: String) {
@@ -170,7 +183,7 @@ private struct ConfigurationReader {
 
     mutating func readLine(_ node: Node, index: Int) -> DaemonConfiguration.Line? {
         guard let fields = mapping(node, "a line", fields: ["name", "capture", "playback", "sample_rate", "flow", "answer",
-                                                             "calls", "realtime"]) else { return nil }
+                                                             "calls", "realtime", "transfer_keys"]) else { return nil }
         let capture = string(fields["capture"], "capture")
         let flow = path(fields["flow"], "flow")
         if fields["capture"] == nil { error(node, "line \(index + 1) has no 'capture' ALSA device") }
@@ -183,6 +196,14 @@ private struct ConfigurationReader {
         if let calls = integer(fields["calls"], "calls", 0...Int.max) { line.calls = calls }
         if let node = fields["realtime"] {
             if let value = node.bool { line.realtime = value } else { error(node, "'realtime' must be true or false") }
+        }
+        if let keys = string(fields["transfer_keys"], "transfer_keys") {
+            let rest = keys.replacingOccurrences(of: "{number}", with: "")
+            if !keys.contains("{number}") || !rest.allSatisfy({ "0123456789*#ABCD".contains($0) }) {
+                error(fields["transfer_keys"], "transfer_keys '\(keys)' must be DTMF keys and {number}", hint: "as in \"##{number}\"")
+            } else {
+                line.transferKeys = keys
+            }
         }
         return line
     }

@@ -56,7 +56,7 @@ import Glibc
         #expect(check.stderr.contains("the flows have 1 error(s), logged above"), "\(check.stderr)")
     }
 
-    @Test func aWebhookIsPostedWhileTheLineGoesOn() throws {
+    @Test func aWebhookIsPostedWhileTheLineGoesOnAndATransferIsKeyedToThePBX() throws {
         let scratch = Scratch()
         let backend = try LoopbackBackend(reply: #"{"desk": "sip:desk-" + body["line"]}"#)
         let flow = scratch.file("hook.yaml")
@@ -70,19 +70,27 @@ import Glibc
                 webhook: {url: "http://127.0.0.1:\(backend.port)/route", send: [line], into: r, timeout_ms: 3000, ok: desk, failed: down}
               desk:
                 prompt: "Connecting you."
-                transfer: "sip:desk"
+                transfer: "ext:204"
               down:
                 prompt: "Sorry."
                 hangup: true
             """.write(toFile: flow, atomically: true, encoding: .utf8)
         let config = try Self.configuration(scratch, asoundrc: """
             pcm.quiet { type file; slave.pcm { type null }; file "/dev/null"; infile "/dev/zero"; format "raw" }
-            pcm.speaker { type file; slave.pcm { type null }; file "/dev/null"; format "raw" }
-            """, lines: "  - { name: q, capture: quiet, playback: speaker, flow: \(flow), answer: immediately, realtime: true, calls: 1 }")
+            pcm.speaker { type file; slave.pcm { type null }; file "\(scratch.file("said.raw"))"; format "raw" }
+            """, lines: "  - { name: q, capture: quiet, playback: speaker, flow: \(flow), answer: immediately, realtime: true, calls: 1, "
+                + "transfer_keys: \"##{number}\" }")
         let result = try CommandRunner.run("hotlined", ["--config", config])
         #expect(result.status == 0, "\(result.stderr)")
         let summary = result.stdout.split(separator: "\n").compactMap { try? JSONDecoder().decode(Summary.self, from: Data($0.utf8)) }.first
-        #expect(summary?.outcome == "transfer:sip:desk", "\(result.stdout)\(result.stderr)")
+        #expect(summary?.outcome == "transfer:ext:204", "\(result.stdout)\(result.stderr)")
+        // After "Connecting you." the hotline keyed the PBX's transfer code and the extension.
+        _ = try CommandRunner.runProgram("sox", ["-t", "raw", "-e", "signed", "-b", "16", "-c", "1", "-r", "8000",
+                                                 scratch.file("said.raw"), scratch.file("said.wav")])
+        let keys = try CommandRunner.run("hotline", ["detect", scratch.file("said.wav"), "--only", "dtmf", "--json"])
+        struct Key: Decodable { var digit: String? }
+        let keyed = keys.stdout.split(separator: "\n").compactMap { try? JSONDecoder().decode(Key.self, from: Data($0.utf8)).digit }
+        #expect(keyed.joined() == "##204", "\(keys.stdout)")
     }
 
     @Test func answersOnEveryConfiguredLineAndStoresEachCall() throws {

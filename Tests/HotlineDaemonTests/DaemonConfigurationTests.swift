@@ -61,6 +61,19 @@ import Testing
         }
     }
 
+    @Test func transferKeysAreDTMFAndTheNumber() throws {
+        let line = try DaemonConfiguration.parse(yaml: """
+            lines:
+              - {name: a, capture: hw:0, flow: f.yaml, transfer_keys: "##{number}"}
+            """, file: "h.yaml").lines[0]
+        #expect(line.keys(transferringTo: "ext:204") == "##204")
+        #expect(line.keys(transferringTo: "tel:+1 (555) 0100") == "##15550100")
+        #expect(line.keys(transferringTo: "sip:desk@example.com") == nil && line.keys(transferringTo: "queue:support") == nil)
+        #expect { try DaemonConfiguration.parse(yaml: "lines:\n  - {capture: hw:0, flow: f.yaml, transfer_keys: \"flash {number}\"}\n", file: "h.yaml") } throws: {
+            "\($0)".contains("transfer_keys 'flash {number}' must be DTMF keys and {number}")
+        }
+    }
+
     @Test func aConfigurationWithoutLinesOrYAMLIsAnError() {
         #expect(throws: FlowErrors.self) { try DaemonConfiguration.parse(yaml: "data_dir: /tmp\n", file: "h.yaml") }
         #expect(throws: FlowErrors.self) { try DaemonConfiguration.parse(yaml: "lines: [\n", file: "h.yaml") }
