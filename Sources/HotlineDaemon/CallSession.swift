@@ -126,13 +126,23 @@ public final class CallSession {
     private var pendingReplies: [String] = []
     private var listening: Listening?
     private var recognizers: [String: Recognizer?] = [:]
-    private var recording: (maxMs: Int, startMs: Int, heardSpeech: Bool, silentMs: Int, samples: [Float])?
+    private var recording: MessageRecording?
     private var digitStringEndMs: Int?
     private var silentMs = 0
     /// A webhook running in the background, until its answer is taken.
     private var pendingWebhook: WebhookCall?
     /// Takes the prompt's echo from the line out of the caller's side.
     private let echoCanceller = EchoCanceller(frameSamples: frameSamples)
+
+    /// A message being recorded (a flow's `record`).
+    private struct MessageRecording {
+        var maxMs: Int
+        /// Call time the message starts (once the prompt and the tone have played).
+        var startMs: Int
+        var heardSpeech = false
+        var silentMs = 0
+        var samples: [Float] = []
+    }
 
     private struct Listening {
         var request: ListenRequest
@@ -429,7 +439,7 @@ public final class CallSession {
     }
 
     /// Hands the message to `onMessage`; returns its reference.
-    private func keepMessage(_ r: (maxMs: Int, startMs: Int, heardSpeech: Bool, silentMs: Int, samples: [Float])) -> String {
+    private func keepMessage(_ r: MessageRecording) -> String {
         onMessage?(r.samples, r.startMs, nowMs + 10) ?? "call:\(r.startMs)-\(nowMs + 10)ms"   // this frame included
     }
 
@@ -490,7 +500,7 @@ public final class CallSession {
                 }
             case .record(let maxMs):
                 queued.append((PromptStream(ready: Self.messageTone), false))
-                recording = (maxMs, nowMs, false, 0, [])
+                recording = MessageRecording(maxMs: maxMs, startMs: nowMs)
             }
         }
         if var turn {
