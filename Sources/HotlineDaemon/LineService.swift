@@ -168,10 +168,11 @@ final class LineService: @unchecked Sendable {   // used by its line's thread on
             if let outcome = session.outcome, outcome.hasPrefix("transfer:"),
                let keys = line.keys(transferringTo: String(outcome.dropFirst("transfer:".count))) {
                 // Hand the caller on: the PBX's transfer code and the number, keyed down the line.
-                let tones = try DTMFGenerator().sequence(keys, toneMs: 100, gapMs: 100)
-                for start in stride(from: 0, to: tones.count, by: CallSession.frameSamples) {
-                    let frame = Array(tones[start..<min(start + CallSession.frameSamples, tones.count)])
-                        + [Float](repeating: 0, count: max(0, start + CallSession.frameSamples - tones.count))
+                let frameSamples = CallSession.frameSamples
+                var tones = try DTMFGenerator().sequence(keys, toneMs: 100, gapMs: 100)
+                tones += [Float](repeating: 0, count: (frameSamples - tones.count % frameSamples) % frameSamples)
+                for start in stride(from: 0, to: tones.count, by: frameSamples) {
+                    let frame = Array(tones[start..<(start + frameSamples)])
                     recorder.add(caller: try audio.read(), hotline: frame)
                     try audio.write(frame)
                 }
