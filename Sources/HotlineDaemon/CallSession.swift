@@ -461,9 +461,10 @@ public final class CallSession {
     }
 
     /// A webhook's answer (nil: it failed) goes to the flow, as a turn of its own, so the
-    /// transcript and the call store show what the backend decided.
+    /// transcript and the call store show what the backend decided (its fields as a JSON
+    /// object, which `hotline replay` answers the flow's webhooks with again).
     private func backendAnswered(_ fields: [String: String]?) {
-        let heard = fields.map { $0.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ") } ?? "failed"
+        let heard = fields.flatMap { try? jsonLine($0) } ?? "failed"
         let turn = event("webhook", heard: heard)
         apply(engine.handle(.webhookResult(fields)), turnStart: nil, turn: turn)
     }

@@ -32,8 +32,8 @@ public struct TurnRecord: Sendable, Codable, Equatable {
     /// "speech", "dtmf", "noinput" or "nomatch"; "webhook" for a backend's answer, "message"
     /// for a message the caller left.
     public var input: String
-    /// Recognized words or keys ("" when none); a webhook's reply ("field=value ...", or
-    /// "failed"); a message's reference (its file).
+    /// Recognized words or keys ("" when none); a webhook's reply (its fields as a JSON
+    /// object, or "failed"); a message's reference (its file).
     public var heard: String
     /// Recognizer confidence (speech only).
     public var confidence: Double?
@@ -60,7 +60,7 @@ public struct TurnRecord: Sendable, Codable, Equatable {
 /// A store that cannot be used, with the reason.
 extension TurnRecord {
     /// The turn in a line: `caller: "one" (0.93)`, `caller: keys 555019`, `caller: nomatch
-    /// (best "uh")`, `backend: number=42`, `caller left a message: FILE`.
+    /// (best "uh")`, `backend: {"number":"42"}`, `caller left a message: FILE`.
     public var summary: String {
         switch input {
         case "speech": return "caller: \"\(heard)\" (\(confidence ?? 0))"

@@ -50,7 +50,12 @@ struct ReplayCommand: ParsableCommand {
             }
             let caller = try Resampler.resample(SoundFile.read(recording, allowTruncated: recording.hasSuffix(".part"), channel: 0),
                                                 to: CallSession.sampleRate)
-            let session = try CallSession(flow: try loadFlowOrExit(flowPath), resources: .init(model: model, voice: voice, lexicon: [lexicon] + userLexicon))
+            // The flow's webhooks get the answers the backend gave then: a replay calls no backend.
+            let answers = RecordedAnswers(then.filter { $0.input == "webhook" }.map {
+                try? JSONDecoder().decode([String: String].self, from: Data($0.heard.utf8))
+            })
+            let session = try CallSession(flow: try loadFlowOrExit(flowPath), resources: .init(model: model, voice: voice, lexicon: [lexicon] + userLexicon),
+                                          webhook: { _, _, _ in answers.next() })
             _ = session.run(caller: caller.samples, lingerSeconds: 1)
             let now = session.turns
             var differences = 0
@@ -92,4 +97,15 @@ struct ReplayCommand: ParsableCommand {
     private func describe(_ s: TurnRecord) -> String {
         "[\(s.state)] \(s.input) \"\(s.heard)\"" + (s.confidence.map { " (\($0))" } ?? "") + " -> \(s.interpretation)"
     }
+}
+
+/// The backend's answers a recorded call got, handed out again in order (nil once used up:
+/// the webhook fails, as it would with no backend).
+final class RecordedAnswers: @unchecked Sendable {
+    private let lock = NSLock()
+    private var answers: [[String: String]?]
+
+    init(_ answers: [[String: String]?]) { self.answers = answers }
+
+    func next() -> [String: String]? { lock.withLock { answers.isEmpty ? nil : answers.removeFirst() } }
 }

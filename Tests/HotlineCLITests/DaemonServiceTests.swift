@@ -91,6 +91,9 @@ import Glibc
         struct Key: Decodable { var digit: String? }
         let keyed = keys.stdout.split(separator: "\n").compactMap { try? JSONDecoder().decode(Key.self, from: Data($0.utf8)).digit }
         #expect(keyed.joined() == "##204", "\(keys.stdout)")
+        // QA's replay answers the webhook with the backend's recorded reply (the backend is gone).
+        let replay = try CommandRunner.run("hotline", ["replay", "1", "--db", scratch.file("data/calls.sqlite")])
+        #expect(replay.status == 0 && replay.stdout.contains("call 1: 1 turns then, 1 now, 0 differ"), "\(replay.stdout)\(replay.stderr)")
     }
 
     @Test func answersOnEveryConfiguredLineAndStoresEachCall() throws {

@@ -260,9 +260,9 @@ import Testing
         #expect(session.outcome == "hangup")
         // The backend's answer is a turn of the call, for the transcript and the call store.
         let turn = try #require(session.turns.last)
-        #expect(turn.input == "webhook" && turn.heard == "id=42" && turn.state == "open")
+        #expect(turn.input == "webhook" && turn.heard == #"{"id":"42"}"# && turn.state == "open")
         #expect(turn.interpretation == "webhook ok -> done" && turn.replies == ["Your ticket is 42."])
-        #expect(turn.summary == "backend: id=42")
+        #expect(turn.summary == #"backend: {"id":"42"}"#)
     }
 
     @Test func aMessageIsRecordedAfterTheToneAndKeptAlsoWhenTheCallerHangsUp() throws {
