@@ -9,11 +9,14 @@ import HotlineTTS
 /// every call that says it again plays the cached samples. Fixed prompts of a flow, and its
 /// recorded prompts (`audio:` files), are ready when the flow loads (`warm`), so no caller
 /// waits for them; prompts with values filled in are synthesised in the background as they
-/// are said, streamed to the call chunk by chunk, then cached, the oldest dropped beyond
-/// `capacitySamples`.
+/// are said, streamed to the call chunk by chunk, then cached, the oldest synthesised ones
+/// dropped beyond `capacitySamples` (recorded prompts stay).
 public final class PromptCache: @unchecked Sendable {
     private let lock = NSLock()
     private var audio: [String: [Float]] = [:]
+    /// Recorded prompts by file and rate, never dropped: a flow has few, and reading one
+    /// again would hold up a call's audio.
+    private var recordings: [String: [Float]] = [:]
     private var order: [String] = []
     private var samples = 0
     /// The most samples kept (default: 30 minutes of 8 kHz audio, 57.6 MB).
@@ -54,10 +57,10 @@ public final class PromptCache: @unchecked Sendable {
     /// The recorded prompt in the sound file at `path`, mono at `sampleRate`: read once, then
     /// cached; nil when the file cannot be read as audio (the call then says the prompt's text).
     public func recording(_ path: String, sampleRate: Int) -> [Float]? {
-        let key = "\(sampleRate):file:\(path)"
-        if let cached = lock.withLock({ audio[key] }) { return cached }
+        let key = "\(sampleRate):\(path)"
+        if let cached = lock.withLock({ recordings[key] }) { return cached }
         guard let read = try? SoundFile.read(path), let made = try? Resampler.resample(read, to: sampleRate).samples else { return nil }
-        store(made, for: key)
+        lock.withLock { recordings[key] = made }
         return made
     }
 
