@@ -112,7 +112,9 @@ public enum TextNormalizer {
             return (amount, 2)
         }
         // "KJT 4820", "RX 408812": a code of capitals, spelled, and its number digit by digit.
-        if isLetterCode(token), !next.isEmpty, next.allSatisfy({ $0.isASCII && $0.isNumber }) {
+        // So is "UA 428", "BA 117": two capitals before a number, unless they are a word ("OR 2").
+        let pair = token.count == 2 && token.allSatisfy { $0.isASCII && $0.isUppercase } && !twoLetterWords.contains(token)
+        if isLetterCode(token) || pair, !next.isEmpty, next.allSatisfy({ $0.isASCII && $0.isNumber }) {
             return (spell(token) + NumberWords.digits(Substring(next)), 2)
         }
         // "ext. 204", "extension 4021", "dial 911", "call 311": numbers that are keyed are
@@ -164,6 +166,9 @@ public enum TextNormalizer {
         "hr": ("hour", "hours"), "hrs": ("hour", "hours"), "kb": ("kilobyte", "kilobytes"), "mb": ("megabyte", "megabytes"),
         "gb": ("gigabyte", "gigabytes"), "tb": ("terabyte", "terabytes"),
     ]
+    /// Two-letter words that may stand in capitals before a number ("PRESS 1 OR 2").
+    static let twoLetterWords: Set<String> = ["AM", "AN", "AS", "AT", "BE", "BY", "DO", "GO", "HE", "IF", "IN", "IS", "IT", "ME",
+                                              "MY", "NO", "OF", "OH", "OK", "ON", "OR", "PM", "SO", "TO", "UP", "US", "WE"]
     /// Acronyms spelled letter by letter.
     static let spelled: Set<String> = ["ATM", "ID", "FAQ", "SMS", "USA", "UK", "TV", "PC", "CD", "DVD", "USB", "URL", "IVR",
                                        "SIP", "ETA", "PDF", "VIP", "HR", "IT", "CEO", "OK", "ET", "CT", "MT", "PT", "EST",

@@ -28,6 +28,8 @@ import Testing
         ("Visit any ATM", "visit any a t m"),
         ("Your plate KJT 4820 is registered.", "your plate k j t four eight two zero is registered."),
         ("Refill RX 408812 is ready", "refill r x four zero eight eight one two is ready"),
+        ("Flight UA 428 or BA 117", "flight u a four two eight or b a one one seven"),
+        ("PRESS 1 OR 2", "press one or two"),
         ("Call the DMV. Say HELP or OK", "call the d m v. say help or o k"),
         ("Open 9:00 am to 5:00pm, closed at 6:00", "open nine a m to five p m, closed at six o'clock"),
         ("From 8 am to 6 PM", "from eight a m to six p m"),
