@@ -40,10 +40,11 @@ import Testing
             hangup: true
         """
 
-    static func session(_ yaml: String = flow) throws -> CallSession {
+    static func session(_ yaml: String = flow, webhook: @escaping CallSession.WebhookHandler = { _, _, _ in nil }) throws -> CallSession {
         let flow = try FlowLoader.load(yaml: yaml, file: "test.yaml")
         return try CallSession(flow: flow, resources: .init(acoustic: acoustic, lexicon: lexicon,
-                                                           synthesizer: DiphoneSynthesizer(voice: voice, lexicon: lexicon)))
+                                                           synthesizer: DiphoneSynthesizer(voice: voice, lexicon: lexicon)),
+                               webhook: webhook)
     }
 
     /// Runs `caller` (then silence) through the session; returns the hotline's audio.
@@ -226,7 +227,8 @@ import Testing
     }
 
     @Test func aWebhookInTheBackgroundLetsThePromptBeforeItPlay() throws {
-        let flow = try FlowLoader.load(yaml: """
+        let gate = DispatchSemaphore(value: 0)
+        let session = try Self.session("""
             flow: w
             start: open
             states:
@@ -239,11 +241,7 @@ import Testing
               sorry:
                 prompt: "Sorry, that did not work."
                 hangup: true
-            """, file: "w.yaml")
-        let gate = DispatchSemaphore(value: 0)
-        let session = try CallSession(flow: flow, resources: .init(acoustic: Self.acoustic, lexicon: Self.lexicon,
-                                                                  synthesizer: DiphoneSynthesizer(voice: Self.voice, lexicon: Self.lexicon)),
-                                      webhook: { _, _, _ in _ = gate.wait(timeout: .now() + 5); return ["id": "42"] })
+            """, webhook: { _, _, _ in _ = gate.wait(timeout: .now() + 5); return ["id": "42"] })
         session.webhooksInBackground = true
         session.start()
         // The backend has not answered yet: the call's audio goes on, and the prompt plays.
