@@ -54,10 +54,12 @@ public final class PromptCache: @unchecked Sendable {
         return made
     }
 
-    /// The recorded prompt in the sound file at `path`, mono at `sampleRate`: read once, then
-    /// cached; nil when the file cannot be read as audio (the call then says the prompt's text).
+    /// The recorded prompt in the sound file at `path`, mono at `sampleRate`: read once (and
+    /// again when the file changes: an admin re-recorded it), then cached; nil when the file
+    /// cannot be read as audio (the call then says the prompt's text).
     public func recording(_ path: String, sampleRate: Int) -> [Float]? {
-        let key = "\(sampleRate):\(path)"
+        let modified = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
+        let key = "\(sampleRate):\(modified?.timeIntervalSince1970 ?? 0):\(path)"
         if let cached = lock.withLock({ recordings[key] }) { return cached }
         guard let read = try? SoundFile.read(path), let made = try? Resampler.resample(read, to: sampleRate).samples else { return nil }
         lock.withLock { recordings[key] = made }

@@ -1,4 +1,6 @@
 import Foundation
+import HotlineAudio
+import HotlineCore
 import HotlineDaemon
 import HotlineDialogue
 import HotlineTTS
@@ -34,6 +36,18 @@ import Testing
         let broken = "<speak>Your code is <say-as interpret-as=\"characters\">ab12.</speak>"
         #expect(Self.drain(cache.stream(for: broken, synthesizer: Self.synthesizer, sampleRate: 8000))
                 == (try Self.synthesizer.say("Your code is ab12.", sampleRate: 8000).samples))
+    }
+
+    @Test func aRecordedPromptIsReadAgainWhenTheFileChanges() throws {
+        let path = NSTemporaryDirectory() + "prompt-\(UUID().uuidString).wav"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let cache = PromptCache()
+        try SoundFile.write(AudioBuffer(samples: [Float](repeating: 0.1, count: 800), sampleRate: 8000), to: path, codec: .pcm16)
+        #expect(cache.recording(path, sampleRate: 8000)?.count == 800)
+        // Re-recorded (a later modification time): the new file plays, not the cached one.
+        try SoundFile.write(AudioBuffer(samples: [Float](repeating: 0.1, count: 1600), sampleRate: 8000), to: path, codec: .pcm16)
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: 60)], ofItemAtPath: path)
+        #expect(cache.recording(path, sampleRate: 8000)?.count == 1600)
     }
 
     @Test func aFlowsFixedPromptsAreReadyBeforeAnyCall() throws {
