@@ -80,8 +80,7 @@ public final class PromptCache: @unchecked Sendable {
             stream?.append(chunk)
         }
         // SSML that the values filled in broke (the flow's own is checked at load) is read as plain text.
-        let tokens = (try? SSML.prompt(text))
-            ?? TextNormalizer.normalize(text.replacingOccurrences(of: "<[^>]*>", with: " ", options: .regularExpression))
+        let tokens = (try? SSML.prompt(text)) ?? TextNormalizer.normalize(SSML.displayText(text))
         synthesizer.synthesize(tokens) { emit(resampler?.process($0) ?? $0) }
         if let resampler { emit(resampler.flush()) }
         return all

@@ -25,9 +25,8 @@ public enum SSML {
     /// AB12."), a plain one as it is. For transcripts and conversation tests.
     public static func displayText(_ prompt: String) -> String {
         guard isSSML(prompt) else { return prompt }
-        let text = decodeEntities(prompt.replacingOccurrences(of: "<[^>]*>", with: " ", options: .regularExpression))
-        return text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
-            .replacingOccurrences(of: #" ([.,;:!?])"#, with: "$1", options: .regularExpression)
+        let text = decodeEntities(prompt.replacingMatches(of: "<[^>]*>", with: " "))
+        return text.split(whereSeparator: \.isWhitespace).joined(separator: " ").replacingMatches(of: #" ([.,;:!?])"#, with: "$1")
     }
 
     /// Spoken tokens of a flow's prompt: SSML when it starts with `<speak`, else plain text.
