@@ -21,23 +21,26 @@ needs it:
 
 Then flite reads the sentences of tools/rms-corpus.txt (IVR phrases with numbers, money,
 dates, times and codes, written for this voice; none of the benchmark's or development
-prompts), and every diphone of those readings becomes a further unit, analysed the same
-way, with its neighbouring phones ("left", "right") and the unit that follows it in the
+prompts) and tools/rms-words.txt (frequent English words the corpus lacks, in random order:
+tools/make-rms-words.py), and every diphone of those readings becomes a further unit,
+analysed the same way, with its neighbouring phones ("left", "right") and the unit that follows it in the
 reading ("next"). The synthesizer's unit selection (Sources/HotlineTTS/UnitSelection.swift)
 takes runs of them whole where an utterance says the same phones, at their recorded timing.
 
 The result has the layout of tools/import-kal-voice.py's (see there), with
-"duration_scale" in the header: how much the synthesizer shortens the carrier-word
-diphones.
+"duration_scale" in the header (how much the synthesizer shortens the carrier-word
+diphones) and frames stored as int16 reflection coefficients (version 2, "frame_encoding":
+"reflection16", tools/voice_file.py): 34 bytes a frame instead of 72, which keeps the file
+under 20 MB; the residual is computed with the coefficients as stored.
 Only this build needs flite (`apt-get install flite libflite1`); the daemon reads the file.
 
-Usage: python3 tools/make-rms-voice.py [--out Models/voices/rms/rms.voice] [--corpus tools/rms-corpus.txt]
+Usage: python3 tools/make-rms-voice.py [--out Models/voices/rms/rms.voice] [--corpus FILE...]
 (needs numpy; `.venv-bench/bin/python` has it.)
 """
 import argparse, os
 import numpy as np
 from flite_c import Flite
-from voice_file import write_voice
+from voice_file import quantized, write_voice
 
 PHONES = ("aa ae ah ao aw ay b ch d dh eh er ey f g hh ih iy jh k l m n ng ow oy p r s sh t th "
           "uh uw v w y z zh").split()
@@ -55,7 +58,7 @@ DURATION_SCALE = 0.85
 LEVEL = 1.0
 HERE = os.path.dirname(os.path.abspath(__file__))
 LEXICON = os.path.join(HERE, "..", "Models", "lexicon", "cmudict-en-us.dict")
-CORPUS = os.path.join(HERE, "rms-corpus.txt")
+CORPUS = [os.path.join(HERE, "rms-corpus.txt"), os.path.join(HERE, "rms-words.txt")]
 
 
 def lpc(frame):
@@ -141,7 +144,7 @@ def cut(x, segments, i, utterance_marks=None):
         left = m - (marks[k - 1] if k else m - HOP)
         right = (marks[k + 1] if k + 1 < len(marks) else m + HOP) - m
         seg = x[max(0, m - left):m + right]
-        coefficients.append(lpc(seg * np.hanning(len(seg))))
+        coefficients.append(quantized(lpc(seg * np.hanning(len(seg))))[0])   # as the voice file stores it
     coefficients = np.array(coefficients)
     # Each sample belongs to its nearest mark, as in the synthesizer.
     mids = [(p + q) // 2 for p, q in zip(marks, marks[1:])]
@@ -245,7 +248,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Models", "voices", "rms", "rms.voice"))
     ap.add_argument("--phones", help="only these phones (space-separated; for a quick look)")
-    ap.add_argument("--corpus", default=CORPUS, help="sentences for the running-speech units ('' for none)")
+    ap.add_argument("--corpus", nargs="*", default=CORPUS, help="files of sentences for the running-speech units (none: no running speech)")
     args = ap.parse_args()
     flite = Flite()
     phones = args.phones.split() if args.phones else PHONES
@@ -259,11 +262,11 @@ def main():
         if count % 100 == 0:
             print(f"{count}/{len(pairs)} diphones, {from_words} from words", flush=True)
     carrier_units = len(units)
-    sentences = [line.strip() for line in open(args.corpus) if line.strip() and not line.startswith("#")] if args.corpus else []
+    sentences = [line.strip() for path in args.corpus for line in open(path) if line.strip() and not line.startswith("#")]
     seconds = sum(running_speech_units(flite, sentence, units, frames, residual) for sentence in sentences)
     print(f"{len(units) - carrier_units} diphones from {len(sentences)} sentences ({seconds:.0f} s) of running speech", flush=True)
     write_voice(args.out, {"name": "rms", "source": "flite 2.2 cmu_us_rms (CMU), resynthesised as diphones of carrier words and of running speech",
-                           "sample_rate": RATE, "lpc_order": ORDER, "frame_floats": 2 + ORDER, "encoding": "mulaw",
+                           "sample_rate": RATE, "lpc_order": ORDER, "frame_floats": 2 + ORDER, "frame_encoding": "reflection16", "encoding": "mulaw",
                            "duration_scale": DURATION_SCALE, "phones": sorted(set(phones) | {"pau"}), "units": units},
                 frames, residual)
     print(f"{len(units)} units ({carrier_units} carrier diphones, {from_words} from words), {len(frames)} frames, "

@@ -38,6 +38,8 @@ public final class VoiceDatabase: Sendable {
         let lpc_order: Int
         let frame_floats: Int
         let duration_scale: Double?
+        /// "reflection16" (version 2): frames stored in 2 + 2 x order bytes, see `decodeFrames`.
+        let frame_encoding: String?
         let phones: [String]
         let units: [Unit]
     }
@@ -77,7 +79,8 @@ public final class VoiceDatabase: Sendable {
             throw LoadError(description: "\(path): not a Hotline voice file (missing, or no HVOX magic)")
         }
         func u32(_ at: Int) -> Int { data[at..<(at + 4)].withUnsafeBytes { Int(UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self))) } }
-        guard u32(4) == 1 else { throw LoadError(description: "\(path): voice format version \(u32(4)) is not supported") }
+        let version = u32(4)
+        guard version == 1 || version == 2 else { throw LoadError(description: "\(path): voice format version \(version) is not supported") }
         let headerLength = u32(8)
         guard 12 + headerLength <= data.count else { throw LoadError(description: "\(path): truncated header") }
         let header: Header
@@ -88,7 +91,12 @@ public final class VoiceDatabase: Sendable {
         }
         let frameStart = (12 + headerLength + 3) / 4 * 4
         let frameCount = header.units.map { $0.frame + $0.frames }.max() ?? 0
-        let residualStart = frameStart + frameCount * header.frame_floats * 4
+        let compact = version == 2
+        guard compact == (header.frame_encoding == "reflection16"), header.frame_floats == 2 + header.lpc_order else {
+            throw LoadError(description: "\(path): version \(version) with frame encoding \(header.frame_encoding ?? "float32") and \(header.frame_floats) floats per frame is not a layout Hotline reads")
+        }
+        let frameBytes = compact ? 2 + 2 * header.lpc_order : 4 * header.frame_floats
+        let residualStart = frameStart + frameCount * frameBytes
         let residualCount = header.units.map { $0.residual + $0.samples }.max() ?? 0
         guard residualStart + residualCount <= data.count else { throw LoadError(description: "\(path): truncated data") }
         name = header.name
@@ -100,7 +108,8 @@ public final class VoiceDatabase: Sendable {
         units = header.units
         candidates = Dictionary(grouping: header.units.indices, by: { header.units[$0].name })
         frames = data[frameStart..<residualStart].withUnsafeBytes { raw in
-            (0..<(frameCount * header.frame_floats)).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) }
+            compact ? Self.decodeFrames(raw, count: frameCount, order: header.lpc_order, sampleRate: header.sample_rate)
+                : (0..<(frameCount * header.frame_floats)).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) }
         }
         // 10 million bytes for the rms voice: decoded through raw buffers (a closure over
         // `Data` pays an exclusivity check per byte, which was half of `hotline say`'s start).
@@ -114,6 +123,30 @@ public final class VoiceDatabase: Sendable {
             }
             initialized = residualCount
         }
+    }
+
+    /// Frames of a version 2 voice ("reflection16"), each the mark's time from its unit's
+    /// start in samples (uint16) and the LPC filter's reflection coefficients as int16
+    /// (k x 32767), into the in-memory layout of version 1: time in s, gain 1, then the
+    /// predictor coefficients a1...a_order (x[n] ~ sum a_k x[n-k]), by the Levinson-Durbin
+    /// step-up, as tools/voice_file.py computes them.
+    static func decodeFrames(_ raw: UnsafeRawBufferPointer, count: Int, order: Int, sampleRate: Int) -> [Float] {
+        let width = 2 + order, bytes = 2 + 2 * order
+        var out = [Float](repeating: 0, count: count * width)
+        var a = [Double](repeating: 0, count: order), stepped = a
+        for f in 0..<count {
+            let at = f * bytes
+            out[f * width] = Float(Double(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt16.self))) / Double(sampleRate))
+            out[f * width + 1] = 1
+            for i in 0..<order {
+                let k = Double(Int16(littleEndian: raw.loadUnaligned(fromByteOffset: at + 2 + 2 * i, as: Int16.self))) / 32767
+                for j in 0..<i { stepped[j] = a[j] - k * a[i - 1 - j] }
+                for j in 0..<i { a[j] = stepped[j] }
+                a[i] = k
+            }
+            for i in 0..<order { out[f * width + 2 + i] = Float(a[i]) }
+        }
+        return out
     }
 
     /// The diphone `name` ("h-eh"), if the voice has it (its first unit).
