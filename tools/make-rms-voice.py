@@ -23,8 +23,8 @@ Then flite reads the sentences of tools/rms-corpus.txt (IVR phrases with numbers
 dates, times and codes, written for this voice; none of the benchmark's or development
 prompts) and tools/rms-words.txt (frequent English words the corpus lacks, in random order:
 tools/make-rms-words.py), and every diphone of those readings becomes a further unit,
-analysed the same way, with its neighbouring phones ("left", "right") and the unit that follows it in the
-reading ("next"). The synthesizer's unit selection (Sources/HotlineTTS/UnitSelection.swift)
+analysed the same way, with its neighbouring phones ("left", "right") and the unit that
+follows it in the reading ("next"). The synthesizer's unit selection (Sources/HotlineTTS/UnitSelection.swift)
 takes runs of them whole where an utterance says the same phones, at their recorded timing.
 
 The result has the layout of tools/import-kal-voice.py's (see there), with
