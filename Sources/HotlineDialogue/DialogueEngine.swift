@@ -119,8 +119,7 @@ public struct DialogueEngine: Sendable {
 
     /// "press one", "option one", "one" for a key "1", so callers may say the key.
     public static func keyPhrases(_ keys: String?) -> [String] {
-        guard let keys, keys.count == 1, let word = SpokenValues.digitWords.first(where: { $0.value == keys && $0.key.count > 2 })?.key
-        else { return [] }
+        guard let keys, let word = SpokenValues.digitName[keys] else { return [] }
         return [word, "press \(word)", "option \(word)", "number \(word)"]
     }
 
@@ -398,9 +397,9 @@ public struct DialogueEngine: Sendable {
             if let keys {
                 choice = options.firstIndex { $0.keys == keys }
             } else if let text {
-                // A key said as a word ("two", "press two") is that key; the classifier
-                // sees every number alike, so it must not decide between them.
-                let said = SpokenValues.words(text).joined(separator: " ")
+                // A key said as a word ("two", "press two", "press 2") is that key; the
+                // classifier sees every number alike, so it must not decide between them.
+                let said = SpokenValues.words(text).map { SpokenValues.digitName[$0] ?? $0 }.joined(separator: " ")
                 choice = options.firstIndex { Self.keyPhrases($0.keys).contains(said) }
                     ?? menuClassifiers[current]?.classify(text).first.flatMap { Int($0.intent) }
             }

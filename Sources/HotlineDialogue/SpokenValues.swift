@@ -4,6 +4,8 @@ public enum SpokenValues {
         "zero": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5",
         "six": "6", "seven": "7", "eight": "8", "nine": "9",
     ]
+    /// Each digit's name: "4" -> "four" ("0" -> "zero").
+    static let digitName: [String: String] = Dictionary(uniqueKeysWithValues: digitWords.filter { $0.key.count > 2 }.map { ($0.value, $0.key) })
     static let smallNumbers: [String: Int] = [
         "zero": 0, "oh": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
         "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,

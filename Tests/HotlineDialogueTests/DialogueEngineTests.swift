@@ -80,7 +80,10 @@ import Testing
               c: {prompt: "C.", hangup: true}
               d: {prompt: "D.", hangup: true}
             """, file: "keys.yaml")
-        for (text, state) in [("one", "a"), ("press two", "b"), ("option three", "c"), ("number four", "d"), ("Four.", "d")] {
+        // Numerals too: typed in `hotline chat` or a conversation test, or heard for a phrase
+        // an admin wrote with one ("option 2").
+        for (text, state) in [("one", "a"), ("press two", "b"), ("option three", "c"), ("number four", "d"), ("Four.", "d"),
+                              ("4", "d"), ("press 3", "c"), ("option 2", "b")] {
             var e = DialogueEngine(flow: flow)
             _ = e.handle(.start)
             _ = e.handle(.recognized(text: text, confidence: 1))
