@@ -19,7 +19,10 @@ struct SayCommand: ParsableCommand {
 
     func validate() throws {
         guard rate == 8000 || rate == 16000 else { throw ValidationError("--rate must be 8000 or 16000") }
-        if text != "-" { _ = try outputCodec(output) }
+        if text != "-" {
+            guard !text.allSatisfy(\.isWhitespace) else { throw ValidationError("nothing to say: TEXT is empty") }
+            _ = try outputCodec(output)
+        }
     }
 
     func run() throws {

@@ -72,6 +72,15 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: out))
     }
 
+    @Test func sayRefusesAnEmptyPromptInsteadOfWritingAnEmptyFile() throws {
+        let scratch = Scratch()
+        let out = scratch.file("prompt.wav")
+        let result = try CommandRunner.run("hotline", ["say", "  ", "-o", out])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("nothing to say"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
     @Test func callRefusesARecordingItCannotWrite() throws {
         let scratch = Scratch()
         let result = try CommandRunner.run("hotline", ["call", "Flows/hotline.yaml", "Audio/samples/caller-order-status.flac", "-o", scratch.file("call.mp3")])
