@@ -1,3 +1,5 @@
+import HotlineCore
+
 /// The second pass over a loaded flow: references, reachability and dead ends.
 public enum FlowValidator {
     /// Every problem with the flow as a whole.
@@ -45,11 +47,14 @@ public enum FlowValidator {
                 }
             }
         }
-        // Reachability from the start, the global handlers and the escalation targets.
+        // Reachability from the start, the global handlers and the escalation targets. A
+        // misspelt reference counts as the state it is reported to resemble, so one typo
+        // ("start: welcom") does not also report the state it meant as unreachable.
         var reachable = Set<String>(), queue = [flow.start]
         queue += flow.globals.compactMap { if case .goto(let t) = $0.action { return t } else { return nil } }
         if let escalate = flow.settings.escalate { queue.append(escalate) }
-        while let name = queue.popLast() {
+        while let reference = queue.popLast() {
+            let name = flow.states[reference] == nil ? closestMatch(to: reference, among: names) ?? reference : reference
             guard !reachable.contains(name), let state = flow.states[name] else { continue }
             reachable.insert(name)
             queue += successors(of: state)
