@@ -29,15 +29,67 @@ struct ConversationTest: Decodable {
         var description: String
     }
 
+    /// How a conversation may end.
+    static let ends = ["hangup", "transfer", "listening"]
+
+    /// The cases of a test file; its problems, each at its line and column, are thrown as
+    /// `FlowErrors`.
     static func load(path: String) throws -> [ConversationTest] {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw LoadError(description: "\(path): cannot read the test cases")
         }
+        let problems = check(try composeYAML(text, file: path), file: path)
+        guard problems.isEmpty else { throw FlowErrors(diagnostics: problems) }
         do {
             return try YAMLDecoder().decode(File.self, from: text).cases
         } catch {
             throw LoadError(description: "\(path): \(error)")
         }
+    }
+
+    /// The file's structure: its fields, each case's and each turn's, and each `end`. A
+    /// misspelt field would otherwise be ignored, and a misspelt end would check nothing.
+    static func check(_ root: Node?, file: String) -> [FlowDiagnostic] {
+        var problems: [FlowDiagnostic] = []
+        func at(_ node: Node?) -> SourceLocation { SourceLocation(file: file, line: node?.mark?.line ?? 1, column: node?.mark?.column ?? 1) }
+        func report(_ node: Node?, _ message: String, hint: String? = nil) { problems.append(FlowDiagnostic(at(node), message, hint: hint)) }
+        func fields(_ node: Node, _ what: String, _ allowed: [String]) -> Node.Mapping? {
+            guard let map = node.mapping else {
+                report(node, "\(what) must be a mapping", hint: "fields: \(allowed.joined(separator: ", "))")
+                return nil
+            }
+            for key in map.keys {
+                guard let name = key.scalar?.string, !allowed.contains(name) else { continue }
+                report(key, "unknown field '\(name)' in \(what)",
+                       hint: closestMatch(to: name, among: allowed).map { "did you mean '\($0)'?" } ?? "fields here: \(allowed.joined(separator: ", "))")
+            }
+            return map
+        }
+        guard let root else {
+            report(nil, "the test file is empty", hint: "cases: [{name: ..., turns: [...]}]")
+            return problems
+        }
+        guard let top = fields(root, "the test file", ["cases"]) else { return problems }
+        guard let cases = top["cases"]?.sequence else {
+            report(top["cases"] ?? root, top["cases"] == nil ? "missing 'cases'" : "'cases' must be a list of conversations",
+                   hint: "cases: [{name: ..., turns: [...]}]")
+            return problems
+        }
+        for item in cases {
+            guard let map = fields(item, "a test case", ["name", "turns", "end", "transfer", "variables", "webhooks"]) else { continue }
+            if map["name"] == nil { report(item, "a test case needs 'name'") }
+            if let turns = map["turns"]?.sequence {
+                for turn in turns {
+                    if let fields = fields(turn, "a turn", ["caller", "expect"]), fields.count == 0 { report(turn, "a turn needs 'caller' or 'expect'") }
+                }
+            } else {
+                report(map["turns"] ?? item, "a test case needs 'turns': a list of 'caller: ...' and 'expect: ...'")
+            }
+            if let end = map["end"], let value = end.scalar?.string, !ends.contains(value) {
+                report(end, "unknown end '\(value)'", hint: closestMatch(to: value, among: ends).map { "did you mean '\($0)'?" } ?? "use \(ends.joined(separator: ", "))")
+            }
+        }
+        return problems
     }
 
     /// Runs the conversation; returns what went wrong (empty: passed).

@@ -109,6 +109,20 @@ import Testing
         #expect(result.stdout.contains("FAIL  wrong greeting") && result.stdout.contains("Welcome to Globex"))
     }
 
+    @Test func aMisspeltTestFileIsReportedLineByLineNotIgnored() throws {
+        let scratch = Scratch()
+        let cases = scratch.file("typo.tests.yaml")
+        // Before, 'sya' was ignored (a turn that says nothing) and 'hangpu' checked nothing.
+        try "cases:\n  - name: typos\n    turns:\n      - sya: \"hello\"\n    end: hangpu\n".write(toFile: cases, atomically: true, encoding: .utf8)
+        let result = try CommandRunner.run("hotline", ["flow", "test", Self.flows.appendingPathComponent("hotline.yaml").path, cases])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("typo.tests.yaml:4:9: unknown field 'sya' in a turn (fields here: caller, expect)"), "\(result.stderr)")
+        #expect(result.stderr.contains("typo.tests.yaml:5:10: unknown end 'hangpu' (did you mean 'hangup'?)"), "\(result.stderr)")
+        try "tests: []\n".write(toFile: cases, atomically: true, encoding: .utf8)
+        let missing = try CommandRunner.run("hotline", ["flow", "test", Self.flows.appendingPathComponent("hotline.yaml").path, cases])
+        #expect(missing.stderr.contains("typo.tests.yaml:1:1: missing 'cases'"), "\(missing.stderr)")
+    }
+
     @Test func chatReadsCallerTurnsFromStdin() throws {
         let process = Process()
         process.executableURL = CommandRunner.productsFolder.appendingPathComponent("hotline")
