@@ -20,6 +20,8 @@ public struct Flow: Sendable {
     public var states: [String: FlowState]
     /// Where each state was defined (for diagnostics).
     public var stateLocations: [String: SourceLocation]
+    /// Per state, where each state it names (goto, next, ...) was written (for diagnostics).
+    public var referenceLocations: [String: [String: SourceLocation]] = [:]
 }
 
 extension Flow {

@@ -38,6 +38,11 @@ private struct Reader {
     let file: String
     let baseDirectory: String
     var diagnostics: [FlowDiagnostic] = []
+    /// The state being read, and where each of its fields naming another state was written.
+    var currentState: String?
+    var referenceLocations: [String: [String: SourceLocation]] = [:]
+    /// Fields whose value names a state.
+    static let referenceFields: Set<String> = ["goto", "next", "found", "missing", "ok", "failed", "escalate"]
 
     init(file: String, baseDirectory: String) {
         self.file = file
@@ -90,6 +95,7 @@ private struct Reader {
         }
         flow.voice = string(top["voice"], "voice")
         flow.stateLocations["<start>"] = location(startNode)
+        flow.referenceLocations = referenceLocations
         return flow
     }
 
@@ -161,6 +167,8 @@ private struct Reader {
                               "noinput_timeout_ms", "barge_in"]
 
     mutating func readState(_ name: String, _ node: Node) -> FlowState? {
+        currentState = name
+        defer { currentState = nil }
         guard let map = mapping(node, "state '\(name)'", fields: Self.stateFields) else { return nil }
         var state = FlowState(name: name)
         state.prompt = string(map["prompt"], "prompt")
@@ -410,6 +418,9 @@ private struct Reader {
         guard let scalar = node.scalar else {
             error(node, "'\(field)' must be a single value")
             return nil
+        }
+        if let state = currentState, Self.referenceFields.contains(field), referenceLocations[state]?[scalar.string] == nil {
+            referenceLocations[state, default: [:]][scalar.string] = location(node)
         }
         return scalar.string
     }

@@ -21,7 +21,7 @@ public enum FlowValidator {
         for name in names {
             let state = flow.states[name]!
             let location = at(name)
-            for target in successors(of: state) { check(target, from: location, "state '\(name)'") }
+            for target in successors(of: state) { check(target, from: flow.referenceLocations[name]?[target] ?? location, "state '\(name)'") }
             if let lookup = state.lookup, flow.tables[lookup.table] == nil {
                 problems.append(FlowDiagnostic(location, "state '\(name)' looks up unknown table '\(lookup.table)'",
                                                hint: suggestion(for: lookup.table, among: Array(flow.tables.keys)) ?? "declare it under 'tables'"))

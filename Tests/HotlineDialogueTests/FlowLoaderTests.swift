@@ -35,13 +35,13 @@ import Testing
     @Test func aTypoInAStateNameIsPinpointedWithASuggestion() {
         let yaml = Self.valid.replacingOccurrences(of: "next: bye", with: "next: byee")
         // One typo, one error: the state it resembles is not also reported unreachable.
-        #expect(Self.errors(yaml) == ["flows/test.yaml:4:3: unknown state 'byee' in state 'ask' (did you mean 'bye'?)"])
+        #expect(Self.errors(yaml) == ["flows/test.yaml:7:11: unknown state 'byee' in state 'ask' (did you mean 'bye'?)"])
         let started = Self.valid.replacingOccurrences(of: "start: ask", with: "start: aks")
         #expect(Self.errors(started) == ["flows/test.yaml:2:8: unknown state 'aks' in 'start' (did you mean 'ask'?)"])
         // A reference like no state leaves what only it led to unreachable.
         let lost = Self.valid.replacingOccurrences(of: "next: bye", with: "next: somewhere")
         #expect(Self.errors(lost) == [
-            "flows/test.yaml:4:3: unknown state 'somewhere' in state 'ask'",
+            "flows/test.yaml:7:11: unknown state 'somewhere' in state 'ask'",
             "flows/test.yaml:8:3: state 'bye' is unreachable (no state, global handler or escalation leads to it)",
         ])
     }
