@@ -1,5 +1,6 @@
 import Foundation
 import HotlineASR
+import HotlineCore
 import Yams
 
 /// Reads a flow file into a `Flow`, reporting every problem with file:line:column.
@@ -396,21 +397,26 @@ private struct Reader {
 
     // MARK: Typed field readers
 
-    /// The node as a mapping, checking its keys against `fields` (nil: any key).
+    /// The node as a mapping, checking its keys against `fields` (nil: any key). A misspelt
+    /// field is reported, then read as the field it resembles (when that one is not there
+    /// too), so one typo ("promt") is one error, not also "no prompt".
     mutating func mapping(_ node: Node, _ what: String, fields: [String]?) -> Node.Mapping? {
         guard let map = node.mapping else {
             error(node, "\(what) must be a mapping of fields")
             return nil
         }
-        if let fields {
-            for key in map.keys {
-                guard let name = key.scalar?.string else { continue }
-                if !fields.contains(name) {
-                    error(key, "unknown field '\(name)' in \(what)", hint: suggestion(for: name, among: fields) ?? "fields here: \(fields.joined(separator: ", "))")
-                }
+        guard let fields else { return map }
+        var pairs: [(Node, Node)] = []
+        for (key, value) in map {
+            if let name = key.scalar?.string, !fields.contains(name) {
+                let meant = closestMatch(to: name, among: fields)
+                error(key, "unknown field '\(name)' in \(what)", hint: meant.map { "did you mean '\($0)'?" } ?? "fields here: \(fields.joined(separator: ", "))")
+                if let meant, map[meant] == nil { pairs.append((Node(meant), value)) }
+                continue
             }
+            pairs.append((key, value))
         }
-        return map
+        return Node.Mapping(pairs)
     }
 
     mutating func string(_ node: Node?, _ field: String) -> String? {
