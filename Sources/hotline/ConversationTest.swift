@@ -53,37 +53,47 @@ struct ConversationTest: Decodable {
         var problems: [FlowDiagnostic] = []
         func at(_ node: Node?) -> SourceLocation { SourceLocation(file: file, line: node?.mark?.line ?? 1, column: node?.mark?.column ?? 1) }
         func report(_ node: Node?, _ message: String, hint: String? = nil) { problems.append(FlowDiagnostic(at(node), message, hint: hint)) }
-        func fields(_ node: Node, _ what: String, _ allowed: [String]) -> Node.Mapping? {
+        /// The node's fields; a misspelt one is reported and counted as the field it
+        /// resembles, so it is not also reported missing.
+        func fields(_ node: Node, _ what: String, _ allowed: [String]) -> Set<String>? {
             guard let map = node.mapping else {
                 report(node, "\(what) must be a mapping", hint: "fields: \(allowed.joined(separator: ", "))")
                 return nil
             }
+            var present = Set<String>()
             for key in map.keys {
-                guard let name = key.scalar?.string, !allowed.contains(name) else { continue }
-                report(key, "unknown field '\(name)' in \(what)",
-                       hint: closestMatch(to: name, among: allowed).map { "did you mean '\($0)'?" } ?? "fields here: \(allowed.joined(separator: ", "))")
+                guard let name = key.scalar?.string else { continue }
+                guard !allowed.contains(name) else { present.insert(name); continue }
+                let meant = closestMatch(to: name, among: allowed)
+                report(key, "unknown field '\(name)' in \(what)", hint: meant.map { "did you mean '\($0)'?" } ?? "fields here: \(allowed.joined(separator: ", "))")
+                if let meant { present.insert(meant) }
             }
-            return map
+            return present
         }
         guard let root else {
             report(nil, "the test file is empty", hint: "cases: [{name: ..., turns: [...]}]")
             return problems
         }
-        guard let top = fields(root, "the test file", ["cases"]) else { return problems }
-        guard let cases = top["cases"]?.sequence else {
-            report(top["cases"] ?? root, top["cases"] == nil ? "missing 'cases'" : "'cases' must be a list of conversations",
-                   hint: "cases: [{name: ..., turns: [...]}]")
+        guard let present = fields(root, "the test file", ["cases"]) else { return problems }
+        guard let cases = root.mapping?["cases"]?.sequence else {
+            if let node = root.mapping?["cases"] {
+                report(node, "'cases' must be a list of conversations", hint: "cases: [{name: ..., turns: [...]}]")
+            } else if !present.contains("cases") {
+                report(root, "missing 'cases'", hint: "cases: [{name: ..., turns: [...]}]")
+            }
             return problems
         }
         for item in cases {
-            guard let map = fields(item, "a test case", ["name", "turns", "end", "transfer", "variables", "webhooks"]) else { continue }
-            if map["name"] == nil { report(item, "a test case needs 'name'") }
-            if let turns = map["turns"]?.sequence {
-                for turn in turns {
-                    if let fields = fields(turn, "a turn", ["caller", "expect"]), fields.count == 0 { report(turn, "a turn needs 'caller' or 'expect'") }
-                }
-            } else {
-                report(map["turns"] ?? item, "a test case needs 'turns': a list of 'caller: ...' and 'expect: ...'")
+            guard let present = fields(item, "a test case", ["name", "turns", "end", "transfer", "variables", "webhooks"]),
+                  let map = item.mapping else { continue }
+            if !present.contains("name") { report(item, "a test case needs 'name'") }
+            if let node = map["turns"], node.sequence == nil {
+                report(node, "'turns' must be a list of 'caller: ...' and 'expect: ...'")
+            } else if !present.contains("turns") {
+                report(item, "a test case needs 'turns': a list of 'caller: ...' and 'expect: ...'")
+            }
+            for turn in map["turns"]?.sequence ?? [] where fields(turn, "a turn", ["caller", "expect"])?.isEmpty == true {
+                report(turn, "a turn needs 'caller' or 'expect'")
             }
             if let end = map["end"], let value = end.scalar?.string, !ends.contains(value) {
                 report(end, "unknown end '\(value)'", hint: closestMatch(to: value, among: ends).map { "did you mean '\($0)'?" } ?? "use \(ends.joined(separator: ", "))")
