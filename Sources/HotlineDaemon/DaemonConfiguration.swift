@@ -215,15 +215,10 @@ private struct ConfigurationReader {
             error(node, "\(what) must be a mapping of fields")
             return nil
         }
+        diagnostics += unknownFields(of: pairs, what, fields: fields, file: file).map(\.diagnostic)
         var out: [String: Node] = [:]
         for (keyNode, value) in pairs {
-            let key = keyNode.string ?? ""
-            if fields.contains(key) {
-                out[key] = value
-            } else {
-                error(keyNode, "unknown field '\(key)' in \(what)",
-                      hint: closestMatch(to: key, among: fields).map { "did you mean '\($0)'?" } ?? "known: \(fields.joined(separator: ", "))")
-            }
+            if let key = keyNode.string, fields.contains(key) { out[key] = value }
         }
         return out
     }

@@ -406,17 +406,13 @@ private struct Reader {
             return nil
         }
         guard let fields else { return map }
-        var pairs: [(Node, Node)] = []
-        for (key, value) in map {
-            if let name = key.scalar?.string, !fields.contains(name) {
-                let meant = closestMatch(to: name, among: fields)
-                error(key, "unknown field '\(name)' in \(what)", hint: meant.map { "did you mean '\($0)'?" } ?? "fields here: \(fields.joined(separator: ", "))")
-                if let meant, map[meant] == nil { pairs.append((Node(meant), value)) }
-                continue
-            }
-            pairs.append((key, value))
-        }
-        return Node.Mapping(pairs)
+        let unknown = unknownFields(of: map, what, fields: fields, file: file)
+        diagnostics += unknown.map(\.diagnostic)
+        let meant = Dictionary(unknown.map { ($0.key, $0.meant) }, uniquingKeysWith: { a, _ in a })
+        return Node.Mapping(map.compactMap { key, value in
+            guard let guess = meant[key] else { return (key, value) }
+            return guess.flatMap { map[$0] == nil ? (Node($0), value) : nil }
+        })
     }
 
     mutating func string(_ node: Node?, _ field: String) -> String? {

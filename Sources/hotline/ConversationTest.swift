@@ -60,15 +60,9 @@ struct ConversationTest: Decodable {
                 report(node, "\(what) must be a mapping", hint: "fields: \(allowed.joined(separator: ", "))")
                 return nil
             }
-            var present = Set<String>()
-            for key in map.keys {
-                guard let name = key.scalar?.string else { continue }
-                guard !allowed.contains(name) else { present.insert(name); continue }
-                let meant = closestMatch(to: name, among: allowed)
-                report(key, "unknown field '\(name)' in \(what)", hint: meant.map { "did you mean '\($0)'?" } ?? "fields here: \(allowed.joined(separator: ", "))")
-                if let meant { present.insert(meant) }
-            }
-            return present
+            let unknown = unknownFields(of: map, what, fields: allowed, file: file)
+            problems += unknown.map(\.diagnostic)
+            return Set(map.keys.compactMap(\.scalar?.string).filter(allowed.contains) + unknown.compactMap(\.meant))
         }
         guard let root else {
             report(nil, "the test file is empty", hint: "cases: [{name: ..., turns: [...]}]")
