@@ -6,6 +6,11 @@ public func closestMatch(to word: String, among candidates: [String]) -> String?
     return candidate
 }
 
+/// "did you mean 'x'?" for a typo of one of `candidates` (`closestMatch`), else nil.
+public func suggestion(for word: String, among candidates: [String]) -> String? {
+    closestMatch(to: word, among: candidates).map { "did you mean '\($0)'?" }
+}
+
 /// Levenshtein distance between two strings.
 public func editDistance(_ a: String, _ b: String) -> Int {
     let a = Array(a), b = Array(b)

@@ -253,7 +253,7 @@ private struct ConfigurationReader {
         if let value = T(rawValue: text) { return value }
         let options = T.allCases.map(\.rawValue)
         error(node, "'\(name)' is '\(text)', not one of \(options.joined(separator: ", "))",
-              hint: closestMatch(to: text, among: options).map { "did you mean '\($0)'?" })
+              hint: suggestion(for: text, among: options))
         return nil
     }
 }

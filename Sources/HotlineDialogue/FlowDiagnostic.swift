@@ -67,14 +67,8 @@ public struct UnknownField {
 public func unknownFields(of map: Node.Mapping, _ what: String, fields: [String], file: String) -> [UnknownField] {
     map.keys.compactMap { key in
         guard let name = key.scalar?.string, !fields.contains(name) else { return nil }
-        let meant = closestMatch(to: name, among: fields)
         let location = SourceLocation(file: file, line: key.mark?.line ?? 1, column: key.mark?.column ?? 1)
-        return UnknownField(key: key, meant: meant, diagnostic: FlowDiagnostic(location, "unknown field '\(name)' in \(what)",
-            hint: meant.map { "did you mean '\($0)'?" } ?? "fields here: \(fields.joined(separator: ", "))"))
+        return UnknownField(key: key, meant: closestMatch(to: name, among: fields), diagnostic: FlowDiagnostic(location, "unknown field '\(name)' in \(what)",
+            hint: suggestion(for: name, among: fields) ?? "fields here: \(fields.joined(separator: ", "))"))
     }
-}
-
-/// "did you mean 'x'?" for a typo of one of `candidates`.
-func suggestion(for word: String, among candidates: [String]) -> String? {
-    closestMatch(to: word, among: candidates).map { "did you mean '\($0)'?" }
 }

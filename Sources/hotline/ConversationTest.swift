@@ -90,7 +90,7 @@ struct ConversationTest: Decodable {
                 report(turn, "a turn needs 'caller' or 'expect'")
             }
             if let end = map["end"], let value = end.scalar?.string, !ends.contains(value) {
-                report(end, "unknown end '\(value)'", hint: closestMatch(to: value, among: ends).map { "did you mean '\($0)'?" } ?? "use \(ends.joined(separator: ", "))")
+                report(end, "unknown end '\(value)'", hint: suggestion(for: value, among: ends) ?? "use \(ends.joined(separator: ", "))")
             }
         }
         return problems
