@@ -28,9 +28,11 @@ extension GrammarCompiler {
     }()
 
     /// A grammar from the command line or a flow: `builtin:NAME[?min=N&max=M]`, the
-    /// path of a grammar file, or of a phrase list (`.phrases`).
+    /// path of a grammar file, or of a phrase list (`.phrases`), or grammar text itself
+    /// (`public $s = small | large ;`: no such file, and a rule's closing `;`).
     public static func load(spec: String) throws -> Grammar {
         if spec.hasPrefix("builtin:") { return try grammar(spec: spec) }
+        if spec.contains(";"), !FileManager.default.fileExists(atPath: spec) { return try compile(spec, file: "inline grammar") }
         guard let text = try? String(contentsOfFile: spec, encoding: .utf8) else {
             throw GrammarError(file: spec, line: 1, column: 1, message: "cannot read the grammar file")
         }
@@ -110,11 +112,25 @@ extension GrammarCompiler {
             let minutes = (1...59).map { m in
                 (m < 10 ? "oh \(NumberWords.ones[m])" : NumberWords.cardinal(m).joined(separator: " ")) + " {minute=\(m)}"
             }
+            // "half past two", "quarter to five", "twenty past six": each written out with
+            // its hour and minute, since "to" takes from the hour it names.
+            let fractions = [("half", 30), ("quarter", 15), ("a quarter", 15), ("five", 5), ("ten", 10), ("twenty", 20),
+                             ("twenty five", 25)]
+            let relative = (1...12).flatMap { h -> [String] in
+                let hour = NumberWords.cardinal(h)[0]
+                return fractions.flatMap { words, m in
+                    ["\(words) [minutes] past \(hour) {hour=\(h)} {minute=\(m)}"]
+                        + (m == 30 ? [] : ["\(words) [minutes] to \(hour) {hour=\(h == 1 ? 12 : h - 1)} {minute=\(60 - m)}"])
+                }
+            }
             return try compile("""
                 $hour = \(hours.joined(separator: " | ")) ;
                 $minute = \(minutes.joined(separator: " | ")) ;
-                $period = in the morning {period=am} | in the afternoon {period=pm} | in the evening {period=pm} | at night {period=pm} ;
-                public $main = [at] ($hour [$minute | o'clock {minute=0}] [$period] | noon {hour=12} {minute=0} | midnight {hour=0} {minute=0}) ;
+                $relative = \(relative.joined(separator: " | ")) ;
+                $period = in the morning {period=am} | in the afternoon {period=pm} | in the evening {period=pm} | at night {period=pm}
+                        | a. m. {period=am} | p. m. {period=pm} ;
+                public $main = [at | about | around] ($hour [$minute | o'clock {minute=0}] [$period] | $relative [$period]
+                             | noon {hour=12} {minute=0} | midnight {hour=0} {minute=0}) ;
                 """, file: spec)
         default:
             throw GrammarError(file: spec, line: 1, column: 1, message: "unknown built-in grammar '\(name)'",

@@ -392,12 +392,12 @@ public final class CallSession {
         l.endpointer.promptEnded(atMs: nowMs)
         // In a digit slot every digit key is part of the number (a global "0" counts only
         // elsewhere); the string ends with '#', at the slot's longest length, or after a pause.
-        let expecting = l.request.expecting
-        let collecting = expecting.hasPrefix("digits") && key.isNumber
+        let digitLengths = l.request.expectation.digitLengths
+        let collecting = digitLengths != nil && key.isNumber
         if collecting { l.keys.append(key) } else if key != "#" || l.keys.isEmpty { l.keys.append(key) }
         l.lastKeyMs = nowMs
         listening = l
-        let longest = expecting.components(separatedBy: "...").last.flatMap { Int($0) } ?? Int.max
+        let longest = digitLengths?.upperBound ?? Int.max
         if !collecting || l.keys.count >= longest {
             digitStringEndMs = collecting ? nowMs : nil
             finishKeys()

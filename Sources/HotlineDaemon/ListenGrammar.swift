@@ -3,37 +3,54 @@ import HotlineASR
 import HotlineCore
 import HotlineDialogue
 
-/// The grammar a call listens with for one `ListenRequest`: what the state expects, plus
-/// the flow's global phrases (so "agent" or "repeat" work everywhere).
+/// The grammar a call listens with for one `ListenRequest`: what the state expects, with
+/// the fillers callers say around it (`Fillers`), plus the flow's global phrases (so
+/// "agent" or "repeat" work everywhere).
 enum ListenGrammar {
     static func make(for request: ListenRequest, flow: Flow) throws -> Grammar {
         let globals = flow.globals.flatMap(\.phrases)
-        let expecting = request.expecting
         let base: Grammar
-        if expecting == "menu", case .menu(let options)? = flow.states[request.state]?.input {
+        switch request.expectation {
+        case .menu:
+            guard case .menu(let options)? = flow.states[request.state]?.input else { fallthrough }
             base = try GrammarCompiler.phraseList(options.flatMap { $0.phrases + DialogueEngine.keyPhrases($0.keys) }.joined(separator: "\n"))
-        } else if let kind = ["digits", "alphanumeric"].first(where: { expecting.hasPrefix($0) }) {
-            // "digits 6...10", "alphanumeric 5...8" (or the kind alone)
-            let bounds = expecting.dropFirst(kind.count).trimmingCharacters(in: .whitespaces).components(separatedBy: "...")
-            let spec = bounds.count == 2 ? "builtin:\(kind)?min=\(bounds[0])&max=\(bounds[1])" : "builtin:\(kind)"
-            base = try GrammarCompiler.grammar(spec: spec)
-        } else if expecting == "yesno" || expecting == "confirm" {
+        case .text, .correction:
+            base = try openPhrases(of: flow)
+        case .confirm:
             base = try GrammarCompiler.grammar(spec: "builtin:yesno")
-        } else if ["number", "date", "time", "currency"].contains(expecting) {
-            base = try GrammarCompiler.grammar(spec: "builtin:" + expecting)
-        } else if expecting.hasPrefix("grammar ") {
-            base = try GrammarCompiler.load(spec: String(expecting.dropFirst("grammar ".count)))
-        } else {
-            // Open prompts, patterns and forms: every phrase the flow
-            // knows (a phrase list; the statistical mode for free text is not built yet).
-            var phrases = globals
-            for state in flow.states.values {
-                if case .menu(let options)? = state.input { phrases += options.flatMap(\.phrases) }
-            }
-            phrases += ["yes", "no"]
-            base = try GrammarCompiler.phraseList(phrases.joined(separator: "\n"))
+        case .slots(let types):
+            base = try types.first.flatMap(slotGrammar) ?? openPhrases(of: flow)
         }
-        return base.adding(phrases: globals)
+        // Callers wrap answers in "um", "i'd like", "please": heard, and meaning nothing.
+        return base.withFillers().adding(phrases: globals)
+    }
+
+    /// The grammar that hears a value of `type`; nil for free text.
+    static func slotGrammar(_ type: SlotType) throws -> Grammar? {
+        switch type {
+        case .digits(let lo, let hi): return try GrammarCompiler.grammar(spec: "builtin:digits?min=\(lo)&max=\(hi)")
+        case .alphanumeric(let lo, let hi): return try GrammarCompiler.grammar(spec: "builtin:alphanumeric?min=\(lo)&max=\(hi)")
+        // The code is spelled; the flow's pattern then checks the whole of it.
+        case .pattern: return try GrammarCompiler.grammar(spec: "builtin:alphanumeric")
+        case .yesNo: return try GrammarCompiler.grammar(spec: "builtin:yesno")
+        case .number: return try GrammarCompiler.grammar(spec: "builtin:number")
+        case .date: return try GrammarCompiler.grammar(spec: "builtin:date")
+        case .time: return try GrammarCompiler.grammar(spec: "builtin:time")
+        case .currency: return try GrammarCompiler.grammar(spec: "builtin:currency")
+        case .grammar(let slot): return slot.grammar   // compiled when the flow loaded, relative to its file
+        case .text: return nil
+        }
+    }
+
+    /// Open prompts: every phrase the flow knows (a phrase list; the statistical mode for
+    /// free text is not built yet).
+    private static func openPhrases(of flow: Flow) throws -> Grammar {
+        var phrases = flow.globals.flatMap(\.phrases)
+        for state in flow.states.values {
+            if case .menu(let options)? = state.input { phrases += options.flatMap(\.phrases) }
+        }
+        phrases += ["yes", "no"]
+        return try GrammarCompiler.phraseList(phrases.joined(separator: "\n"))
     }
 
     /// The words a call on `flow` listens for that `lexicon` lacks, with the pronunciation
@@ -41,7 +58,7 @@ enum ListenGrammar {
     /// Built-in grammars are left out: their words are all in the lexicon.
     static func guessedWords(of flow: Flow, lexicon: Lexicon) -> [GuessedWord] {
         // Open listening hears every menu and global phrase; slots add their own grammars.
-        let open = ListenRequest(state: flow.start, expecting: "text", keys: [], noInputTimeoutMs: 0, bargeIn: false)
+        let open = ListenRequest(state: flow.start, expectation: .text, keys: [], noInputTimeoutMs: 0, bargeIn: false)
         var grammars = [try? make(for: open, flow: flow)].compactMap { $0 }
         for name in flow.states.keys.sorted() {
             switch flow.states[name]!.input {

@@ -43,8 +43,10 @@ public enum DialogueAction: Sendable, Equatable {
 public struct ListenRequest: Sendable, Equatable {
     /// The state listening.
     public var state: String
-    /// What it expects: "menu", "digits 6...10", "yesno", "number", "text" or "confirm".
-    public var expecting: String
+    /// What it expects, typed (slot types carry their compiled grammars).
+    public var expectation: ListenExpectation
+    /// What it expects as text, for logs and the call store ("menu", "digits 6...10", ...).
+    public var expecting: String { expectation.description }
     /// DTMF keys that mean something here.
     public var keys: [String]
     /// Silence before no-input, ms.
@@ -53,9 +55,9 @@ public struct ListenRequest: Sendable, Equatable {
     public var bargeIn: Bool
 
     /// A request (the engine makes these; tests and tools may too).
-    public init(state: String, expecting: String, keys: [String], noInputTimeoutMs: Int, bargeIn: Bool) {
+    public init(state: String, expectation: ListenExpectation, keys: [String], noInputTimeoutMs: Int, bargeIn: Bool) {
         self.state = state
-        self.expecting = expecting
+        self.expectation = expectation
         self.keys = keys
         self.noInputTimeoutMs = noInputTimeoutMs
         self.bargeIn = bargeIn
@@ -260,38 +262,22 @@ public struct DialogueEngine: Sendable {
         return actions
     }
 
-    private func listenRequest(_ s: FlowState, expecting override: String? = nil) -> ListenRequest {
-        var expecting = "text", keys: [String] = []
+    private func listenRequest(_ s: FlowState, expecting override: ListenExpectation? = nil) -> ListenRequest {
+        var expectation = ListenExpectation.text, keys: [String] = []
         switch s.input {
         case .menu(let options)?:
-            expecting = "menu"
+            expectation = .menu
             keys = options.compactMap(\.keys)
         case .collect(let c)?:
-            expecting = Self.describe(c.type)
+            expectation = .slots([c.type])
         case .form?:
-            expecting = missingFields(s).map { Self.describe($0.type) }.joined(separator: " + ")
+            expectation = .slots(missingFields(s).map(\.type))
         case nil: break
         }
         keys += flow.globals.compactMap(\.keys)
-        return ListenRequest(state: s.name, expecting: override ?? expecting, keys: keys,
+        return ListenRequest(state: s.name, expectation: override ?? expectation, keys: keys,
                              noInputTimeoutMs: s.noInputTimeoutMs ?? flow.settings.noInputTimeoutMs,
                              bargeIn: s.bargeIn ?? flow.settings.bargeIn)
-    }
-
-    /// What a listen request for `type` says it expects.
-    static func describe(_ type: SlotType) -> String {
-        switch type {
-        case .digits(let lo, let hi): return "digits \(lo)...\(hi)"
-        case .alphanumeric(let lo, let hi): return "alphanumeric \(lo)...\(hi)"
-        case .pattern(let regex): return "pattern \(regex)"
-        case .grammar(let g): return "grammar \(g.spec)"
-        case .yesNo: return "yesno"
-        case .number: return "number"
-        case .date: return "date"
-        case .time: return "time"
-        case .currency: return "currency"
-        case .text: return "text"
-        }
     }
 
     /// The fields of a form state still without a value.
@@ -418,7 +404,7 @@ public struct DialogueEngine: Sendable {
                 confirming = (c.slot, value)
                 variables[c.slot] = value
                 interpretation = "\(c.slot) = \(value)? (confidence \(confidence), confirming)"
-                return [.play(render(confirm)), .listen(listenRequest(s, expecting: "confirm"))]
+                return [.play(render(confirm)), .listen(listenRequest(s, expecting: .confirm))]
             }
             variables[c.slot] = value
             if case .grammar(let g) = c.type, let parse = g.grammar.parse(keys ?? text ?? "") {
@@ -448,7 +434,7 @@ public struct DialogueEngine: Sendable {
                 interpretation = "corrected " + corrections.map { "\($0.0) = \($0.1)" }.joined(separator: ", ")
                 formCorrecting = false
                 formConfirming = true
-                return [.play(render(form.confirm ?? "")), .listen(listenRequest(s, expecting: "confirm"))]
+                return [.play(render(form.confirm ?? "")), .listen(listenRequest(s, expecting: .confirm))]
             }
             if formConfirming, reply == "yes" {
                 interpretation = "form confirmed"
@@ -459,7 +445,7 @@ public struct DialogueEngine: Sendable {
                 interpretation = "form rejected; asking what to change"
                 formConfirming = false
                 formCorrecting = true
-                return [.play("What should I change?"), .listen(listenRequest(s, expecting: "correction"))]
+                return [.play("What should I change?"), .listen(listenRequest(s, expecting: .correction))]
             }
             interpretation = "nomatch (expected yes, no or a new value)"
             return failedAttempt(noInput: false)
@@ -480,7 +466,7 @@ public struct DialogueEngine: Sendable {
         if let next = missingFields(s).first { return [.play(render(next.prompt)), .listen(listenRequest(s))] }
         if let confirm = form.confirm {
             formConfirming = true
-            return [.play(render(confirm)), .listen(listenRequest(s, expecting: "confirm"))]
+            return [.play(render(confirm)), .listen(listenRequest(s, expecting: .confirm))]
         }
         return advance(s)
     }
@@ -588,14 +574,14 @@ public struct DialogueEngine: Sendable {
         let prompts = noInput ? s.noInputPrompts : s.noMatchPrompts
         let count = noInput ? noInputCount : noMatchCount
         if !prompts.isEmpty {
-            return [.play(render(prompts[min(count, prompts.count) - 1])), .listen(listenRequest(s, expecting: confirming == nil ? nil : "confirm"))]
+            return [.play(render(prompts[min(count, prompts.count) - 1])), .listen(listenRequest(s, expecting: confirming == nil ? nil : .confirm))]
         }
         let apology = noInput ? "Sorry, I didn't hear you." : "Sorry, I didn't understand."
         if formConfirming, case .form(let form)? = s.input, let confirm = form.confirm {
-            return [.play(apology), .play(render(confirm)), .listen(listenRequest(s, expecting: "confirm"))]
+            return [.play(apology), .play(render(confirm)), .listen(listenRequest(s, expecting: .confirm))]
         }
         if confirming != nil, case .collect(let c)? = s.input, let confirm = c.confirm {
-            return [.play(apology), .play(render(confirm)), .listen(listenRequest(s, expecting: "confirm"))]
+            return [.play(apology), .play(render(confirm)), .listen(listenRequest(s, expecting: .confirm))]
         }
         return [.play(apology)] + reprompt(s)
     }

@@ -201,6 +201,12 @@ public struct GrammarSlot: Sendable, Equatable {
     /// The compiled grammar.
     public var grammar: Grammar
 
+    /// A slot of `grammar`, compiled from `spec`.
+    public init(spec: String, grammar: Grammar) {
+        self.spec = spec
+        self.grammar = grammar
+    }
+
     public static func == (a: GrammarSlot, b: GrammarSlot) -> Bool { a.spec == b.spec }
 }
 

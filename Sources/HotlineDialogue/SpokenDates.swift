@@ -58,13 +58,22 @@ extension SpokenValues {
             day = d.day
             after = m + 1 + d.used
         } else {
-            for start in stride(from: m - 1, through: max(0, m - 3), by: -1) {
-                if let d = dayOfMonth(w, at: start), start + d.used <= m { day = d.day; break }
+            // The longest day that ends at the month or at its "of" ("twenty ninth of", not "ninth of").
+            for start in max(0, m - 3)..<m {
+                if let d = dayOfMonth(w, at: start), start + d.used == m || (start + d.used == m - 1 && w[m - 1] == "of") {
+                    day = d.day
+                    break
+                }
             }
         }
         guard let day else { return nil }
         var year = cal.component(.year, from: today)
-        if after < w.count, let y = Int(w[after]), (1900...2100).contains(y) { year = y }
+        let yearSaid = after < w.count ? Int(w[after]).flatMap { (1900...2100).contains($0) ? $0 : nil } : nil
+        // Without a year, a day already past this year is next year's ("the fifth of June"
+        // said in December): callers name dates ahead of them.
+        let startOfToday = cal.startOfDay(for: today)
+        if let yearSaid { year = yearSaid } else if let thisYear = cal.date(from: DateComponents(year: year, month: month, day: day)),
+                                                     thisYear < startOfToday { year += 1 }
         guard let date = cal.date(from: DateComponents(year: year, month: month, day: day)),
               cal.component(.day, from: date) == day else { return nil }
         return iso(date)
@@ -73,7 +82,8 @@ extension SpokenValues {
     /// A 24-hour time (HH:MM) from "3:30 pm", "three thirty p m", "noon", "half past two",
     /// "quarter to five", "seven o'clock in the evening", "fifteen forty five".
     public static func time(_ text: String) -> String? {
-        let lower = text.lowercased()
+        // Spelled periods come as "p. m." from the recognizer, "p.m." or "pm" from typing.
+        let lower = text.lowercased().replacingOccurrences(of: ". m.", with: " m").replacingOccurrences(of: ".m.", with: "m")
         let w = words(lower)
         if w.contains("noon") || w.contains("midday") { return "12:00" }
         if w.contains("midnight") { return "00:00" }

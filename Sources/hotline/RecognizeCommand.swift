@@ -12,15 +12,15 @@ struct RecognizeCommand: ParsableCommand {
         commandName: "recognize",
         abstract: "Recognize speech in sound files against a grammar, with interpretation and confidence.",
         discussion: """
-            SPEC is builtin:digits, builtin:digits?min=4&max=10, builtin:yesno, builtin:number or a \
-            grammar file (docs/grammars.md). Audio is resampled to 8 kHz and fed in 20 ms chunks, as on \
+            SPEC is builtin:digits, builtin:digits?min=4&max=10, builtin:yesno, builtin:number, a \
+            grammar file or grammar text itself (docs/grammars.md). Audio is resampled to 8 kHz and fed in 20 ms chunks, as on \
             a live line. --json prints one object per file and line: \
             {"file","text","interpretation","confidence","rejected","nbest",...}; with no match, \
             "text" is empty and "rejected" is true.
             """)
 
     @Argument(help: "Sound files.") var files: [String]
-    @Option(help: "builtin:NAME[?min=N&max=M] or a grammar file.") var grammar: String
+    @Option(help: "builtin:NAME[?min=N&max=M], a grammar file, or grammar text ('public $s = small | large ;').") var grammar: String
     @Option(help: "Acoustic model file.") var model = "Models/acoustic/acoustic.hnn"
     @Option(help: "Lexicon files (CMU format); later ones override earlier ones.") var lexicon = ["Models/lexicon/cmudict-en-us.dict"]
     @Option(help: "An admin's lexicon, read after the others so its words win; repeatable.") var userLexicon: [String] = []

@@ -102,6 +102,12 @@ import Testing
         #expect(time.parse("three thirty in the afternoon")?.slots == ["hour": "3", "minute": "30", "period": "pm"])
         #expect(time.parse("nine oh five")?.slots == ["hour": "9", "minute": "5"])
         #expect(time.parse("noon")?.slots == ["hour": "12", "minute": "0"])
+        // The answers docs/flows.md promises, which the text path has always read.
+        #expect(time.parse("three thirty p. m.")?.slots == ["hour": "3", "minute": "30", "period": "pm"])
+        #expect(time.parse("half past two")?.slots == ["hour": "2", "minute": "30"])
+        #expect(time.parse("quarter to five")?.slots == ["hour": "4", "minute": "45"])
+        #expect(time.parse("about twenty past one in the afternoon")?.slots == ["hour": "1", "minute": "20", "period": "pm"])
+        #expect(time.parse("half to three") == nil)
     }
 
     @Test func spelledLettersAndAlphanumericCodes() throws {

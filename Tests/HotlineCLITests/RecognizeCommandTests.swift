@@ -51,6 +51,16 @@ import Testing
         #expect(times == times.sorted() && (times.last ?? 0) < 4400)
     }
 
+    @Test func theGrammarMayBeWrittenOnTheCommandLine() throws {
+        let three = repositoryRoot.appendingPathComponent("../shared/speech/fsdd/3_jackson_0.wav").standardized.path
+        let result = try CommandRunner.run("hotline", ["recognize", "--json", "--grammar", "public $d = three {3} | seven {7} ;", three])
+        #expect(result.status == 0, "\(result.stderr)")
+        let line = try JSONDecoder().decode(Line.self, from: Data(result.stdout.utf8))
+        #expect(line.interpretation?.value == "3")
+        let broken = try CommandRunner.run("hotline", ["recognize", "--grammar", "public $d = three | ;", three])
+        #expect(broken.status != 0 && broken.stderr.contains("inline grammar"))
+    }
+
     @Test func badGrammarModelOrAudioGiveOneLineErrors() throws {
         let grammar = try CommandRunner.run("hotline", ["recognize", "--grammar", "builtin:colours", Self.sample])
         #expect(grammar.status != 0 && grammar.stderr.contains("unknown built-in grammar"))

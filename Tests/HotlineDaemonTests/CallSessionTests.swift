@@ -381,6 +381,32 @@ import Testing
         #expect(turns[0].atMs > 3000)
     }
 
+    @Test func aCollectWithAnInlineGrammarHearsItsWordsInACall() throws {
+        // The state's grammar text travels compiled with the listen request; before, it was
+        // turned into "grammar SPEC" and read again as a file path, so every turn was a no-match
+        // (there was no recognizer at all; the threshold is off so that only that is tested).
+        let yaml = """
+            flow: size
+            start: size
+            settings:
+              min_confidence: 0
+            states:
+              size:
+                prompt: "Small or large?"
+                collect: {slot: size, type: grammar, grammar: "public $s = small {small} | large {large} ;"}
+                next: done
+              done:
+                prompt: "Okay."
+                hangup: true
+            """
+        let said = try DiphoneSynthesizer(voice: Self.voice, lexicon: Self.lexicon).say("large", sampleRate: 8000).samples
+        let session = try Self.session(yaml)
+        _ = session.run(caller: [Float](repeating: 0, count: 16000) + said, lingerSeconds: 10)
+        #expect(session.turns.first?.input == "speech")
+        #expect(session.turns.first?.heard == "large")
+        #expect(session.turns.first?.expecting == "grammar public $s = small {small} | large {large} ;")
+    }
+
     @Test func aStateWithNoPhraseThatCanBeHeardStillListens() throws {
         // Its only phrase has a word with no pronunciation: the call waits for the caller
         // (no-input here) instead of a no-match before anyone spoke.

@@ -54,7 +54,10 @@ import Testing
         #expect(SpokenValues.date("tomorrow please", today: today) == "2026-11-30")
         #expect(SpokenValues.date("on Tuesday", today: today) == "2026-12-01")
         #expect(SpokenValues.date("next Tuesday", today: today) == "2026-12-08")
-        #expect(SpokenValues.date("the third of May", today: today) == "2026-05-03")
+        // Without a year, a day already past is next year's; one still ahead is this year's.
+        #expect(SpokenValues.date("the third of May", today: today) == "2027-05-03")
+        #expect(SpokenValues.date("the fifth of june", today: today) == "2027-06-05")
+        #expect(SpokenValues.date("the twenty ninth of november", today: today) == "2026-11-29")
         #expect(SpokenValues.date("May twenty first 2027", today: today) == "2027-05-21")
         #expect(SpokenValues.date("December 24th", today: today) == "2026-12-24")
         #expect(SpokenValues.date("February thirtieth", today: today) == nil)
@@ -64,6 +67,8 @@ import Testing
     @Test func spokenTimes() {
         #expect(SpokenValues.time("3:30 pm") == "15:30")
         #expect(SpokenValues.time("three thirty p m") == "15:30")
+        #expect(SpokenValues.time("three thirty p. m.") == "15:30")   // as the recognizer spells it
+        #expect(SpokenValues.time("ten a. m.") == "10:00")
         #expect(SpokenValues.time("half past two") == "02:30")
         #expect(SpokenValues.time("quarter to five in the afternoon") == "16:45")
         #expect(SpokenValues.time("seven o'clock in the evening") == "19:00")

@@ -1,0 +1,31 @@
+/// Words callers say around an answer without meaning anything by them: hesitations
+/// ("um", "uh"), lead-ins ("i'd like", "can i get", "it's") and politeness ("please",
+/// "thank you"). Every grammar a call listens with accepts them, so "um, it's five five
+/// five oh one, thanks" is a digit string and not a no-match.
+public enum Fillers {
+    /// What may come before the answer: up to two of these ("um, i'd like ...").
+    public static let before = [
+        "um", "uh", "er", "hmm", "well", "so", "oh", "okay", "hi", "hello", "sorry",
+        "i'd like", "i would like", "i'd like to", "i want", "i want to", "i need", "i need to",
+        "can i get", "can i have", "could i get", "could i have", "may i have", "let me get", "give me",
+        "it's", "it is", "that's", "that is", "i said", "i think", "i'd say",
+    ]
+    /// What may follow it: up to two of these ("... please, thank you").
+    public static let after = ["please", "thanks", "thank you", "thank you very much", "i think", "that's it", "that's all"]
+}
+
+extension Grammar {
+    /// This grammar with `Fillers` allowed before and after its root. They carry no tags,
+    /// so the interpretation is the one the grammar alone gives.
+    public func withFillers() -> Grammar {
+        func choice(_ phrases: [String]) -> Node {
+            .choice(phrases.map { .sequence($0.split(separator: " ").map { .word(String($0)) }) })
+        }
+        var rules = self.rules
+        // Names with spaces keep them apart from every rule a grammar file can name.
+        rules["fillers before"] = .repeated(choice(Fillers.before), min: 0, max: 2)
+        rules["fillers after"] = .repeated(choice(Fillers.after), min: 0, max: 2)
+        rules["main with fillers"] = .sequence([.rule("fillers before"), .rule(root), .rule("fillers after")])
+        return Grammar(rules: rules, root: "main with fillers", valueLengths: valueLengths)
+    }
+}
