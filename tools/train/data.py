@@ -6,7 +6,7 @@ Usage: python3 data.py CACHE [--copies 2] [--joined 12000] [--seed 1] [--only tr
 Writes CACHE/train.npz and CACHE/dev.npz: float16 features (frames x 40), per-utterance
 offsets, phone labels, source and speaker names.
 """
-import argparse, ctypes, ctypes.util, glob, os, sys, zlib
+import argparse, ctypes, ctypes.util, glob, os, re, sys, zlib
 from multiprocessing import Pool
 import numpy as np
 import soundfile, soxr
@@ -19,6 +19,44 @@ SPEECH = os.environ.get("HOTLINE_SPEECH") or os.path.normpath(os.path.join(REPO,
 RATE = 8000
 FBANK_BINS = 40
 DEV_SYNTH_VOICES = {"espeak:en-us+f2", "flite:rms"}
+# Continuous speech is split by speaker: a corpus's speakers whose crc32("corpus:speaker")
+# falls in the first 1/N are dev; VCTK's one speaker is all dev (an unseen accent), LJSpeech's
+# one speaker all train.
+CONTINUOUS_DEV_MODULO = {"librispeech": 5, "speechocean762": 10}
+CONTINUOUS_ALL_DEV = {"vctk"}
+
+
+def transcript_words(text):
+    """A verbatim transcript as lexicon words: lower case, hyphens split, punctuation and
+    quoting apostrophes dropped ("GRAHAM'S WORDS--" -> "graham's words")."""
+    text = re.sub(r"[^a-z' ]", " ", text.lower().replace("-", " "))
+    return " ".join(w.strip("'") for w in text.split() if w.strip("'"))
+
+
+def continuous_dev(corpus_name, speaker):
+    if corpus_name in CONTINUOUS_ALL_DEV:
+        return True
+    modulo = CONTINUOUS_DEV_MODULO.get(corpus_name)
+    return modulo is not None and zlib.crc32(f"{corpus_name}:{speaker}".encode()) % modulo == 0
+
+
+def continuous(speech=SPEECH):
+    """The sentences of speech/continuous (transcripts.tsv) with their speaker split;
+    transcripts holding digits are left out (their spoken form is unknown)."""
+    folder = os.path.join(speech, "continuous")
+    items = []
+    if not os.path.exists(os.path.join(folder, "transcripts.tsv")):
+        return items
+    with open(os.path.join(folder, "transcripts.tsv"), encoding="utf-8") as f:
+        next(f)
+        for line in f:
+            corpus_name, speaker, _, path, text = line.rstrip("\n").split("\t")
+            if re.search(r"\d", text):
+                continue
+            items.append(dict(path=os.path.join(folder, path), source="continuous-" + corpus_name,
+                              speaker=f"{corpus_name}:{speaker}", words=transcript_words(text),
+                              dev=continuous_dev(corpus_name, speaker)))
+    return items
 
 
 def corpus(speech=SPEECH, cache=None):
@@ -35,6 +73,7 @@ def corpus(speech=SPEECH, cache=None):
         index = zlib.crc32(os.path.basename(path).encode())  # no speaker ids: hold out every tenth file
         items.append(dict(path=path, source="wake-words", speaker="unknown",
                           words=os.path.basename(os.path.dirname(path)).replace("-", " "), dev=index % 10 == 0))
+    items += continuous(speech)
     if cache and os.path.exists(os.path.join(cache, "synthetic", "manifest.tsv")):
         with open(os.path.join(cache, "synthetic", "manifest.tsv")) as f:
             for line in f:
@@ -248,7 +287,7 @@ def build(cache, items, copies, joined_count, seed, name, workers=None):
     noise_paths = sorted(glob.glob(os.path.join(SPEECH, "noise", "*.flac")))
     jobs = [(seed * 1_000_003 + k * 100_003 + i, item) for k in range(copies) for i, item in enumerate(items)]
     jobs += [(seed * 7_000_003 + j, None) for j in range(joined_count)]
-    pool = [i for i in items if not i["source"].startswith("synthetic")]
+    pool = [i for i in items if not i["source"].startswith(("synthetic", "continuous"))]
     feats, labels, sources, speakers, words = [], [], [], [], []
     with Pool(workers or os.cpu_count() or 2, initializer=_init, initargs=(noise_paths, pool)) as p:
         for n, r in enumerate(p.imap(_work, jobs, chunksize=32)):

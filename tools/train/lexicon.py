@@ -2,8 +2,9 @@
 
 The phone set is the 39 ARPAbet phones of CMUdict with stress removed; index 0 of the
 model's output is the CTC blank, phone i is output i + 1. Pronunciations come from the
-committed Models/lexicon/cmudict-en-us.dict (first variant); a missing word is split
-into two dictionary words when possible ("snowboy" = "snow" + "boy").
+committed Models/lexicon/cmudict-en-us.dict (first variant), then tools/train/guessed.dict
+(names and rare words of the continuous-speech transcripts, by guess_words.py); a missing
+word is split into two dictionary words when possible ("snowboy" = "snow" + "boy").
 """
 import os, re
 
@@ -22,15 +23,19 @@ LETTER_NAMES = {
     "v": "V IY", "w": "D AH B AH L Y UW", "x": "EH K S", "y": "W AY", "z": "Z IY"}
 
 
+GUESSED = os.path.join(REPO, "tools", "train", "guessed.dict")
+
+
 class Lexicon:
-    def __init__(self, path=os.path.join(REPO, "Models", "lexicon", "cmudict-en-us.dict")):
+    def __init__(self, path=os.path.join(REPO, "Models", "lexicon", "cmudict-en-us.dict"), guessed=GUESSED):
         self.words = {}
-        with open(path, encoding="utf-8") as f:
-            for line in f:
-                parts = line.split()
-                if len(parts) < 2 or "(" in parts[0]:
-                    continue
-                self.words.setdefault(parts[0].lower(), [re.sub(r"\d", "", p) for p in parts[1:]])
+        for dictionary in [path] + ([guessed] if guessed and os.path.exists(guessed) else []):
+            with open(dictionary, encoding="utf-8") as f:
+                for line in f:
+                    parts = line.split()
+                    if len(parts) < 2 or "(" in parts[0] or parts[0].startswith(";;;"):
+                        continue
+                    self.words.setdefault(parts[0].lower(), [re.sub(r"\d", "", p) for p in parts[1:]])
 
     def word(self, w):
         """Phones of one word, a spelled letter ("letter:b"), or None."""

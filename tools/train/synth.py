@@ -5,7 +5,11 @@ Voices: espeak-ng (US/GB English with its male/female variants) and flite (kal, 
 awb, rms, slt), each utterance with a random rate and pitch. Festival voices are kept
 out: they are for testing on unseen voices.
 
-Usage: python3 synth.py OUT [--count N] [--seed S]
+Besides IVR phrases it speaks whole sentences, as callers say them: requests with filler
+and politeness words ("um yeah i'd like to check on my order please") and general English
+(the transcripts of the training speakers of speech/continuous, never a dev speaker's).
+
+Usage: python3 synth.py OUT [--count N] [--sentences N] [--seed S]
 """
 import argparse, os, random, subprocess, sys
 from concurrent.futures import ThreadPoolExecutor
@@ -41,6 +45,47 @@ PHRASES = [
     "that's wrong", "not right", "sure", "okay", "of course", "absolutely", "no way",
     "i don't know", "not sure", "maybe", "english", "spanish", "press one", "menu",
 ]
+
+
+PRODUCTS = ["latte", "cappuccino", "espresso", "mocha", "coffee", "tea", "pizza", "salad", "sandwich",
+            "prescription", "refill", "package", "order", "ticket", "card", "account", "phone", "laptop"]
+SIZES = ["small", "medium", "large", "twelve ounce", "sixteen ounce", "extra large", "regular"]
+EXTRAS = ["with soy milk", "with oat milk", "with extra cheese", "with no sugar", "to go", "for pickup",
+          "for delivery", "with a double shot", "with whipped cream", "on the side"]
+OPENERS = ["", "", "", "um ", "uh ", "yeah ", "hi ", "hello ", "okay ", "so ", "well ", "um yeah ", "hi there "]
+CLOSERS = ["", "", "", " please", " thanks", " thank you", " if you can", " right now", " today"]
+REQUESTS = [
+    "i'd like to check on my order", "i want to check the status of my order", "where is my package",
+    "can i get a {size} {product} {extra}", "can i have a {size} {product}", "i'd like a {size} {product} {extra}",
+    "i need to refill my prescription", "i want to talk to a person", "can i speak to an agent",
+    "i have a question about my bill", "i need to pay my bill", "what are your opening hours",
+    "when are you open", "i'd like to return an item", "i want to cancel my {product}",
+    "my {product} is not working", "i need help with my {product}", "it's {digits}", "my number is {digits}",
+    "my account number is {digits}", "the code is {digits}", "i'd like to make an appointment for {day}",
+    "can i book a table for {small} on {day}", "i'd like to order a {size} {product} for delivery",
+    "i was calling about my {product}", "i think there's a mistake on my bill", "i'd like to change my address",
+    "can you tell me my balance", "i need to reset my password", "i lost my {product}",
+    "it's about the order i placed on {day}", "half past {hour}", "quarter to {hour}", "around {hour} o'clock",
+    "at {hour} thirty in the afternoon", "the {ordinal} of {month}", "{month} {ordinal}",
+    "yes that's right", "no that's not it", "that's correct thank you", "no i said {digits}",
+    "i'm not sure", "could you repeat that", "sorry what was that", "go back to the main menu",
+]
+
+
+def request(rng):
+    """A caller's request in their own words, with fillers and politeness."""
+    text = rng.choice(REQUESTS).format(
+        size=rng.choice(SIZES), product=rng.choice(PRODUCTS), extra=rng.choice(EXTRAS + [""]),
+        digits=" ".join(rng.choice(ONES[:10] + ["oh"]) for _ in range(rng.randint(3, 8))),
+        day=rng.choice(DAYS), small=rng.choice(ONES[1:9]), hour=rng.choice(ONES[1:13]),
+        ordinal=ordinal_words(rng.randint(1, 31)), month=rng.choice(MONTHS))
+    return " ".join((rng.choice(OPENERS) + text + rng.choice(CLOSERS)).split())
+
+
+def general_sentences(max_words=24):
+    """Training speakers' transcripts of speech/continuous, as general English text."""
+    from data import continuous
+    return sorted({i["words"] for i in continuous() if not i["dev"] and 3 <= len(i["words"].split()) <= max_words})
 
 
 def number_words(n):
@@ -133,13 +178,17 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("out")
     ap.add_argument("--count", type=int, default=6000)
+    ap.add_argument("--sentences", type=int, default=4000, help="whole sentences: half requests, half general English")
     ap.add_argument("--seed", type=int, default=7)
     args = ap.parse_args()
     rng = random.Random(args.seed)
     out = os.path.join(args.out, "synthetic")
     os.makedirs(out, exist_ok=True)
-    jobs = [(i, VOICES[i % len(VOICES)], utterance(rng), rng.uniform(0.8, 1.25), rng.randint(35, 65), out)
-            for i in range(args.count)]
+    general = general_sentences()
+    texts = [utterance(rng) for _ in range(args.count)]
+    texts += [request(rng) if k % 2 == 0 or not general else rng.choice(general) for k in range(args.sentences)]
+    jobs = [(i, VOICES[rng.randrange(len(VOICES))], words, rng.uniform(0.8, 1.25), rng.randint(35, 65), out)
+            for i, words in enumerate(texts)]
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
         lines = list(pool.map(render, jobs))
     with open(os.path.join(out, "manifest.tsv"), "w") as f:
