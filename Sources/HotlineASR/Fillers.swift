@@ -1,11 +1,13 @@
-/// Words callers say around an answer without meaning anything by them: hesitations
-/// ("um", "uh"), lead-ins ("i'd like", "can i get", "it's") and politeness ("please",
-/// "thank you"). Every grammar a call listens with accepts them, so "um, it's five five
-/// five oh one, thanks" is a digit string and not a no-match.
+/// Words callers say around an answer without meaning anything by them: lead-ins ("i'd
+/// like", "can i get", "it's") and politeness ("please", "thank you"). Every grammar a
+/// call listens with accepts them, so "it's five five five oh one, thanks" is a digit
+/// string and not a no-match.
 public enum Fillers {
-    /// What may come before the answer: up to two of these ("um, i'd like ...").
+    /// What may come before the answer: up to two of these ("hello, i'd like ...").
+    /// One-syllable hesitations ("um", "uh", "oh") are left out: as words of one or two
+    /// phones they soak up any sound, and the answer after them is then misheard.
     public static let before = [
-        "um", "uh", "er", "hmm", "well", "so", "oh", "okay", "hi", "hello", "sorry",
+        "okay", "hi", "hello", "sorry",
         "i'd like", "i would like", "i'd like to", "i want", "i want to", "i need", "i need to",
         "can i get", "can i have", "could i get", "could i have", "may i have", "let me get", "give me",
         "it's", "it is", "that's", "that is", "i said", "i think", "i'd say",

@@ -91,6 +91,9 @@ public final class CallSession {
     public private(set) var nowMs = 0
     /// The call is over and its last prompt has played.
     public var isFinished: Bool { outcome != nil && !isPrompting }
+    /// Whether the call waits for the caller: a state listens and no prompt plays (when a
+    /// scripted caller, as in `hotline flow test --voices`, says its next line).
+    public var isWaitingForCaller: Bool { outcome == nil && listening != nil && !isPrompting }
     /// Prompts the caller stopped: when the speech (by the VAD) or key began and when the
     /// prompt stopped (call time, ms).
     public private(set) var bargeIns: [(heardAtMs: Int, stoppedAtMs: Int)] = []

@@ -96,11 +96,18 @@ struct ConversationTest: Decodable {
         return problems
     }
 
-    /// Runs the conversation; returns what went wrong (empty: passed).
-    func run(on flow: Flow) -> [String] {
+    /// What a text run found: what went wrong (empty: passed), and how the engine read
+    /// each caller turn ("menu option 1", "order_number = 555019", "nomatch" ...).
+    struct Outcome {
+        var problems: [String] = []
+        var readings: [String] = []
+    }
+
+    /// Runs the conversation in text.
+    func run(on flow: Flow) -> Outcome {
         var engine = DialogueEngine(flow: flow)
         var heard = prompts(drive(&engine, engine.handle(.start)))
-        var problems: [String] = []
+        var problems: [String] = [], readings: [String] = []
         for (i, turn) in turns.enumerated() {
             if let expected = turn.expect {
                 if !heard.lowercased().contains(expected.lowercased()) {
@@ -112,7 +119,9 @@ struct ConversationTest: Decodable {
                     problems.append("turn \(i + 1): the call had already ended before \"\(caller)\"")
                     break
                 }
+                let before = engine.turns.count
                 heard = prompts(drive(&engine, engine.handle(CallerInput.event(caller))))
+                readings.append(engine.turns.count > before ? engine.turns[before].interpretation : "")
             }
         }
         switch end {
@@ -130,7 +139,7 @@ struct ConversationTest: Decodable {
         for (name, value) in (variables ?? [:]).sorted(by: { $0.key < $1.key }) where engine.variables[name] != value {
             problems.append("expected \(name) = \(value), got \(engine.variables[name] ?? "nothing")")
         }
-        return problems
+        return Outcome(problems: problems, readings: readings)
     }
 
     /// Answers webhooks from `webhooks` and recordings with a fixed reference, until the

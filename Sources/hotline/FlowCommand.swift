@@ -71,6 +71,16 @@ struct FlowTestCommand: ParsableCommand {
 
     @Argument(help: "The flow.") var flow: String
     @Argument(help: "Test cases (YAML, see docs/flows.md).") var cases: String
+    @Option(help: ArgumentHelp("Also say every caller line with these voices, through a telephone channel, into a call "
+                               + "(as hotline call): rms, kal16, espeak:VOICE, flite:VOICE, festival:VOICE.",
+                               valueName: "V1,V2,...")) var voices: String?
+    @Option(help: "Acoustic model file (with --voices).") var model = "Models/acoustic/acoustic.hnn"
+    @Option(help: "Lexicon files (CMU format); later ones override earlier ones.") var lexicon = ["Models/lexicon/cmudict-en-us.dict"]
+    @Option(help: "An admin's lexicon, read after the others so its words win; repeatable.") var userLexicon: [String] = []
+
+    func validate() throws {
+        if let voices, voices.split(separator: ",").isEmpty { throw ValidationError("--voices needs at least one voice") }
+    }
 
     func run() throws {
         let loaded = try loadFlowOrExit(flow)
@@ -82,19 +92,75 @@ struct FlowTestCommand: ParsableCommand {
             throw ExitCode.failure
         }
         var failures = 0
+        var outcomes: [ConversationTest.Outcome] = []
         for test in suite {
-            let problems = test.run(on: loaded)
-            if problems.isEmpty {
+            let outcome = test.run(on: loaded)
+            outcomes.append(outcome)
+            if outcome.problems.isEmpty {
                 print("pass  \(test.name)")
             } else {
                 failures += 1
                 print("FAIL  \(test.name)")
-                for p in problems { print("      \(p)") }
+                for p in outcome.problems { print("      \(p)") }
             }
         }
         print("\(suite.count - failures) of \(suite.count) passed")
         reportIntentAccuracy(loaded)
-        if failures > 0 { throw ExitCode.failure }
+        var voicesAgree = true
+        if let voices {
+            voicesAgree = try runByVoice(suite, outcomes, flow: loaded, voices: voices.split(separator: ",").map(String.init))
+        }
+        if failures > 0 || !voicesAgree { throw ExitCode.failure }
+    }
+
+    /// Each test again, its lines said by each voice; true when every spoken turn was read
+    /// as the text path read it.
+    private func runByVoice(_ suite: [ConversationTest], _ outcomes: [ConversationTest.Outcome], flow: Flow,
+                            voices: [String]) throws -> Bool {
+        let resources: CallSession.Resources
+        let speakers: [TestVoice]
+        do {
+            resources = try CallSession.Resources(model: model, voice: VoiceDatabase.defaultPath, lexicon: lexicon + userLexicon)
+            speakers = try voices.map { try TestVoice($0, lexicon: resources.lexicon) }
+        } catch let error as HotlineError {
+            printError(error)
+            throw ExitCode.failure
+        }
+        var allAgree = true
+        for voice in speakers {
+            var spoken = 0, agreed = 0
+            for (test, outcome) in zip(suite, outcomes) {
+                if let reason = test.voiceSkipReason {
+                    print("voice \(voice.name): skip  \(test.name): \(reason)")
+                    continue
+                }
+                let lines = test.turns.compactMap(\.caller)
+                let isSpeech = { (line: String) in !line.trimmingCharacters(in: .whitespaces).isEmpty && !line.hasPrefix("#") }
+                spoken += lines.filter(isSpeech).count
+                let heard: [ConversationTest.VoiceTurn]
+                do {
+                    heard = try test.runByVoice(on: flow, resources: resources, voice: voice, readings: outcome.readings)
+                } catch let error as HotlineError {
+                    printError(error)
+                    throw ExitCode.failure
+                }
+                agreed += heard.filter { $0.agrees && isSpeech($0.said) }.count
+                let diverged = heard.last.map { !$0.agrees } ?? false
+                let unreached = lines.count - heard.count
+                allAgree = allAgree && !diverged && unreached == 0
+                print("voice \(voice.name): \(diverged || unreached > 0 ? "FAIL" : "pass")  \(test.name)")
+                for turn in heard where !turn.agrees || diverged {
+                    let confidence = turn.confidence.map { String(format: " (%.2f)", $0) } ?? ""
+                    print("      turn \(turn.turn): said \"\(turn.said)\", heard \"\(turn.heard)\"\(confidence): "
+                          + "text path \"\(turn.textReading)\", voice \"\(turn.voiceReading)\"\(turn.agrees ? "" : "  <- differs")")
+                }
+                if unreached > 0 && !diverged { print("      the call ended or stopped listening with \(unreached) line(s) unsaid") }
+            }
+            let percent = spoken == 0 ? 100 : 100 * Double(agreed) / Double(spoken)
+            print("voice \(voice.name): \(agreed) of \(spoken) spoken turns read as the text path reads them ("
+                  + String(format: "%.1f%%", percent) + ")")
+        }
+        return allAgree
     }
 
     /// Per menu: how many example phrases are recognised by a classifier trained on the

@@ -19,6 +19,45 @@ import Testing
         }
     }
 
+    @Test func flowTestVoicesPlaysTheCallersLinesIntoACall() throws {
+        let scratch = Scratch()
+        let flow = scratch.file("menu.yaml"), cases = scratch.file("menu.tests.yaml")
+        try """
+            flow: menu
+            start: menu
+            settings:
+              noinput_timeout_ms: 2000
+            states:
+              menu:
+                prompt: "Press one for sales or two for support."
+                menu:
+                  - {keys: "1", say: [sales], goto: bye}
+                  - {keys: "2", say: [support], goto: bye}
+                noinput: ["Press one or two."]
+              bye:
+                prompt: "Goodbye."
+                hangup: true
+            """.write(toFile: flow, atomically: true, encoding: .utf8)
+        try """
+            cases:
+              - name: silence then a key
+                turns:
+                  - caller: ""
+                  - caller: "#2"
+                end: hangup
+              - name: a scripted confidence
+                turns:
+                  - caller: "sales @0.3"
+                end: listening
+            """.write(toFile: cases, atomically: true, encoding: .utf8)
+        let result = try CommandRunner.run("hotline", ["flow", "test", flow, cases, "--voices", "rms"])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("voice rms: pass  silence then a key"))
+        #expect(result.stdout.contains("voice rms: skip  a scripted confidence"))
+        let unknown = try CommandRunner.run("hotline", ["flow", "test", flow, cases, "--voices", "nobody"])
+        #expect(unknown.status != 0 && unknown.stderr.contains("unknown voice 'nobody'"))
+    }
+
     @Test func anInvalidFlowFailsWithOneLinePerProblem() throws {
         let scratch = Scratch()
         let path = scratch.file("broken.yaml")
