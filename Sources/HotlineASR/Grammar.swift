@@ -28,6 +28,11 @@ public struct Grammar: Sendable {
         case slot(String, String)
     }
 
+    /// The word that stands for any speech, at a cost per frame (`Recognizer.Options
+    /// .garbagePenalty`): words a caller says around the answer that no rule names. It
+    /// matches no text, so the interpretation ignores it.
+    public static let garbage = "<garbage>"
+
     /// Rules by name.
     let rules: [String: Node]
     /// The root rule's name.
@@ -81,6 +86,7 @@ public struct Grammar: Sendable {
         guard depth < 200 else { return false }
         switch node {
         case .word(let w):
+            if w == Self.garbage { return next(position, tags) }
             return position < words.count && words[position] == w && next(position + 1, tags)
         case .rule(let name):
             guard let body = rules[name] else { return false }
@@ -109,7 +115,7 @@ public struct Grammar: Sendable {
         var words = Set<String>()
         func walk(_ node: Node) {
             switch node {
-            case .word(let w): words.insert(w)
+            case .word(let w): if w != Self.garbage { words.insert(w) }
             case .rule: break
             case .sequence(let items), .choice(let items): items.forEach(walk)
             case .repeated(let item, _, _), .tagged(let item, _): walk(item)

@@ -125,6 +125,8 @@ final class GrammarDecoder {
     var beam: Float = 40
     /// Added to a path's score for each word (negative discourages insertions).
     var wordPenalty: Float = 0
+    /// Taken from the best phone's log-probability for each frame of garbage.
+    var garbagePenalty: Float = 1
     private let phones: Slots                  // per arc: k phone states then k-1 blank states
     private let nodeBlank: Slots
     private let entry: Slots
@@ -186,8 +188,13 @@ final class GrammarDecoder {
         }
         let t = Int32(frames)
         var best: Float = -.infinity
+        // Garbage is whichever phone is likeliest, less the penalty.
+        let garbageLabel = network.garbageLabel
+        var garbageScore = -Float.infinity
+        for k in 1..<logp.count { garbageScore = max(garbageScore, logp[k]) }
+        garbageScore -= garbagePenalty
         func emit(_ label: Int) {
-            let add = logp[label]
+            let add = label == garbageLabel ? garbageScore : logp[label]
             for j in 0..<merge.count {
                 merge.tokens[j].score += add
                 merge.tokens[j].lastPhone = Int32(label)

@@ -50,6 +50,9 @@ public final class Recognizer {
         public var beam: Float = 40
         /// Score added per word (negative discourages extra words).
         public var wordPenalty: Float = 0
+        /// Log-probability a frame of `Grammar.garbage` (speech no rule names) costs
+        /// below the likeliest phone: higher keeps more of the answer out of the garbage.
+        public var garbagePenalty: Float = 1
         /// Defaults.
         public init() {}
     }
@@ -65,6 +68,9 @@ public final class Recognizer {
     private let outputs: Int
     private var freeScore: Float = 0
     private var speechFrames = 0
+    /// Per output frame: the best log-probability of any label and of any phone, and
+    /// whether a phone was best (so garbage spans can be taken out of the confidence).
+    private var frameBest: [Float] = [], framePhone: [Float] = [], frameIsSpeech: [Bool] = []
 
     /// A recognizer for `grammar` on `model`; words come from `lexicon`.
     public init(model: AcousticModel, grammar: Grammar, lexicon: Lexicon, options: Options = Options()) throws {
@@ -75,6 +81,7 @@ public final class Recognizer {
         decoder = GrammarDecoder(network: network)
         decoder.beam = options.beam
         decoder.wordPenalty = options.wordPenalty
+        decoder.garbagePenalty = options.garbagePenalty
         outputs = model.phones.count
     }
 
@@ -88,7 +95,7 @@ public final class Recognizer {
 
     /// The best words so far (may change as more audio arrives).
     public var partial: String {
-        (decoder.results(final: false).first?.words.map(\.word) ?? []).joined(separator: " ")
+        Self.text(decoder.results(final: false).first?.words ?? [])
     }
 
     /// Ends the utterance and returns the result; the recognizer is then ready for the next.
@@ -100,6 +107,9 @@ public final class Recognizer {
         decoder.reset()
         freeScore = 0
         speechFrames = 0
+        frameBest.removeAll(keepingCapacity: true)
+        framePhone.removeAll(keepingCapacity: true)
+        frameIsSpeech.removeAll(keepingCapacity: true)
         return result
     }
 
@@ -114,10 +124,14 @@ public final class Recognizer {
         rows.withUnsafeBufferPointer { all in
             for t in 0..<(rows.count / outputs) {
                 let row = UnsafeBufferPointer(rebasing: all[(t * outputs)..<((t + 1) * outputs)])
-                var best = 0
-                for k in 1..<outputs where row[k] > row[best] { best = k }
+                var best = 0, phone = 1
+                for k in 1..<outputs where row[k] > row[phone] { phone = k }
+                if row[phone] > row[0] { best = phone }
                 freeScore += row[best]
                 if best != 0 { speechFrames += 1 }
+                frameBest.append(row[best])
+                framePhone.append(row[phone])
+                frameIsSpeech.append(best != 0)
                 decoder.advance(row)
             }
         }
@@ -129,16 +143,25 @@ public final class Recognizer {
         guard let best = paths.first else {
             return .rejected(decoder.frames == 0 ? "no speech" : "no path")
         }
-        let words = best.words.map {
+        let words = best.words.filter { $0.word != Grammar.garbage }.map {
             RecognitionResult.TimedWord(word: $0.word, startMs: Int(Double($0.startFrame) * ms), endMs: Int(Double($0.endFrame) * ms))
         }
-        let text = best.words.map(\.word).joined(separator: " ")
+        let text = Self.text(best.words)
         // The unconstrained best path scores at least as well as any grammar path; the
-        // gap per frame of speech says how much the grammar had to force.
-        func confidenceOf(_ score: Float) -> Double {
-            speechFrames == 0 ? 0 : exp(-Double(freeScore - score) / Double(speechFrames))
+        // gap per frame of speech says how much the grammar had to force. Garbage spans
+        // are left out of both: how well the answer fits is the question, not how much
+        // else the caller said.
+        func confidenceOf(_ path: (words: [RecognizedWord], score: Float)) -> Double {
+            var gap = Double(freeScore - path.score), frames = speechFrames
+            for word in path.words where word.word == Grammar.garbage {
+                for t in word.startFrame..<min(word.endFrame, frameBest.count) {
+                    gap -= Double(frameBest[t] - framePhone[t] + options.garbagePenalty)
+                    if frameIsSpeech[t] { frames -= 1 }
+                }
+            }
+            return frames <= 0 ? 0 : exp(-max(0, gap) / Double(frames))
         }
-        let confidence = confidenceOf(best.score)
+        let confidence = confidenceOf(best)
         let interpretation = grammar.parse(text)
         let reason: String? = speechFrames == 0 ? "no speech"
             : confidence < options.rejectionThreshold ? "low confidence"
@@ -146,6 +169,17 @@ public final class Recognizer {
         let rounded = { (c: Double) in (c * 1000).rounded() / 1000 }
         return RecognitionResult(text: reason == nil ? text : "", interpretation: reason == nil ? interpretation : nil,
                                  confidence: rounded(confidence), rejected: reason != nil, reason: reason, words: words,
-                                 nbest: paths.map { .init(text: $0.words.map(\.word).joined(separator: " "), confidence: rounded(confidenceOf($0.score))) })
+                                 nbest: Self.distinct(paths.map { .init(text: Self.text($0.words), confidence: rounded(confidenceOf($0))) }))
+    }
+
+    /// What was said: the words, without the garbage around them.
+    private static func text(_ words: [RecognizedWord]) -> String {
+        words.map(\.word).filter { $0 != Grammar.garbage }.joined(separator: " ")
+    }
+
+    /// The alternatives with different words (paths that differ only in garbage read alike), best first.
+    private static func distinct(_ alternatives: [RecognitionResult.Alternative]) -> [RecognitionResult.Alternative] {
+        var seen = Set<String>()
+        return alternatives.filter { seen.insert($0.text).inserted }
     }
 }

@@ -23,12 +23,16 @@ struct SearchNetwork {
     /// For each node, the nodes reachable through epsilon arcs (itself included).
     private(set) var closure: [[Int]] = []
 
+    /// The label of the garbage phone (one past the model's outputs): any phone, at a cost.
+    let garbageLabel: Int
+
     /// Loops are unrolled up to this many optional copies; longer repeats become cycles.
     static let unrollLimit = 12
 
     /// Builds the network of `grammar` with pronunciations from `lexicon` mapped onto
     /// the acoustic model's `phones` (index 0 the blank).
     init(grammar: Grammar, lexicon: Lexicon, phones: [String]) throws {
+        garbageLabel = phones.count
         var phoneIndex: [String: Int] = [:]
         for (i, p) in phones.enumerated() where i > 0 { phoneIndex[p.lowercased()] = i }
         var pronunciations: [String: [Int]] = [:]
@@ -76,7 +80,11 @@ struct SearchNetwork {
         switch node {
         case .word(let w):
             let to = newNode()
-            if let phones = pronunciations[w] { arcs.append(WordArc(from: from, to: to, word: w, phones: phones)) }
+            if w == Grammar.garbage {
+                arcs.append(WordArc(from: from, to: to, word: w, phones: [garbageLabel]))
+            } else if let phones = pronunciations[w] {
+                arcs.append(WordArc(from: from, to: to, word: w, phones: phones))
+            }
             return to
         case .rule(let name):
             guard let body = grammar.rules[name] else { throw InvalidArgument("undefined rule $\(name)") }

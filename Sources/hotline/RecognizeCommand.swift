@@ -26,6 +26,10 @@ struct RecognizeCommand: ParsableCommand {
     @Option(help: "An admin's lexicon, read after the others so its words win; repeatable.") var userLexicon: [String] = []
     @Option(help: "Reject results below this confidence (0-1).") var threshold = Recognizer.Options().rejectionThreshold
     @Option(help: "Log-probability added per word (negative discourages inserted words).") var wordPenalty = Recognizer.Options().wordPenalty
+    @Flag(help: "Hear the grammar as a call does: with fillers ('i'd like', 'please') and garbage (other words) around it.")
+    var asCall = false
+    @Option(help: "Log-probability a frame of garbage costs below the likeliest phone (with --as-call).")
+    var garbagePenalty = Recognizer.Options().garbagePenalty
     @Flag(help: "One JSON object per file and line.") var json = false
     @Flag(help: "Also print each partial hypothesis as it changes while the audio streams in.") var partials = false
 
@@ -59,8 +63,10 @@ struct RecognizeCommand: ParsableCommand {
             var options = Recognizer.Options()
             options.rejectionThreshold = threshold
             options.wordPenalty = wordPenalty
+            options.garbagePenalty = garbagePenalty
+            let compiled = try GrammarCompiler.load(spec: grammar)
             recognizer = try Recognizer(model: AcousticModel(contentsOf: URL(fileURLWithPath: model)),
-                                        grammar: GrammarCompiler.load(spec: grammar),
+                                        grammar: asCall ? compiled.withFillers() : compiled,
                                         lexicon: Lexicon(paths: lexicon + userLexicon), options: options)
         } catch let error as HotlineError {
             printError(error)

@@ -110,6 +110,14 @@ import Testing
         #expect(time.parse("half to three") == nil)
     }
 
+    @Test func fillersAndGarbageLeaveTheMeaningAlone() throws {
+        let sizes = try GrammarCompiler.compile("public $s = small {small} | large {large} ;").withFillers()
+        #expect(sizes.parse("can i get large please")?.value == "large")
+        #expect(sizes.parse("large")?.value == "large")
+        #expect(sizes.parse("please") == nil)
+        #expect(!sizes.vocabulary.contains(Grammar.garbage))
+    }
+
     @Test func spelledLettersAndAlphanumericCodes() throws {
         let code = try GrammarCompiler.grammar(spec: "builtin:alphanumeric?min=4&max=6")
         #expect(code.parse("a. b. one two three")?.value == "AB123")

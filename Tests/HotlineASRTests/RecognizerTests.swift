@@ -62,6 +62,24 @@ import Testing
         #expect(r.confidence < 0.5)
     }
 
+    @Test func garbageTakesTheWordsAroundTheAnswerWithoutLoweringItsConfidence() throws {
+        // "the dog ... yes please": the grammar alone must spell "the dog" with its words.
+        let said = ["-", "DH", "AH", "-", "D", "AO", "G", "-", "Y", "EH", "S", "-", "P", "L", "IY", "Z", "-"]
+        let grammar = try GrammarCompiler.grammar(spec: Self.yesNo)
+        let recognizer = try Recognizer(model: Self.model, grammar: grammar.withFillers(), lexicon: Self.lexicon)
+        recognizer.consume(Self.posteriors(said))
+        let heard = recognizer.finish(closingSilence: false)
+        #expect(heard.text == "yes please" && heard.interpretation?.value == "yes")
+        #expect(heard.confidence > 0.9 && !heard.rejected)
+        #expect(!heard.words.contains { $0.word == Grammar.garbage })
+        let strict = try Self.recognize(Self.yesNo, said)
+        #expect(strict.rejected)
+        // Garbage alone is no answer: "the dog" still has to be read as yes or no.
+        let dog = try Recognizer(model: Self.model, grammar: grammar.withFillers(), lexicon: Self.lexicon)
+        dog.consume(Self.posteriors(["-", "DH", "AH", "-", "D", "AO", "G", "-"]))
+        #expect(dog.finish(closingSilence: false).rejected)
+    }
+
     @Test func digitLengthLimitsReject() throws {
         let r = try Self.recognize("builtin:digits?min=3&max=4", ["-", "W", "AH", "N", "-", "T", "UW", "-"])
         #expect(r.rejected)
