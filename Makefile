@@ -7,7 +7,7 @@ HOTLINE := .build/debug/hotline
 DEMO_OUT := .build/demo
 DEMO_INPUT := Audio/samples/digits-jackson-16k.flac
 
-.PHONY: deps build install test demo bench-setup bench-resample bench-frontend bench-vad bench-tts bench-echo bench-recognize bench-acoustic bench-calls talkoff train-vad train-acoustic voice-rms import-voice clean
+.PHONY: deps build install test demo bench-setup bench-resample bench-frontend bench-vad bench-tts bench-echo bench-recognize bench-phones bench-acoustic bench-calls talkoff train-vad train-acoustic voice-rms import-voice clean
 
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -97,6 +97,10 @@ bench-echo: bench-setup
 # Grammar recognition against pocketsphinx 5 on dev speakers (accuracy, rejection, speed).
 bench-recognize: bench-setup
 	$(BENCH_PYTHON) bench/recognize.py --hotline .build/release/hotline
+
+# Phone error rate on continuous speech of unseen speakers, beside pocketsphinx's allphone search.
+bench-phones: bench-setup
+	$(BENCH_PYTHON) bench/phones.py --hotline .build/release/hotline
 
 # Simultaneous calls on file-backed lines (reply latency, barge-in, underruns, CPU per call).
 bench-calls: bench-setup
