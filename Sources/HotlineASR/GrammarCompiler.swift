@@ -30,6 +30,12 @@ public enum GrammarCompiler {
         var column: Int
     }
 
+    /// The most repetitions `<m-n>` may ask for: a caller says a few dozen words at most,
+    /// and the search network unrolls each repetition.
+    public static let maxRepeat = 100
+    /// The most words the search network of one grammar may hold, repeats unrolled.
+    public static let maxNetworkWords = 200_000
+
     /// Compiles `text`; `file` names it in errors.
     public static func compile(_ text: String, file: String = "<grammar>") throws -> Grammar {
         var parser = Parser(tokens: try tokenize(text, file: file), file: file)
@@ -105,6 +111,7 @@ public enum GrammarCompiler {
         mutating func grammar() throws -> Grammar {
             var rules: [String: Grammar.Node] = [:], positions: [String: Token] = [:]
             var references: [Token] = []
+            var referencesByRule: [String: [Token]] = [:]
             var root: String?
             while current.kind != .end {
                 var isPublic = false
@@ -114,7 +121,9 @@ public enum GrammarCompiler {
                 index += 1
                 guard current.kind == .equals else { throw error(current, "expected '=' after $\(name.text)") }
                 index += 1
+                let firstReference = references.count
                 let body = try alternatives(&references)
+                referencesByRule[name.text, default: []] += references[firstReference...]
                 guard current.kind == .semicolon else { throw error(current, "expected ';' to end rule $\(name.text)") }
                 index += 1
                 if positions[name.text] != nil { throw error(name, "rule $\(name.text) is defined twice") }
@@ -133,7 +142,54 @@ public enum GrammarCompiler {
             guard let start = root ?? (rules["main"] != nil ? "main" : nil) else {
                 throw error(tokens[0], rules.isEmpty ? "the grammar has no rules" : "no public rule", hint: "mark the top rule 'public' (or name it $main)")
             }
-            return Grammar(rules: rules, root: start, valueLengths: nil)
+            try checkNoRecursion(referencesByRule)
+            let grammar = Grammar(rules: rules, root: start, valueLengths: nil)
+            let words = Self.networkWords(.rule(start), grammar.rules)
+            guard words <= GrammarCompiler.maxNetworkWords else {
+                throw error(positions[start]!, "the grammar unrolls to \(words) words, more than \(GrammarCompiler.maxNetworkWords)",
+                            hint: "use fewer or smaller repeats")
+            }
+            return grammar
+        }
+
+        /// A rule that reaches itself through references would unroll forever: an error at
+        /// the reference that closes the loop.
+        func checkNoRecursion(_ referencesByRule: [String: [Token]]) throws {
+            var done = Set<String>()
+            func visit(_ rule: String, _ path: [String]) throws {
+                guard !done.contains(rule) else { return }
+                for reference in referencesByRule[rule] ?? [] {
+                    if let loopStart = path.firstIndex(of: reference.text) ?? (reference.text == rule ? path.count : nil) {
+                        let loop = (path[loopStart...] + [rule, reference.text]).map { "$" + $0 }
+                        throw error(reference, "rule $\(reference.text) refers to itself (\(loop.joined(separator: " -> ")))",
+                                    hint: "say repetition with <m-n>, * or +")
+                    }
+                    try visit(reference.text, path + [rule])
+                }
+                done.insert(rule)
+            }
+            for rule in referencesByRule.keys.sorted() { try visit(rule, []) }
+        }
+
+        /// How many word arcs `SearchNetwork` builds for `node` (repeats unrolled as it does).
+        static func networkWords(_ node: Grammar.Node, _ rules: [String: Grammar.Node]) -> Int {
+            var memo: [String: Int] = [:]
+            func count(_ node: Grammar.Node) -> Int {
+                switch node {
+                case .word: return 1
+                case .rule(let name):
+                    if let known = memo[name] { return known }
+                    let n = rules[name].map(count) ?? 0
+                    memo[name] = n
+                    return n
+                case .sequence(let items), .choice(let items): return items.reduce(0) { min(Int.max / 2, $0 + count($1)) }
+                case .repeated(let item, let lo, let hi):
+                    let copies = lo + (hi - lo <= SearchNetwork.unrollLimit ? hi - lo : 1)
+                    return min(Int.max / 2, count(item).multipliedReportingOverflow(by: copies).overflow ? Int.max / 2 : count(item) * copies)
+                case .tagged(let item, _): return count(item)
+                }
+            }
+            return count(node)
         }
 
         mutating func alternatives(_ references: inout [Token]) throws -> Grammar.Node {
@@ -156,8 +212,12 @@ public enum GrammarCompiler {
                     case .repeatBounds:
                         let parts = current.text.split(separator: "-", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
                         guard let lo = Int(parts[0]), lo >= 0, parts.count <= 2,
-                              let hi = parts.count == 1 ? lo : (parts[1].isEmpty ? 50 : Int(parts[1])), hi >= max(lo, 1) else {
+                              let hi = parts.count == 1 ? lo : (parts[1].isEmpty ? max(lo, 50) : Int(parts[1])), hi >= max(lo, 1) else {
                             throw error(current, "bad repeat <\(current.text)>", hint: "write <m-n>, <m-> or <n> with m <= n")
+                        }
+                        guard hi <= GrammarCompiler.maxRepeat else {
+                            throw error(current, "repeat <\(current.text)> asks for more than \(GrammarCompiler.maxRepeat)",
+                                        hint: "no caller says that many; <m-> allows any number")
                         }
                         item = .repeated(item, min: lo, max: hi)
                     case .tag:

@@ -57,6 +57,12 @@ import Testing
         ("public $main = a ;\npublic $other = b ;", "<grammar>:2:8: a second public rule (only one rule ($main) may be public)"),
         ("public $main = a ;\n$main = b ;", "<grammar>:2:1: rule $main is defined twice"),
         ("public $main = | a ;", "<grammar>:1:16: expected a word, $rule, ( or [ here, not '|'"),
+        // What once unrolled into gigabytes while a call listened, or failed only at recognition.
+        ("public $main = a<5000000> ;", "<grammar>:1:17: repeat <5000000> asks for more than 100 (no caller says that many; <m-> allows any number)"),
+        ("public $r = $r a ;", "<grammar>:1:13: rule $r refers to itself ($r -> $r) (say repetition with <m-n>, * or +)"),
+        ("$a = $b x ;\n$b = $a | y ;\npublic $m = $a ;", "<grammar>:2:6: rule $a refers to itself ($a -> $b -> $a) (say repetition with <m-n>, * or +)"),
+        ("$x = (a b c d e f g h i j)<100> ;\n$y = $x<100> ;\npublic $m = $y<3> ;",
+         "<grammar>:3:8: the grammar unrolls to 300000 words, more than 200000 (use fewer or smaller repeats)"),
     ])
     func compileErrorsNameLineAndColumn(text: String, expected: String) {
         #expect {
