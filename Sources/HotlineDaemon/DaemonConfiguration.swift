@@ -189,7 +189,13 @@ private struct ConfigurationReader {
         if fields["capture"] == nil { error(node, "line \(index + 1) has no 'capture' ALSA device") }
         if fields["flow"] == nil { error(node, "line \(index + 1) has no 'flow'") }
         guard let capture, let flow else { return nil }
-        var line = DaemonConfiguration.Line(name: string(fields["name"], "name") ?? "line\(index + 1)", capture: capture,
+        let name = string(fields["name"], "name") ?? "line\(index + 1)"
+        // The name becomes part of recording file names: nothing that can leave the folder.
+        if name.hasPrefix(".") || !name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }) {
+            error(fields["name"] ?? node, "line name '\(name)' may hold only letters, digits, '-', '_' and '.', not first",
+                  hint: "it names the line's recordings")
+        }
+        var line = DaemonConfiguration.Line(name: name, capture: capture,
                                             playback: string(fields["playback"], "playback") ?? capture, flow: flow)
         if let rate = integer(fields["sample_rate"], "sample_rate", 8000...192_000) { line.sampleRate = rate }
         if let answer = choice(fields["answer"], "answer", DaemonConfiguration.Answer.self) { line.answer = answer }

@@ -184,12 +184,14 @@ final class LineService: @unchecked Sendable {   // used by its line's thread on
             session.end("line lost")
         }
         let recording = recorder.finish()
+        // A caller turned away at the call limit heard the busy message: "busy", not "hangup".
+        let outcome = busy && session.outcome == "hangup" ? "busy" : session.outcome ?? ""
         if let store, let callID {
-            do { try store.endCall(callID, outcome: session.outcome ?? "", durationMs: session.nowMs, recording: recording) } catch {
+            do { try store.endCall(callID, outcome: outcome, durationMs: session.nowMs, recording: recording) } catch {
                 daemon.log.message(.error, "line \(line.name): \(error)")
             }
         }
-        daemon.log.event(CallSummary(line: line.name, call: answered, id: callID, outcome: session.outcome ?? "",
+        daemon.log.event(CallSummary(line: line.name, call: answered, id: callID, outcome: outcome,
                                      turns: session.turns.count, callMs: session.nowMs, recording: recording,
                                      replyLatencyMs: replyLatency, bargeInMs: bargeIn,
                                      underruns: audio.xruns - xrunsBefore + audio.lateFrames - lateBefore))

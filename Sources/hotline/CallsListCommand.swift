@@ -18,6 +18,15 @@ struct CallsListCommand: ParsableCommand {
     @Flag(help: "Only calls where the caller struggled: a no-match or no-input turn, or a transfer.") var struggled = false
     @Flag(help: "One JSON object per call and line.") var json = false
 
+    func validate() throws {
+        for (option, value) in [("--since", since), ("--until", until)] {
+            guard let value else { continue }
+            guard value.range(of: #"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2})?)?$"#, options: .regularExpression) != nil else {
+                throw ValidationError("\(option) '\(value)' is not a time: write 2026-11-29, 2026-11-29T10:00 or 2026-11-29T10:00:30")
+            }
+        }
+    }
+
     func run() throws {
         let query = CallQuery(since: since, until: until, line: line, outcome: outcome == "cut off" ? "" : outcome, struggled: struggled)
         do {

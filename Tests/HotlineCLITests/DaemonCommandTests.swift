@@ -72,6 +72,8 @@ import Testing
         #expect(call.turns.map(\.heard).prefix(2) == ["one", "555019"])
         let missing = try CommandRunner.run("hotline", ["calls", "show", "99", "--db", database])
         #expect(missing.status != 0 && missing.stderr.contains("no call 99"))
+        let garbage = try CommandRunner.run("hotline", ["calls", "list", "--db", database, "--since", "garbage"])
+        #expect(garbage.status != 0 && garbage.stderr.contains("--since 'garbage' is not a time"))
         // A mistyped store is an error, not a new empty database.
         let typo = try CommandRunner.run("hotline", ["calls", "list", "--db", database + "x"])
         #expect(typo.status != 0 && typo.stderr.contains("no call database there"), "\(typo.stderr)")

@@ -61,6 +61,15 @@ import Testing
         }
     }
 
+    @Test func aLineNameCannotLeadItsRecordingsOutOfTheDataFolder() {
+        #expect {
+            _ = try DaemonConfiguration.parse(yaml: "lines:\n  - name: ../../escaped\n    capture: hw:0\n    flow: f.yaml\n", file: "h.yaml")
+        } throws: { "\($0)".contains("h.yaml:2:11: line name '../../escaped' may hold only letters, digits, '-', '_' and '.', not first") }
+        #expect(throws: Never.self) {
+            _ = try DaemonConfiguration.parse(yaml: "lines:\n  - name: front-desk_2.a\n    capture: hw:0\n    flow: f.yaml\n", file: "h.yaml")
+        }
+    }
+
     @Test func transferKeysAreDTMFAndTheNumber() throws {
         let line = try DaemonConfiguration.parse(yaml: """
             lines:
