@@ -62,7 +62,34 @@ public enum FlowValidator {
         for name in names where !reachable.contains(name) {
             problems.append(FlowDiagnostic(at(name), "state '\(name)' is unreachable", hint: "no state, global handler or escalation leads to it"))
         }
+        if let loop = silentLoop(in: flow, names: names) {
+            problems.append(FlowDiagnostic(at(loop[0]), "states loop without listening: " + (loop + [loop[0]]).map { "'\($0)'" }.joined(separator: " -> "),
+                                           hint: "the call would go round saying their prompts; let one of them listen, transfer or hang up"))
+        }
         return problems
+    }
+
+    /// A cycle of states that neither listen nor wait for anything (a backend, a message)
+    /// nor end the call: nothing can change on the way round, so a call entering it never
+    /// leaves. The states in order, or nil.
+    static func silentLoop(in flow: Flow, names: [String]) -> [String]? {
+        func isSilent(_ state: FlowState) -> Bool {
+            state.input == nil && !state.hangup && state.transfer == nil && state.webhook == nil && state.record == nil
+        }
+        var finished = Set<String>()
+        func visit(_ name: String, _ path: [String]) -> [String]? {
+            guard !finished.contains(name), let state = flow.states[name], isSilent(state) else { return nil }
+            if let start = path.firstIndex(of: name) { return Array(path[start...]) }
+            for next in successors(of: state) {
+                if let loop = visit(next, path + [name]) { return loop }
+            }
+            finished.insert(name)
+            return nil
+        }
+        for name in names {
+            if let loop = visit(name, []) { return loop }
+        }
+        return nil
     }
 
     /// States `state` can lead to.

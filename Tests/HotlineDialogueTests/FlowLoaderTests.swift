@@ -96,6 +96,24 @@ import Testing
         #expect(errors.contains { $0.hasPrefix("flows/test.yaml:17:15: transfer target 'mailto:someone' has no known scheme") })
     }
 
+    @Test func statesThatLoopWithoutListeningAreAnError() {
+        func flow(moreGoesTo target: String) -> String {
+            Self.valid.replacingOccurrences(of: "    next: bye\n", with: "    next: info\n") + """
+
+                  info:
+                    prompt: "We are open nine to five."
+                    next: more
+                  more:
+                    prompt: "Also on Saturdays."
+                    next: \(target)
+                """
+        }
+        #expect(Self.errors(flow(moreGoesTo: "info")).contains(
+            "flows/test.yaml:11:3: states loop without listening: 'info' -> 'more' -> 'info' (the call would go round saying their prompts; let one of them listen, transfer or hang up)"))
+        // A loop through a state that listens is a conversation, not a trap.
+        #expect(!Self.errors(flow(moreGoesTo: "ask")).contains { $0.contains("loop without listening") })
+    }
+
     @Test func theStartStateMustExist() {
         let yaml = Self.valid.replacingOccurrences(of: "start: ask", with: "start: aks")
         #expect(Self.errors(yaml).contains("flows/test.yaml:2:8: unknown state 'aks' in 'start' (did you mean 'ask'?)"))
