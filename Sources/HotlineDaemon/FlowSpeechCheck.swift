@@ -1,3 +1,4 @@
+import Foundation
 import HotlineCore
 import HotlineDialogue
 import HotlineTTS
@@ -19,7 +20,63 @@ public enum FlowSpeechCheck {
         let guessed = heard.filter { !$0.phones.isEmpty }, unhearable = heard.filter(\.phones.isEmpty)
         if !guessed.isEmpty { warnings.append(GuessedWord.warning(guessed, of: "listen")) }
         if !unhearable.isEmpty { errors.append(GuessedWord.unhearable(unhearable)) }
+        warnings += unhearableExamples(of: flow).map { state, example in
+            "state '\(state)': a prompt asks callers to say '\(example)', which a call there cannot hear "
+                + "(add it to a menu option's 'say', or to the slot's grammar)"
+        }
         return (errors, warnings)
+    }
+
+    /// The answers a listening state's prompts suggest ("say billing", "say yes or no",
+    /// "you can say order status, returns or agent") that the grammar a call listens with
+    /// there does not accept: the text path would take them, the voice path could not.
+    static func unhearableExamples(of flow: Flow) -> [(state: String, example: String)] {
+        var found: [(String, String)] = []
+        for name in flow.states.keys.sorted() {
+            let state = flow.states[name]!
+            let expectation: ListenExpectation
+            switch state.input {
+            case .menu?: expectation = .menu
+            case .collect(let collect)?: expectation = .slots([collect.type])
+            case .form(let form)?: expectation = .slots(form.fields.prefix(1).map(\.type))
+            case nil: continue
+            }
+            if case .slots(let types) = expectation, types.first == .text { continue }   // free text hears anything said
+            let request = ListenRequest(state: name, expectation: expectation, keys: [], noInputTimeoutMs: 0, bargeIn: false)
+            guard let grammar = try? ListenGrammar.make(for: request, flow: flow) else { continue }
+            let prompts = [state.prompt].compactMap { $0 } + state.noInputPrompts + state.noMatchPrompts
+            for example in Set(prompts.flatMap(suggestedAnswers)).sorted() where grammar.parse(example) == nil {
+                found.append((name, example))
+            }
+        }
+        return found
+    }
+
+    /// What a prompt tells callers to say: the items after "say" up to the end of the
+    /// sentence, split at commas and "or", each cut before words that start the rest of
+    /// the sentence ("say agent at any time" suggests "agent"); numerals as words.
+    static func suggestedAnswers(in prompt: String) -> [String] {
+        let describing: Set<String> = ["your", "the", "a", "an", "it", "its", "them", "this", "that", "something", "anything",
+                                       "what", "how", "which", "when", "where", "key", "press", "enter", "type", "dial", "spell"]
+        let text = SSML.displayText(prompt).lowercased()
+        var answers: [String] = []
+        var rest = text[...]
+        while let say = rest.range(of: #"\bsay\b"#, options: .regularExpression) {
+            let clause = rest[say.upperBound...].prefix { !".!?;:".contains($0) }
+            rest = rest[say.upperBound...]
+            let items = clause.replacingOccurrences(of: " or ", with: ",").split(separator: ",")
+            for item in items {
+                var words = item.split { !($0.isLetter || $0.isNumber || $0 == "'") }.map(String.init)
+                if let cut = words.firstIndex(where: { ["at", "to", "for", "if", "when", "now", "anytime", "and"].contains($0) }) {
+                    words = Array(words[..<cut])
+                }
+                // "say your order number", "say a day", "or key it in" describe the answer, not quote it.
+                guard let first = words.first, !describing.contains(first) else { continue }
+                let spoken = words.flatMap { Int($0).map { NumberWords.cardinal($0) } ?? [$0] }
+                if spoken.count <= 6 { answers.append(spoken.joined(separator: " ")) }
+            }
+        }
+        return answers
     }
 
     /// The flow's `voice:` when it cannot be loaded (its prompts are then said in the default voice).

@@ -58,6 +58,26 @@ import Testing
         #expect(try Self.grammar(.text).parse("pay my bill") != nil)
     }
 
+    @Test func answersAPromptSuggestsButACallCannotHearAreFound() throws {
+        #expect(FlowSpeechCheck.suggestedAnswers(in: "For sales, press or say 1. You can say billing, pay my bill or agent at any time.")
+            == ["one", "billing", "pay my bill", "agent"])
+        #expect(FlowSpeechCheck.suggestedAnswers(in: "Please say your order number, or key it in.").isEmpty)
+        let flow = try FlowLoader.load(yaml: """
+            flow: s
+            start: menu
+            states:
+              menu:
+                prompt: "Say billing or sales, or press 1."
+                menu:
+                  - {keys: "1", say: [billing], goto: size}
+              size:
+                prompt: "Say small or large."
+                collect: {slot: size, type: grammar, grammar: "public $s = small | large ;"}
+                next: menu
+            """, file: "s.yaml")
+        #expect(FlowSpeechCheck.unhearableExamples(of: flow).map { "\($0.state): \($0.example)" } == ["menu: sales"])
+    }
+
     @Test func theWordsOfPhrasesAndTheFlowsOwnGrammarsAreCheckedAgainstTheLexicon() throws {
         let flow = try FlowLoader.load(yaml: """
             flow: w
