@@ -68,6 +68,34 @@ public final class Daemon: @unchecked Sendable {
         notifier.notify("STATUS=" + slots.status)
     }
 
+    /// Calls a killed daemon left open: stored as "daemon crashed" with the time their
+    /// turns reached, and linked to what was recorded of them (the `.opus.part` file, whose
+    /// Ogg pages already written play, renamed to `.opus`).
+    func recoverUnfinishedCalls() {
+        guard let store else { return }
+        do {
+            for call in try store.closeUnfinishedCalls(as: "daemon crashed") {
+                var recording: String?
+                if let folder = configuration.recordings,
+                   let part = try? FileManager.default.contentsOfDirectory(atPath: folder)
+                       .first(where: { $0.hasPrefix("\(call.line)-\(call.id)-") && $0.hasSuffix(".opus.part") }) {
+                    let kept = folder + "/" + part.dropLast(".part".count)
+                    do {
+                        try FileManager.default.moveItem(atPath: folder + "/" + part, toPath: kept)
+                        try store.setRecording(call.id, kept)
+                        recording = kept
+                    } catch {
+                        log.message(.error, "call \(call.id): cannot keep its recording \(part): \(error)")
+                    }
+                }
+                log.message(.warning, "call \(call.id) on line \(call.line) was cut off by a daemon crash after "
+                            + "\(call.durationMs / 1000) s; stored as 'daemon crashed'" + (recording.map { ", recording \($0)" } ?? ""))
+            }
+        } catch {
+            log.message(.error, "cannot close the calls a crash left open: \(error)")
+        }
+    }
+
     /// Opens and closes every line's devices; returns the failures by line name.
     public func checkDevices() throws -> [String: Error] {
         let alsa = try alsaConfiguration()
@@ -87,6 +115,7 @@ public final class Daemon: @unchecked Sendable {
     /// devices fail (now or later) is reopened with backoff while the others answer; if no
     /// line's devices open at all, nothing is started and the first failure is thrown.
     public func run() throws {
+        recoverUnfinishedCalls()
         let alsa = try alsaConfiguration()
         let failures = try checkDevices()
         if let first = failures.first, failures.count == configuration.lines.count { throw first.value }

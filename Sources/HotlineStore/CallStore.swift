@@ -83,7 +83,8 @@ public struct CallQuery: Sendable {
     /// Ended with an outcome that starts with this ("transfer", "hangup", "caller hung up";
     /// "" for calls cut off before they ended).
     public var outcome: String?
-    /// Only calls where the caller struggled: a no-match or no-input turn, or a transfer.
+    /// Only calls where the caller struggled: a no-match or no-input turn, a transfer, or a
+    /// call a daemon crash cut off (closed as such when the daemon starts again).
     public var struggled = false
 
     /// A query; with no arguments, every call.
@@ -172,6 +173,40 @@ public final class CallStore: Sendable {
         }
     }
 
+    /// A call the daemon never finished (it was killed mid-call): its id, line and how
+    /// long it ran as far as its turns tell.
+    public struct UnfinishedCall: Sendable, Equatable {
+        public var id: Int64
+        public var line: String
+        public var durationMs: Int
+
+        /// A call `id` on `line` that ran `durationMs`.
+        public init(id: Int64, line: String, durationMs: Int) {
+            (self.id, self.line, self.durationMs) = (id, line, durationMs)
+        }
+    }
+
+    /// Closes every call still open (outcome '') as `outcome`, with the time of its last
+    /// turn as its duration; returns them so their recordings can be linked.
+    public func closeUnfinishedCalls(as outcome: String) throws -> [UnfinishedCall] {
+        try write { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT calls.id AS id, calls.line AS line, COALESCE(MAX(turns.at_ms), 0) AS duration_ms
+                FROM calls LEFT JOIN turns ON turns.call_id = calls.id WHERE calls.outcome = '' GROUP BY calls.id
+                """)
+            let open = rows.map { UnfinishedCall(id: $0["id"], line: $0["line"], durationMs: $0["duration_ms"]) }
+            for call in open {
+                try db.execute(sql: "UPDATE calls SET outcome = ?, duration_ms = ? WHERE id = ?", arguments: [outcome, call.durationMs, call.id])
+            }
+            return open
+        }
+    }
+
+    /// Links call `id` to its recording.
+    public func setRecording(_ id: Int64, _ recording: String) throws {
+        try write { db in try db.execute(sql: "UPDATE calls SET recording = ? WHERE id = ?", arguments: [recording, id]) }
+    }
+
     /// The calls `query` selects, newest first, each with its turn counts.
     public func calls(_ query: CallQuery = CallQuery()) throws -> [CallSummary] {
         var conditions = ["calls.started_at >= ?"], arguments: [(any DatabaseValueConvertible)?] = [query.since ?? ""]
@@ -181,7 +216,7 @@ public final class CallStore: Sendable {
             conditions.append(outcome.isEmpty ? "calls.outcome = ''" : "substr(calls.outcome, 1, length(?)) = ?")
             if !outcome.isEmpty { arguments += [outcome, outcome] }
         }
-        let struggled = query.struggled ? "HAVING no_matches + no_inputs > 0 OR calls.outcome LIKE 'transfer%'" : ""
+        let struggled = query.struggled ? "HAVING no_matches + no_inputs > 0 OR calls.outcome LIKE 'transfer%' OR calls.outcome = 'daemon crashed'" : ""
         return try read { db in
             try Row.fetchAll(db, sql: """
                 SELECT calls.*, COUNT(turns.id) AS turn_count, COALESCE(SUM(turns.input = 'nomatch'), 0) AS no_matches,

@@ -15,7 +15,7 @@ struct CallsListCommand: ParsableCommand {
     @Option(help: "Only calls on this line.") var line: String?
     @Option(help: "Only calls whose outcome starts with this: transfer, hangup, 'caller hung up', or 'cut off' for calls that never ended.")
     var outcome: String?
-    @Flag(help: "Only calls where the caller struggled: a no-match or no-input turn, or a transfer.") var struggled = false
+    @Flag(help: "Only calls where the caller struggled: a no-match or no-input turn, a transfer, or a call a crash cut off.") var struggled = false
     @Flag(help: "One JSON object per call and line.") var json = false
 
     func validate() throws {

@@ -30,6 +30,13 @@ import Testing
         #expect(try reopened.turns(call: 1) == [Self.turn(1200, "one"), Self.turn(5400, "yes")])
         #expect(try reopened.turns(call: 2).map(\.heard) == ["agent"])
         #expect(try reopened.calls(CallQuery(since: "2999")).isEmpty)
+        // The next daemon closes it as a crash, with the time its turns reached, and QA finds it.
+        #expect(try reopened.closeUnfinishedCalls(as: "daemon crashed") == [.init(id: 2, line: "line1", durationMs: 900)])
+        try reopened.setRecording(2, "line1-2-1.opus")
+        let closed = try reopened.call(2)
+        #expect(closed?.outcome == "daemon crashed" && closed?.durationMs == 900 && closed?.recording == "line1-2-1.opus")
+        #expect(try reopened.calls(CallQuery(struggled: true)).map(\.call.id).contains(2))
+        #expect(try reopened.closeUnfinishedCalls(as: "daemon crashed").isEmpty)
     }
 
     @Test func qaFindsCallsByTimeLineOutcomeAndStruggle() throws {
