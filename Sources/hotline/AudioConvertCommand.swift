@@ -35,7 +35,11 @@ struct AudioConvertCommand: ParsableCommand {
     func run() throws {
         do {
             var audio = try SoundFile.read(input, raw: raw.format, allowTruncated: salvage)
-            if let rate { audio = try Resampler.resample(audio, to: rate) }
+            if let rate {
+                do { audio = try Resampler.resample(audio, to: rate) } catch let error as HotlineError {
+                    throw InvalidArgument("\(input): \(error)")
+                }
+            }
             try SoundFile.write(audio, to: output, codec: codec ?? outputCodec(output))
         } catch let error as HotlineError {
             printError(error)

@@ -56,7 +56,7 @@ struct CallCommand: ParsableCommand {
             session = try CallSession(flow: try loadFlowOrExit(flow),
                                       resources: .init(model: model, voice: voice, lexicon: lexicon + userLexicon),
                                       webhook: WebhookClient.post)
-            audio = try Resampler.resample(SoundFile.read(caller), to: CallSession.sampleRate)
+            audio = try readAudio(caller, sampleRate: CallSession.sampleRate)
         } catch let error as HotlineError {
             printError(error)
             throw ExitCode.failure

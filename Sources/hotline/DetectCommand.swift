@@ -60,7 +60,7 @@ struct DetectCommand: ParsableCommand {
     }
 
     func detect(in file: String) throws -> [Event] {
-        let audio = try Resampler.resample(SoundFile.read(file), to: 8000)
+        let audio = try readAudio(file, sampleRate: 8000)
         let ms = { (sample: Int) in sample / 8 }
         let dtmf = only.contains(.dtmf) ? DTMFDetector() : nil
         let progress = only.contains(.tone) ? CallProgressDetector(plan: tones) : nil

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import HotlineAudio
+import HotlineCore
+import HotlineDSP
 
 /// Prints `error` as one line on stderr, prefixed with the tool's name.
 func printError(_ error: Any) {
@@ -15,4 +17,15 @@ func outputCodec(_ path: String, orOption option: String? = nil) throws -> Audio
         throw ValidationError("cannot tell the audio format from '\(path)': use .wav, .flac or .opus" + (option.map { ", or give \($0)" } ?? ""))
     }
     return codec
+}
+
+/// The sound file at `path`, mixed to mono and resampled to `sampleRate`; every error
+/// names the file (a rate the resampler cannot take too: "odd.wav: resampling 44101 ...").
+func readAudio(_ path: String, sampleRate: Int) throws -> AudioBuffer {
+    let audio = try SoundFile.read(path)
+    do {
+        return try Resampler.resample(audio, to: sampleRate)
+    } catch let error as HotlineError {
+        throw InvalidArgument("\(path): \(error)")
+    }
 }

@@ -58,7 +58,7 @@ struct PhonesCommand: ParsableCommand {
 
     func phones(in file: String, model: AcousticModel) throws -> Result {
         let frontEnd = try AcousticFrontEnd(model: model)
-        let audio = try Resampler.resample(SoundFile.read(file), to: frontEnd.sampleRate)
+        let audio = try readAudio(file, sampleRate: frontEnd.sampleRate)
         let chunk = frontEnd.sampleRate / 50
         var posteriors: [Float] = []
         var i = 0

@@ -76,7 +76,7 @@ struct RecognizeCommand: ParsableCommand {
         var failures = 0
         for file in files {
             do {
-                let audio = try Resampler.resample(SoundFile.read(file), to: recognizer.sampleRate)
+                let audio = try readAudio(file, sampleRate: recognizer.sampleRate)
                 let chunk = recognizer.sampleRate / 50
                 var i = 0, shown = ""
                 while i < audio.samples.count {

@@ -68,5 +68,17 @@ import Testing
         #expect(model.status != 0 && model.stderr.contains("/no/model.hnn"))
         let audio = try CommandRunner.run("hotline", ["recognize", "--grammar", "builtin:yesno", "/no/such.wav"])
         #expect(audio.status != 0 && audio.stderr.contains("/no/such.wav"))
+        // A rate the resampler cannot take is that file's error, named, in every command that reads one.
+        let scratch = Scratch()
+        let odd = scratch.file("odd.wav")
+        _ = try CommandRunner.run("hotline", ["say", "yes", "-o", odd, "--rate", "16000"])
+        var header = try Data(contentsOf: URL(fileURLWithPath: odd))
+        withUnsafeBytes(of: UInt32(44101).littleEndian) { header.replaceSubrange(24..<28, with: $0) }   // the WAV's sample rate
+        try header.write(to: URL(fileURLWithPath: odd))
+        for command in [["recognize", "--grammar", "builtin:yesno"], ["phones"], ["detect"], ["audio", "convert", "--rate", "8000"]] {
+            let arguments = command + [odd] + (command.first == "audio" ? [scratch.file("out.wav")] : [])
+            let result = try CommandRunner.run("hotline", arguments)
+            #expect(result.status != 0 && result.stderr.contains("\(odd): resampling 44101"), "\(command): \(result.stderr)")
+        }
     }
 }
