@@ -69,15 +69,23 @@ public final class ALSADevice {
                 snd_config_delete(top)
                 throw ALSAError(device: name, operation: "reading its configuration", code: loaded)
             }
-            opened = snd_pcm_open_lconf(&handle, name, stream, 0, top)
+            opened = snd_pcm_open_lconf(&handle, name, stream, SND_PCM_NONBLOCK, top)
         } else {
-            opened = snd_pcm_open(&handle, name, stream, 0)
+            opened = snd_pcm_open(&handle, name, stream, SND_PCM_NONBLOCK)
         }
+        // Opened without blocking (a device another program holds is an error now, not a
+        // wait), then switched to blocking transfers.
         guard opened >= 0, let handle else {
             if let configurationTree { snd_config_delete(configurationTree) }
             throw ALSAError(device: name, operation: "opening", code: opened)
         }
         pcm = handle
+        let blocking = snd_pcm_nonblock(handle, 0)
+        guard blocking >= 0 else {
+            snd_pcm_close(handle)
+            if let configurationTree { snd_config_delete(configurationTree) }
+            throw ALSAError(device: name, operation: "switching to blocking transfers", code: blocking)
+        }
         let configured = snd_pcm_set_params(handle, SND_PCM_FORMAT_S16_LE, SND_PCM_ACCESS_RW_INTERLEAVED,
                                             1, UInt32(sampleRate), 1, UInt32(latencyMs * 1000))
         guard configured >= 0 else {

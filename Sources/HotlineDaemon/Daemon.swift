@@ -96,19 +96,52 @@ public final class Daemon: @unchecked Sendable {
         }
     }
 
-    /// Opens and closes every line's devices; returns the failures by line name.
+    /// How long a line's devices may take to open in `checkDevices` before that line counts as failed.
+    static let deviceOpenTimeoutSeconds = 5.0
+
+    /// Opens and closes every line's devices, all lines at once; returns the failures by
+    /// line name. A line whose open does not return within `deviceOpenTimeoutSeconds` (a
+    /// file plugin reading a FIFO nobody writes) fails, and holds up no other line.
     public func checkDevices() throws -> [String: Error] {
         let alsa = try alsaConfiguration()
-        var failures: [String: Error] = [:]
+        let failures = LockedFailures()
+        let done = DispatchGroup()
         for line in configuration.lines {
-            do {
-                _ = try LineAudio(capture: line.capture, playback: line.playback, sampleRate: line.sampleRate,
-                                  configuration: alsa, realtime: false)
-            } catch {
-                failures[line.name] = error
+            done.enter()
+            Thread.detachNewThread {
+                do {
+                    _ = try LineAudio(capture: line.capture, playback: line.playback, sampleRate: line.sampleRate,
+                                      configuration: alsa, realtime: false)
+                } catch {
+                    failures.set(line.name, error)
+                }
+                failures.finished(line.name)
+                done.leave()
             }
         }
-        return failures
+        _ = done.wait(timeout: .now() + Self.deviceOpenTimeoutSeconds)
+        for line in configuration.lines where !failures.isFinished(line.name) {
+            failures.set(line.name, InvalidArgument("line \(line.name): its devices did not open within \(Int(Self.deviceOpenTimeoutSeconds)) s "
+                                                   + "(held by another program, or a file nobody writes?)"))
+        }
+        return failures.all
+    }
+
+    /// Failures and finished opens of `checkDevices`, written from the lines' threads.
+    private final class LockedFailures: @unchecked Sendable {
+        private let lock = NSLock()
+        private var failures: [String: Error] = [:]
+        private var done: Set<String> = []
+        func set(_ line: String, _ error: Error) { lock.withLock { if failures[line] == nil { failures[line] = error } } }
+        func finished(_ line: String) { lock.withLock { _ = done.insert(line) } }
+        func isFinished(_ line: String) -> Bool { lock.withLock { done.contains(line) } }
+        var all: [String: Error] { lock.withLock { failures } }
+    }
+
+    /// A line is opening its devices: until it beats again it is not watched for stalls
+    /// (an open that blocks holds up that line alone; the watchdog stays fed by the others).
+    func opening(_ line: String) {
+        lock.withLock { heartbeats[line] = nil }
     }
 
     /// Runs every line until each has answered its `calls` or `stop` is set. A line whose
@@ -146,10 +179,16 @@ public final class Daemon: @unchecked Sendable {
                 }
             }
         }
-        finished.wait()
+        // Until every line is done; once stopped, lines get a grace period to end their
+        // calls cleanly, and one still blocked opening its device is left behind.
+        while finished.wait(timeout: .now() + 0.2) == .timedOut, !stop.isSet {}
+        if stop.isSet { _ = finished.wait(timeout: .now() + Self.stopGraceSeconds) }
         stop.set()
         notifier.notify("STOPPING=1")
     }
+
+    /// How long lines have, once the daemon stops, to store their calls and close.
+    static let stopGraceSeconds = 10.0
 
     /// Re-reads the configuration (if the daemon has a file) and every line's flow; new
     /// calls use them. On any error, the running flows stay and the errors are logged.

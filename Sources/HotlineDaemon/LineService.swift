@@ -65,8 +65,10 @@ final class LineService: @unchecked Sendable {   // used by its line's thread on
         while wantsMoreCalls {
             let audio: LineAudio
             do {
+                daemon.opening(line.name)
                 audio = try LineAudio(capture: line.capture, playback: line.playback, sampleRate: line.sampleRate,
                                       configuration: alsaConfiguration, realtime: line.realtime)
+                daemon.beat(line.name)
                 backoff = 1
             } catch {
                 daemon.log.message(.error, "line \(line.name): \(error); retrying in \(Int(backoff)) s")

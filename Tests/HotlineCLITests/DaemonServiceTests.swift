@@ -215,6 +215,45 @@ import Glibc
         #expect(summaries.map(\.line).sorted() == ["a", "b"] && summaries.allSatisfy { $0.outcome == "hangup" })
     }
 
+    @Test func aLineWhoseDeviceBlocksOnOpenHoldsUpNoOtherLine() throws {
+        let scratch = Scratch()
+        let caller = try Self.callerRaw(scratch)
+        let fifo = scratch.file("nobody-writes.fifo")   // opening it for reading blocks until a writer comes
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let config = try Self.configuration(scratch, asoundrc: """
+            pcm.in_a { type file; slave.pcm { type null }; file "/dev/null"; infile "\(caller)"; format "raw" }
+            pcm.in_b { type file; slave.pcm { type null }; file "/dev/null"; infile "\(fifo)"; format "raw" }
+            pcm.out { type file; slave.pcm { type null }; file "/dev/null"; format "raw" }
+            """, lines: """
+              - { name: a, capture: in_a, playback: out, flow: \(repositoryRoot.path)/Flows/hotline.yaml, answer: immediately, calls: 1 }
+              - { name: b, capture: in_b, playback: out, flow: \(repositoryRoot.path)/Flows/hotline.yaml, answer: immediately, calls: 1 }
+            """)
+        // The configuration check names the blocked line instead of hanging.
+        let started = Date()
+        let check = try CommandRunner.runProgram(CommandRunner.productsFolder.appendingPathComponent("hotlined").path,
+                                                 ["--config", config, "--check-config"])
+        #expect(check.status != 0 && check.stderr.contains("line b: its devices did not open within 5 s"), "\(check.stderr)")
+        #expect(Date().timeIntervalSince(started) < 30)
+        // The daemon answers line a while line b waits; on SIGTERM it ends without line b.
+        let daemon = Process()
+        daemon.executableURL = CommandRunner.productsFolder.appendingPathComponent("hotlined")
+        daemon.arguments = ["--config", config]
+        let out = Pipe()
+        daemon.standardOutput = out
+        daemon.standardError = FileHandle.nullDevice
+        try daemon.run()
+        var stdout = ""
+        for _ in 0..<600 where !stdout.contains("\"outcome\"") {   // the call summary line, within 60 s
+            stdout += String(decoding: out.fileHandleForReading.availableData, as: UTF8.self)
+        }
+        let summaries = stdout.split(separator: "\n").compactMap { try? JSONDecoder().decode(Summary.self, from: Data($0.utf8)) }
+        #expect(summaries.map(\.line) == ["a"] && summaries.first?.outcome == "hangup", "\(stdout)")
+        daemon.terminate()
+        let stopping = Date()
+        daemon.waitUntilExit()
+        #expect(Date().timeIntervalSince(stopping) < 20)
+    }
+
     @Test func killingTheDaemonMidCallKeepsEveryCompletedTurn() throws {
         let scratch = Scratch()
         let caller = try Self.callerRaw(scratch)
