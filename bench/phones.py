@@ -15,23 +15,15 @@ Usage: python3 bench/phones.py [--hotline .build/release/hotline] [--per-corpus 
 """
 import argparse, collections, json, os, subprocess, sys, tempfile, time
 import numpy as np
-import soundfile, soxr
+import soundfile
 from pocketsphinx import Decoder, get_model_path
 from scipy.signal import butter, sosfilt
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 sys.path.insert(0, os.path.join(ROOT, "tools", "train"))
 from data import continuous, load, mulaw_roundtrip   # noqa: E402  (the split and channel code training uses)
-from lexicon import Lexicon, PHONES                    # noqa: E402
-
-
-def edit_distance(a, b):
-    d = list(range(len(b) + 1))
-    for i, x in enumerate(a, 1):
-        prev, d[0] = d[0], i
-        for j, y in enumerate(b, 1):
-            prev, d[j] = d[j], min(d[j] + 1, d[j - 1] + 1, prev + (x != y))
-    return d[len(b)]
+from recognize import decode                          # noqa: E402
+from lexicon import Lexicon, PHONES, edit_distance     # noqa: E402
 
 
 def channel(x):
@@ -54,17 +46,7 @@ def pocketsphinx_phones(files):
     dec = Decoder(allphone=os.path.join(get_model_path(), "en-us", "en-us-phone.lm.bin"), lw=2.0, pip=0.3,
                   beam=1e-200, pbeam=1e-20, samprate=16000, loglevel="FATAL")
     known = set(PHONES)
-    audio = {}
-    for p in files:   # decode time only
-        x, r = soundfile.read(p, dtype="float32")
-        audio[p] = (np.clip(soxr.resample(x, r, 16000), -1, 1) * 32767).astype(np.int16).tobytes()
-    out, t = {}, time.perf_counter()
-    for p in files:
-        dec.start_utt()
-        dec.process_raw(audio[p], full_utt=True)
-        dec.end_utt()
-        out[p] = [s.word for s in dec.seg() if s.word in known]
-    return out, time.perf_counter() - t
+    return decode(dec, files, lambda d: [s.word for s in d.seg() if s.word in known])
 
 
 def main():

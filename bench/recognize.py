@@ -141,8 +141,14 @@ def run_pocketsphinx(files, kind, tmp):
     with open(path, "w") as f:
         f.write(jsgf(kind))
     dec = Decoder(jsgf=path, samprate=16000, loglevel="FATAL")
+    return decode(dec, files, lambda d: d.hyp().hypstr if d.hyp() else "")
+
+
+def decode(dec, files, result):
+    """Each file through the pocketsphinx decoder `dec` at its 16 kHz: `result(dec)` per
+    file, and the time decoding took (reading and resampling are outside the clock)."""
     audio = {}
-    for p in files:   # decode time only: reading and resampling are outside the clock
+    for p in files:
         x, r = soundfile.read(p, dtype="float32")
         audio[p] = (np.clip(soxr.resample(x, r, 16000), -1, 1) * 32767).astype(np.int16).tobytes()
     out, t = {}, time.perf_counter()
@@ -150,8 +156,7 @@ def run_pocketsphinx(files, kind, tmp):
         dec.start_utt()
         dec.process_raw(audio[p], full_utt=True)
         dec.end_utt()
-        h = dec.hyp()
-        out[p] = h.hypstr if h else ""
+        out[p] = result(dec)
     return out, time.perf_counter() - t
 
 

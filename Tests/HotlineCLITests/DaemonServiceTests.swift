@@ -35,6 +35,17 @@ import Glibc
         return path
     }
 
+    /// `hotlined --config config`, started, its output going to `stdout` and `stderr`.
+    static func startDaemon(_ config: String, stdout: Any, stderr: Any) throws -> Process {
+        let daemon = Process()
+        daemon.executableURL = CommandRunner.productsFolder.appendingPathComponent("hotlined")
+        daemon.arguments = ["--config", config]
+        daemon.standardOutput = stdout
+        daemon.standardError = stderr
+        try daemon.run()
+        return daemon
+    }
+
     struct Summary: Decodable {
         var line: String
         var outcome: String
@@ -197,13 +208,8 @@ import Glibc
               - { name: a, capture: in_a, playback: out, flow: \(repositoryRoot.path)/Flows/hotline.yaml, answer: immediately, calls: 1 }
               - { name: b, capture: in_b, playback: out, flow: \(repositoryRoot.path)/Flows/hotline.yaml, answer: immediately, calls: 1 }
             """)
-        let daemon = Process()
-        daemon.executableURL = CommandRunner.productsFolder.appendingPathComponent("hotlined")
-        daemon.arguments = ["--config", config]
         let out = Pipe(), errors = Pipe()
-        daemon.standardOutput = out
-        daemon.standardError = errors
-        try daemon.run()
+        let daemon = try Self.startDaemon(config, stdout: out, stderr: errors)
         Thread.sleep(forTimeInterval: 2)
         try FileManager.default.copyItem(atPath: caller, toPath: late)
         let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
@@ -235,13 +241,8 @@ import Glibc
         #expect(check.status != 0 && check.stderr.contains("line b: its devices did not open within 5 s"), "\(check.stderr)")
         #expect(Date().timeIntervalSince(started) < 30)
         // The daemon answers line a while line b waits; on SIGTERM it ends without line b.
-        let daemon = Process()
-        daemon.executableURL = CommandRunner.productsFolder.appendingPathComponent("hotlined")
-        daemon.arguments = ["--config", config]
         let out = Pipe()
-        daemon.standardOutput = out
-        daemon.standardError = FileHandle.nullDevice
-        try daemon.run()
+        let daemon = try Self.startDaemon(config, stdout: out, stderr: FileHandle.nullDevice)
         var stdout = ""
         for _ in 0..<600 where !stdout.contains("\"outcome\"") {   // the call summary line, within 60 s
             stdout += String(decoding: out.fileHandleForReading.availableData, as: UTF8.self)
@@ -261,13 +262,8 @@ import Glibc
             pcm.in { type file; slave.pcm { type null }; file "/dev/null"; infile "\(caller)"; format "raw" }
             pcm.out { type file; slave.pcm { type null }; file "/dev/null"; format "raw" }
             """, lines: "  - { name: k, capture: in, playback: out, flow: \(repositoryRoot.path)/Flows/hotline.yaml, answer: immediately, realtime: true }")
-        let daemon = Process()
-        daemon.executableURL = CommandRunner.productsFolder.appendingPathComponent("hotlined")
-        daemon.arguments = ["--config", config]
         let out = Pipe()
-        daemon.standardOutput = out
-        daemon.standardError = FileHandle.nullDevice
-        try daemon.run()
+        let daemon = try Self.startDaemon(config, stdout: out, stderr: FileHandle.nullDevice)
         // The call runs in real time; once the keyed order number (its second turn, about
         // 10 s in) is logged, the daemon dies without warning.
         var log = ""

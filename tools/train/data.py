@@ -172,7 +172,8 @@ def alaw_roundtrip(x):
 
 
 class Augmenter:
-    """The telephone channel: speed, reverb, band limit, noise, level and codec."""
+    """The telephone channel: speed, reverb, band limit, level, quiet before and after the
+    speech (digital silence where no noise is added), noise and codec."""
     def __init__(self, noise_paths):
         self.noises = [load(p) for p in noise_paths]
         self.opus = Opus()
@@ -199,6 +200,11 @@ class Augmenter:
         level = rng.uniform(-38, -12)
         rms = np.sqrt(np.mean(x ** 2) + 1e-3)
         x *= 32768 * 10 ** (level / 20) / rms
+        if rng.random() < 0.7:
+            # A call's recognizer starts up to a second before the speech and ends after
+            # its closing silence: the model must not lose its way in the quiet around it.
+            x = np.concatenate([np.zeros(int(rng.uniform(0.05, 1.2) * RATE), np.float32), x,
+                                np.zeros(int(rng.uniform(0.05, 0.8) * RATE), np.float32)])
         if rng.random() < 0.85:
             n = self.noise(rng, len(x))
             snr = rng.uniform(0, 25)

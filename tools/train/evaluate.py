@@ -7,7 +7,7 @@ import argparse, json, os, sys
 from collections import defaultdict
 import numpy as np
 import torch
-from lexicon import Lexicon, PHONE_INDEX
+from lexicon import Lexicon, PHONE_INDEX, edit_distance
 from synth import ONES
 
 
@@ -56,15 +56,6 @@ def greedy(logp):
     return out
 
 
-def edit_distance(a, b):
-    d = list(range(len(b) + 1))
-    for i, x in enumerate(a, 1):
-        prev, d[0] = d[0], i
-        for j, y in enumerate(b, 1):
-            prev, d[j] = d[j], min(d[j] + 1, d[j - 1] + 1, prev + (x != y))
-    return d[len(b)]
-
-
 @torch.no_grad()
 def evaluate(model, split, batch=64):
     model.eval()
@@ -86,7 +77,7 @@ def evaluate(model, split, batch=64):
             e = edit_distance(hyp, ref)
             src = str(split.sources[i])
             errors[src] += e; totals[src] += len(ref)
-            spk = f"{src}/{split.speakers[i]}" if src in ("fsdd", "joined") or src.startswith("synthetic") else src
+            spk = f"{src}/{split.speakers[i]}" if src in ("fsdd", "joined") or src.startswith(("synthetic", "continuous")) else src
             speaker_err[spk] += e; speaker_tot[spk] += len(ref)
             if src == "fsdd":
                 guess = min(range(10), key=lambda d: edit_distance(hyp, digit_prons[d]))

@@ -59,3 +59,13 @@ class Lexicon:
                 return None
             out += [PHONE_INDEX[x] for x in p]
         return out
+
+
+def edit_distance(a, b):
+    """Levenshtein distance between two sequences (phone error counts)."""
+    d = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        prev, d[0] = d[0], i
+        for j, y in enumerate(b, 1):
+            prev, d[j] = d[j], min(d[j] + 1, d[j - 1] + 1, prev + (x != y))
+    return d[len(b)]
