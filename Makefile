@@ -7,7 +7,7 @@ HOTLINE := .build/debug/hotline
 DEMO_OUT := .build/demo
 DEMO_INPUT := Audio/samples/digits-jackson-16k.flac
 
-.PHONY: deps build install test demo bench-setup bench-resample bench-frontend bench-vad bench-tts bench-echo bench-recognize bench-phones bench-acoustic bench-calls talkoff train-vad train-acoustic voice-rms import-voice clean
+.PHONY: deps build install test demo bench-setup bench-resample bench-frontend bench-vad bench-tts bench-echo bench-recognize bench-phones bench-flow-voices bench-acoustic bench-calls talkoff train-vad train-acoustic voice-rms import-voice clean
 
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -97,6 +97,15 @@ bench-echo: bench-setup
 # Grammar recognition against pocketsphinx 5 on dev speakers (accuracy, rejection, speed).
 bench-recognize: bench-setup
 	$(BENCH_PYTHON) bench/recognize.py --hotline .build/release/hotline
+
+# The example flow's conversation tests said by voices held out of acoustic training
+# (espeak-ng en-us+f2 and flite rms are its dev voices; festival's never trained on).
+FLOW_VOICES := espeak:en-us+f2,flite:rms,festival:ked_diphone,festival:cmu_us_slt_arctic_hts
+bench-flow-voices: deps
+	@command -v espeak-ng >/dev/null && command -v flite >/dev/null && command -v text2wave >/dev/null && dpkg -s festvox-us-slt-hts >/dev/null 2>&1 || \
+	  { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq espeak-ng flite festival festvox-kdlpc16k festvox-us-slt-hts; }
+	swift build -c release --product hotline
+	-.build/release/hotline flow test Flows/hotline.yaml Flows/hotline.tests.yaml --voices $(FLOW_VOICES)
 
 # Phone error rate on continuous speech of unseen speakers, beside pocketsphinx's allphone search.
 bench-phones: bench-setup
