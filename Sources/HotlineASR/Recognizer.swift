@@ -42,10 +42,10 @@ public final class Recognizer {
     /// Tuning a flow can set.
     public struct Options: Sendable {
         /// Results with a lower confidence are rejected.
-        /// (0.5, chosen for session 13's acoustic model on sets of training speakers with
+        /// (0.4, chosen for session 17's acoustic model on sets of training speakers with
         /// `tools/tune-recognizer.py --limit 300`: the most out-of-grammar input rejected,
-        /// 83%, with at most 2.5% of in-grammar answers; 0.3 rejected 76% and 2.2%.)
-        public var rejectionThreshold: Double = 0.5
+        /// 89%, with at most 2.5% of in-grammar answers; 0.5 rejected 91% and 3.0%.)
+        public var rejectionThreshold: Double = 0.4
         /// Search beam (log-probability).
         public var beam: Float = 40
         /// Score added per word (negative discourages extra words).
