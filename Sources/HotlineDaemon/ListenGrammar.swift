@@ -3,9 +3,9 @@ import HotlineASR
 import HotlineCore
 import HotlineDialogue
 
-/// The grammar a call listens with for one `ListenRequest`: what the state expects, with
-/// the fillers callers say around it (`Fillers`), plus the flow's global phrases (so
-/// "agent" or "repeat" work everywhere).
+/// The grammar a call listens with for one `ListenRequest`: what the state expects or the
+/// flow's global phrases (so "agent" or "repeat" work everywhere), either with the fillers
+/// and garbage callers put around it (`Grammar.withFillers`: "i want a representative").
 enum ListenGrammar {
     static func make(for request: ListenRequest, flow: Flow) throws -> Grammar {
         let globals = flow.globals.flatMap(\.phrases)
@@ -21,8 +21,8 @@ enum ListenGrammar {
         case .slots(let types):
             base = try types.first.flatMap(slotGrammar) ?? openPhrases(of: flow)
         }
-        // Callers wrap answers in "um", "i'd like", "please": heard, and meaning nothing.
-        return base.withFillers().adding(phrases: globals)
+        // Callers wrap answers and commands in "i'd like", "please" and other words: heard, meaning nothing.
+        return base.adding(phrases: globals).withFillers()
     }
 
     /// The grammar that hears a value of `type`; nil for free text.

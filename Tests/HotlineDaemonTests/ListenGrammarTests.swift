@@ -53,6 +53,7 @@ import Testing
         #expect(try Self.grammar(.slots([.digits(min: 4, max: 6)])).parse("it's one two three four thanks")?.value == "1234")
         #expect(try Self.grammar(.menu).parse("hello i'd like to pay my bill please") != nil)
         #expect(try Self.grammar(.slots([.time])).parse("i said half past two please")?.slots == ["hour": "2", "minute": "30"])
+        #expect(try Self.grammar(.slots([.digits(min: 4, max: 6)])).parse("i want to talk to someone please") != nil)   // a global, wrapped too
         // Globals everywhere; open prompts get the flow's phrases.
         #expect(try Self.grammar(.slots([.digits(min: 4, max: 6)])).parse("agent") != nil)
         #expect(try Self.grammar(.text).parse("pay my bill") != nil)
