@@ -41,7 +41,7 @@ public enum FlowSpeechCheck {
             case .form(let form)?: expectation = .slots(form.fields.prefix(1).map(\.type))
             case nil: continue
             }
-            if case .slots(let types) = expectation, types.first == .text { continue }   // free text hears anything said
+            if expectation.firstSlot == .text { continue }   // free text hears anything said
             let request = ListenRequest(state: name, expectation: expectation, keys: [], noInputTimeoutMs: 0, bargeIn: false)
             guard let grammar = try? ListenGrammar.make(for: request, flow: flow) else { continue }
             let prompts = [state.prompt].compactMap { $0 } + state.noInputPrompts + state.noMatchPrompts

@@ -18,8 +18,8 @@ enum ListenGrammar {
             base = try openPhrases(of: flow)
         case .confirm:
             base = try GrammarCompiler.grammar(spec: "builtin:yesno")
-        case .slots(let types):
-            base = try types.first.flatMap(slotGrammar) ?? openPhrases(of: flow)
+        case .slots:
+            base = try request.expectation.firstSlot.flatMap(slotGrammar) ?? openPhrases(of: flow)
         }
         // Callers wrap answers and commands in "i'd like", "please" and other words: heard, meaning nothing.
         return base.adding(phrases: globals).withFillers()
