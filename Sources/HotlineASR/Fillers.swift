@@ -18,7 +18,7 @@ public enum Fillers {
 
 extension Grammar {
     /// This grammar with `Fillers` allowed before and after its root, and beyond them
-    /// `Grammar.garbage` for other words ("the large one" heard as "large"). Neither
+    /// garbage (`Node.garbage`) for other words ("the large one" heard as "large"). Neither
     /// carries tags, so the interpretation is the one the grammar alone gives.
     public func withFillers() -> Grammar {
         func choice(_ phrases: [String]) -> Node {
@@ -28,7 +28,7 @@ extension Grammar {
         // Names with spaces keep them apart from every rule a grammar file can name.
         rules["fillers before"] = .repeated(choice(Fillers.before), min: 0, max: 2)
         rules["fillers after"] = .repeated(choice(Fillers.after), min: 0, max: 2)
-        let garbage = Node.repeated(.word(Self.garbage), min: 0, max: 1)
+        let garbage = Node.repeated(.garbage, min: 0, max: 1)
         rules["main with fillers"] = .sequence([garbage, .rule("fillers before"), .rule(root), .rule("fillers after"), garbage])
         return Grammar(rules: rules, root: "main with fillers", valueLengths: valueLengths)
     }

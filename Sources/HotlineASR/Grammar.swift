@@ -20,6 +20,9 @@ public struct Grammar: Sendable {
         case choice([Node])
         case repeated(Node, min: Int, max: Int)
         case tagged(Node, Tag)
+        /// Any speech, at a cost per frame (`Recognizer.Options.garbagePenalty`): words a
+        /// caller says around the answer that no rule names. It matches no text.
+        case garbage
     }
 
     /// What a tag does.
@@ -28,9 +31,7 @@ public struct Grammar: Sendable {
         case slot(String, String)
     }
 
-    /// The word that stands for any speech, at a cost per frame (`Recognizer.Options
-    /// .garbagePenalty`): words a caller says around the answer that no rule names. It
-    /// matches no text, so the interpretation ignores it.
+    /// How a stretch of garbage (`Node.garbage`) shows among recognised words.
     public static let garbage = "<garbage>"
 
     /// Rules by name.
@@ -86,7 +87,6 @@ public struct Grammar: Sendable {
         guard depth < 200 else { return false }
         switch node {
         case .word(let w):
-            if w == Self.garbage { return next(position, tags) }
             return position < words.count && words[position] == w && next(position + 1, tags)
         case .rule(let name):
             guard let body = rules[name] else { return false }
@@ -107,6 +107,8 @@ public struct Grammar: Sendable {
             return step(0, position, tags)
         case .tagged(let item, let tag):
             return match(item, words, position, tags, depth: depth + 1) { next($0, $1 + [tag]) }
+        case .garbage:
+            return next(position, tags)
         }
     }
 
@@ -115,8 +117,8 @@ public struct Grammar: Sendable {
         var words = Set<String>()
         func walk(_ node: Node) {
             switch node {
-            case .word(let w): if w != Self.garbage { words.insert(w) }
-            case .rule: break
+            case .word(let w): words.insert(w)
+            case .rule, .garbage: break
             case .sequence(let items), .choice(let items): items.forEach(walk)
             case .repeated(let item, _, _), .tagged(let item, _): walk(item)
             }

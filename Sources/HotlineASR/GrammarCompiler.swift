@@ -173,19 +173,20 @@ public enum GrammarCompiler {
 
         /// How many word arcs `SearchNetwork` builds for `node` (repeats unrolled as it does).
         static func networkWords(_ node: Grammar.Node, _ rules: [String: Grammar.Node]) -> Int {
+            let cap = Int.max / 2   // counts saturate here instead of overflowing
             var memo: [String: Int] = [:]
             func count(_ node: Grammar.Node) -> Int {
                 switch node {
-                case .word: return 1
+                case .word, .garbage: return 1
                 case .rule(let name):
                     if let known = memo[name] { return known }
                     let n = rules[name].map(count) ?? 0
                     memo[name] = n
                     return n
-                case .sequence(let items), .choice(let items): return items.reduce(0) { min(Int.max / 2, $0 + count($1)) }
+                case .sequence(let items), .choice(let items): return items.reduce(0) { min(cap, $0 + count($1)) }
                 case .repeated(let item, let lo, let hi):
-                    let copies = lo + (hi - lo <= SearchNetwork.unrollLimit ? hi - lo : 1)
-                    return min(Int.max / 2, count(item).multipliedReportingOverflow(by: copies).overflow ? Int.max / 2 : count(item) * copies)
+                    let copies = lo + (hi - lo <= SearchNetwork.unrollLimit ? hi - lo : 1), one = count(item)
+                    return one > cap / max(copies, 1) ? cap : one * copies
                 case .tagged(let item, _): return count(item)
                 }
             }

@@ -68,9 +68,10 @@ public final class Recognizer {
     private let outputs: Int
     private var freeScore: Float = 0
     private var speechFrames = 0
-    /// Per output frame: the best log-probability of any label and of any phone, and
-    /// whether a phone was best (so garbage spans can be taken out of the confidence).
-    private var frameBest: [Float] = [], framePhone: [Float] = [], frameIsSpeech: [Bool] = []
+    /// Per output frame: how far the likeliest phone falls short of the likeliest label
+    /// (0 when a phone is likeliest, which makes the frame speech), so that garbage spans
+    /// can be taken out of the confidence.
+    private var phoneShortfall: [Float] = [], frameIsSpeech: [Bool] = []
 
     /// A recognizer for `grammar` on `model`; words come from `lexicon`.
     public init(model: AcousticModel, grammar: Grammar, lexicon: Lexicon, options: Options = Options()) throws {
@@ -107,8 +108,7 @@ public final class Recognizer {
         decoder.reset()
         freeScore = 0
         speechFrames = 0
-        frameBest.removeAll(keepingCapacity: true)
-        framePhone.removeAll(keepingCapacity: true)
+        phoneShortfall.removeAll(keepingCapacity: true)
         frameIsSpeech.removeAll(keepingCapacity: true)
         return result
     }
@@ -129,8 +129,7 @@ public final class Recognizer {
                 if row[phone] > row[0] { best = phone }
                 freeScore += row[best]
                 if best != 0 { speechFrames += 1 }
-                frameBest.append(row[best])
-                framePhone.append(row[phone])
+                phoneShortfall.append(row[best] - row[phone])
                 frameIsSpeech.append(best != 0)
                 decoder.advance(row)
             }
@@ -154,8 +153,8 @@ public final class Recognizer {
         func confidenceOf(_ path: (words: [RecognizedWord], score: Float)) -> Double {
             var gap = Double(freeScore - path.score), frames = speechFrames
             for word in path.words where word.word == Grammar.garbage {
-                for t in word.startFrame..<min(word.endFrame, frameBest.count) {
-                    gap -= Double(frameBest[t] - framePhone[t] + options.garbagePenalty)
+                for t in word.startFrame..<min(word.endFrame, phoneShortfall.count) {
+                    gap -= Double(phoneShortfall[t] + options.garbagePenalty)
                     if frameIsSpeech[t] { frames -= 1 }
                 }
             }

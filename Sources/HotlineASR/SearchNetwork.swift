@@ -80,11 +80,11 @@ struct SearchNetwork {
         switch node {
         case .word(let w):
             let to = newNode()
-            if w == Grammar.garbage {
-                arcs.append(WordArc(from: from, to: to, word: w, phones: [garbageLabel]))
-            } else if let phones = pronunciations[w] {
-                arcs.append(WordArc(from: from, to: to, word: w, phones: phones))
-            }
+            if let phones = pronunciations[w] { arcs.append(WordArc(from: from, to: to, word: w, phones: phones)) }
+            return to
+        case .garbage:
+            let to = newNode()
+            arcs.append(WordArc(from: from, to: to, word: Grammar.garbage, phones: [garbageLabel]))
             return to
         case .rule(let name):
             guard let body = grammar.rules[name] else { throw InvalidArgument("undefined rule $\(name)") }

@@ -46,7 +46,7 @@ struct Biquad {
 
     private static func terms(_ cutoffHz: Double, _ sampleRate: Int) -> (cosw: Double, alpha: Double) {
         let w = 2 * Double.pi * cutoffHz / Double(sampleRate)
-        return (cos(w), sin(w) / (2 * (1 / 2.0.squareRoot())))
+        return (cos(w), sin(w) / 2.0.squareRoot())   // sin w / 2Q with Q = 1/sqrt(2)
     }
 
     private static func normalised(b0: Double, b1: Double, b2: Double, a0: Double, a1: Double, a2: Double) -> Biquad {
