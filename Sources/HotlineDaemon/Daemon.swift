@@ -74,11 +74,13 @@ public final class Daemon: @unchecked Sendable {
     func recoverUnfinishedCalls() {
         guard let store else { return }
         do {
-            for call in try store.closeUnfinishedCalls(as: "daemon crashed") {
+            let calls = try store.closeUnfinishedCalls(as: "daemon crashed")
+            guard !calls.isEmpty else { return }
+            let folder = configuration.recordings
+            let parts = folder.flatMap { try? FileManager.default.contentsOfDirectory(atPath: $0) }?.filter { $0.hasSuffix(".opus.part") } ?? []
+            for call in calls {
                 var recording: String?
-                if let folder = configuration.recordings,
-                   let part = try? FileManager.default.contentsOfDirectory(atPath: folder)
-                       .first(where: { $0.hasPrefix("\(call.line)-\(call.id)-") && $0.hasSuffix(".opus.part") }) {
+                if let folder, let part = parts.first(where: { $0.hasPrefix("\(call.line)-\(call.id)-") }) {
                     let kept = folder + "/" + part.dropLast(".part".count)
                     do {
                         try FileManager.default.moveItem(atPath: folder + "/" + part, toPath: kept)
@@ -104,7 +106,7 @@ public final class Daemon: @unchecked Sendable {
     /// file plugin reading a FIFO nobody writes) fails, and holds up no other line.
     public func checkDevices() throws -> [String: Error] {
         let alsa = try alsaConfiguration()
-        let failures = LockedFailures()
+        let opened = OpenResults()
         let done = DispatchGroup()
         for line in configuration.lines {
             done.enter()
@@ -112,30 +114,34 @@ public final class Daemon: @unchecked Sendable {
                 do {
                     _ = try LineAudio(capture: line.capture, playback: line.playback, sampleRate: line.sampleRate,
                                       configuration: alsa, realtime: false)
+                    opened.record(line.name, nil)
                 } catch {
-                    failures.set(line.name, error)
+                    opened.record(line.name, error)
                 }
-                failures.finished(line.name)
                 done.leave()
             }
         }
         _ = done.wait(timeout: .now() + Self.deviceOpenTimeoutSeconds)
-        for line in configuration.lines where !failures.isFinished(line.name) {
-            failures.set(line.name, InvalidArgument("line \(line.name): its devices did not open within \(Int(Self.deviceOpenTimeoutSeconds)) s "
-                                                   + "(held by another program, or a file nobody writes?)"))
+        let results = opened.all   // a line missing here is still opening
+        var failures: [String: Error] = [:]
+        for line in configuration.lines {
+            switch results[line.name] {
+            case .some(.some(let error)): failures[line.name] = error
+            case .some(.none): break
+            case .none:
+                failures[line.name] = InvalidArgument("line \(line.name): its devices did not open within \(Int(Self.deviceOpenTimeoutSeconds)) s "
+                                                      + "(held by another program, or a file nobody writes?)")
+            }
         }
-        return failures.all
+        return failures
     }
 
-    /// Failures and finished opens of `checkDevices`, written from the lines' threads.
-    private final class LockedFailures: @unchecked Sendable {
+    /// How each line's open in `checkDevices` ended (nil: opened), written from the lines' threads.
+    private final class OpenResults: @unchecked Sendable {
         private let lock = NSLock()
-        private var failures: [String: Error] = [:]
-        private var done: Set<String> = []
-        func set(_ line: String, _ error: Error) { lock.withLock { if failures[line] == nil { failures[line] = error } } }
-        func finished(_ line: String) { lock.withLock { _ = done.insert(line) } }
-        func isFinished(_ line: String) -> Bool { lock.withLock { done.contains(line) } }
-        var all: [String: Error] { lock.withLock { failures } }
+        private var results: [String: Error?] = [:]
+        func record(_ line: String, _ error: Error?) { lock.withLock { results[line] = .some(error) } }
+        var all: [String: Error?] { lock.withLock { results } }
     }
 
     /// A line is opening its devices: until it beats again it is not watched for stalls

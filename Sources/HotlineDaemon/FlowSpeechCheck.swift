@@ -34,14 +34,9 @@ public enum FlowSpeechCheck {
         var found: [(String, String)] = []
         for name in flow.states.keys.sorted() {
             let state = flow.states[name]!
-            let expectation: ListenExpectation
-            switch state.input {
-            case .menu?: expectation = .menu
-            case .collect(let collect)?: expectation = .slots([collect.type])
-            case .form(let form)?: expectation = .slots(form.fields.prefix(1).map(\.type))
-            case nil: continue
+            guard let expectation = ListenExpectation(listeningIn: state), expectation.firstSlot != .text else {
+                continue   // a state that does not listen, or free text that hears anything said
             }
-            if expectation.firstSlot == .text { continue }   // free text hears anything said
             let request = ListenRequest(state: name, expectation: expectation, keys: [], noInputTimeoutMs: 0, bargeIn: false)
             guard let grammar = try? ListenGrammar.make(for: request, flow: flow) else { continue }
             let prompts = [state.prompt].compactMap { $0 } + state.noInputPrompts + state.noMatchPrompts

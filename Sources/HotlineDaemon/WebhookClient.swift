@@ -28,7 +28,7 @@ public enum WebhookClient {
         guard let target = URL(string: url), let payload = try? JSONSerialization.data(withJSONObject: body) else { return nil }
         let deadline = DispatchTime.now() + .milliseconds(timeoutMs)
         let backend = "\(target.scheme ?? "")://\(target.host ?? ""):\(target.port ?? 0)"
-        guard slots.take(backend, before: deadline) else { return nil }
+        guard slots.take(backend, until: Date(timeIntervalSinceNow: Double(timeoutMs) / 1000)) else { return nil }
         defer { slots.give(backend) }
         var request = URLRequest(url: target, timeoutInterval: Double(timeoutMs) / 1000)
         request.httpMethod = "POST"
@@ -63,11 +63,10 @@ final class BackendSlots: @unchecked Sendable {
         self.perBackend = perBackend
     }
 
-    /// Takes a slot for `backend`; false when none frees up before `deadline`.
-    func take(_ backend: String, before deadline: DispatchTime) -> Bool {
+    /// Takes a slot for `backend`; false when none frees up before `until`.
+    func take(_ backend: String, until: Date) -> Bool {
         condition.lock()
         defer { condition.unlock() }
-        let until = Date(timeIntervalSinceNow: Double(Int64(deadline.uptimeNanoseconds) - Int64(DispatchTime.now().uptimeNanoseconds)) / 1e9)
         while inFlight[backend, default: 0] >= perBackend {
             guard condition.wait(until: until) else { return false }
         }

@@ -263,19 +263,10 @@ public struct DialogueEngine: Sendable {
     }
 
     private func listenRequest(_ s: FlowState, expecting override: ListenExpectation? = nil) -> ListenRequest {
-        var expectation = ListenExpectation.text, keys: [String] = []
-        switch s.input {
-        case .menu(let options)?:
-            expectation = .menu
-            keys = options.compactMap(\.keys)
-        case .collect(let c)?:
-            expectation = .slots([c.type])
-        case .form?:
-            expectation = .slots(missingFields(s).map(\.type))
-        case nil: break
-        }
-        keys += flow.globals.compactMap(\.keys)
-        return ListenRequest(state: s.name, expectation: override ?? expectation, keys: keys,
+        var keys = flow.globals.compactMap(\.keys)
+        if case .menu(let options)? = s.input { keys = options.compactMap(\.keys) + keys }
+        let expectation = override ?? ListenExpectation(listeningIn: s, formFields: missingFields(s)) ?? .text
+        return ListenRequest(state: s.name, expectation: expectation, keys: keys,
                              noInputTimeoutMs: s.noInputTimeoutMs ?? flow.settings.noInputTimeoutMs,
                              bargeIn: s.bargeIn ?? flow.settings.bargeIn)
     }

@@ -15,6 +15,17 @@ public enum ListenExpectation: Sendable, Equatable, CustomStringConvertible {
     /// Any words (an open prompt).
     case text
 
+    /// What `state` expects when it listens: its menu, its `collect`'s slot, or a form's
+    /// `formFields` (all its fields unless given); nil for a state that does not listen.
+    public init?(listeningIn state: FlowState, formFields: [FormField]? = nil) {
+        switch state.input {
+        case .menu?: self = .menu
+        case .collect(let collect)?: self = .slots([collect.type])
+        case .form(let form)?: self = .slots((formFields ?? form.fields).map(\.type))
+        case nil: return nil
+        }
+    }
+
     /// The first slot type expected, if any: the one a caller's speech or keys fill first.
     public var firstSlot: SlotType? {
         if case .slots(let types) = self { return types.first }

@@ -35,11 +35,7 @@ struct AudioConvertCommand: ParsableCommand {
     func run() throws {
         do {
             var audio = try SoundFile.read(input, raw: raw.format, allowTruncated: salvage)
-            if let rate {
-                do { audio = try Resampler.resample(audio, to: rate) } catch let error as HotlineError {
-                    throw InvalidArgument("\(input): \(error)")
-                }
-            }
+            if let rate { audio = try resample(audio, to: rate, from: input) }
             try SoundFile.write(audio, to: output, codec: codec ?? outputCodec(output))
         } catch let error as HotlineError {
             printError(error)

@@ -135,8 +135,7 @@ struct FlowTestCommand: ParsableCommand {
                     continue
                 }
                 let lines = test.turns.compactMap(\.caller)
-                let isSpeech = { (line: String) in !line.trimmingCharacters(in: .whitespaces).isEmpty && !line.hasPrefix("#") }
-                spoken += lines.filter(isSpeech).count
+                spoken += lines.filter(ConversationTest.isSpeech).count
                 let heard: [ConversationTest.VoiceTurn]
                 do {
                     heard = try test.runByVoice(on: flow, resources: resources, voice: voice, readings: outcome.readings)
@@ -144,7 +143,7 @@ struct FlowTestCommand: ParsableCommand {
                     printError(error)
                     throw ExitCode.failure
                 }
-                agreed += heard.filter { $0.agrees && isSpeech($0.said) }.count
+                agreed += heard.filter { $0.agrees && ConversationTest.isSpeech($0.said) }.count
                 let diverged = heard.last.map { !$0.agrees } ?? false
                 let unreached = lines.count - heard.count
                 allAgree = allAgree && !diverged && unreached == 0

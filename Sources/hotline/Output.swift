@@ -22,7 +22,11 @@ func outputCodec(_ path: String, orOption option: String? = nil) throws -> Audio
 /// The sound file at `path`, mixed to mono and resampled to `sampleRate`; every error
 /// names the file (a rate the resampler cannot take too: "odd.wav: resampling 44101 ...").
 func readAudio(_ path: String, sampleRate: Int) throws -> AudioBuffer {
-    let audio = try SoundFile.read(path)
+    try resample(SoundFile.read(path), to: sampleRate, from: path)
+}
+
+/// `audio`, read from `path`, at `sampleRate`; the resampler's error names the file.
+func resample(_ audio: AudioBuffer, to sampleRate: Int, from path: String) throws -> AudioBuffer {
     do {
         return try Resampler.resample(audio, to: sampleRate)
     } catch let error as HotlineError {

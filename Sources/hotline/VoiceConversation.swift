@@ -28,8 +28,20 @@ extension ConversationTest {
     /// Why a test is not run by voice: a line with a scripted confidence ("... @0.6") or a
     /// scripted no-match or hang-up cannot be said.
     var voiceSkipReason: String? {
-        let unsayable = turns.compactMap(\.caller).first { $0.contains("@") || $0.hasPrefix("!") }
+        let unsayable = turns.compactMap(\.caller).first { line in
+            switch CallerInput.event(line) {
+            case .noInput, .dtmf: return false
+            case .recognized(_, let confidence): return confidence != 1
+            default: return true
+            }
+        }
         return unsayable.map { "its line \"\($0)\" is not something a caller can say" }
+    }
+
+    /// Whether `line` is words to say (not keys or silence).
+    static func isSpeech(_ line: String) -> Bool {
+        if case .recognized = CallerInput.event(line) { return true }
+        return false
     }
 
     /// Runs the caller's lines through a call, spoken by `voice`; stops at the first turn
@@ -39,7 +51,8 @@ extension ConversationTest {
         let session = try CallSession(flow: flow, resources: resources) { url, _, _ in replies[url] }
         let silence = [Float](repeating: 0, count: CallSession.frameSamples)
         let callerInputs: Set<String> = ["speech", "nomatch", "noinput", "dtmf"]
-        func callerTurns() -> [CallSession.Turn] { session.turns.filter { callerInputs.contains($0.input) } }
+        var callerTurns: [CallSession.Turn] = []   // as they complete (webhook turns are not the caller's)
+        session.onTurn = { if callerInputs.contains($0.input) { callerTurns.append($0) } }
         /// Plays silence until the call listens with no prompt playing (at most a minute).
         func waitForCaller() -> Bool {
             for _ in 0..<6000 {
@@ -53,7 +66,7 @@ extension ConversationTest {
         var results: [VoiceTurn] = []
         for (index, line) in turns.enumerated().compactMap({ i, t in t.caller.map { (i, $0) } }) {
             guard results.count < readings.count, waitForCaller() else { break }
-            let before = callerTurns().count
+            let before = callerTurns.count
             let audio = try Self.audio(for: line, voice: voice)
             for start in stride(from: 0, to: audio.count, by: CallSession.frameSamples) {
                 var frame = Array(audio[start..<min(start + CallSession.frameSamples, audio.count)])
@@ -61,8 +74,8 @@ extension ConversationTest {
                 _ = session.process(frame)
             }
             // The turn ends at the endpointer's silence timeout, or no-input for a silent line.
-            for _ in 0..<3000 where callerTurns().count == before && !session.isFinished { _ = session.process(silence) }
-            let heard = callerTurns().count > before ? callerTurns()[before] : nil
+            for _ in 0..<3000 where callerTurns.count == before && !session.isFinished { _ = session.process(silence) }
+            let heard = callerTurns.count > before ? callerTurns[before] : nil
             let turn = VoiceTurn(turn: index + 1, said: line, heard: heard?.heard ?? "(no turn)", confidence: heard?.confidence,
                                  textReading: readings[results.count], voiceReading: heard?.interpretation ?? "(no turn)")
             results.append(turn)
@@ -74,13 +87,10 @@ extension ConversationTest {
     /// A caller line as line audio: keys ("#123") as DTMF tones, silence ("") as nothing,
     /// words spoken by `voice`.
     private static func audio(for line: String, voice: TestVoice) throws -> [Float] {
-        let text = line.trimmingCharacters(in: .whitespaces)
-        if text.isEmpty { return [] }
-        if text.hasPrefix("#") {
-            var keys = String(text.dropFirst())
-            if keys.hasSuffix("#"), keys.count > 1 { keys.removeLast() }
-            return try DTMFGenerator().sequence(keys.isEmpty ? "#" : keys)
+        switch CallerInput.event(line) {
+        case .dtmf(let keys): return try DTMFGenerator().sequence(keys)
+        case .recognized(let text, _): return try voice.say(text)
+        default: return []   // silence
         }
-        return try voice.say(text)
     }
 }
