@@ -14,9 +14,11 @@ Every 50th word (alphabetical order, first pronunciation, letters only) is held 
 training; the script prints word and phone accuracy on them, and the Swift tests check
 the same words. Writes Models/lexicon/lts-rules.txt. Usage: python3 tools/train-lts.py
 """
-import collections, math, os
+import collections, math, os, sys
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+sys.path.insert(0, os.path.join(ROOT, "tools", "train"))
+from lexicon import edit_distance  # noqa: E402
 LEVELS = [(0, 0), (1, 0), (1, 1), (2, 1), (2, 2), (3, 2), (3, 3)]   # (left, right) context letters
 HOLD_OUT_EVERY = 50
 MIN_COUNT = int(os.environ.get("LTS_MIN_COUNT", "1"))   # a wider context must be seen this often to count
@@ -94,15 +96,6 @@ def predict(rules, word):
     return [p for out in outs if out != "_" for p in out.split("_")]
 
 
-def edits(a, b):
-    d = list(range(len(b) + 1))
-    for i, x in enumerate(a, 1):
-        prev, d[0] = d[0], i
-        for j, y in enumerate(b, 1):
-            prev, d[j] = d[j], min(d[j] + 1, d[j - 1] + 1, prev + (x != y))
-    return d[len(b)]
-
-
 def main():
     train, held = load()
     # Start: every letter-phone pair equally likely, silence less so, doubles rare.
@@ -145,7 +138,7 @@ def main():
     for word, phones in held:
         guess = predict(rules, word)
         words_ok += guess == phones
-        phones_err += edits(phones, guess)
+        phones_err += edit_distance(phones, guess)
         phones_total += len(phones)
     print(f"{len(rules)} rules; held-out {len(held)} words: {100 * words_ok / len(held):.1f}% words right, "
           f"{100 * phones_err / phones_total:.1f}% phone errors")
