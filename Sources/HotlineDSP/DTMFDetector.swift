@@ -98,6 +98,8 @@ public final class DTMFDetector {
     /// Whether a key's tone is sounding: held, ending (`endWindows`) or not yet confirmed
     /// (`beginWindows`). What a voice detector hears meanwhile is the tone, not speech.
     public var hearsTone: Bool { candidate != nil }
+    /// Where the tone sounding now began (samples since the detector started), while `hearsTone`.
+    public var toneStartSample: Int? { candidate == nil ? nil : candidateStart }
 
     // Key tracking: the run of consecutive windows holding `candidate`.
     private var candidate: Character?

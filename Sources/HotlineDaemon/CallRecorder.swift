@@ -6,7 +6,12 @@ import HotlineAudio
 /// and writes it while the call goes on: the line's audio loop never waits for the encoder or the disk, a long call holds
 /// no more than a second in memory, and a crash leaves the audio so far in
 /// `NAME.opus.part`. A failure (a full disk) is logged once; the call goes on unrecorded.
+/// The caller's side is held back `holdBack` samples before it goes to the encoder, so
+/// that what the call session finds private (a key's tone, detected a few ms after it
+/// began) can still be silenced.
 final class CallRecorder {
+    /// Caller samples kept from the encoder until the next hand-over (100 ms).
+    static let holdBack = CallSession.sampleRate / 10
     private let worker: BackgroundWorker
     private let file: RecordingFile?
     private var caller: [Float] = [], hotline: [Float] = []
@@ -53,30 +58,34 @@ final class CallRecorder {
             log("the call is not recorded: \(error)")
             file = nil
         }
-        caller.reserveCapacity(CallSession.sampleRate)
-        hotline.reserveCapacity(CallSession.sampleRate)
+        caller.reserveCapacity(CallSession.sampleRate + Self.holdBack)
+        hotline.reserveCapacity(CallSession.sampleRate + Self.holdBack)
     }
 
-    /// Adds one frame of each side.
-    func add(caller heard: [Float], hotline said: [Float]) {
+    /// Adds one frame of each side, with the last `hiding` caller samples (this frame's
+    /// and, back to `holdBack`, earlier ones) silenced.
+    func add(caller heard: [Float], hotline said: [Float], hiding: Int = 0) {
         guard file != nil else { return }
         caller += heard
         hotline += said
-        if caller.count >= CallSession.sampleRate { handOver() }
+        silenceTail(of: &caller, min(hiding, Self.holdBack + heard.count))
+        if caller.count >= CallSession.sampleRate + Self.holdBack { handOver(keeping: Self.holdBack) }
     }
 
     /// Writes what is left and closes the file (waiting for the worker); its path, or nil.
     func finish() -> String? {
         guard let file else { return nil }
-        handOver()
+        handOver(keeping: 0)
         return worker.run { file.finish() }
     }
 
-    private func handOver() {
-        guard let file, !caller.isEmpty else { return }
-        let block = [caller, hotline]
+    /// Hands all but the last `kept` samples of each side to the encoder.
+    private func handOver(keeping kept: Int) {
+        guard let file, caller.count > kept else { return }
+        let n = caller.count - kept
+        let block = [Array(caller[..<n]), Array(hotline[..<n])]
         worker.submit { file.append(block) }
-        caller.removeAll(keepingCapacity: true)
-        hotline.removeAll(keepingCapacity: true)
+        caller.removeFirst(n)
+        hotline.removeFirst(n)
     }
 }

@@ -89,6 +89,10 @@ public final class CallSession {
     public private(set) var outcome: String?
     /// Call time, ms.
     public private(set) var nowMs = 0
+    /// How many samples at the end of the caller's side heard so far the call's recording
+    /// must not keep, as of the last `process`: the whole frame while a sensitive slot
+    /// listens (a card number said or keyed), and a key's tone back to where it began.
+    public private(set) var privateCallerSamples = 0
     /// The call is over and its last prompt has played.
     public var isFinished: Bool { outcome != nil && !isPrompting }
     /// Whether the call waits for the caller: a state listens and no prompt plays (when a
@@ -198,6 +202,7 @@ public final class CallSession {
     /// reply decided on it starts in it.
     public func process(_ caller: [Float]) -> [Float] {
         precondition(caller.count == Self.frameSamples, "frames are \(Self.frameSamples) samples")
+        privateCallerSamples = 0
         if outcome == nil { hear(caller) }   // once the call is over, the goodbye plays out
         if outcome == nil, let answer = pendingWebhook?.answer {
             pendingWebhook = nil
@@ -255,6 +260,7 @@ public final class CallSession {
     private func hear(_ caller: [Float]) {
         // The exchange's dial, busy or reorder tone on the caller's side: the caller hung up.
         if progress.process(caller).contains(where: { $0.tone != .ringback }) { return hangUp() }
+        if listening?.request.sensitive == true { privateCallerSamples = Self.frameSamples }
         // A prompt the caller may not interrupt (`barge_in: false` on its own state or on the
         // state listening) plays to its end: speech and keys meanwhile are ignored.
         let shielded = isPrompting && (!promptBargeIn || listening?.request.bargeIn == false)
@@ -271,6 +277,9 @@ public final class CallSession {
             case .ended(let digit):
                 keyPressed(digit.key)
             }
+        }
+        if let toneStart = dtmf.toneStartSample {
+            privateCallerSamples = max(privateCallerSamples, (nowMs / 10 + 1) * Self.frameSamples - toneStart)
         }
         // A key's tone sounds like speech to the VAD; it is not, from the first window that
         // holds it (a recording's codec can smear its onset ahead of it). Nor is the
@@ -328,6 +337,7 @@ public final class CallSession {
             }
             heard += chunk
             hotline += process(chunk)
+            silenceTail(of: &heard, privateCallerSamples)
             i += frame
         }
         if !isFinished { hangUp() }
@@ -372,16 +382,13 @@ public final class CallSession {
                 let cutOff = if case .maxSpeech = event { true } else { false }
                 let result = l.recognizer?.finish(closingSilence: cutOff) ?? .rejected("no phrase can be heard")
                 let heard: DialogueEvent = result.rejected ? .noMatch : .recognized(text: result.text, confidence: result.confidence)
-                apply(engine.handle(heard), turnStart: clock, turn: Turn(
-                    atMs: nowMs, state: l.request.state, expecting: l.request.expecting, input: result.rejected ? "nomatch" : "speech",
-                    heard: result.nbest.first?.text ?? "", confidence: result.confidence, nbest: result.nbest.map(\.text),
-                    speechMs: [start, end], interpretation: "", replies: [], replyLatencyMs: 0))
+                apply(engine.handle(heard), turnStart: clock, turn: callerTurn(
+                    in: l, input: result.rejected ? "nomatch" : "speech", heard: result.nbest.first?.text ?? "",
+                    confidence: result.confidence, nbest: result.nbest.map(\.text), speechMs: [start, end]))
                 return
             case .noInput:
                 _ = l.recognizer?.finish(closingSilence: false)
-                apply(engine.handle(.noInput), turnStart: DispatchTime.now(), turn: Turn(
-                    atMs: nowMs, state: l.request.state, expecting: l.request.expecting, input: "noinput", heard: "",
-                    confidence: nil, nbest: [], speechMs: nil, interpretation: "", replies: [], replyLatencyMs: 0))
+                apply(engine.handle(.noInput), turnStart: DispatchTime.now(), turn: callerTurn(in: l, input: "noinput", heard: ""))
                 return
             }
         }
@@ -417,9 +424,16 @@ public final class CallSession {
         guard let l = listening else { return }
         listening = nil
         _ = l.recognizer?.finish(closingSilence: false)   // keys answered: the speech result is not used
-        apply(engine.handle(.dtmf(l.keys.isEmpty ? "#" : l.keys)), turnStart: DispatchTime.now(), turn: Turn(
-            atMs: nowMs, state: l.request.state, expecting: l.request.expecting, input: "dtmf", heard: l.keys,
-            confidence: nil, nbest: [], speechMs: nil, interpretation: "", replies: [], replyLatencyMs: 0))
+        apply(engine.handle(.dtmf(l.keys.isEmpty ? "#" : l.keys)), turnStart: DispatchTime.now(), turn: callerTurn(in: l, input: "dtmf", heard: l.keys))
+    }
+
+    /// A turn of the caller answering `l`'s listen; a secret answer (a sensitive slot) is
+    /// kept masked.
+    private func callerTurn(in l: Listening, input: String, heard: String, confidence: Double? = nil,
+                            nbest: [String] = [], speechMs: [Int]? = nil) -> Turn {
+        let shown = { (text: String) in l.request.sensitive ? Redaction.maskedAnswer(text) : text }
+        return Turn(atMs: nowMs, state: l.request.state, expecting: l.request.expecting, input: input, heard: shown(heard),
+                    confidence: confidence, nbest: nbest.map(shown), speechMs: speechMs, interpretation: "", replies: [], replyLatencyMs: 0)
     }
 
     private func recordFrame(_ heard: [Float], speech: Bool) {
@@ -508,8 +522,11 @@ public final class CallSession {
             }
         }
         if var turn {
+            // A card number is never kept in the clear, whatever slot or backend it came from.
+            turn.heard = Redaction.maskingCardNumbers(in: turn.heard)
+            turn.nbest = turn.nbest.map(Redaction.maskingCardNumbers)
             turn.interpretation = engine.turns.last?.interpretation ?? ""
-            turn.replies = pendingReplies
+            turn.replies = pendingReplies.map(Redaction.maskingCardNumbers)
             if let turnStart {
                 turn.replyLatencyMs = (Double(DispatchTime.now().uptimeNanoseconds - turnStart.uptimeNanoseconds) / 1e5).rounded() / 10
             }
@@ -536,6 +553,13 @@ public final class CallSession {
         listening = Listening(request: request, recognizer: recognizer,
                               endpointer: Endpointer(settings: settings, promptPlaying: isPrompting, startMs: nowMs))
     }
+}
+
+/// Zeroes the last `count` samples of `samples` (what a call's recording must not keep).
+func silenceTail(of samples: inout [Float], _ count: Int) {
+    let n = min(count, samples.count)
+    guard n > 0 else { return }
+    samples.replaceSubrange((samples.count - n)..., with: repeatElement(0, count: n))
 }
 
 /// The last `capacity` samples heard, kept in a ring so a frame costs a copy of the frame

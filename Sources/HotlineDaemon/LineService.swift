@@ -160,7 +160,7 @@ final class LineService: @unchecked Sendable {   // used by its line's thread on
                     daemon.log.message(.debug, "line \(line.name): frame at \(session.nowMs) ms answered \(Int(audio.lastLagMs)) ms late")
                 }
                 daemon.beat(line.name)
-                recorder.add(caller: heard, hotline: said)
+                recorder.add(caller: heard, hotline: said, hiding: session.privateCallerSamples)
                 if session.turns.count > turns { replyLatency.append(audio.lastLagMs) }
                 if session.bargeIns.count > bargeIns, let last = session.bargeIns.last {
                     bargeIn.append(Double(last.stoppedAtMs - last.heardAtMs) + audio.lastLagMs)

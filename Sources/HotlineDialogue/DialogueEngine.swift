@@ -53,14 +53,19 @@ public struct ListenRequest: Sendable, Equatable {
     public var noInputTimeoutMs: Int
     /// Whether the caller may interrupt the prompt.
     public var bargeIn: Bool
+    /// Whether the answer is a secret (a `sensitive` slot): what the caller says or keys is
+    /// masked in logs and the call store and left out of the call's recording.
+    public var sensitive: Bool
 
     /// A request (the engine makes these; tests and tools may too).
-    public init(state: String, expectation: ListenExpectation, keys: [String], noInputTimeoutMs: Int, bargeIn: Bool) {
+    public init(state: String, expectation: ListenExpectation, keys: [String], noInputTimeoutMs: Int, bargeIn: Bool,
+                sensitive: Bool = false) {
         self.state = state
         self.expectation = expectation
         self.keys = keys
         self.noInputTimeoutMs = noInputTimeoutMs
         self.bargeIn = bargeIn
+        self.sensitive = sensitive
     }
 }
 
@@ -100,6 +105,8 @@ public struct DialogueEngine: Sendable {
     private var noMatchCount = 0
     private let menuClassifiers: [String: IntentClassifier]
     private let globalClassifier: IntentClassifier
+    /// The flow's `sensitive` slots, masked in interpretations and read back masked.
+    private let sensitiveSlots: Set<String>
 
     /// The day relative dates are counted from.
     public let today: Date
@@ -116,6 +123,7 @@ public struct DialogueEngine: Sendable {
             })
         }
         menuClassifiers = classifiers
+        sensitiveSlots = flow.sensitiveSlots
         globalClassifier = IntentClassifier(examples: flow.globals.enumerated().map { (String($0), $1.phrases) }, threshold: 0.6)
     }
 
@@ -130,6 +138,7 @@ public struct DialogueEngine: Sendable {
         let before = state ?? flow.start
         var interpretation = ""
         let actions = respond(to: event, interpretation: &interpretation)
+        interpretation = Redaction.maskingCardNumbers(in: interpretation)
         turns.append(DialogueTurn(state: before, event: event, interpretation: interpretation, actions: actions))
         return actions
     }
@@ -266,9 +275,17 @@ public struct DialogueEngine: Sendable {
         var keys = flow.globals.compactMap(\.keys)
         if case .menu(let options)? = s.input { keys = options.compactMap(\.keys) + keys }
         let expectation = override ?? ListenExpectation(listeningIn: s, formFields: missingFields(s)) ?? .text
+        var sensitive = false
+        if override == nil {
+            switch s.input {
+            case .collect(let c)?: sensitive = c.sensitive
+            case .form?: sensitive = missingFields(s).contains(where: \.sensitive)
+            default: break
+            }
+        }
         return ListenRequest(state: s.name, expectation: expectation, keys: keys,
                              noInputTimeoutMs: s.noInputTimeoutMs ?? flow.settings.noInputTimeoutMs,
-                             bargeIn: s.bargeIn ?? flow.settings.bargeIn)
+                             bargeIn: s.bargeIn ?? flow.settings.bargeIn, sensitive: sensitive)
     }
 
     /// The fields of a form state still without a value.
@@ -287,7 +304,8 @@ public struct DialogueEngine: Sendable {
         return s.next
     }
 
-    /// `{name}` and `{name:digits}` (spaced digits) filled from the variables.
+    /// `{name}` and `{name:digits}` (spaced digits) filled from the variables; a sensitive
+    /// slot or a card number reads as its last four digits ("ending in 1 1 1 1").
     func render(_ template: String) -> String {
         // Values go into an SSML prompt as text, so "&" or "<" in one cannot break its markup.
         let ssml = template.drop { $0.isWhitespace }.hasPrefix("<speak")
@@ -301,8 +319,12 @@ public struct DialogueEngine: Sendable {
             if template[i] == "{", let close = template[i...].firstIndex(of: "}") {
                 let inner = template[template.index(after: i)..<close]
                 let parts = inner.split(separator: ":", maxSplits: 1)
-                let value = variables[String(parts.first ?? "")] ?? ""
-                out += escaped(parts.count == 2 && parts[1] == "digits" ? value.map(String.init).joined(separator: " ") : value)
+                let name = String(parts.first ?? ""), value = variables[name] ?? ""
+                if sensitiveSlots.contains(name) || Redaction.isCardNumber(value) {
+                    out += Redaction.readBack(value)
+                } else {
+                    out += escaped(parts.count == 2 && parts[1] == "digits" ? value.map(String.init).joined(separator: " ") : value)
+                }
                 i = template.index(after: close)
             } else {
                 out.append(template[i])
@@ -354,12 +376,12 @@ public struct DialogueEngine: Sendable {
             let reply = extract(.yesNo, text: text, keys: keys)
             switch reply {
             case "yes":
-                interpretation = "confirmed \(pending.slot) = \(pending.value)"
+                interpretation = "confirmed " + assignment(pending.slot, pending.value)
                 confirming = nil
                 variables[pending.slot] = pending.value
                 return advance(s)
             case "no":
-                interpretation = "rejected \(pending.slot) = \(pending.value)"
+                interpretation = "rejected " + assignment(pending.slot, pending.value)
                 confirming = nil
                 variables[pending.slot] = nil
                 return [.play("Let's try again.")] + reprompt(s)
@@ -394,14 +416,14 @@ public struct DialogueEngine: Sendable {
             if let confirm = c.confirm, keys == nil, confidence < flow.settings.confirmBelow {
                 confirming = (c.slot, value)
                 variables[c.slot] = value
-                interpretation = "\(c.slot) = \(value)? (confidence \(confidence), confirming)"
+                interpretation = assignment(c.slot, value) + "? (confidence \(confidence), confirming)"
                 return [.play(render(confirm)), .listen(listenRequest(s, expecting: .confirm))]
             }
             variables[c.slot] = value
             if case .grammar(let g) = c.type, let parse = g.grammar.parse(keys ?? text ?? "") {
                 for (key, slotValue) in parse.slots { variables[c.slot + "." + key] = slotValue }
             }
-            interpretation = "\(c.slot) = \(value)"
+            interpretation = assignment(c.slot, value)
             return advance(s)
         case .form(let form)?:
             return answerForm(form, s, text: text, keys: keys, interpretation: &interpretation)
@@ -422,7 +444,7 @@ public struct DialogueEngine: Sendable {
             let reply = extract(.yesNo, text: text, keys: keys)
             if !corrections.isEmpty {
                 for (slot, value) in corrections { variables[slot] = value }
-                interpretation = "corrected " + corrections.map { "\($0.0) = \($0.1)" }.joined(separator: ", ")
+                interpretation = "corrected " + corrections.map(assignment).joined(separator: ", ")
                 formCorrecting = false
                 formConfirming = true
                 return [.play(render(form.confirm ?? "")), .listen(listenRequest(s, expecting: .confirm))]
@@ -453,13 +475,18 @@ public struct DialogueEngine: Sendable {
             interpretation = "nomatch (no value for \(missing.map(\.slot).joined(separator: ", ")))"
             return failedAttempt(noInput: false)
         }
-        interpretation = filled.map { "\($0.0) = \($0.1)" }.joined(separator: ", ")
+        interpretation = filled.map(assignment).joined(separator: ", ")
         if let next = missingFields(s).first { return [.play(render(next.prompt)), .listen(listenRequest(s))] }
         if let confirm = form.confirm {
             formConfirming = true
             return [.play(render(confirm)), .listen(listenRequest(s, expecting: .confirm))]
         }
         return advance(s)
+    }
+
+    /// "slot = value" for an interpretation, the value masked when the slot is sensitive.
+    private func assignment(_ slot: String, _ value: String) -> String {
+        "\(slot) = \(sensitiveSlots.contains(slot) ? Redaction.masked(value) : value)"
     }
 
     /// Values for `fields` from one utterance. The most specific types go first (dates,

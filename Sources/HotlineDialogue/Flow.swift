@@ -37,6 +37,20 @@ extension Flow {
         for handler in globals { if case .help(let text) = handler.action { texts.append(text) } }
         return texts.filter { !$0.isEmpty }
     }
+
+    /// Slots marked `sensitive: true` (card numbers, PINs): masked wherever a call is
+    /// logged or stored, read back only as their last four digits, never recorded.
+    public var sensitiveSlots: Set<String> {
+        var slots = Set<String>()
+        for state in states.values {
+            switch state.input {
+            case .collect(let c)? where c.sensitive: slots.insert(c.slot)
+            case .form(let form)?: slots.formUnion(form.fields.filter(\.sensitive).map(\.slot))
+            default: break
+            }
+        }
+        return slots
+    }
 }
 
 /// Defaults for every state.
@@ -146,6 +160,8 @@ public struct FormField: Sendable, Equatable {
     public var type: SlotType
     /// The question for this field.
     public var prompt: String
+    /// Whether the value is a secret (see `Flow.sensitiveSlots`).
+    public var sensitive = false
 }
 
 /// One menu choice.
@@ -166,6 +182,8 @@ public struct Collect: Sendable, Equatable {
     public var type: SlotType
     /// Confirmation prompt; asked when the value was recognised with low confidence.
     public var confirm: String?
+    /// Whether the value is a secret (see `Flow.sensitiveSlots`).
+    public var sensitive = false
 }
 
 /// Built-in value types.
@@ -256,6 +274,8 @@ public struct Webhook: Sendable, Equatable {
     public var ok: String
     /// State after an error, a timeout or a non-2xx reply.
     public var failed: String
+    /// Whether sensitive slots may go to a plain http URL off this machine (`allow_http`).
+    public var allowHTTP = false
 }
 
 /// Recording a message from the caller.

@@ -240,13 +240,14 @@ private struct Reader {
     }
 
     mutating func readCollect(_ node: Node) -> FlowInput? {
-        guard let map = mapping(node, "'collect'", fields: ["slot", "type", "min_length", "max_length", "pattern", "grammar", "confirm"]) else { return nil }
+        guard let map = mapping(node, "'collect'", fields: ["slot", "type", "min_length", "max_length", "pattern", "grammar", "confirm", "sensitive"]) else { return nil }
         guard let slot = string(map["slot"], "slot") else {
             error(node, "'collect' needs 'slot': the variable that receives the value")
             return nil
         }
         guard let type = slotType(map) else { return nil }
-        return .collect(Collect(slot: slot, type: type, confirm: string(map["confirm"], "confirm")))
+        return .collect(Collect(slot: slot, type: type, confirm: string(map["confirm"], "confirm"),
+                                sensitive: bool(map["sensitive"], "sensitive") ?? false))
     }
 
     /// The `type` (and digit lengths) of a collect or form field.
@@ -319,13 +320,13 @@ private struct Reader {
             return nil
         }
         let fields = list.compactMap { item -> FormField? in
-            guard let field = mapping(item, "a form field", fields: ["slot", "type", "prompt", "min_length", "max_length", "pattern", "grammar"]) else { return nil }
+            guard let field = mapping(item, "a form field", fields: ["slot", "type", "prompt", "min_length", "max_length", "pattern", "grammar", "sensitive"]) else { return nil }
             guard let slot = string(field["slot"], "slot"), let prompt = string(field["prompt"], "prompt") else {
                 error(item, "a form field needs 'slot' and 'prompt'")
                 return nil
             }
             guard let type = slotType(field) else { return nil }
-            return FormField(slot: slot, type: type, prompt: prompt)
+            return FormField(slot: slot, type: type, prompt: prompt, sensitive: bool(field["sensitive"], "sensitive") ?? false)
         }
         return .form(Form(fields: fields, confirm: string(map["confirm"], "confirm")))
     }
@@ -374,16 +375,17 @@ private struct Reader {
     }
 
     mutating func readWebhook(_ node: Node) -> Webhook? {
-        guard let map = mapping(node, "'webhook'", fields: ["url", "send", "into", "timeout_ms", "ok", "failed"]) else { return nil }
+        guard let map = mapping(node, "'webhook'", fields: ["url", "send", "into", "timeout_ms", "ok", "failed", "allow_http"]) else { return nil }
         guard let url = string(map["url"], "url"), let ok = string(map["ok"], "ok"), let failed = string(map["failed"], "failed") else {
             error(node, "'webhook' needs url, ok and failed")
             return nil
         }
         if !(url.hasPrefix("http://") || url.hasPrefix("https://")) || URL(string: url)?.host == nil {
-            error(map["url"], "webhook URL '\(url)' is not an http(s) URL", hint: "write https://HOST/PATH")
+            error(map["url"], "webhook URL '\(Redaction.hidingCredentials(in: url))' is not an http(s) URL", hint: "write https://HOST/PATH")
         }
         return Webhook(url: url, send: strings(map["send"], "send"), into: string(map["into"], "into") ?? "reply",
-                       timeoutMs: integer(map["timeout_ms"], "timeout_ms", range: 100...30000) ?? 3000, ok: ok, failed: failed)
+                       timeoutMs: integer(map["timeout_ms"], "timeout_ms", range: 100...30000) ?? 3000, ok: ok, failed: failed,
+                       allowHTTP: bool(map["allow_http"], "allow_http") ?? false)
     }
 
     mutating func readRecord(_ node: Node) -> Record? {

@@ -1,3 +1,4 @@
+import Foundation
 import HotlineCore
 
 /// The second pass over a loaded flow: references, reachability and dead ends.
@@ -6,6 +7,7 @@ public enum FlowValidator {
     public static func validate(_ flow: Flow) -> [FlowDiagnostic] {
         var problems: [FlowDiagnostic] = []
         let names = Array(flow.states.keys).sorted()
+        let sensitive = flow.sensitiveSlots
         let startLocation = flow.stateLocations["<start>"] ?? SourceLocation(file: "", line: 1, column: 1)
         func at(_ state: String) -> SourceLocation { flow.stateLocations[state] ?? startLocation }
         func check(_ target: String, from location: SourceLocation, _ role: String) {
@@ -25,6 +27,11 @@ public enum FlowValidator {
             if let lookup = state.lookup, flow.tables[lookup.table] == nil {
                 problems.append(FlowDiagnostic(location, "state '\(name)' looks up unknown table '\(lookup.table)'",
                                                hint: suggestion(for: lookup.table, among: Array(flow.tables.keys)) ?? "declare it under 'tables'"))
+            }
+            if let hook = state.webhook, !hook.allowHTTP, !isPrivate(hook.url),
+               let secret = hook.send.first(where: { sensitive.contains($0) }) {
+                problems.append(FlowDiagnostic(location, "state '\(name)' sends sensitive slot '\(secret)' over plain http to \(Redaction.hidingCredentials(in: hook.url))",
+                                               hint: "use an https:// URL, or set 'allow_http: true' on the webhook if the network is trusted"))
             }
             if state.input != nil, state.prompt == nil {
                 problems.append(FlowDiagnostic(location, "state '\(name)' listens but has no prompt", hint: "add 'prompt: ...' so the caller knows what to say"))
@@ -90,6 +97,12 @@ public enum FlowValidator {
             if let loop = visit(name, []) { return loop }
         }
         return nil
+    }
+
+    /// Whether `url` is https, or plain http that stays on this machine (a loopback host).
+    static func isPrivate(_ url: String) -> Bool {
+        guard let parsed = URL(string: url), parsed.scheme?.lowercased() != "https" else { return true }
+        return ["localhost", "127.0.0.1", "::1", "[::1]"].contains(parsed.host?.lowercased() ?? "")
     }
 
     /// States `state` can lead to.

@@ -369,6 +369,39 @@ import Testing
         #expect(turns.count == 1 || turns[1].input == "noinput", "\(turns.map { "\($0.input) \($0.heard)" })")
     }
 
+    @Test func aKeyedCardNumberIsMaskedInTheTurnAndSilencedInTheRecording() throws {
+        let session = try Self.session("""
+            flow: pay
+            start: card
+            states:
+              card:
+                prompt: "Key in your card number."
+                collect: {slot: card, type: digits, min_length: 16, max_length: 16, sensitive: true}
+                next: menu
+              menu:
+                prompt: "Press one to pay."
+                menu:
+                  - keys: "1"
+                    goto: bye
+              bye:
+                prompt: "Thank you, the card {card} is charged."
+                hangup: true
+            """)
+        let dtmf = try DTMFGenerator()
+        var caller = [Float](repeating: 0, count: 24000)
+        for key in "4111111111111111" { caller += try dtmf.tone(key, durationMs: 80) + [Float](repeating: 0, count: 640) }
+        caller += [Float](repeating: 0, count: 40000) + (try dtmf.tone("1", durationMs: 100))
+        let (_, recorded) = session.run(caller: caller, lingerSeconds: 8)
+        #expect(session.turns.map(\.heard) == ["****1111", "1"], "\(session.turns.map(\.heard))")
+        #expect(session.turns.first?.interpretation == "card = ****1111")
+        #expect(session.prompts.last == "Thank you, the card ending in 1 1 1 1 is charged.")
+        // The caller's side as recorded holds no key at all: not the card's, nor the menu's.
+        let detector = DTMFDetector()
+        let keys = detector.process(recorded) + detector.finish()
+        #expect(keys.isEmpty, "\(keys)")
+        #expect(recorded.count >= caller.count)
+    }
+
     @Test func silenceGivesNoInputThenTheReprompt() throws {
         let session = try Self.session()
         session.start()
