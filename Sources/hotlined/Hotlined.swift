@@ -42,6 +42,9 @@ struct Hotlined: ParsableCommand {
         // once there is something to reload.
         let stop = StopFlag()
         signal(SIGHUP, SIG_IGN)
+        // Recordings, messages and the call store hold what callers said: readable by the
+        // daemon's group at most (0640, folders 0750), whatever umask it was started with.
+        umask(umask(0o027) | 0o027)
         var sources = [SIGTERM, SIGINT].map { Self.onSignal($0) { stop.set() } }
         defer { sources.forEach { $0.cancel() } }
         do {

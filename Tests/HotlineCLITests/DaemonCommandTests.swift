@@ -57,6 +57,11 @@ import Testing
         #expect(played.count > 8000 * 2 * 5)
         let info = try CommandRunner.run("hotline", ["audio", "info", summary.recording ?? ""])
         #expect(info.stdout.contains("2 ch"))
+        // What callers said is readable by the daemon's group at most, whatever the umask.
+        for file in [database, summary.recording ?? ""] {
+            let mode = try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int
+            #expect(mode.map { $0 & 0o027 } == 0, "\(file): \(String(mode ?? 0, radix: 8))")
+        }
         // QA reads the call and every turn back from the store.
         let list = try CommandRunner.run("hotline", ["calls", "list", "--db", database])
         #expect(list.status == 0 && list.stdout.split(separator: "\n").count == 1 && list.stdout.contains("hangup"))
