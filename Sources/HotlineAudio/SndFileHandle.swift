@@ -76,6 +76,10 @@ final class SndFileHandle {
         return nil
     }
 
+    /// Whether libsndfile could not tell the length (an Ogg stream cut off before its last
+    /// page reports the largest count there is).
+    var lengthUnknown: Bool { info.frames == sf_count_t.max }
+
     /// The handle's last error message.
     var lastError: String { String(cString: sf_strerror(handle)) }
 

@@ -37,6 +37,9 @@ public enum SoundFile {
         if let cut = file.truncation {
             throw SoundFileError(path: path, reason: "truncated: header declares \(cut.declaredBytes) bytes of audio, file holds \(cut.actualBytes)")
         }
+        if file.lengthUnknown {
+            throw SoundFileError(path: path, reason: "truncated: the stream ends without its last page, so its length is unknown (--salvage reads what is there)")
+        }
         return file.describe()
     }
 
@@ -77,6 +80,9 @@ public enum SoundFile {
         }
         if sf_error(file.handle) != SF_ERR_NO_ERROR, !allowTruncated {
             throw SoundFileError(path: path, reason: "damaged after \(mono.count) frames: \(file.lastError)")
+        }
+        if file.lengthUnknown, !allowTruncated {
+            throw SoundFileError(path: path, reason: "truncated: the stream ends without its last page after \(mono.count) frames (--salvage reads what is there)")
         }
         if mono.count < expected, !allowTruncated {
             throw SoundFileError(path: path, reason: "truncated: header promises \(expected) frames, only \(mono.count) readable")

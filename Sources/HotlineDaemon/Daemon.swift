@@ -279,7 +279,7 @@ public final class Daemon: @unchecked Sendable {
         var byPath: [String: Flow] = [:]
         var problems: [FlowDiagnostic] = []
         for path in Set(configuration.lines.map(\.flow)).sorted() {
-            do { byPath[path] = try FlowLoader.load(path: path) } catch let errors as FlowErrors { problems += errors.diagnostics }
+            do { byPath[path] = try FlowLoader.load(path: path, pathsOutside: configuration.flowsMayReadAnywhere) } catch let errors as FlowErrors { problems += errors.diagnostics }
         }
         guard problems.isEmpty else { throw FlowErrors(diagnostics: problems) }
         return Dictionary(uniqueKeysWithValues: configuration.lines.map { ($0.name, ($0.flow, byPath[$0.flow]!)) })

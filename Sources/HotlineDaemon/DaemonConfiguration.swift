@@ -91,6 +91,8 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var maxConcurrentCalls = 50
     /// A call in which nobody speaks, keys or is prompted this long ends.
     public var silenceHangUpSeconds = 30
+    /// Whether flows may name prompt audio, tables and grammars outside their own folder.
+    public var flowsMayReadAnywhere = false
 
     /// A configuration of `lines` with every other setting at its default.
     public init(lines: [Line]) {
@@ -141,7 +143,8 @@ private struct ConfigurationReader {
             return nil
         }
         guard let top = mapping(root, "the configuration",
-                                fields: ["lines", "models", "data_dir", "database", "alsa_config", "log_level", "limits"]) else { return nil }
+                                fields: ["lines", "models", "data_dir", "database", "alsa_config", "log_level", "limits",
+                                         "flows_may_read_anywhere"]) else { return nil }
         var configuration = DaemonConfiguration(lines: [])
         if let models = top["models"].flatMap({ mapping($0, "models", fields: ["acoustic", "voice", "lexicon"]) }) {
             if let path = path(models["acoustic"], "models.acoustic") { configuration.acousticModel = path }
@@ -163,6 +166,9 @@ private struct ConfigurationReader {
             if let n = integer(limits["max_call_seconds"], "max_call_seconds", 1...86_400) { configuration.maxCallSeconds = n }
             if let n = integer(limits["max_concurrent_calls"], "max_concurrent_calls", 1...10_000) { configuration.maxConcurrentCalls = n }
             if let n = integer(limits["silence_hangup_seconds"], "silence_hangup_seconds", 1...3600) { configuration.silenceHangUpSeconds = n }
+        }
+        if let node = top["flows_may_read_anywhere"] {
+            if let value = node.bool { configuration.flowsMayReadAnywhere = value } else { error(node, "'flows_may_read_anywhere' must be true or false") }
         }
         guard let linesNode = top["lines"] else {
             error(root, "missing 'lines': list the phone lines to answer")

@@ -9,8 +9,10 @@ import Yams
 /// fields, wrong types, missing values); `FlowValidator` then checks the flow as a whole
 /// (undefined and unreachable states, dead ends).
 public enum FlowLoader {
-    /// Loads and validates `path`; throws `FlowErrors` listing every problem.
-    public static func load(path: String) throws -> Flow {
+    /// Loads and validates `path`; throws `FlowErrors` listing every problem. Prompt audio,
+    /// tables and grammar files must lie in the flow's folder (or below it) unless
+    /// `pathsOutside` allows any path (hotlined.yaml `flows_may_read_anywhere`).
+    public static func load(path: String, pathsOutside: Bool = false) throws -> Flow {
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
@@ -18,12 +20,13 @@ public enum FlowLoader {
             throw FlowErrors(diagnostics: [FlowDiagnostic(SourceLocation(file: path, line: 1, column: 1), "cannot read the flow file")])
         }
         let directory = (path as NSString).deletingLastPathComponent
-        return try load(yaml: text, file: path, baseDirectory: directory.isEmpty ? "." : directory)
+        return try load(yaml: text, file: path, baseDirectory: directory.isEmpty ? "." : directory, pathsOutside: pathsOutside)
     }
 
-    /// Loads and validates flow YAML; tables and prompt audio are found relative to `baseDirectory`.
-    public static func load(yaml: String, file: String, baseDirectory: String = ".") throws -> Flow {
-        var reader = Reader(file: file, baseDirectory: baseDirectory)
+    /// Loads and validates flow YAML; tables, prompt audio and grammar files are found
+    /// relative to `baseDirectory`, and confined to it unless `pathsOutside`.
+    public static func load(yaml: String, file: String, baseDirectory: String = ".", pathsOutside: Bool = false) throws -> Flow {
+        var reader = Reader(file: file, baseDirectory: baseDirectory, pathsOutside: pathsOutside)
         let flow = reader.read(yaml)
         var diagnostics = reader.diagnostics
         if let flow { diagnostics += FlowValidator.validate(flow) }
@@ -38,6 +41,8 @@ public enum FlowLoader {
 private struct Reader {
     let file: String
     let baseDirectory: String
+    /// Whether files may lie outside `baseDirectory`.
+    let pathsOutside: Bool
     var diagnostics: [FlowDiagnostic] = []
     /// The state being read, and where each of its fields naming another state was written.
     var currentState: String?
@@ -45,9 +50,26 @@ private struct Reader {
     /// Fields whose value names a state.
     static let referenceFields: Set<String> = ["goto", "next", "found", "missing", "ok", "failed", "escalate"]
 
-    init(file: String, baseDirectory: String) {
+    init(file: String, baseDirectory: String, pathsOutside: Bool) {
         self.file = file
         self.baseDirectory = baseDirectory
+        self.pathsOutside = pathsOutside
+    }
+
+    /// The file a flow names (`what`: "prompt audio", "table file" ...), relative to the
+    /// flow's folder; nil, with an error, when it leads outside that folder (by `..`, an
+    /// absolute path or a symbolic link) and the flow may not read there.
+    mutating func file(_ given: String, _ node: Node, _ what: String) -> String? {
+        let path = given.hasPrefix("/") ? given : baseDirectory + "/" + given
+        guard !pathsOutside else { return path }
+        func real(_ p: String) -> String { URL(fileURLWithPath: p).standardizedFileURL.resolvingSymlinksInPath().path }
+        let folder = real(baseDirectory), resolved = real(path)
+        guard resolved.hasPrefix(folder == "/" ? "/" : folder + "/") else {
+            error(node, "\(what) '\(given)' is outside the flow's folder",
+                  hint: "keep prompt audio, tables and grammars beside the flow, or set 'flows_may_read_anywhere: true' in hotlined.yaml")
+            return nil
+        }
+        return path
     }
 
     func location(_ node: Node?) -> SourceLocation {
@@ -148,8 +170,8 @@ private struct Reader {
         guard let node, let map = mapping(node, "'tables'", fields: nil) else { return [:] }
         var tables: [String: DataTable] = [:]
         for (key, value) in map {
-            guard let name = key.scalar?.string, let relative = string(value, name) else { continue }
-            let path = relative.hasPrefix("/") ? relative : baseDirectory + "/" + relative
+            guard let name = key.scalar?.string, let relative = string(value, name),
+                  let path = file(relative, value, "table file") else { continue }
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
                 error(value, "cannot read table file '\(relative)'", hint: "paths are relative to the flow file")
                 continue
@@ -203,8 +225,7 @@ private struct Reader {
         state.escalate = string(map["escalate"], "escalate")
         state.noInputTimeoutMs = integer(map["noinput_timeout_ms"], "noinput_timeout_ms", range: 500...60000)
         state.bargeIn = bool(map["barge_in"], "barge_in")
-        if let audioNode = map["audio"], let audio = string(audioNode, "audio") {
-            let path = audio.hasPrefix("/") ? audio : baseDirectory + "/" + audio
+        if let audioNode = map["audio"], let audio = string(audioNode, "audio"), let path = file(audio, audioNode, "prompt audio") {
             if !FileManager.default.fileExists(atPath: path) {
                 error(audioNode, "prompt audio '\(audio)' does not exist", hint: "paths are relative to the flow file")
             }
@@ -286,7 +307,7 @@ private struct Reader {
                     return .grammar(GrammarSlot(spec: spec, grammar: try GrammarCompiler.grammar(spec: spec)))
                 }
                 if spec.hasSuffix(".gram") {
-                    let path = spec.hasPrefix("/") ? spec : baseDirectory + "/" + spec
+                    guard let path = file(spec, node, "grammar file") else { return nil }
                     guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
                         error(node, "cannot read grammar file '\(spec)'", hint: "paths are relative to the flow file")
                         return nil

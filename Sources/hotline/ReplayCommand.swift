@@ -48,7 +48,9 @@ struct ReplayCommand: ParsableCommand {
             guard let flowPath = flow ?? record?.flow else {
                 throw InvalidArgument("\(call): not a call in \(store.db); say which flow to replay it with (--flow)")
             }
-            let caller = try Resampler.resample(SoundFile.read(recording, allowTruncated: recording.hasSuffix(".part"), channel: 0),
+            // A call cut off by a crash left a recording without its last page: replay what it holds.
+            let cutOff = recording.hasSuffix(".part") || record?.outcome == "daemon crashed"
+            let caller = try Resampler.resample(SoundFile.read(recording, allowTruncated: cutOff, channel: 0),
                                                 to: CallSession.sampleRate)
             // The flow's webhooks get the answers the backend gave then: a replay calls no backend.
             let answers = RecordedAnswers(then.filter { $0.input == "webhook" }.map {

@@ -150,6 +150,19 @@ import Testing
         expectError(dir.file("cut.flac")) { _ = try SoundFile.read(dir.file("cut.flac")) }
     }
 
+    @Test func opusCutBeforeItsLastPageIsTruncatedNotEndless() throws {
+        // libsndfile reports such a stream's length as the largest count there is.
+        let dir = TemporaryFolder()
+        let speech = [Float]((0..<8).flatMap { _ in Self.speechLike })
+        try SoundFile.write(AudioBuffer(samples: speech, sampleRate: 8000), to: dir.file("a.opus"), codec: .opus)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: dir.file("a.opus")))
+        try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: dir.file("cut.opus")))
+        expectError(dir.file("cut.opus"), mentioning: "truncated: the stream ends without its last page") { _ = try SoundFile.info(dir.file("cut.opus")) }
+        expectError(dir.file("cut.opus"), mentioning: "truncated") { _ = try SoundFile.read(dir.file("cut.opus")) }
+        let salvaged = try SoundFile.read(dir.file("cut.opus"), allowTruncated: true)
+        #expect(salvaged.samples.count > 0 && salvaged.samples.count < speech.count)
+    }
+
     @Test func nonFiniteFloatSamplesAreAnError() throws {
         let dir = TemporaryFolder()
         try wavBytes(format: 3, channels: 1, sampleRate: 8000, bitsPerSample: 32, payload: floatBytes([0.1, .nan, 0.2]))

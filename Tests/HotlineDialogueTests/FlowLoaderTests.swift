@@ -1,3 +1,4 @@
+import Foundation
 import HotlineDialogue
 import Testing
 
@@ -187,5 +188,43 @@ import Testing
         let yaml = Self.yaml.replacingOccurrences(of: "[please] ;", with: "[please] ")
         let errors = FlowLoaderTests.errors(yaml)
         #expect(errors.count == 1 && errors[0].hasPrefix("flows/test.yaml:9:16: grammar error: inline grammar:1:") && errors[0].contains("expected ';'"))
+    }
+}
+
+/// A flow reads files from its own folder only, unless the configuration allows more.
+@Suite struct FlowFileConfinementTests {
+    @Test func audioTablesAndGrammarsOutsideTheFlowsFolderAreErrors() throws {
+        let manager = FileManager.default
+        let root = manager.temporaryDirectory.appendingPathComponent("confine-\(UUID().uuidString)").path
+        defer { try? manager.removeItem(atPath: root) }
+        try manager.createDirectory(atPath: root + "/flows/audio", withIntermediateDirectories: true)
+        try "key,value\n1,secret\n".write(toFile: root + "/outside.csv", atomically: true, encoding: .utf8)
+        try "key,value\n1,fine\n".write(toFile: root + "/flows/inside.csv", atomically: true, encoding: .utf8)
+        try "public $x = yes ;".write(toFile: root + "/outside.gram", atomically: true, encoding: .utf8)
+        try manager.createSymbolicLink(atPath: root + "/flows/audio/link.csv", withDestinationPath: root + "/outside.csv")
+        func load(_ tables: String, grammar: String = "builtin:yesno", anywhere: Bool = false) -> String {
+            let yaml = """
+                flow: t
+                start: ask
+                tables: {\(tables)}
+                states:
+                  ask:
+                    prompt: "Yes?"
+                    collect: {slot: a, type: grammar, grammar: "\(grammar)"}
+                    next: bye
+                  bye:
+                    prompt: "Bye."
+                    hangup: true
+                """
+            try? yaml.write(toFile: root + "/flows/t.yaml", atomically: true, encoding: .utf8)
+            do { _ = try FlowLoader.load(path: root + "/flows/t.yaml", pathsOutside: anywhere) } catch { return "\(error)" }
+            return ""
+        }
+        #expect(load("t: inside.csv") == "")
+        #expect(load("t: ../outside.csv").contains("table file '../outside.csv' is outside the flow's folder"))
+        #expect(load("t: \(root)/outside.csv").contains("is outside the flow's folder"))
+        #expect(load("t: audio/link.csv").contains("table file 'audio/link.csv' is outside the flow's folder"))
+        #expect(load("t: inside.csv", grammar: "../outside.gram").contains("grammar file '../outside.gram' is outside"))
+        #expect(load("t: ../outside.csv", grammar: "../outside.gram", anywhere: true) == "")
     }
 }
