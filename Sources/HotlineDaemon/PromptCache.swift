@@ -150,8 +150,8 @@ public final class PromptCache: @unchecked Sendable {
 
     /// One line per SSML prompt of `flow` that does not parse: the prompt's start and the error.
     static func ssmlErrors(of flow: Flow) -> [String] {
-        promptsWithoutSlots(of: flow).compactMap { text in
-            do { _ = try SSML.prompt(text); return nil } catch {
+        promptsWithoutSlots(of: flow).filter(SSML.isSSML).compactMap { text in   // plain text always reads
+            do { _ = try SSML.parse(text); return nil } catch {
                 let start = text.trimmingCharacters(in: .whitespacesAndNewlines)
                 return "prompt \"\(start.prefix(40))\(start.count > 40 ? "..." : "")\": \(error)"
             }

@@ -41,7 +41,7 @@ public enum TextNormalizer {
             // Trailing sentence punctuation becomes a pause ("Dr." and "a.m." keep their dot).
             var trailing = endPunctuation(token, before: i + 1 < raw.count ? raw[i + 1] : nil)
             if trailing != nil { token.removeLast() }
-            token = token.trimmingCharacters(in: CharacterSet(charactersIn: "\"'()[]{}"))
+            token = token.trimming { "\"'()[]{}".contains($0) }
             var words: [String]
             if let interpretation, ![.date, .time, .currency].contains(interpretation) {
                 words = read(token, as: interpretation)
@@ -77,18 +77,18 @@ public enum TextNormalizer {
     /// brackets): the words and how many tokens they take.
     static func span(_ raw: [String], at i: Int, _ token: String) -> (words: [String], count: Int)? {
         guard i + 1 < raw.count else { return nil }
-        let next = raw[i + 1].lowercased().trimmingCharacters(in: .punctuationCharacters)
+        let next = raw[i + 1].lowercased().trimming(\.isPunctuation)
         func year(at k: Int) -> Int? {
-            guard k < raw.count, let y = Int(raw[k].trimmingCharacters(in: .punctuationCharacters)), (1100...2099).contains(y) else { return nil }
+            guard k < raw.count, let y = Int(raw[k].trimming(\.isPunctuation)), (1100...2099).contains(y) else { return nil }
             return y
         }
         // "(555) 123-4567": the area code and the number are one telephone number.
-        if raw[i].firstMatch(#"^\(\d{3}\)$"#) != nil,
+        if raw[i].first == "(", raw[i].firstMatch(#"^\(\d{3}\)$"#) != nil,
            raw[i + 1].firstMatch(#"^\d{3}[-.]\d{4}[,.;:!?]?$"#) != nil {
             return (telephone(token + "-" + next), 2)
         }
         // "+1 212 555 0100": a country code and digit groups.
-        if raw[i].firstMatch(#"^\+\d{1,3}$"#) != nil {
+        if raw[i].first == "+", raw[i].firstMatch(#"^\+\d{1,3}$"#) != nil {
             let groups = raw[(i + 1)...].prefix { $0.firstMatch(#"^\(?\d{2,4}\)?[,.;:!?]?$"#) != nil }
             if groups.count >= 2 { return (telephone(([raw[i]] + groups).joined(separator: " ")), 1 + groups.count) }
         }
@@ -189,7 +189,7 @@ public enum TextNormalizer {
     }
 
     static func monthIndex(_ token: String) -> Int? {
-        let t = token.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "."))
+        let t = token.lowercased().trimming { $0 == "." }
         return months.firstIndex(of: t) ?? monthAbbreviations.firstIndex(of: t)
     }
 
@@ -215,6 +215,12 @@ public enum TextNormalizer {
         }
         let lower = token.lowercased()
         if let words = abbreviations[lower] { return words }
+        // A plain word (letters and apostrophes) needs none of the readings below: each
+        // wants a digit or a symbol.
+        if token.allSatisfy({ $0.isLetter || $0 == "'" }) {
+            if spelled.contains(token) || isLetterCode(token) { return spell(token) }
+            return lower.contains(where: \.isLetter) ? [lower] : []
+        }
         if let sign = token.first, "-−".contains(sign), let second = token.dropFirst().first, second.isNumber || "$€£".contains(second),
            token.firstMatch(#"^[-−]\d{1,3}[-.]\d{3}"#) == nil {
             // "-5", "-$12.40": the sign is said, never dropped.
@@ -450,4 +456,13 @@ public enum TextNormalizer {
 
     /// Stands for a short pause inside a token's words (phone-number groups).
     static let pauseMarker = "<pause>"
+}
+
+extension String {
+    /// The string without the leading and trailing characters `drop` matches (Foundation's
+    /// `trimmingCharacters(in:)` costs a bridge to NSString per token).
+    func trimming(_ drop: (Character) -> Bool) -> String {
+        guard let first = firstIndex(where: { !drop($0) }), let last = lastIndex(where: { !drop($0) }) else { return "" }
+        return String(self[first...last])
+    }
 }
