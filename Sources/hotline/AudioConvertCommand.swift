@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import HotlineAudio
 import HotlineCore
 import HotlineDSP
@@ -33,6 +34,19 @@ struct AudioConvertCommand: ParsableCommand {
     }
 
     func run() throws {
+        // Interrupted (Ctrl-C, a stop), the half-written OUT.part goes too.
+        let partial = output + ".part"
+        let stops = ([SIGINT, SIGTERM, SIGHUP] as [Int32]).map { number -> DispatchSourceSignal in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                unlink(partial)
+                Foundation.exit(128 + number)
+            }
+            source.resume()
+            return source
+        }
+        defer { stops.forEach { $0.cancel() } }
         do {
             var audio = try SoundFile.read(input, raw: raw.format, allowTruncated: salvage)
             if let rate { audio = try resample(audio, to: rate, from: input) }

@@ -39,6 +39,27 @@ import Testing
         #expect(decoded.stderr.contains("RMS"))
     }
 
+    @Test func anInterruptedConversionLeavesNoPartFile() throws {
+        let scratch = Scratch()
+        let input = scratch.file("long.wav"), output = scratch.file("long.opus")
+        let sox = try CommandRunner.runProgram("sox", ["-n", "-r", "48000", "-c", "1", input, "synth", "900", "pinknoise", "vol", "0.1"])
+        #expect(sox.status == 0, "\(sox.stderr)")
+        let process = Process()
+        process.executableURL = CommandRunner.productsFolder.appendingPathComponent("hotline")
+        process.arguments = ["audio", "convert", input, output, "--rate", "8000"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Stopped once it is writing (15 minutes of audio takes it several seconds).
+        for _ in 0..<600 where process.isRunning && !FileManager.default.fileExists(atPath: output + ".part") { usleep(10_000) }
+        #expect(process.isRunning, "finished before it could be interrupted")
+        process.interrupt()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 128 + SIGINT)
+        #expect(!FileManager.default.fileExists(atPath: output + ".part"))
+        #expect(!FileManager.default.fileExists(atPath: output))
+    }
+
     @Test func codecFollowsTheOutputExtension() throws {
         let scratch = Scratch()
         for (name, encoding, rate) in [("a.flac", "PCM_16", "16000"), ("a.opus", "OPUS", "16000"), ("a.wav", "PCM_16", "8000")] {
