@@ -54,7 +54,9 @@ let package = Package(
         .testTarget(name: "HotlineTTSTests", dependencies: ["HotlineTTS"]),
         .testTarget(name: "HotlineDialogueTests", dependencies: ["HotlineDialogue"]),
         .testTarget(name: "HotlineStoreTests", dependencies: ["HotlineStore"]),
-        .testTarget(name: "HotlineDaemonTests", dependencies: ["HotlineDaemon", "HotlineDialogue"]),
-        .testTarget(name: "HotlineCLITests", dependencies: ["hotline", "hotlined"]),
+        .testTarget(name: "HotlineDaemonTests", dependencies: ["HotlineDaemon", "HotlineDialogue", "HotlineTestSupport"]),
+        .testTarget(name: "HotlineCLITests", dependencies: ["hotline", "hotlined", "HotlineTestSupport"]),
+        // What several test targets share (the fuzz suites' seeded mutator).
+        .target(name: "HotlineTestSupport", path: "Tests/HotlineTestSupport"),
     ]
 )

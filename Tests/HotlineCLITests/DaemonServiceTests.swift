@@ -337,8 +337,8 @@ import Glibc
         let scratch = Scratch()
         let flow = scratch.file("flow.yaml")
         let good = try String(contentsOfFile: repositoryRoot.appendingPathComponent("Flows/hotline.yaml").path, encoding: .utf8)
-            .replacingOccurrences(of: "orders: orders.csv", with: "orders: \(repositoryRoot.path)/Flows/orders.csv")
         try good.write(toFile: flow, atomically: true, encoding: .utf8)
+        try FileManager.default.copyItem(atPath: repositoryRoot.appendingPathComponent("Flows/orders.csv").path, toPath: scratch.file("orders.csv"))
         let config = try Self.configuration(scratch, asoundrc: """
             pcm.quiet { type file; slave.pcm { type null }; file "/dev/null"; infile "/dev/zero"; format "raw" }
             pcm.speaker { type file; slave.pcm { type null }; file "/dev/null"; format "raw" }

@@ -40,8 +40,9 @@ import Testing
             hangup: true
         """
 
-    static func session(_ yaml: String = flow, webhook: @escaping CallSession.WebhookHandler = { _, _, _ in nil }) throws -> CallSession {
-        let flow = try FlowLoader.load(yaml: yaml, file: "test.yaml")
+    static func session(_ yaml: String = flow, folder: String = ".",
+                        webhook: @escaping CallSession.WebhookHandler = { _, _, _ in nil }) throws -> CallSession {
+        let flow = try FlowLoader.load(yaml: yaml, file: "test.yaml", baseDirectory: folder)
         return try CallSession(flow: flow, resources: .init(acoustic: acoustic, lexicon: lexicon,
                                                            synthesizer: DiphoneSynthesizer(voice: voice, lexicon: lexicon)),
                                webhook: webhook)
@@ -211,8 +212,8 @@ import Testing
         try SoundFile.write(AudioBuffer(samples: tone, sampleRate: 16000), to: folder + "/hello.wav", codec: .pcm16)
         try Data("not audio".utf8).write(to: URL(fileURLWithPath: folder + "/broken.wav"))
         func run(_ file: String) throws -> [Float] {
-            let yaml = "flow: r\nstart: hi\nstates:\n  hi:\n    prompt: Hello there.\n    audio: \(folder)/\(file)\n    hangup: true\n"
-            let session = try Self.session(yaml)
+            let yaml = "flow: r\nstart: hi\nstates:\n  hi:\n    prompt: Hello there.\n    audio: \(file)\n    hangup: true\n"
+            let session = try Self.session(yaml, folder: folder)
             session.start()
             return Self.run(session, [], seconds: 5)
         }
