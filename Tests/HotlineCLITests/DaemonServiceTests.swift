@@ -143,6 +143,29 @@ import Glibc
         }
     }
 
+    /// At the call limit, a second caller hears that the lines are busy, and the store says
+    /// "busy" (it said "hangup", as if the caller had been served).
+    @Test func aCallerTurnedAwayAtTheCallLimitIsStoredAsBusy() throws {
+        let scratch = Scratch()
+        let caller = try Self.callerRaw(scratch)
+        let config = try Self.configuration(scratch, asoundrc: """
+            pcm.in_a { type file; slave.pcm { type null }; file "/dev/null"; infile "\(caller)"; format "raw" }
+            pcm.in_b { type file; slave.pcm { type null }; file "/dev/null"; infile "\(caller)"; format "raw" }
+            pcm.out { type file; slave.pcm { type null }; file "/dev/null"; format "raw" }
+            """, lines: """
+              - { name: a, capture: in_a, playback: out, flow: \(repositoryRoot.path)/Flows/hotline.yaml, answer: immediately, calls: 1 }
+              - { name: b, capture: in_b, playback: out, flow: \(repositoryRoot.path)/Flows/hotline.yaml, answer: immediately, calls: 1 }
+            limits:
+              max_concurrent_calls: 1
+            """)
+        let result = try CommandRunner.run("hotlined", ["--config", config])
+        #expect(result.status == 0, "\(result.stderr)")
+        let summaries = result.stdout.split(separator: "\n").compactMap { try? JSONDecoder().decode(Summary.self, from: Data($0.utf8)) }
+        #expect(summaries.map(\.outcome).sorted() == ["busy", "hangup"], "\(summaries.map(\.outcome))")
+        let list = try CommandRunner.run("hotline", ["calls", "list", "--db", scratch.file("data/calls.sqlite")])
+        #expect(list.stdout.contains("busy") && list.stdout.contains("hangup"), "\(list.stdout)")
+    }
+
     /// A full disk under the recordings: both lines still answer, every turn reaches the
     /// store (on another disk) and the log, and the recordings' failure is logged, not fatal.
     /// Needs a small tmpfs (root); skipped where mounting is not allowed.
