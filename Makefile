@@ -7,7 +7,7 @@ HOTLINE := .build/debug/hotline
 DEMO_OUT := .build/demo
 DEMO_INPUT := Audio/samples/digits-jackson-16k.flac
 
-.PHONY: deps build install test demo bench-setup bench-resample bench-frontend bench-vad bench-tts bench-echo bench-recognize bench-phones bench-flow-voices bench-acoustic bench-calls talkoff train-vad train-acoustic voice-rms import-voice clean
+.PHONY: deps build install test demo bench-setup bench-resample bench-frontend bench-vad bench-tts bench-echo bench-recognize bench-phones bench-orders bench-flow-voices bench-acoustic bench-calls talkoff train-vad train-acoustic voice-rms import-voice clean
 
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -110,6 +110,13 @@ bench-flow-voices: deps
 # Phone error rate on continuous speech of unseen speakers, beside pocketsphinx's allphone search.
 bench-phones: bench-setup
 	$(BENCH_PYTHON) bench/phones.py --hotline .build/release/hotline
+
+# Spoken coffee orders (a grammar of ~200,000 paths with slots) by voices training never
+# heard, whole-order accuracy beside pocketsphinx with the same grammar.
+bench-orders: bench-setup
+	@command -v espeak-ng >/dev/null && command -v flite >/dev/null && command -v text2wave >/dev/null && dpkg -s festvox-us-slt-hts >/dev/null 2>&1 || \
+	  { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq espeak-ng flite festival festvox-kdlpc16k festvox-us-slt-hts; }
+	$(BENCH_PYTHON) bench/orders.py --hotline .build/release/hotline
 
 # Simultaneous calls on file-backed lines (reply latency, barge-in, underruns, CPU per call).
 bench-calls: bench-setup
