@@ -23,6 +23,7 @@ def main():
     ap.add_argument("--hotline", default=os.path.join(bench.ROOT, ".build", "release", "hotline"))
     ap.add_argument("--limit", type=int, default=0, help="at most this many files per set (0: all)")
     ap.add_argument("--speakers", choices=("train", "dev"), default="train")
+    ap.add_argument("--penalties", default="0,2,4", help="word penalties to try (positive: a bonus per word)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         sets = bench.test_sets(tmp, args.limit, training_speakers=args.speakers == "train")
@@ -32,7 +33,7 @@ def main():
             f.write("public $main = " + " | ".join(bench.COMMANDS) + " ;\n")
         grammars = {"digits": "builtin:digits?min=1&max=1", "commands": commands,
                     "strings": "builtin:digits?min=4&max=10", "oog": commands}
-        for penalty in (0, -2, -4):
+        for penalty in map(float, args.penalties.split(",")):
             results = {k: run(args.hotline, [p for p, _ in v], grammars[k], penalty) for k, v in sets.items()}
             accuracy = {k: sum(bench.normalise(results[k][p]["nbest"][0]["text"] if results[k][p]["nbest"] else "") == bench.normalise(ref)
                                for p, ref in v) / len(v) for k, v in sets.items() if k != "oog"}

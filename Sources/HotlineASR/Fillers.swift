@@ -14,6 +14,10 @@ public enum Fillers {
     ]
     /// What may follow it: up to two of these ("... please, thank you").
     public static let after = ["please", "thanks", "thank you", "thank you very much", "i think", "that's it", "that's all"]
+    /// The rules `withFillers` adds; their words earn no word bonus in the search.
+    static let ruleNames: Set<String> = [beforeRule, afterRule]
+    // Names with spaces keep them apart from every rule a grammar file can name.
+    static let beforeRule = "fillers before", afterRule = "fillers after"
 }
 
 extension Grammar {
@@ -25,11 +29,10 @@ extension Grammar {
             .choice(phrases.map { .sequence($0.split(separator: " ").map { .word(String($0)) }) })
         }
         var rules = self.rules
-        // Names with spaces keep them apart from every rule a grammar file can name.
-        rules["fillers before"] = .repeated(choice(Fillers.before), min: 0, max: 2)
-        rules["fillers after"] = .repeated(choice(Fillers.after), min: 0, max: 2)
+        rules[Fillers.beforeRule] = .repeated(choice(Fillers.before), min: 0, max: 2)
+        rules[Fillers.afterRule] = .repeated(choice(Fillers.after), min: 0, max: 2)
         let garbage = Node.repeated(.garbage, min: 0, max: 1)
-        rules["main with fillers"] = .sequence([garbage, .rule("fillers before"), .rule(root), .rule("fillers after"), garbage])
+        rules["main with fillers"] = .sequence([garbage, .rule(Fillers.beforeRule), .rule(root), .rule(Fillers.afterRule), garbage])
         return Grammar(rules: rules, root: "main with fillers", valueLengths: valueLengths)
     }
 }

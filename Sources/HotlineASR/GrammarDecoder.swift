@@ -116,6 +116,7 @@ final class GrammarDecoder {
         var base: Int          // first state: phones, then the blanks between them
         var phoneStart: Int    // into `arcPhones`
         var phoneCount: Int
+        var earnsBonus: Bool
     }
 
     let network: SearchNetwork
@@ -123,7 +124,9 @@ final class GrammarDecoder {
     private let arcPhones: [Int]
     /// Log-probability below the best token at which tokens are dropped.
     var beam: Float = 40
-    /// Added to a path's score for each word (negative discourages insertions).
+    /// Added to a path's score for each word of the grammar, not garbage nor fillers
+    /// (negative discourages insertions; positive makes up for CTC's cheap blanks, which
+    /// otherwise let a path skip optional words).
     var wordPenalty: Float = 0
     /// Taken from the best phone's log-probability for each frame of garbage.
     var garbagePenalty: Float = 1
@@ -142,7 +145,8 @@ final class GrammarDecoder {
         var base = 0
         var arcs: [Arc] = [], arcPhones: [Int] = []
         for arc in network.arcs {
-            arcs.append(Arc(from: arc.from, to: arc.to, base: base, phoneStart: arcPhones.count, phoneCount: arc.phones.count))
+            arcs.append(Arc(from: arc.from, to: arc.to, base: base, phoneStart: arcPhones.count, phoneCount: arc.phones.count,
+                            earnsBonus: arc.earnsBonus))
             arcPhones += arc.phones
             base += 2 * arc.phones.count - 1
         }
@@ -227,7 +231,7 @@ final class GrammarDecoder {
                     for j in 0..<entry.counts[arc.from] {
                         var e = entry.tokens[arc.from * entry.width + j]
                         guard e.lastPhone != first else { continue }
-                        e.score += wordPenalty
+                        if arc.earnsBonus { e.score += wordPenalty }
                         e.start = t
                         merge.offer(e)
                     }
@@ -284,9 +288,10 @@ final class GrammarDecoder {
         frames += 1
     }
 
-    /// Complete paths (ending in a final node), best first: words and score. With
-    /// `final` false, the best paths ending anywhere (a partial hypothesis).
-    func results(final: Bool = true) -> [(words: [RecognizedWord], score: Float)] {
+    /// Complete paths (ending in a final node), best first: words, score, and the part of
+    /// the score that is word bonus. With `final` false, the best paths ending anywhere (a
+    /// partial hypothesis).
+    func results(final: Bool = true) -> [(words: [RecognizedWord], score: Float, bonus: Float)] {
         merge.reset()
         if final {
             for f in network.finals { merge.offer(entry, f) }
@@ -296,13 +301,15 @@ final class GrammarDecoder {
         return (0..<merge.count).map { j in
             let token = merge.tokens[j]
             var words: [RecognizedWord] = []
+            var bonus: Float = 0
             var h = token.history
             while h >= 0 {
-                let entry = histories[Int(h)]
-                words.append(RecognizedWord(word: network.arcs[Int(entry.arc)].word, startFrame: Int(entry.start), endFrame: Int(entry.end)))
+                let entry = histories[Int(h)], arc = network.arcs[Int(entry.arc)]
+                words.append(RecognizedWord(word: arc.word, startFrame: Int(entry.start), endFrame: Int(entry.end)))
+                if arc.earnsBonus { bonus += wordPenalty }
                 h = entry.previous
             }
-            return (words.reversed(), token.score)
+            return (words.reversed(), token.score, bonus)
         }
     }
 }

@@ -10,6 +10,9 @@ struct SearchNetwork {
         var word: String
         /// Model output index of each phone.
         var phones: [Int]
+        /// Whether the search's word bonus applies: the grammar's own words, not garbage
+        /// nor the fillers a call adds around them.
+        var earnsBonus: Bool
     }
 
     /// Words the lexicon lacks, with the pronunciation guessed; those with none are left
@@ -45,7 +48,7 @@ struct SearchNetwork {
                 guessedWords.append(heard ? GuessedWord(word: word, source: source, phones: p) : GuessedWord(word: word, source: .unknown, phones: []))
             }
         }
-        let end = try build(.rule(grammar.root), from: start, grammar: grammar, pronunciations: pronunciations, depth: 0)
+        let end = try build(.rule(grammar.root), from: start, grammar: grammar, pronunciations: pronunciations, depth: 0, bonus: true)
         finals = [end]
         var successors = [[Int]](repeating: [], count: nodeCount)
         for (a, b) in epsilons { successors[a].append(b) }
@@ -72,23 +75,23 @@ struct SearchNetwork {
     }
 
     private mutating func build(_ node: Grammar.Node, from: Int, grammar: Grammar,
-                                pronunciations: [String: [Int]], depth: Int) throws -> Int {
+                                pronunciations: [String: [Int]], depth: Int, bonus: Bool) throws -> Int {
         guard depth < 100 else { throw InvalidArgument("grammar rules nest too deeply (a rule refers to itself?)") }
-        func sub(_ n: Grammar.Node, _ f: Int) throws -> Int {
-            try build(n, from: f, grammar: grammar, pronunciations: pronunciations, depth: depth + 1)
+        func sub(_ n: Grammar.Node, _ f: Int, bonus: Bool = bonus) throws -> Int {
+            try build(n, from: f, grammar: grammar, pronunciations: pronunciations, depth: depth + 1, bonus: bonus)
         }
         switch node {
         case .word(let w):
             let to = newNode()
-            if let phones = pronunciations[w] { arcs.append(WordArc(from: from, to: to, word: w, phones: phones)) }
+            if let phones = pronunciations[w] { arcs.append(WordArc(from: from, to: to, word: w, phones: phones, earnsBonus: bonus)) }
             return to
         case .garbage:
             let to = newNode()
-            arcs.append(WordArc(from: from, to: to, word: Grammar.garbage, phones: [garbageLabel]))
+            arcs.append(WordArc(from: from, to: to, word: Grammar.garbage, phones: [garbageLabel], earnsBonus: false))
             return to
         case .rule(let name):
             guard let body = grammar.rules[name] else { throw InvalidArgument("undefined rule $\(name)") }
-            return try sub(body, from)
+            return try sub(body, from, bonus: bonus && !Fillers.ruleNames.contains(name))
         case .sequence(let items):
             var current = from
             for item in items { current = try sub(item, current) }

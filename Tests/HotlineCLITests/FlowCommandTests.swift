@@ -47,7 +47,7 @@ import Testing
                 end: hangup
               - name: a scripted confidence
                 turns:
-                  - caller: "sales @0.3"
+                  - caller: "sales @0.2"
                 end: listening
             """.write(toFile: cases, atomically: true, encoding: .utf8)
         let result = try CommandRunner.run("hotline", ["flow", "test", flow, cases, "--voices", "rms"])
