@@ -6,13 +6,15 @@ a whole sentence.
 The recognizer's raw fit is exp(-gap), the log-probability per frame of speech the grammar
 had to give up against the free phone path. Long answers give up more per frame than
 single words even when right, so one threshold cannot serve both. The calibrated
-confidence is a logistic function of ln(fit), ln(1 + words) and their product, fitted
-here on:
+confidence is a logistic function of ln(fit), ln(1 + words), their product and the margin
+(ln of the fit over the next different answer's, at most 3), fitted here on:
   - the sets of tools/tune-recognizer.py from training speakers (isolated digits, command
     words, digit strings; other words and noise against the command grammar);
   - spoken coffee orders drawn like bench/orders.py's (another seed) but said by training
     voices (flite awb and kal16, espeak-ng en-us+m3 and en-us+f4), and other IVR
-    sentences by the same voices against the order grammar,
+    sentences by the same voices against the order grammar;
+  - menu phrases as a phrase list (`.phrases`) said by those voices, and sentences of
+    other kinds against it,
 each as `hotline recognize` hears it and as a call hears it (`--as-call`), every set
 weighted alike. It prints the coefficients for `Recognizer.Calibration` and, per set,
 what each threshold would reject.
@@ -35,15 +37,32 @@ OTHER_SENTENCES = [
 ]
 
 
+MENU_PHRASES = [
+    "track my package", "pay my bill", "opening hours", "talk to an agent", "return an item", "my device is broken",
+    "reset my password", "cancel my order", "change my address", "billing question", "technical support",
+    "check my balance", "report a lost card", "speak to a nurse", "book an appointment", "repeat that",
+]
+NOT_MENU = [
+    "can i have a large latte please", "two medium teas", "the weather is nice today", "my name is john smith",
+    "five five five oh one nine nine", "i was just calling to say hello", "how old are you", "it is twelve thirty",
+]
+
+
 def recognize(hotline, files, grammar, extra):
     out = subprocess.run([hotline, "recognize", "--json", "--threshold", "0", "--grammar", grammar]
                          + extra + files, capture_output=True, text=True, cwd=bench.ROOT, check=True)
     return {r["file"]: r for r in map(json.loads, out.stdout.splitlines())}
 
 
-def features(fit, words):
+def margin(result):
+    """How far the best path's fit is above the next different answer's, ln, at most 3."""
+    fits = [max(a["fit"], 1e-4) for a in result["nbest"]]
+    return min(3.0, np.log(fits[0]) - np.log(max(fits[1:]))) if len(fits) > 1 else 3.0
+
+
+def features(fit, words, gap):
     fit = max(fit, 1e-4)
-    return [1.0, np.log(fit), np.log(1 + words), np.log(fit) * np.log(1 + words)]
+    return [1.0, np.log(fit), np.log(1 + words), np.log(fit) * np.log(1 + words), gap]
 
 
 def collect(hotline, tmp, limit):
@@ -68,28 +87,46 @@ def collect(hotline, tmp, limit):
             path = os.path.join(tmp, f"other-{voice.replace(':', '_')}-{i}.wav")
             orders.speak(voice, text, path)
             other.append(path)
+    menu = os.path.join(tmp, "menu.phrases")
+    with open(menu, "w") as f:
+        f.write("\n".join(MENU_PHRASES) + "\n")
+    phrases, not_menu = [], []
+    for voice in TRAINING_VOICES:
+        for i, text in enumerate(MENU_PHRASES):
+            path = os.path.join(tmp, f"menu-{voice.replace(':', '_')}-{i}.wav")
+            orders.speak(voice, text, path)
+            phrases.append((path, text))
+        for i, text in enumerate(NOT_MENU):
+            path = os.path.join(tmp, f"notmenu-{voice.replace(':', '_')}-{i}.wav")
+            orders.speak(voice, text, path)
+            not_menu.append(path)
     for extra in ([], ["--as-call"]):
+        results = recognize(hotline, [p for p, _ in phrases], menu, extra)
+        rows += [("menu phrases", (results[p]["nbest"] or [{"text": ""}])[0]["text"] == text, results[p]["fit"],
+                  len(results[p]["words"]), margin(results[p])) for p, text in phrases]
+        results = recognize(hotline, not_menu, menu, extra)
+        rows += [("not menu phrases", False, results[p]["fit"], len(results[p]["words"]), margin(results[p])) for p in not_menu]
         for name, items in sets.items():
             results = recognize(hotline, [p for p, _ in items], grammars[name], extra)
             for p, ref in items:
                 r = results[p]
                 heard = r["nbest"][0]["text"] if r["nbest"] else ""
                 right = name != "oog" and bench.normalise(heard) == bench.normalise(ref)
-                rows.append((name, right, r["fit"], len(r["words"])))
+                rows.append((name, right, r["fit"], len(r["words"]), margin(r)))
         results = recognize(hotline, [p for p, _ in spoken], gram, extra)
         rows += [("orders", (results[p].get("interpretation") or {}).get("slots") == s, results[p]["fit"],
-                  len(results[p]["words"])) for p, s in spoken]
+                  len(results[p]["words"]), margin(results[p])) for p, s in spoken]
         results = recognize(hotline, other, gram, extra)
-        rows += [("other sentences", False, results[p]["fit"], len(results[p]["words"])) for p in other]
+        rows += [("other sentences", False, results[p]["fit"], len(results[p]["words"]), margin(results[p])) for p in other]
     return rows
 
 
 def fit(rows):
     """Weighted logistic regression (Newton's method), every set weighing the same."""
-    x = np.array([features(f, w) for _, _, f, w in rows])
-    y = np.array([float(r) for _, r, _, _ in rows])
-    count = collections.Counter(s for s, _, _, _ in rows)
-    weight = np.array([len(rows) / (len(count) * count[s]) for s, _, _, _ in rows])
+    x = np.array([features(*r[2:]) for r in rows])
+    y = np.array([float(r[1]) for r in rows])
+    count = collections.Counter(r[0] for r in rows)
+    weight = np.array([len(rows) / (len(count) * count[r[0]]) for r in rows])
     beta = np.zeros(x.shape[1])
     for _ in range(100):
         p = 1 / (1 + np.exp(-x @ beta))
@@ -105,21 +142,25 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--hotline", default=os.path.join(bench.ROOT, ".build", "release", "hotline"))
     ap.add_argument("--limit", type=int, default=200, help="at most this many files per set of words")
+    ap.add_argument("--rows", help="also write the collected results here (JSON)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         rows = collect(args.hotline, tmp, args.limit)
+    if args.rows:
+        with open(args.rows, "w") as f:
+            json.dump(rows, f)
     beta = fit(rows)
     print(f"{len(rows)} results; Recognizer.Calibration: bias {beta[0]:.3f}, fit {beta[1]:.3f}, "
-          f"words {beta[2]:.3f}, fitTimesWords {beta[3]:.3f}")
-    scores = {"raw fit": [f for _, _, f, _ in rows],
-              "calibrated": [1 / (1 + np.exp(-np.dot(features(f, w), beta))) for _, _, f, w in rows]}
+          f"words {beta[2]:.3f}, fitTimesWords {beta[3]:.3f}, margin {beta[4]:.3f}")
+    scores = {"raw fit": [r[2] for r in rows],
+              "calibrated": [1 / (1 + np.exp(-np.dot(features(*r[2:]), beta))) for r in rows]}
     for name, score in scores.items():
         print(name)
         for t in (0.25, 0.3, 0.4, 0.5):
             parts = []
             for s in dict.fromkeys(r[0] for r in rows):
-                mine = [(r, c) for (set_, r, _, _), c in zip(rows, score) if set_ == s]
-                if s in ("oog", "other sentences"):
+                mine = [(r[1], c) for r, c in zip(rows, score) if r[0] == s]
+                if s in ("oog", "other sentences", "not menu phrases"):
                     parts.append(f"{s} rejected {np.mean([c < t for _, c in mine]):.0%}")
                 else:
                     parts.append(f"{s} right but rejected {np.mean([c < t for r, c in mine if r]):.1%}")

@@ -14,6 +14,8 @@ public struct RecognitionResult: Sendable, Equatable, Codable {
     public struct Alternative: Sendable, Equatable, Codable {
         public var text: String
         public var confidence: Double
+        /// Its fit before calibration (see `RecognitionResult.fit`).
+        public var fit: Double
     }
     /// The words, space-separated; empty when rejected.
     public var text: String
@@ -46,11 +48,12 @@ public final class Recognizer {
     /// Tuning a flow can set.
     public struct Options: Sendable {
         /// Results with a lower confidence are rejected.
-        /// (0.3 since session 18's calibration, `tools/calibrate-confidence.py` on training
-        /// speakers and voices: 3.1% of right isolated digits and 6.4% of right whole orders
-        /// rejected, 82% of other words and noise and 96% of other sentences; at 0.4 3.6%,
-        /// 11.9%, 83% and 97%.)
-        public var rejectionThreshold: Double = 0.3
+        /// (0.4 with session 18's calibration, `tools/calibrate-confidence.py` on training
+        /// speakers and voices: right answers rejected: isolated digits 2.8%, commands 0.5%,
+        /// whole orders 9.2%, menu phrases 7.9%; rejected: other words and noise 84%, other
+        /// sentences 96%, sentences against a menu 97%. At 0.3: 2.3%, 0%, 6.4%, 6.3%, 79%,
+        /// 94%, 95%.)
+        public var rejectionThreshold: Double = 0.4
         /// Search beam (log-probability).
         public var beam: Float = 40
         /// Score added per word of the grammar (negative discourages extra words). A CTC
@@ -71,32 +74,40 @@ public final class Recognizer {
         public init() {}
     }
 
-    /// The confidence as a logistic function of ln(fit), ln(1 + words) and their product:
-    /// a long answer gives up more per frame than one word even when right, and the same
-    /// confidence should mean the same chance of being right for both.
+    /// The confidence as a logistic function of ln(fit), ln(1 + words), their product, and
+    /// the margin: how far (ln, at most 3) the fit is above that of the next different
+    /// answer in the n-best list. A long answer gives up more per frame than one word even
+    /// when right, a phrase list's right answer stands out from its other phrases, and the
+    /// same confidence should mean the same chance of being right for all of them.
     public struct Calibration: Sendable, Equatable {
         public var bias: Double
         public var fit: Double
         public var words: Double
         public var fitTimesWords: Double
+        public var margin: Double
 
         /// Fitted by tools/calibrate-confidence.py (session 18) on training speakers'
-        /// isolated words and digit strings and on spoken orders and other sentences by
-        /// training voices.
-        public static let standard = Calibration(bias: 2.786, fit: 6.565, words: -0.220, fitTimesWords: -2.106)
+        /// isolated words and digit strings, and on spoken orders, menu phrases and other
+        /// sentences by training voices.
+        public static let standard = Calibration(bias: -3.163, fit: 2.137, words: 2.213, fitTimesWords: -0.348, margin: 1.613)
+        /// The margin of an answer with no other in the n-best list.
+        public static let widestMargin = 3.0
 
-        public init(bias: Double, fit: Double, words: Double, fitTimesWords: Double) {
+        public init(bias: Double, fit: Double, words: Double, fitTimesWords: Double, margin: Double) {
             self.bias = bias
             self.fit = fit
             self.words = words
             self.fitTimesWords = fitTimesWords
+            self.margin = margin
         }
 
-        /// The confidence of a path of `wordCount` words whose raw fit is `rawFit`.
-        public func confidence(fit rawFit: Double, words wordCount: Int) -> Double {
+        /// The confidence of a path of `wordCount` words whose raw fit is `rawFit`, `lead`
+        /// (ln) above the next answer's.
+        public func confidence(fit rawFit: Double, words wordCount: Int, margin lead: Double) -> Double {
             guard rawFit > 0 else { return 0 }
             let f = log(max(rawFit, 1e-4)), w = log(1 + Double(wordCount))
-            return 1 / (1 + exp(-(bias + fit * f + words * w + fitTimesWords * f * w)))
+            let m = min(Self.widestMargin, lead)
+            return 1 / (1 + exp(-(bias + fit * f + words * w + fitTimesWords * f * w + margin * m)))
         }
     }
 
@@ -205,29 +216,30 @@ public final class Recognizer {
             }
             return frames <= 0 ? 0 : exp(-max(0, gap) / Double(frames))
         }
-        func confidenceOf(_ path: (words: [RecognizedWord], score: Float, bonus: Float)) -> Double {
-            let fit = fitOf(path)
-            return options.calibration?.confidence(fit: fit, words: path.words.filter { $0.word != Grammar.garbage }.count) ?? fit
+        // Each different answer once, best first, with its fit; each one's margin is taken
+        // against the best of the others.
+        var answers: [(text: String, fit: Double, words: Int)] = []
+        for path in paths where !answers.contains(where: { $0.text == Self.text(path.words) }) {
+            answers.append((Self.text(path.words), fitOf(path), path.words.filter { $0.word != Grammar.garbage }.count))
         }
-        let confidence = confidenceOf(best)
+        func confidenceOf(_ i: Int) -> Double {
+            let others = answers.indices.filter { $0 != i }.map { log(max(answers[$0].fit, 1e-4)) }
+            let lead = others.max().map { log(max(answers[i].fit, 1e-4)) - $0 } ?? Calibration.widestMargin
+            return options.calibration?.confidence(fit: answers[i].fit, words: answers[i].words, margin: lead) ?? answers[i].fit
+        }
+        let confidence = confidenceOf(0)
         let interpretation = grammar.parse(text)
         let reason: String? = speechFrames == 0 ? "no speech"
             : confidence < options.rejectionThreshold ? "low confidence"
             : interpretation == nil ? "no parse" : nil
         let rounded = { (c: Double) in (c * 1000).rounded() / 1000 }
         return RecognitionResult(text: reason == nil ? text : "", interpretation: reason == nil ? interpretation : nil,
-                                 confidence: rounded(confidence), fit: rounded(fitOf(best)), rejected: reason != nil, reason: reason, words: words,
-                                 nbest: Self.distinct(paths.map { .init(text: Self.text($0.words), confidence: rounded(confidenceOf($0))) }))
+                                 confidence: rounded(confidence), fit: rounded(answers[0].fit), rejected: reason != nil, reason: reason, words: words,
+                                 nbest: answers.indices.map { .init(text: answers[$0].text, confidence: rounded(confidenceOf($0)), fit: rounded(answers[$0].fit)) })
     }
 
     /// What was said: the words, without the garbage around them.
     private static func text(_ words: [RecognizedWord]) -> String {
         words.map(\.word).filter { $0 != Grammar.garbage }.joined(separator: " ")
-    }
-
-    /// The alternatives with different words (paths that differ only in garbage read alike), best first.
-    private static func distinct(_ alternatives: [RecognitionResult.Alternative]) -> [RecognitionResult.Alternative] {
-        var seen = Set<String>()
-        return alternatives.filter { seen.insert($0.text).inserted }
     }
 }

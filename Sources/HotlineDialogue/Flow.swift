@@ -62,7 +62,7 @@ public struct FlowSettings: Sendable, Equatable {
     /// Where a caller goes after too many failed attempts (nil: hang up politely).
     public var escalate: String?
     /// Recognitions below this confidence count as no-match.
-    public var minConfidence = 0.3
+    public var minConfidence = 0.4
     /// Collected values recognised below this confidence are confirmed with the caller.
     public var confirmBelow = 0.8
     /// Whether callers may interrupt prompts.

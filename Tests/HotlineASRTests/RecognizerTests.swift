@@ -70,7 +70,7 @@ import Testing
         recognizer.consume(Self.posteriors(said))
         let heard = recognizer.finish(closingSilence: false)
         #expect(heard.text == "yes please" && heard.interpretation?.value == "yes", "\(heard.nbest)")
-        #expect(heard.confidence > 0.9 && !heard.rejected)
+        #expect(heard.fit > 0.99 && heard.confidence > 0.8 && !heard.rejected)
         #expect(!heard.words.contains { $0.word == Grammar.garbage })
         let strict = try Self.recognize(Self.yesNo, said)
         #expect(strict.rejected)
