@@ -42,6 +42,22 @@ extension GrammarCompiler {
     /// A grammar from a spec: `builtin:NAME[?min=N&max=M]`, or grammar text itself.
     public static func grammar(spec: String) throws -> Grammar {
         guard spec.hasPrefix("builtin:") else { return try compile(spec) }
+        // Built-ins are compiled once per spec: a flow of thousands of yes/no states, or a
+        // call listening again, asks for the same few.
+        if let known = builtins.lock.withLock({ builtins.compiled[spec] }) { return known }
+        let made = try builtin(spec: spec)
+        builtins.lock.withLock { builtins.compiled[spec] = made }
+        return made
+    }
+
+    /// Built-in grammars compiled so far, by spec.
+    private final class Builtins: @unchecked Sendable {
+        let lock = NSLock()
+        var compiled: [String: Grammar] = [:]
+    }
+    private static let builtins = Builtins()
+
+    private static func builtin(spec: String) throws -> Grammar {
         let body = spec.dropFirst("builtin:".count)
         let name = body.prefix { $0 != "?" }
         var parameters: [String: Int] = [:]
