@@ -77,29 +77,23 @@ def collect(hotline, tmp, limit):
     gram = os.path.join(tmp, "orders.gram")
     with open(gram, "w") as f:
         f.write(orders.hotline_grammar())
-    spoken, other = [], []
-    for voice in TRAINING_VOICES:
-        for i, (text, slots) in enumerate(orders.draw_orders(20, seed=11)):
-            path = os.path.join(tmp, f"order-{voice.replace(':', '_')}-{i}.wav")
-            orders.speak(voice, text, path)
-            spoken.append((path, slots))
-        for i, text in enumerate(OTHER_SENTENCES):
-            path = os.path.join(tmp, f"other-{voice.replace(':', '_')}-{i}.wav")
-            orders.speak(voice, text, path)
-            other.append(path)
+    def said(name, texts):
+        """Each text said by each training voice: (file, its index in `texts`)."""
+        files = []
+        for voice in TRAINING_VOICES:
+            for i, text in enumerate(texts):
+                path = os.path.join(tmp, f"{name}-{voice.replace(':', '_')}-{i}.wav")
+                orders.speak(voice, text, path)
+                files.append((path, i))
+        return files
+    drawn = orders.draw_orders(20, seed=11)
+    spoken = [(p, drawn[i][1]) for p, i in said("order", [text for text, _ in drawn])]
+    other = [p for p, _ in said("other", OTHER_SENTENCES)]
     menu = os.path.join(tmp, "menu.phrases")
     with open(menu, "w") as f:
         f.write("\n".join(MENU_PHRASES) + "\n")
-    phrases, not_menu = [], []
-    for voice in TRAINING_VOICES:
-        for i, text in enumerate(MENU_PHRASES):
-            path = os.path.join(tmp, f"menu-{voice.replace(':', '_')}-{i}.wav")
-            orders.speak(voice, text, path)
-            phrases.append((path, text))
-        for i, text in enumerate(NOT_MENU):
-            path = os.path.join(tmp, f"notmenu-{voice.replace(':', '_')}-{i}.wav")
-            orders.speak(voice, text, path)
-            not_menu.append(path)
+    phrases = [(p, MENU_PHRASES[i]) for p, i in said("menu", MENU_PHRASES)]
+    not_menu = [p for p, _ in said("notmenu", NOT_MENU)]
     for extra in ([], ["--as-call"]):
         results = recognize(hotline, [p for p, _ in phrases], menu, extra)
         rows += [("menu phrases", (results[p]["nbest"] or [{"text": ""}])[0]["text"] == text, results[p]["fit"],

@@ -143,21 +143,26 @@ import Glibc
         }
     }
 
-    /// At the call limit, a second caller hears that the lines are busy, and the store says
-    /// "busy" (it said "hangup", as if the caller had been served).
-    @Test func aCallerTurnedAwayAtTheCallLimitIsStoredAsBusy() throws {
-        let scratch = Scratch()
-        let caller = try Self.callerRaw(scratch)
-        let config = try Self.configuration(scratch, asoundrc: """
+    /// Two lines, a and b, each answering one call at once from the same recorded caller;
+    /// `more` is added to the configuration.
+    static func twoCallers(_ scratch: Scratch, more: String = "") throws -> String {
+        let caller = try callerRaw(scratch)
+        return try configuration(scratch, asoundrc: """
             pcm.in_a { type file; slave.pcm { type null }; file "/dev/null"; infile "\(caller)"; format "raw" }
             pcm.in_b { type file; slave.pcm { type null }; file "/dev/null"; infile "\(caller)"; format "raw" }
             pcm.out { type file; slave.pcm { type null }; file "/dev/null"; format "raw" }
             """, lines: """
               - { name: a, capture: in_a, playback: out, flow: \(repositoryRoot.path)/Flows/hotline.yaml, answer: immediately, calls: 1 }
               - { name: b, capture: in_b, playback: out, flow: \(repositoryRoot.path)/Flows/hotline.yaml, answer: immediately, calls: 1 }
-            limits:
-              max_concurrent_calls: 1
+            \(more)
             """)
+    }
+
+    /// At the call limit, a second caller hears that the lines are busy, and the store says
+    /// "busy" (it said "hangup", as if the caller had been served).
+    @Test func aCallerTurnedAwayAtTheCallLimitIsStoredAsBusy() throws {
+        let scratch = Scratch()
+        let config = try Self.twoCallers(scratch, more: "limits:\n  max_concurrent_calls: 1")
         let result = try CommandRunner.run("hotlined", ["--config", config])
         #expect(result.status == 0, "\(result.stderr)")
         let summaries = result.stdout.split(separator: "\n").compactMap { try? JSONDecoder().decode(Summary.self, from: Data($0.utf8)) }
@@ -177,15 +182,7 @@ import Glibc
         defer { _ = try? CommandRunner.runProgram("/bin/umount", [full]) }
         try FileManager.default.createDirectory(atPath: full + "/recordings", withIntermediateDirectories: true)
         _ = try CommandRunner.runProgram("/bin/dd", ["if=/dev/zero", "of=\(full)/filler", "bs=4k", "count=64"])   // stops when full
-        let caller = try Self.callerRaw(scratch)
-        var config = try Self.configuration(scratch, asoundrc: """
-            pcm.in_a { type file; slave.pcm { type null }; file "/dev/null"; infile "\(caller)"; format "raw" }
-            pcm.in_b { type file; slave.pcm { type null }; file "/dev/null"; infile "\(caller)"; format "raw" }
-            pcm.out { type file; slave.pcm { type null }; file "/dev/null"; format "raw" }
-            """, lines: """
-              - { name: a, capture: in_a, playback: out, flow: \(repositoryRoot.path)/Flows/hotline.yaml, answer: immediately, calls: 1 }
-              - { name: b, capture: in_b, playback: out, flow: \(repositoryRoot.path)/Flows/hotline.yaml, answer: immediately, calls: 1 }
-            """)
+        var config = try Self.twoCallers(scratch)
         let text = try String(contentsOfFile: config, encoding: .utf8)
             .replacingOccurrences(of: "data_dir: data", with: "data_dir: \(full)\ndatabase: \(scratch.file("calls.sqlite"))")
         config = scratch.file("full.yaml")
