@@ -47,8 +47,8 @@ let package = Package(
         ]),
 
         .testTarget(name: "HotlineCoreTests", dependencies: ["HotlineCore"]),
-        .testTarget(name: "HotlineDSPTests", dependencies: ["HotlineDSP"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "HotlineAudioTests", dependencies: ["HotlineAudio", "HotlineDSP"]),
+        .testTarget(name: "HotlineDSPTests", dependencies: ["HotlineDSP", "HotlineTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "HotlineAudioTests", dependencies: ["HotlineAudio", "HotlineDSP", "HotlineTestSupport"]),
         .testTarget(name: "HotlineNNTests", dependencies: ["HotlineNN"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HotlineASRTests", dependencies: ["HotlineASR"]),
         .testTarget(name: "HotlineTTSTests", dependencies: ["HotlineTTS"]),
@@ -56,7 +56,7 @@ let package = Package(
         .testTarget(name: "HotlineStoreTests", dependencies: ["HotlineStore"]),
         .testTarget(name: "HotlineDaemonTests", dependencies: ["HotlineDaemon", "HotlineDialogue", "HotlineTestSupport"]),
         .testTarget(name: "HotlineCLITests", dependencies: ["hotline", "hotlined", "HotlineTestSupport"]),
-        // What several test targets share (the fuzz suites' seeded mutator).
+        // What several test targets share: the fuzz suites' seeded mutator, signal measures.
         .target(name: "HotlineTestSupport", path: "Tests/HotlineTestSupport"),
     ]
 )

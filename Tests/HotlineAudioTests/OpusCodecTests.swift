@@ -2,6 +2,7 @@ import Foundation
 import HotlineAudio
 import HotlineCore
 import Testing
+import HotlineTestSupport
 
 @Suite struct OpusCodecTests {
     /// Encodes a voiced, speech-like signal frame by frame, decodes it, and returns
@@ -32,17 +33,6 @@ import Testing
         return 10 * log10(signal / max(noise, 1e-20))
     }
 
-    /// Amplitude of an integer-Hz tone over a whole-second window.
-    static func amplitude(of frequency: Double, in y: ArraySlice<Float>, rate: Int) -> Double {
-        var c = 0.0, s = 0.0
-        for (k, v) in y.enumerated() {
-            let phase = 2 * .pi * frequency * Double(k) / Double(rate)
-            c += Double(v) * cos(phase)
-            s += Double(v) * sin(phase)
-        }
-        return 2 * (c * c + s * s).squareRoot() / Double(y.count)
-    }
-
     /// Opus (SILK in VoIP mode) keeps the spectrum, not the exact waveform, so the test
     /// checks each partial's level and that little energy appears anywhere else.
     @Test(arguments: [8000, 16000, 48000])
@@ -53,7 +43,7 @@ import Testing
         let window = output[(rate / 2)..<(rate * 3 / 2)]
         var tonal = 0.0
         for (frequency, amplitude) in [(180.0, 0.3), (540, 0.15), (1260, 0.08)] {
-            let measured = Self.amplitude(of: frequency, in: window, rate: rate)
+            let measured = HotlineTestSupport.amplitude(of: frequency, in: window, rate: rate)
             #expect(abs(20 * log10(measured / amplitude)) < 2, "\(frequency) Hz at \(measured) instead of \(amplitude)")
             tonal += measured * measured / 2
         }

@@ -2,6 +2,7 @@ import Foundation
 import HotlineCore
 import HotlineDSP
 import Testing
+import HotlineTestSupport
 
 /// Quality targets from the foundation issue: passband (0-3.4 kHz at 8 kHz) ripple under
 /// 0.1 dB, stopband rejection over 80 dB; streaming output identical to one-shot.
@@ -15,18 +16,6 @@ import Testing
             let t = Double(i) / Double(rate)
             return Float(frequencies.reduce(0) { $0 + amplitude * sin(2 * .pi * $1 * t + $1 * 0.001) })
         }
-    }
-
-    /// Amplitude of the `frequency` component over `window` (a whole number of cycles
-    /// for integer-Hz tones when the window spans a whole second).
-    static func amplitude(of frequency: Double, in y: ArraySlice<Float>, rate: Int) -> Double {
-        var c = 0.0, s = 0.0
-        for (k, v) in y.enumerated() {
-            let phase = 2 * .pi * frequency * Double(k) / Double(rate)
-            c += Double(v) * cos(phase)
-            s += Double(v) * sin(phase)
-        }
-        return 2 * (c * c + s * s).squareRoot() / Double(y.count)
     }
 
     static func resample(_ x: [Float], from: Int, to: Int) throws -> [Float] {
@@ -59,7 +48,7 @@ import Testing
         let x = Self.tones(frequencies, amplitude: 0.02, rate: from, seconds: 1.5)
         let y = try Self.resample(x, from: from, to: to)
         let window = y[(to / 4)..<(to / 4 + to)]   // one whole second away from the edges
-        let gainsDb = frequencies.map { 20 * log10(Self.amplitude(of: $0, in: window, rate: to) / 0.02) }
+        let gainsDb = frequencies.map { 20 * log10(amplitude(of: $0, in: window, rate: to) / 0.02) }
         let ripple = gainsDb.max()! - gainsDb.min()!
         #expect(ripple < 0.1, "ripple \(ripple) dB, gains \(gainsDb)")
         #expect(abs(gainsDb[0]) < 0.05)
