@@ -7,8 +7,8 @@ import HotlineAudio
 /// no more than a second in memory, and a crash leaves the audio so far in
 /// `NAME.opus.part`. A failure (a full disk) is logged once; the call goes on unrecorded.
 /// The caller's side is held back `holdBack` samples before it goes to the encoder, so
-/// that what the call session finds private (a key's tone, detected a few ms after it
-/// began) can still be silenced.
+/// that what the call session finds private (a key's tone in a sensitive listen, detected
+/// tens of ms after it began) can still be silenced.
 final class CallRecorder {
     /// Caller samples kept from the encoder until the next hand-over (100 ms).
     static let holdBack = CallSession.sampleRate / 10

@@ -91,7 +91,8 @@ public final class CallSession {
     public private(set) var nowMs = 0
     /// How many samples at the end of the caller's side heard so far the call's recording
     /// must not keep, as of the last `process`: the whole frame while a sensitive slot
-    /// listens (a card number said or keyed), and a key's tone back to where it began.
+    /// listens (a card number said or keyed), and a key's tone there back to where it
+    /// began. Keys elsewhere stay in the recording, so `hotline replay` can re-run them.
     public private(set) var privateCallerSamples = 0
     /// The call is over and its last prompt has played.
     public var isFinished: Bool { outcome != nil && !isPrompting }
@@ -260,7 +261,8 @@ public final class CallSession {
     private func hear(_ caller: [Float]) {
         // The exchange's dial, busy or reorder tone on the caller's side: the caller hung up.
         if progress.process(caller).contains(where: { $0.tone != .ringback }) { return hangUp() }
-        if listening?.request.sensitive == true { privateCallerSamples = Self.frameSamples }
+        let sensitive = listening?.request.sensitive == true
+        if sensitive { privateCallerSamples = Self.frameSamples }
         // A prompt the caller may not interrupt (`barge_in: false` on its own state or on the
         // state listening) plays to its end: speech and keys meanwhile are ignored.
         let shielded = isPrompting && (!promptBargeIn || listening?.request.bargeIn == false)
@@ -278,7 +280,9 @@ public final class CallSession {
                 keyPressed(digit.key)
             }
         }
-        if let toneStart = dtmf.toneStartSample {
+        // A key's tone in a sensitive listen is silenced back to where it began: the
+        // detector is sure of it 20-40 ms in, after the listen may have ended.
+        if sensitive, let toneStart = dtmf.toneStartSample {
             privateCallerSamples = max(privateCallerSamples, (nowMs / 10 + 1) * Self.frameSamples - toneStart)
         }
         // A key's tone sounds like speech to the VAD; it is not, from the first window that

@@ -10,9 +10,11 @@ import HotlineTTS
 public enum FlowSpeechCheck {
     /// Errors (SSML prompts that do not parse, recorded prompts that are not audio, listen
     /// words with no pronunciation at all) and warnings (prompt and listen words the lexicon
-    /// lacks, with the pronunciation guessed), one line each; without a lexicon, no words.
+    /// lacks, with the pronunciation guessed; `FlowValidator.warnings`), one line each;
+    /// without a lexicon, no words.
     public static func check(_ flow: Flow, lexicon: Lexicon?) -> (errors: [String], warnings: [String]) {
-        var errors = PromptCache.ssmlErrors(of: flow) + PromptCache.recordingErrors(of: flow) + voiceErrors(of: flow), warnings: [String] = []
+        var errors = PromptCache.ssmlErrors(of: flow) + PromptCache.recordingErrors(of: flow) + voiceErrors(of: flow)
+        var warnings = FlowValidator.warnings(flow).map { $0.message + ($0.hint.map { " (\($0))" } ?? "") }
         guard let lexicon else { return (errors, warnings) }
         let prompted = PromptCache.guessedWords(of: flow, lexicon: lexicon)
         if !prompted.isEmpty { warnings.append(GuessedWord.warning(prompted)) }

@@ -76,6 +76,28 @@ public enum FlowValidator {
         return problems
     }
 
+    /// Advice that does not stop a flow from loading: slots long enough for a card number
+    /// (13 digits or more) that are not `sensitive`, whose keyed tones then stay in the
+    /// call recording (the text is masked all the same).
+    public static func warnings(_ flow: Flow) -> [FlowDiagnostic] {
+        var found: [FlowDiagnostic] = []
+        for name in flow.states.keys.sorted() {
+            let fields: [(slot: String, type: SlotType, sensitive: Bool)]
+            switch flow.states[name]!.input {
+            case .collect(let c)?: fields = [(c.slot, c.type, c.sensitive)]
+            case .form(let form)?: fields = form.fields.map { ($0.slot, $0.type, $0.sensitive) }
+            default: fields = []
+            }
+            for field in fields where !field.sensitive {
+                guard case .digits(_, let longest) = field.type, longest >= 13 else { continue }
+                found.append(FlowDiagnostic(flow.stateLocations[name] ?? SourceLocation(file: "", line: 1, column: 1),
+                                            "state '\(name)' collects up to \(longest) digits in '\(field.slot)' without 'sensitive: true'",
+                                            hint: "if callers may give a card number there, mark the slot sensitive: it is then kept out of logs and recordings"))
+            }
+        }
+        return found
+    }
+
     /// A cycle of states that neither listen nor wait for anything (a backend, a message)
     /// nor end the call: nothing can change on the way round, so a call entering it never
     /// leaves. The states in order, or nil.

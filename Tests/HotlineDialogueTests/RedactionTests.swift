@@ -82,6 +82,13 @@ import Testing
         #expect(try problems("http://payments.example.com/charge", allow: true).isEmpty)
     }
 
+    @Test func aCardLengthSlotNotMarkedSensitiveIsWarnedAbout() throws {
+        let marked = try FlowLoader.load(yaml: Self.payFlow, file: "pay.yaml")
+        #expect(FlowValidator.warnings(marked).isEmpty)
+        let unmarked = try FlowLoader.load(yaml: Self.payFlow.replacingOccurrences(of: ", sensitive: true", with: ""), file: "pay.yaml")
+        #expect(FlowValidator.warnings(unmarked).map(\.message) == ["state 'card' collects up to 19 digits in 'card' without 'sensitive: true'"])
+    }
+
     @Test func aMalformedWebhookURLIsReportedWithoutItsPassword() throws {
         let yaml = Self.payFlow.replacingOccurrences(of: "https://payments.example.com/charge", with: "ftp://bob:s3cret@example.com/x")
         #expect(throws: (any Error).self) { try FlowLoader.load(yaml: yaml, file: "pay.yaml") }
