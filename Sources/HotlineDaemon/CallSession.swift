@@ -85,8 +85,12 @@ public final class CallSession {
     /// What it said on answering, before the caller's first turn.
     public private(set) var openingPrompts: [String] = []
     /// Why the call ended (set when the flow decides; `isFinished` waits for the last
-    /// prompt): "hangup", "transfer:TARGET", "caller hung up".
-    public private(set) var outcome: String?
+    /// prompt).
+    public private(set) var outcome: CallOutcome? {
+        didSet { if let outcome, oldValue == nil { events.append(.ended(outcome)) } }
+    }
+    /// What happened in the last `process` (or `start`), in order.
+    public private(set) var events: [CallEvent] = []
     /// Call time, ms.
     public private(set) var nowMs = 0
     /// How many samples at the end of the caller's side heard so far the call's recording
@@ -187,10 +191,10 @@ public final class CallSession {
     }
 
     /// The caller hung up.
-    public func hangUp() { end("caller hung up") }
+    public func hangUp() { end(.callerHungUp) }
 
     /// Ends the call now (the caller left, the daemon stops), for `reason`.
-    public func end(_ reason: String) {
+    public func end(_ reason: CallOutcome) {
         guard outcome == nil else { return }
         if let message = recording.take() { _ = keepMessage(message) }   // the caller hung up after speaking: kept
         _ = engine.handle(.hangUp)
@@ -204,6 +208,7 @@ public final class CallSession {
     public func process(_ caller: [Float]) -> [Float] {
         precondition(caller.count == Self.frameSamples, "frames are \(Self.frameSamples) samples")
         privateCallerSamples = 0
+        events.removeAll(keepingCapacity: true)
         if outcome == nil { hear(caller) }   // once the call is over, the goodbye plays out
         if outcome == nil, let answer = pendingWebhook?.answer {
             pendingWebhook = nil
@@ -300,7 +305,7 @@ public final class CallSession {
         }
         // A line nobody speaks on (the caller left without the exchange saying so) ends.
         silentMs = speech || keyed || isPrompting ? 0 : silentMs + 10
-        if silentMs >= silenceLimitMs, outcome == nil { end("caller silent") }
+        if silentMs >= silenceLimitMs, outcome == nil { end(.callerSilent) }
     }
 
     /// A line that returns what the hotline plays to the caller's side, as a telephone
@@ -468,7 +473,10 @@ public final class CallSession {
 
     private func stopPrompt(bargeInFrom heard: Int? = nil) {
         guard isPrompting else { return }
-        if let heard { bargeIns.append((heard, nowMs)) }
+        if let heard {
+            bargeIns.append((heard, nowMs))
+            events.append(.bargeIn(heardAtMs: heard, stoppedAtMs: nowMs))
+        }
         queued.forEach { $0.stream.cancel() }
         queued.removeAll()
         outboundIndex = outbound.count
@@ -508,14 +516,15 @@ public final class CallSession {
 
     private func apply(_ actions: [DialogueAction], turnStart: DispatchTime?, turn: Turn? = nil) {
         pendingReplies = []
+        let firstConsequence = events.count   // a turn's event goes before what the flow did about it
         var answer: [String: String]??
         for action in actions {
             switch action {
             case .play(let text, let bargeIn): say(text, bargeIn: bargeIn)
             case .playAudio(let path, let text, let bargeIn): say(text, recording: path, bargeIn: bargeIn)
             case .listen(let request): listen(request)
-            case .transfer(let target): outcome = "transfer:\(target)"
-            case .hangUp: outcome = outcome ?? "hangup"
+            case .transfer(let target): outcome = .transfer(target)
+            case .hangUp: outcome = outcome ?? .hangup
             case .webhook(let url, let body, let timeoutMs):
                 if webhooksInBackground { pendingWebhook = WebhookCall { [webhook] in webhook(url, body, timeoutMs) } } else {
                     answer = .some(webhook(url, body, timeoutMs))
@@ -535,6 +544,7 @@ public final class CallSession {
                 turn.replyLatencyMs = (Double(DispatchTime.now().uptimeNanoseconds - turnStart.uptimeNanoseconds) / 1e5).rounded() / 10
             }
             turns.append(turn)
+            events.insert(.turn(turn), at: firstConsequence)
             onTurn?(turn)
         }
         if let answer { backendAnswered(answer) }

@@ -147,28 +147,31 @@ final class LineService: @unchecked Sendable {   // used by its line's thread on
         do {
             while !session.isFinished, session.nowMs < configuration.maxCallSeconds * 1000 {
                 if daemon.stop.isSet {
-                    session.end("daemon stopped")
+                    session.end(.daemonStopped)
                     break
                 }
                 let heard = try audio.read()
-                let turns = session.turns.count, bargeIns = session.bargeIns.count
                 let said = session.process(heard)
                 // A barge-in: the prompt already queued in ALSA's buffer must not play on.
-                if session.bargeIns.count > bargeIns { try audio.dropQueuedPlayback() }
+                if session.events.contains(where: { if case .bargeIn = $0 { true } else { false } }) {
+                    try audio.dropQueuedPlayback()
+                }
                 try audio.write(said)
                 if audio.lastLagMs > Double(audio.bufferMs) {
                     daemon.log.message(.debug, "line \(line.name): frame at \(session.nowMs) ms answered \(Int(audio.lastLagMs)) ms late")
                 }
                 daemon.beat(line.name)
                 recorder.add(caller: heard, hotline: said, hiding: session.privateCallerSamples)
-                if session.turns.count > turns { replyLatency.append(audio.lastLagMs) }
-                if session.bargeIns.count > bargeIns, let last = session.bargeIns.last {
-                    bargeIn.append(Double(last.stoppedAtMs - last.heardAtMs) + audio.lastLagMs)
+                for event in session.events {
+                    switch event {
+                    case .turn: replyLatency.append(audio.lastLagMs)
+                    case .bargeIn(let heardAtMs, let stoppedAtMs): bargeIn.append(Double(stoppedAtMs - heardAtMs) + audio.lastLagMs)
+                    case .ended: break
+                    }
                 }
             }
-            if !session.isFinished { session.end("longest call reached") }
-            if let outcome = session.outcome, outcome.hasPrefix("transfer:"),
-               let keys = line.keys(transferringTo: String(outcome.dropFirst("transfer:".count))) {
+            if !session.isFinished { session.end(.longestCallReached) }
+            if case .transfer(let target)? = session.outcome, let keys = line.keys(transferringTo: target) {
                 // Hand the caller on: the PBX's transfer code and the number, keyed down the line.
                 let frameSamples = CallSession.frameSamples
                 var tones = try DTMFGenerator().sequence(keys, toneMs: 100, gapMs: 100)
@@ -178,16 +181,16 @@ final class LineService: @unchecked Sendable {   // used by its line's thread on
                     recorder.add(caller: try audio.read(), hotline: frame)
                     try audio.write(frame)
                 }
-                daemon.log.message(.info, "line \(line.name): \(outcome) keyed as \(keys)")
+                daemon.log.message(.info, "line \(line.name): transfer:\(target) keyed as \(keys)")
             }
             try audio.drain()
         } catch {
             failure = error
-            session.end("line lost")
+            session.end(.lineLost)
         }
         let recording = recorder.finish()
         // A caller turned away at the call limit heard the busy message: "busy", not "hangup".
-        let outcome = busy && session.outcome == "hangup" ? "busy" : session.outcome ?? ""
+        let outcome = busy && session.outcome == .hangup ? "busy" : session.outcome?.description ?? ""
         if let store, let callID {
             do { try store.endCall(callID, outcome: outcome, durationMs: session.nowMs, recording: recording) } catch {
                 daemon.log.message(.error, "line \(line.name): \(error)")

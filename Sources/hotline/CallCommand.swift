@@ -72,7 +72,7 @@ struct CallCommand: ParsableCommand {
         let (hotline, callerSide) = session.run(caller: audio.samples, lingerSeconds: linger,
                                                 echo: echoLoss.map { .init(lossDb: $0, delayMs: echoDelay) })
         if !json { printTranscript(session) }
-        let summary = Summary(outcome: session.outcome ?? "", turns: session.turns.count, callMs: session.nowMs, prompts: session.prompts)
+        let summary = Summary(outcome: session.outcome?.description ?? "", turns: session.turns.count, callMs: session.nowMs, prompts: session.prompts)
         if json {
             for turn in session.turns { print(try jsonLine(turn)) }
             print(try jsonLine(summary))

@@ -256,7 +256,7 @@ import Testing
             if session.prompts.count == 1 { Thread.sleep(forTimeInterval: 0.001) }
         }
         #expect(session.prompts.last == "Your ticket is 42.")
-        #expect(session.outcome == "hangup")
+        #expect(session.outcome == .hangup)
         // The backend's answer is a turn of the call, for the transcript and the call store.
         let turn = try #require(session.turns.last)
         #expect(turn.input == "webhook" && turn.heard == #"{"id":"42"}"# && turn.state == "open")
@@ -322,7 +322,7 @@ import Testing
         // One second into the (several seconds long) menu prompt, the caller presses 1.
         let caller = [Float](repeating: 0, count: 8000) + (try DTMFGenerator().tone("1", durationMs: 100))
         let out = Self.run(session, caller)
-        #expect(session.outcome == "hangup")
+        #expect(session.outcome == .hangup)
         let turn = try #require(session.turns.first)
         #expect(turn.input == "dtmf" && turn.heard == "1")
         #expect(turn.interpretation.contains("sales"))
@@ -404,6 +404,33 @@ import Testing
         #expect(recorded.count >= caller.count)
     }
 
+    @Test func eachFrameSaysWhatHappenedInIt() throws {
+        // A key over the menu: the prompt stops when the key is pressed (a barge-in), the
+        // turn comes when it is released, and the flow's hang-up follows from that turn.
+        let session = try Self.session()
+        session.start()
+        let caller = [Float](repeating: 0, count: 8000) + (try DTMFGenerator().tone("1", durationMs: 100))
+        var seen: [(ms: Int, event: CallEvent)] = []
+        var i = 0
+        while i < 8000 * 12, !session.isFinished {
+            var frame = [Float](repeating: 0, count: 80)
+            if i < caller.count { frame.replaceSubrange(0..<80, with: caller[i..<(i + 80)]) }
+            _ = session.process(frame)
+            seen += session.events.map { (session.nowMs, $0) }
+            i += 80
+        }
+        let kinds = seen.map { entry -> String in
+            switch entry.event {
+            case .bargeIn: return "barge-in"
+            case .turn(let turn): return "turn \(turn.heard)"
+            case .ended(let outcome): return "ended \(outcome)"
+            }
+        }
+        #expect(kinds == ["barge-in", "turn 1", "ended hangup"], "\(kinds)")
+        #expect(seen[0].ms < seen[1].ms, "the prompt stops at the key's press, the turn at its release")
+        #expect(session.outcome == .hangup)
+    }
+
     @Test func silenceGivesNoInputThenTheReprompt() throws {
         let session = try Self.session()
         session.start()
@@ -467,7 +494,7 @@ import Testing
             busy += [Float](repeating: 0, count: 4000)
         }
         _ = Self.run(session, [Float](repeating: 0, count: 16000) + busy)
-        #expect(session.outcome == "caller hung up")
+        #expect(session.outcome == .callerHungUp)
         #expect(session.nowMs < 6000)
         #expect(session.turns.isEmpty)
     }
