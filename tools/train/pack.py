@@ -46,10 +46,14 @@ def pack(cache, out):
             samples.append(n); skips.append(skip); counts.append(len(lens))
     manifest = [f"{os.path.basename(i['path'])}\t{i['source']}\t{i['speaker']}\t{i['words']}"
                 for i in items if i["source"].startswith("synthetic")]
+    # The sentences' transcripts travel too: without them data.py finds no continuous speech.
+    transcripts = os.path.join(data.SPEECH, "continuous", "transcripts.tsv")
+    with open(transcripts, encoding="utf-8") if os.path.exists(transcripts) else open(os.devnull) as f:
+        continuous_transcripts = f.read()
     np.savez(out, names=np.array(names), packets=np.frombuffer(b"".join(blobs), np.uint8),
              packet_lengths=np.array(lengths, np.uint16), packet_counts=np.array(counts, np.int64),
              samples=np.array(samples, np.int64), skips=np.array(skips, np.int64),
-             synthetic_manifest=np.array(manifest))
+             synthetic_manifest=np.array(manifest), continuous_transcripts=np.array(continuous_transcripts))
     print(f"pack: {len(names)} files, {sum(samples) / data.RATE / 3600:.2f} h, "
           f"{os.path.getsize(out) / 1e6:.1f} MB in {out}", file=sys.stderr)
 
@@ -67,7 +71,8 @@ def _unpack_one(k):
     packets = [blob[bounds[i]:bounds[i + 1]] for i in range(len(lens))]
     x = _opus.decode(packets, int(p["samples"][k]), int(p["skips"][k]))
     path = os.path.join(p["out"], str(p["names"][k]))
-    soundfile.write(path, x, data.RATE, subtype="PCM_16")
+    # WAV under the file's own name (an .ogg keeps its name, so transcripts still find it).
+    soundfile.write(path, x, data.RATE, subtype="PCM_16", format="WAV")
 
 
 def unpack(packed, out):
@@ -85,6 +90,9 @@ def unpack(packed, out):
         for line in p["synthetic_manifest"]:
             name, rest = str(line).split("\t", 1)
             f.write(os.path.join(out, "synthetic", name) + "\t" + rest + "\n")
+    if "continuous_transcripts" in p and str(p["continuous_transcripts"]):
+        with open(os.path.join(out, "continuous", "transcripts.tsv"), "w", encoding="utf-8") as f:
+            f.write(str(p["continuous_transcripts"]))
     print(f"unpack: {len(p['names'])} files in {out}", file=sys.stderr)
 
 
