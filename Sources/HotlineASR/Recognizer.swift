@@ -49,10 +49,10 @@ public final class Recognizer {
     public struct Options: Sendable {
         /// Results with a lower confidence are rejected.
         /// (0.4 with session 18's calibration, `tools/calibrate-confidence.py` on training
-        /// speakers and voices: right answers rejected: isolated digits 2.8%, commands 0.5%,
-        /// whole orders 9.2%, menu phrases 7.9%; rejected: other words and noise 84%, other
-        /// sentences 96%, sentences against a menu 97%. At 0.3: 2.3%, 0%, 6.4%, 6.3%, 79%,
-        /// 94%, 95%.)
+        /// speakers and voices: right answers rejected: isolated digits 4.1%, commands 0%,
+        /// whole orders 8.2%, menu phrases 7.9%; rejected: other words and noise 81%, other
+        /// sentences 95%, sentences against a menu 100%. At 0.3: 4.1%, 0%, 5.7%, 5.6%, 78%,
+        /// 90%, 97%.)
         public var rejectionThreshold: Double = 0.4
         /// Search beam (log-probability).
         public var beam: Float = 40
@@ -86,10 +86,10 @@ public final class Recognizer {
         public var fitTimesWords: Double
         public var margin: Double
 
-        /// Fitted by tools/calibrate-confidence.py (session 18) on training speakers'
-        /// isolated words and digit strings, and on spoken orders, menu phrases and other
-        /// sentences by training voices.
-        public static let standard = Calibration(bias: -3.163, fit: 2.137, words: 2.213, fitTimesWords: -0.348, margin: 1.613)
+        /// Fitted by tools/calibrate-confidence.py (session 18, acoustic model stage 8) on
+        /// training speakers' isolated words and digit strings, and on spoken orders, menu
+        /// phrases and other sentences by training voices. Refit when the model changes.
+        public static let standard = Calibration(bias: -3.328, fit: 2.230, words: 2.437, fitTimesWords: -0.399, margin: 1.589)
         /// The margin of an answer with no other in the n-best list.
         public static let widestMargin = 3.0
 
