@@ -11,7 +11,7 @@ channel (300-3400 Hz band-pass, -20 dBFS, mu-law) with its own leading and trail
 silence kept. References are the transcripts' CMUdict phones (stress removed; the
 training lexicon, tools/train/lexicon.py).
 
-Usage: python3 bench/phones.py [--hotline .build/release/hotline] [--per-corpus 60]
+Usage: python3 bench/phones.py [--hotline .build/release/hotline] [--per-corpus 60] [--model FILE.hnn]
 """
 import argparse, collections, json, os, subprocess, sys, tempfile, time
 import numpy as np
@@ -33,9 +33,9 @@ def channel(x):
     return np.clip(mulaw_roundtrip(y.astype(np.float32)), -32768, 32767)
 
 
-def hotline_phones(hotline, files):
+def hotline_phones(hotline, files, model):
     t = time.perf_counter()
-    out = subprocess.run([hotline, "phones", "--json"] + files, capture_output=True, text=True, cwd=ROOT)
+    out = subprocess.run([hotline, "phones", "--json", "--model", model] + files, capture_output=True, text=True, cwd=ROOT)
     if out.returncode != 0:
         sys.exit(f"hotline phones failed: {out.stderr}")
     elapsed = time.perf_counter() - t
@@ -53,6 +53,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--hotline", default=os.path.join(ROOT, ".build", "release", "hotline"))
     ap.add_argument("--per-corpus", type=int, default=60, help="utterances per corpus (spread over its speakers)")
+    ap.add_argument("--model", default=os.path.join(ROOT, "Models", "acoustic", "acoustic.hnn"), help="acoustic model to score")
     args = ap.parse_args()
     lex = Lexicon()
     by_corpus = collections.defaultdict(list)
@@ -81,7 +82,7 @@ def main():
             soundfile.write(path, (x / 32768).astype(np.float32), 8000, subtype="PCM_16")
             files.append(path)
             item["file"] = path
-        ours, our_time = hotline_phones(args.hotline, files)
+        ours, our_time = hotline_phones(args.hotline, files, args.model)
         theirs, their_time = pocketsphinx_phones(files)
     inv = {i + 1: p for i, p in enumerate(PHONES)}
     errors = collections.defaultdict(lambda: [0, 0, 0])   # key -> [hotline errors, pocketsphinx errors, reference phones]

@@ -14,7 +14,7 @@ Test sets, all from development speakers of ../shared/speech (never used in trai
 Recordings with no word to hear on a phone line are left out of every set and listed
 (`audible`): a few Speech Commands clips hold only a speaker's background noise.
 
-Usage: python3 bench/recognize.py [--hotline .build/release/hotline] [--limit N]
+Usage: python3 bench/recognize.py [--hotline .build/release/hotline] [--limit N] [--model FILE.hnn]
 """
 import argparse, glob, json, os, subprocess, sys, tempfile, time, zlib
 import numpy as np
@@ -117,9 +117,9 @@ def duration(files):
     return sum(soundfile.info(p).duration for p in files)
 
 
-def run_hotline(hotline, files, grammar):
+def run_hotline(hotline, files, grammar, model=None):
     t = time.perf_counter()
-    out = subprocess.run([hotline, "recognize", "--json", "--grammar", grammar] + files,
+    out = subprocess.run([hotline, "recognize", "--json", "--grammar", grammar] + (["--model", model] if model else []) + files,
                          capture_output=True, text=True, cwd=ROOT)
     elapsed = time.perf_counter() - t
     if out.returncode != 0:
@@ -196,6 +196,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--hotline", default=os.path.join(ROOT, ".build", "release", "hotline"))
     ap.add_argument("--limit", type=int, default=0)
+    ap.add_argument("--model", help="acoustic model to score (default: the committed one)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         sets = test_sets(tmp, args.limit)
@@ -205,7 +206,7 @@ def main():
         with open(grammars["commands"], "w") as f:
             f.write("public $main = " + " | ".join(COMMANDS) + " ;\n")
         # Start-up (model, lexicon and grammar loading) measured on one short file and subtracted.
-        startup = min(run_hotline(args.hotline, [sets["oog"][-1][0]], grammars["commands"])[1] for _ in range(3))
+        startup = min(run_hotline(args.hotline, [sets["oog"][-1][0]], grammars["commands"], args.model)[1] for _ in range(3))
         print(f"{'set':10} {'files':>5} {'audio s':>8} | {'hotline':>8} {'xRT':>7} | {'psphinx':>8} {'xRT':>7} | speed ratio")
         totals = [0.0, 0.0, 0.0]
         report = {}
@@ -214,7 +215,7 @@ def main():
             files = [p for p, _ in items]
             audio = duration(files)
             grammar = grammars["commands" if kind == "oog" else kind]
-            ours, t_ours = run_hotline(args.hotline, files, grammar)
+            ours, t_ours = run_hotline(args.hotline, files, grammar, args.model)
             t_ours = max(1e-6, t_ours - startup)
             theirs, t_theirs = run_pocketsphinx(files, "commands" if kind == "oog" else kind, tmp)
             if kind == "oog":
