@@ -26,6 +26,8 @@ from pocketsphinx import Decoder, get_model_path
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
 from flite_c import Flite  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools", "train"))
+from lexicon import edit_distance  # noqa: E402
 
 PROMPTS = [
     "Thank you for calling Acme. How can I help you today?",
@@ -83,12 +85,8 @@ def canonical(words):
 
 
 def wer(ref, hyp):
-    d = list(range(len(hyp) + 1))
-    for i, r in enumerate(ref, 1):
-        prev, d[0] = d[0], i
-        for j, h in enumerate(hyp, 1):
-            prev, d[j] = d[j], min(d[j] + 1, d[j - 1] + 1, prev + (r != h))
-    return d[len(hyp)], len(ref)
+    """Word errors of `hyp` against `ref`, and the reference's length."""
+    return edit_distance(ref, hyp), len(ref)
 
 
 def phone_channel(x, rate):

@@ -199,7 +199,6 @@ public final class Recognizer {
         let words = best.words.filter { $0.word != Grammar.garbage }.map {
             RecognitionResult.TimedWord(word: $0.word, startMs: Int(Double($0.startFrame) * ms), endMs: Int(Double($0.endFrame) * ms))
         }
-        let text = Self.text(best.words)
         // The unconstrained best path scores at least as well as any grammar path; the
         // gap per frame of speech says how much the grammar had to force. Garbage spans
         // are left out of both: how well the answer fits is the question, not how much
@@ -219,9 +218,12 @@ public final class Recognizer {
         // Each different answer once, best first, with its fit; each one's margin is taken
         // against the best of the others.
         var answers: [(text: String, fit: Double, words: Int)] = []
-        for path in paths where !answers.contains(where: { $0.text == Self.text(path.words) }) {
-            answers.append((Self.text(path.words), fitOf(path), path.words.filter { $0.word != Grammar.garbage }.count))
+        for path in paths {
+            let said = Self.text(path.words)
+            if answers.contains(where: { $0.text == said }) { continue }
+            answers.append((said, fitOf(path), path.words.filter { $0.word != Grammar.garbage }.count))
         }
+        let text = answers[0].text
         func confidenceOf(_ i: Int) -> Double {
             let others = answers.indices.filter { $0 != i }.map { log(max(answers[$0].fit, 1e-4)) }
             let lead = others.max().map { log(max(answers[i].fit, 1e-4)) - $0 } ?? Calibration.widestMargin

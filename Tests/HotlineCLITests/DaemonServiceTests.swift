@@ -10,6 +10,7 @@ import Glibc
     /// A recorded caller as raw 8 kHz S16, after `leadingSilence` seconds of silence.
     static func callerRaw(_ scratch: Scratch, leadingSilence: Double = 0, sample: String = "caller-order-status") throws -> String {
         let raw = scratch.file("\(sample)-\(leadingSilence).raw")
+        if FileManager.default.fileExists(atPath: raw) { return raw }   // made already in this scratch folder
         let result = try CommandRunner.runProgram("sox", [
             repositoryRoot.appendingPathComponent("Audio/samples/\(sample).flac").path,
             "-t", "raw", "-e", "signed", "-b", "16", "-c", "1", "-r", "8000", raw, "pad", "\(leadingSilence)", "0"])
@@ -143,13 +144,13 @@ import Glibc
         }
     }
 
-    /// Two lines, a and b, each answering one call at once from the same recorded caller;
-    /// `more` is added to the configuration.
-    static func twoCallers(_ scratch: Scratch, more: String = "") throws -> String {
+    /// Two lines, a and b, each answering one call at once from the recorded caller (line
+    /// b from `secondCapture` instead when given); `more` is added to the configuration.
+    static func twoCallers(_ scratch: Scratch, secondCapture: String? = nil, more: String = "") throws -> String {
         let caller = try callerRaw(scratch)
         return try configuration(scratch, asoundrc: """
             pcm.in_a { type file; slave.pcm { type null }; file "/dev/null"; infile "\(caller)"; format "raw" }
-            pcm.in_b { type file; slave.pcm { type null }; file "/dev/null"; infile "\(caller)"; format "raw" }
+            pcm.in_b { type file; slave.pcm { type null }; file "/dev/null"; infile "\(secondCapture ?? caller)"; format "raw" }
             pcm.out { type file; slave.pcm { type null }; file "/dev/null"; format "raw" }
             """, lines: """
               - { name: a, capture: in_a, playback: out, flow: \(repositoryRoot.path)/Flows/hotline.yaml, answer: immediately, calls: 1 }
@@ -259,14 +260,7 @@ import Glibc
         let scratch = Scratch()
         let caller = try Self.callerRaw(scratch)
         let late = scratch.file("late.raw")   // the second line's device appears later
-        let config = try Self.configuration(scratch, asoundrc: """
-            pcm.in_a { type file; slave.pcm { type null }; file "/dev/null"; infile "\(caller)"; format "raw" }
-            pcm.in_b { type file; slave.pcm { type null }; file "/dev/null"; infile "\(late)"; format "raw" }
-            pcm.out { type file; slave.pcm { type null }; file "/dev/null"; format "raw" }
-            """, lines: """
-              - { name: a, capture: in_a, playback: out, flow: \(repositoryRoot.path)/Flows/hotline.yaml, answer: immediately, calls: 1 }
-              - { name: b, capture: in_b, playback: out, flow: \(repositoryRoot.path)/Flows/hotline.yaml, answer: immediately, calls: 1 }
-            """)
+        let config = try Self.twoCallers(scratch, secondCapture: late)
         let out = Pipe(), errors = Pipe()
         let daemon = try Self.startDaemon(config, stdout: out, stderr: errors)
         Thread.sleep(forTimeInterval: 2)
@@ -282,17 +276,9 @@ import Glibc
 
     @Test func aLineWhoseDeviceBlocksOnOpenHoldsUpNoOtherLine() throws {
         let scratch = Scratch()
-        let caller = try Self.callerRaw(scratch)
         let fifo = scratch.file("nobody-writes.fifo")   // opening it for reading blocks until a writer comes
         #expect(mkfifo(fifo, 0o600) == 0)
-        let config = try Self.configuration(scratch, asoundrc: """
-            pcm.in_a { type file; slave.pcm { type null }; file "/dev/null"; infile "\(caller)"; format "raw" }
-            pcm.in_b { type file; slave.pcm { type null }; file "/dev/null"; infile "\(fifo)"; format "raw" }
-            pcm.out { type file; slave.pcm { type null }; file "/dev/null"; format "raw" }
-            """, lines: """
-              - { name: a, capture: in_a, playback: out, flow: \(repositoryRoot.path)/Flows/hotline.yaml, answer: immediately, calls: 1 }
-              - { name: b, capture: in_b, playback: out, flow: \(repositoryRoot.path)/Flows/hotline.yaml, answer: immediately, calls: 1 }
-            """)
+        let config = try Self.twoCallers(scratch, secondCapture: fifo)
         // The configuration check names the blocked line instead of hanging.
         let started = Date()
         let check = try CommandRunner.runProgram(CommandRunner.productsFolder.appendingPathComponent("hotlined").path,

@@ -11,27 +11,7 @@ import Testing
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("recorder-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let session = try CallSessionTests.session("""
-            flow: pin
-            start: pin
-            states:
-              pin:
-                prompt: "Your PIN?"
-                collect: {slot: pin, type: digits, min_length: 4, max_length: 4, sensitive: true}
-                next: menu
-              menu:
-                prompt: "Press nine."
-                menu:
-                  - keys: "9"
-                    goto: bye
-              bye:
-                prompt: "Bye."
-                hangup: true
-            """)
-        let dtmf = try DTMFGenerator()
-        var caller = [Float](repeating: 0, count: 16000)
-        for key in "2468" { caller += try dtmf.tone(key, durationMs: 90) + [Float](repeating: 0, count: 560) }
-        caller += [Float](repeating: 0, count: 24000) + (try dtmf.tone("9", durationMs: 120)) + [Float](repeating: 0, count: 16000)
+        let (session, caller) = try CallSessionTests.secretThenMenuKey(secret: "2468", menuKey: "9")
         let recorder = CallRecorder(folder: folder, name: "call", worker: BackgroundWorker(name: "test"), log: { Issue.record("\($0)") })
         session.start()
         var i = 0

@@ -370,19 +370,21 @@ import Testing
         #expect(turns.count == 1 || turns[1].input == "noinput", "\(turns.map { "\($0.input) \($0.heard)" })")
     }
 
-    @Test func aKeyedCardNumberIsMaskedInTheTurnAndSilencedInTheRecording() throws {
+    /// A call that asks for a `sensitive` secret of `secret.count` digits, then a menu key:
+    /// the session, and a caller who keys `secret`, waits, and keys `menuKey`.
+    static func secretThenMenuKey(secret: String, menuKey: Character) throws -> (session: CallSession, caller: [Float]) {
         let session = try Self.session("""
             flow: pay
             start: card
             states:
               card:
                 prompt: "Key in your card number."
-                collect: {slot: card, type: digits, min_length: 16, max_length: 16, sensitive: true}
+                collect: {slot: card, type: digits, min_length: \(secret.count), max_length: \(secret.count), sensitive: true}
                 next: menu
               menu:
-                prompt: "Press one to pay."
+                prompt: "Press \(menuKey) to pay."
                 menu:
-                  - keys: "1"
+                  - keys: "\(menuKey)"
                     goto: bye
               bye:
                 prompt: "Thank you, the card {card} is charged."
@@ -390,8 +392,13 @@ import Testing
             """)
         let dtmf = try DTMFGenerator()
         var caller = [Float](repeating: 0, count: 24000)
-        for key in "4111111111111111" { caller += try dtmf.tone(key, durationMs: 80) + [Float](repeating: 0, count: 640) }
-        caller += [Float](repeating: 0, count: 40000) + (try dtmf.tone("1", durationMs: 100))
+        for key in secret { caller += try dtmf.tone(key, durationMs: 80) + [Float](repeating: 0, count: 640) }
+        caller += [Float](repeating: 0, count: 40000) + (try dtmf.tone(menuKey, durationMs: 100)) + [Float](repeating: 0, count: 8000)
+        return (session, caller)
+    }
+
+    @Test func aKeyedCardNumberIsMaskedInTheTurnAndSilencedInTheRecording() throws {
+        let (session, caller) = try Self.secretThenMenuKey(secret: "4111111111111111", menuKey: "1")
         let (_, recorded) = session.run(caller: caller, lingerSeconds: 8)
         #expect(session.turns.map(\.heard) == ["****1111", "1"], "\(session.turns.map(\.heard))")
         #expect(session.turns.first?.interpretation == "card = ****1111")
