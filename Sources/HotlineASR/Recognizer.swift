@@ -27,6 +27,9 @@ public struct RecognitionResult: Sendable, Equatable, Codable {
     /// 0-1: how close the grammar's best path comes to the best unconstrained phone path,
     /// exp(-log-probability given up per frame of speech), before calibration.
     public var fit: Double
+    /// ln of `fit` over that of the best n-best answer meaning something else (at most
+    /// `Recognizer.Calibration.widestMargin`), before calibration.
+    public var margin: Double
     /// True when nothing in the grammar was heard (out-of-grammar speech, noise, silence).
     public var rejected: Bool
     /// Why it was rejected: "no speech", "low confidence", "no parse".
@@ -38,7 +41,7 @@ public struct RecognitionResult: Sendable, Equatable, Codable {
 
     /// Nothing heard, for `reason`.
     public static func rejected(_ reason: String) -> RecognitionResult {
-        RecognitionResult(text: "", interpretation: nil, confidence: 0, fit: 0, rejected: true, reason: reason, words: [], nbest: [])
+        RecognitionResult(text: "", interpretation: nil, confidence: 0, fit: 0, margin: 0, rejected: true, reason: reason, words: [], nbest: [])
     }
 }
 
@@ -49,10 +52,10 @@ public final class Recognizer {
     public struct Options: Sendable {
         /// Results with a lower confidence are rejected.
         /// (0.4 with session 18's calibration, `tools/calibrate-confidence.py` on training
-        /// speakers and voices: right answers rejected: isolated digits 4.1%, commands 0%,
-        /// whole orders 8.2%, menu phrases 7.9%; rejected: other words and noise 81%, other
-        /// sentences 95%, sentences against a menu 100%. At 0.3: 4.1%, 0%, 5.7%, 5.6%, 78%,
-        /// 90%, 97%.)
+        /// speakers and voices: right answers rejected: isolated digits 3.1%, commands 0%,
+        /// whole orders 8.2%, menu phrases 6.3%; rejected: other words and noise 74%, other
+        /// sentences 94%, sentences against a menu 95%. At 0.3: 2.1%, 0%, 6.6%, 6.3%, 69%,
+        /// 90%, 92%.)
         public var rejectionThreshold: Double = 0.4
         /// Search beam (log-probability).
         public var beam: Float = 40
@@ -75,8 +78,8 @@ public final class Recognizer {
     }
 
     /// The confidence as a logistic function of ln(fit), ln(1 + words), their product, and
-    /// the margin: how far (ln, at most 3) the fit is above that of the next different
-    /// answer in the n-best list. A long answer gives up more per frame than one word even
+    /// the margin: how far (ln, at most 3) the fit is above that of the best n-best answer
+    /// meaning something else. A long answer gives up more per frame than one word even
     /// when right, a phrase list's right answer stands out from its other phrases, and the
     /// same confidence should mean the same chance of being right for all of them.
     public struct Calibration: Sendable, Equatable {
@@ -89,7 +92,7 @@ public final class Recognizer {
         /// Fitted by tools/calibrate-confidence.py (session 18, acoustic model stage 8) on
         /// training speakers' isolated words and digit strings, and on spoken orders, menu
         /// phrases and other sentences by training voices. Refit when the model changes.
-        public static let standard = Calibration(bias: -3.328, fit: 2.230, words: 2.437, fitTimesWords: -0.399, margin: 1.589)
+        public static let standard = Calibration(bias: -0.868, fit: 3.179, words: 1.441, fitTimesWords: -0.632, margin: 0.768)
         /// The margin of an answer with no other in the n-best list.
         public static let widestMargin = 3.0
 
@@ -215,28 +218,31 @@ public final class Recognizer {
             }
             return frames <= 0 ? 0 : exp(-max(0, gap) / Double(frames))
         }
-        // Each different answer once, best first, with its fit; each one's margin is taken
-        // against the best of the others.
-        var answers: [(text: String, fit: Double, words: Int)] = []
+        // Each different answer once, best first, with its fit and meaning; each one's
+        // margin is taken against the best answer that means something else ("nah thank
+        // you" does not compete with "no thank you").
+        var answers: [(text: String, meaning: Grammar.Interpretation?, fit: Double, words: Int)] = []
         for path in paths {
             let said = Self.text(path.words)
             if answers.contains(where: { $0.text == said }) { continue }
-            answers.append((said, fitOf(path), path.words.filter { $0.word != Grammar.garbage }.count))
+            answers.append((said, grammar.parse(said), fitOf(path), path.words.filter { $0.word != Grammar.garbage }.count))
         }
-        let text = answers[0].text
+        let text = answers[0].text, interpretation = answers[0].meaning
+        func marginOf(_ i: Int) -> Double {
+            let rivals = answers.filter { $0.meaning != answers[i].meaning }.map { log(max($0.fit, 1e-4)) }
+            return min(Calibration.widestMargin, rivals.max().map { log(max(answers[i].fit, 1e-4)) - $0 } ?? Calibration.widestMargin)
+        }
         func confidenceOf(_ i: Int) -> Double {
-            let others = answers.indices.filter { $0 != i }.map { log(max(answers[$0].fit, 1e-4)) }
-            let lead = others.max().map { log(max(answers[i].fit, 1e-4)) - $0 } ?? Calibration.widestMargin
-            return options.calibration?.confidence(fit: answers[i].fit, words: answers[i].words, margin: lead) ?? answers[i].fit
+            options.calibration?.confidence(fit: answers[i].fit, words: answers[i].words, margin: marginOf(i)) ?? answers[i].fit
         }
         let confidence = confidenceOf(0)
-        let interpretation = grammar.parse(text)
         let reason: String? = speechFrames == 0 ? "no speech"
             : confidence < options.rejectionThreshold ? "low confidence"
             : interpretation == nil ? "no parse" : nil
         let rounded = { (c: Double) in (c * 1000).rounded() / 1000 }
         return RecognitionResult(text: reason == nil ? text : "", interpretation: reason == nil ? interpretation : nil,
-                                 confidence: rounded(confidence), fit: rounded(answers[0].fit), rejected: reason != nil, reason: reason, words: words,
+                                 confidence: rounded(confidence), fit: rounded(answers[0].fit), margin: rounded(marginOf(0)),
+                                 rejected: reason != nil, reason: reason, words: words,
                                  nbest: answers.indices.map { .init(text: answers[$0].text, confidence: rounded(confidenceOf($0)), fit: rounded(answers[$0].fit)) })
     }
 
