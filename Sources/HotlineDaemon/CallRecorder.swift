@@ -89,3 +89,10 @@ final class CallRecorder {
         hotline.removeFirst(n)
     }
 }
+
+/// Zeroes the last `count` samples of `samples` (what a call's recording must not keep).
+func silenceTail(of samples: inout [Float], _ count: Int) {
+    let n = min(count, samples.count)
+    guard n > 0 else { return }
+    samples.replaceSubrange((samples.count - n)..., with: repeatElement(0, count: n))
+}
