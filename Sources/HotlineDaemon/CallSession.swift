@@ -155,7 +155,7 @@ public final class CallSession {
         let speech = frame.isSpeech
         if message.isRecording {
             if let left = message.add(frame.heard, speech: speech, nowMs: nowMs, promptPlaying: player.isPlaying) {
-                let reference = keep(left), turn = event("message", heard: reference)   // in the state that recorded it
+                let reference = keep(left), turn = event(.message, heard: reference)   // in the state that recorded it
                 apply(engine.handle(.recorded(reference: reference)), turnStart: nil, turn: turn)
             }
         } else if listener.request != nil {
@@ -194,13 +194,13 @@ public final class CallSession {
     /// transcript and the call store show what the backend decided (its fields as a JSON
     /// object, which `hotline replay` answers the flow's webhooks with again).
     private func backendAnswered(_ fields: [String: String]?) {
-        let turn = event("webhook", heard: fields.flatMap { try? jsonLine($0) } ?? "failed")   // in the state that posted it
+        let turn = event(.webhook, heard: fields.flatMap { try? jsonLine($0) } ?? "failed")   // in the state that posted it
         apply(engine.handle(.webhookResult(fields)), turnStart: nil, turn: turn)
     }
 
     /// A turn for something other than the caller speaking or keying: a backend's answer
     /// ("webhook"), a message left ("message").
-    private func event(_ input: String, heard: String) -> Turn {
+    private func event(_ input: TurnInput, heard: String) -> Turn {
         Turn(atMs: nowMs, state: engine.state ?? "", expecting: "", input: input, heard: heard, confidence: nil, nbest: [],
              speechMs: nil, interpretation: "", replies: [], replyLatencyMs: 0)
     }

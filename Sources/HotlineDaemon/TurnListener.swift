@@ -148,13 +148,13 @@ final class TurnListener {
                 let cutOff = if case .maxSpeech = event { true } else { false }
                 let result = l.recognizer?.finish(closingSilence: cutOff) ?? .rejected("no phrase can be heard")
                 let heard: DialogueEvent = result.rejected ? .noMatch : .recognized(text: result.text, confidence: result.confidence)
-                let turn = callerTurn(in: l, nowMs: nowMs, input: result.rejected ? "nomatch" : "speech",
+                let turn = callerTurn(in: l, nowMs: nowMs, input: result.rejected ? .noMatch : .speech,
                                       heard: result.nbest.first?.text ?? "", confidence: result.confidence,
                                       nbest: result.nbest.map(\.text), speechMs: [start, end])
                 return events + [.answered(heard, turn, completedAt: completed)]
             case .noInput:
                 _ = l.recognizer?.finish(closingSilence: false)
-                return events + [.answered(.noInput, callerTurn(in: l, nowMs: nowMs, input: "noinput", heard: ""), completedAt: .now())]
+                return events + [.answered(.noInput, callerTurn(in: l, nowMs: nowMs, input: .noInput, heard: ""), completedAt: .now())]
             }
         }
         listening = l
@@ -171,13 +171,13 @@ final class TurnListener {
         let l = listening!
         listening = nil
         _ = l.recognizer?.finish(closingSilence: false)   // keys answered: the speech result is not used
-        return .answered(.dtmf(l.keys.isEmpty ? "#" : l.keys), callerTurn(in: l, nowMs: nowMs, input: "dtmf", heard: l.keys),
+        return .answered(.dtmf(l.keys.isEmpty ? "#" : l.keys), callerTurn(in: l, nowMs: nowMs, input: .dtmf, heard: l.keys),
                          completedAt: .now())
     }
 
     /// A turn of the caller answering `l`'s listen; a secret answer (a sensitive slot) is
     /// kept masked.
-    private func callerTurn(in l: Listening, nowMs: Int, input: String, heard: String, confidence: Double? = nil,
+    private func callerTurn(in l: Listening, nowMs: Int, input: TurnInput, heard: String, confidence: Double? = nil,
                             nbest: [String] = [], speechMs: [Int]? = nil) -> TurnRecord {
         let shown = { (text: String) in l.request.sensitive ? Redaction.maskedAnswer(text) : text }
         return TurnRecord(atMs: nowMs, state: l.request.state, expecting: l.request.expecting, input: input, heard: shown(heard),

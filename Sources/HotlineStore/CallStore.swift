@@ -20,6 +20,22 @@ public struct CallRecord: Sendable, Codable, Equatable {
     public var recording: String?
 }
 
+/// What a turn was; its raw value is how the store, the log and the JSON name it.
+public enum TurnInput: String, Sendable, Codable, CaseIterable {
+    /// The caller said something the grammar matches.
+    case speech
+    /// The caller keyed a digit string or a key.
+    case dtmf
+    /// The caller said nothing before the no-input timeout.
+    case noInput = "noinput"
+    /// The caller said something nothing in the grammar matches (well enough).
+    case noMatch = "nomatch"
+    /// A backend answered a webhook (or failed to).
+    case webhook
+    /// The caller left a message.
+    case message
+}
+
 /// One turn of a call, as the call session logs it and the store keeps it: what the caller
 /// said or keyed, or what a backend answered, and the flow's answer.
 public struct TurnRecord: Sendable, Codable, Equatable {
@@ -29,9 +45,9 @@ public struct TurnRecord: Sendable, Codable, Equatable {
     public var state: String
     /// What was expected ("menu", "digits 6...10", ...; "" for a backend's answer or a message).
     public var expecting: String
-    /// "speech", "dtmf", "noinput" or "nomatch"; "webhook" for a backend's answer, "message"
-    /// for a message the caller left.
-    public var input: String
+    /// What the turn was: the caller's speech, keys, silence or words nothing matched, a
+    /// backend's answer, or a message left.
+    public var input: TurnInput
     /// Recognized words or keys ("" when none); a webhook's reply (its fields as a JSON
     /// object, or "failed"); a message's reference (its file).
     public var heard: String
@@ -49,7 +65,7 @@ public struct TurnRecord: Sendable, Codable, Equatable {
     public var replyLatencyMs: Double
 
     /// A turn record.
-    public init(atMs: Int, state: String, expecting: String, input: String, heard: String, confidence: Double?,
+    public init(atMs: Int, state: String, expecting: String, input: TurnInput, heard: String, confidence: Double?,
                 nbest: [String], speechMs: [Int]?, interpretation: String, replies: [String], replyLatencyMs: Double) {
         self.atMs = atMs; self.state = state; self.expecting = expecting; self.input = input; self.heard = heard
         self.confidence = confidence; self.nbest = nbest; self.speechMs = speechMs; self.interpretation = interpretation
@@ -63,11 +79,11 @@ extension TurnRecord {
     /// (best "uh")`, `backend: {"number":"42"}`, `caller left a message: FILE`.
     public var summary: String {
         switch input {
-        case "speech": return "caller: \"\(heard)\" (\(confidence ?? 0))"
-        case "dtmf": return "caller: keys \(heard)"
-        case "webhook": return "backend: \(heard)"
-        case "message": return "caller left a message: \(heard)"
-        default: return "caller: \(input)" + (heard.isEmpty ? "" : " (best \"\(heard)\")")
+        case .speech: return "caller: \"\(heard)\" (\(confidence ?? 0))"
+        case .dtmf: return "caller: keys \(heard)"
+        case .webhook: return "backend: \(heard)"
+        case .message: return "caller left a message: \(heard)"
+        case .noMatch, .noInput: return "caller: \(input.rawValue)" + (heard.isEmpty ? "" : " (best \"\(heard)\")")
         }
     }
 }
@@ -159,7 +175,7 @@ public final class CallStore: Sendable {
                 INSERT INTO turns (call_id, at_ms, state, expecting, input, heard, confidence, nbest, speech_ms, interpretation, replies,
                                    reply_latency_ms)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [id, turn.atMs, turn.state, turn.expecting, turn.input, turn.heard, turn.confidence,
+                """, arguments: [id, turn.atMs, turn.state, turn.expecting, turn.input.rawValue, turn.heard, turn.confidence,
                                  try Self.json(turn.nbest), try turn.speechMs.map(Self.json), turn.interpretation,
                                  try Self.json(turn.replies), turn.replyLatencyMs])
         }
@@ -242,11 +258,16 @@ public final class CallStore: Sendable {
                    outcome: row["outcome"], durationMs: row["duration_ms"], recording: row["recording"])
     }
 
+    private static func turnInput(_ name: String) throws -> TurnInput {
+        guard let input = TurnInput(rawValue: name) else { throw CallStoreError(description: "a turn of unknown input \"\(name)\"") }
+        return input
+    }
+
     /// The turns of call `id`, in order.
     public func turns(call id: Int64) throws -> [TurnRecord] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM turns WHERE call_id = ? ORDER BY at_ms, id", arguments: [id]).map { row in
-                TurnRecord(atMs: row["at_ms"], state: row["state"], expecting: row["expecting"], input: row["input"],
+                TurnRecord(atMs: row["at_ms"], state: row["state"], expecting: row["expecting"], input: try Self.turnInput(row["input"]),
                            heard: row["heard"], confidence: row["confidence"], nbest: try Self.decode(row["nbest"]),
                            speechMs: try (row["speech_ms"] as String?).map { try Self.decode($0) },
                            interpretation: row["interpretation"], replies: try Self.decode(row["replies"]),

@@ -53,7 +53,7 @@ struct ReplayCommand: ParsableCommand {
             let caller = try Resampler.resample(SoundFile.read(recording, allowTruncated: cutOff, channel: 0),
                                                 to: CallSession.sampleRate)
             // The flow's webhooks get the answers the backend gave then: a replay calls no backend.
-            let answers = RecordedAnswers(then.filter { $0.input == "webhook" }.map {
+            let answers = RecordedAnswers(then.filter { $0.input == .webhook }.map {
                 try? JSONDecoder().decode([String: String].self, from: Data($0.heard.utf8))
             })
             let session = try CallSession(flow: try loadFlowOrExit(flowPath), resources: .init(model: model, voice: voice, lexicon: [lexicon] + userLexicon),
@@ -63,7 +63,7 @@ struct ReplayCommand: ParsableCommand {
             var differences = 0
             for i in 0..<max(then.count, now.count) {
                 let a = i < then.count ? then[i] : nil, b = i < now.count ? now[i] : nil
-                let same = a.map { [$0.state, $0.input, $0.heard, $0.interpretation] } == b.map { [$0.state, $0.input, $0.heard, $0.interpretation] }
+                let same = a.map { [$0.state, $0.input.rawValue, $0.heard, $0.interpretation] } == b.map { [$0.state, $0.input.rawValue, $0.heard, $0.interpretation] }
                 if !same, record != nil { differences += 1 }
                 if json {
                     print(try jsonLine(Compared(turn: i + 1, then: a, now: b, same: same)))
@@ -97,7 +97,7 @@ struct ReplayCommand: ParsableCommand {
     }
 
     private func describe(_ s: TurnRecord) -> String {
-        "[\(s.state)] \(s.input) \"\(s.heard)\"" + (s.confidence.map { " (\($0))" } ?? "") + " -> \(s.interpretation)"
+        "[\(s.state)] \(s.input.rawValue) \"\(s.heard)\"" + (s.confidence.map { " (\($0))" } ?? "") + " -> \(s.interpretation)"
     }
 }
 

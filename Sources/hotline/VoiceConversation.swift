@@ -2,6 +2,7 @@ import Foundation
 import HotlineDSP
 import HotlineDaemon
 import HotlineDialogue
+import HotlineStore
 
 /// `hotline flow test --voices`: a conversation test's caller lines spoken by a voice,
 /// through the telephone channel, into the same call session `hotline call` and the daemon
@@ -50,7 +51,7 @@ extension ConversationTest {
         let replies = webhooks ?? [:]
         let session = try CallSession(flow: flow, resources: resources) { url, _, _ in replies[url] }
         let silence = [Float](repeating: 0, count: CallSession.frameSamples)
-        let callerInputs: Set<String> = ["speech", "nomatch", "noinput", "dtmf"]
+        let callerInputs: Set<TurnInput> = [.speech, .noMatch, .noInput, .dtmf]
         var callerTurns: [CallSession.Turn] = []   // as they complete (webhook turns are not the caller's)
         session.onTurn = { if callerInputs.contains($0.input) { callerTurns.append($0) } }
         /// Plays silence until the call listens with no prompt playing (at most a minute).

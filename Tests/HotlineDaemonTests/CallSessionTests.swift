@@ -67,7 +67,7 @@ import Testing
         let echoOnly = try Self.session()
         _ = echoOnly.run(caller: [], lingerSeconds: 12, echo: line)
         #expect(echoOnly.bargeIns.isEmpty)
-        #expect(echoOnly.turns.first?.input == "noinput")
+        #expect(echoOnly.turns.first?.input == .noInput)
         // The caller keying over the echoed prompt still stops it.
         let keyed = try Self.session()
         _ = keyed.run(caller: [Float](repeating: 0, count: 8000) + (try DTMFGenerator().tone("1", durationMs: 100)), lingerSeconds: 20, echo: line)
@@ -110,10 +110,10 @@ import Testing
         let no = [Float](repeating: 0, count: 24000) + demo.samples[164000..<176000]
         let strict = try Self.session()
         _ = strict.run(caller: no, lingerSeconds: 20)
-        #expect(strict.turns.first?.input == "nomatch")
+        #expect(strict.turns.first?.input == .noMatch)
         let lenient = try Self.session(Self.flow.replacingOccurrences(of: "noinput_timeout_ms: 2000", with: "noinput_timeout_ms: 2000\n  min_confidence: 0"))
         _ = lenient.run(caller: no, lingerSeconds: 20)
-        #expect(lenient.turns.first?.input == "speech" && lenient.turns.first?.confidence ?? 1 < 0.45)
+        #expect(lenient.turns.first?.input == .speech && lenient.turns.first?.confidence ?? 1 < 0.45)
     }
 
     @Test(arguments: [(lossDb: 9.0, delayMs: 30), (9, 80), (6, 120)])
@@ -123,14 +123,14 @@ import Testing
         let echoOnly = try Self.session()
         _ = echoOnly.run(caller: [], lingerSeconds: 12, echo: line)
         #expect(echoOnly.bargeIns.isEmpty)
-        #expect(echoOnly.turns.first?.input == "noinput")
+        #expect(echoOnly.turns.first?.input == .noInput)
         // ...while the caller saying "one" 24 dB under the demo's level, 3 s into the menu,
         // stops it and is understood (the echo canceller has learned the line by then).
         let soft = try Self.session()
         let demo = try SoundFile.read(Self.root.appendingPathComponent("Audio/samples/caller-order-status.flac").path)
         _ = soft.run(caller: demo.samples[0..<32000].map { $0 / 16 }, lingerSeconds: 20, echo: line)
         #expect(soft.bargeIns.count == 1 && (soft.bargeIns.first?.heardAtMs ?? 0) >= 2900)
-        #expect(soft.turns.first?.heard == "one" && soft.turns.first?.input == "speech")
+        #expect(soft.turns.first?.heard == "one" && soft.turns.first?.input == .speech)
     }
 
     @Test func aCallerTalkingOverPromptsDoesNotUnfitTheEchoCanceller() throws {
@@ -259,7 +259,7 @@ import Testing
         #expect(session.outcome == .hangup)
         // The backend's answer is a turn of the call, for the transcript and the call store.
         let turn = try #require(session.turns.last)
-        #expect(turn.input == "webhook" && turn.heard == #"{"id":"42"}"# && turn.state == "open")
+        #expect(turn.input == .webhook && turn.heard == #"{"id":"42"}"# && turn.state == "open")
         #expect(turn.interpretation == "webhook ok -> done" && turn.replies == ["Your ticket is 42."])
         #expect(turn.summary == #"backend: {"id":"42"}"#)
     }
@@ -324,7 +324,7 @@ import Testing
         let out = Self.run(session, caller)
         #expect(session.outcome == .hangup)
         let turn = try #require(session.turns.first)
-        #expect(turn.input == "dtmf" && turn.heard == "1")
+        #expect(turn.input == .dtmf && turn.heard == "1")
         #expect(turn.interpretation.contains("sales"))
         #expect(turn.replies == ["Sales it is. Goodbye."])
         // The menu prompt was cut within 100 ms of the key's end (the reply follows).
@@ -366,8 +366,8 @@ import Testing
         caller += smear + hash
         _ = Self.run(session, caller, seconds: 6)
         let turns = session.turns
-        #expect(turns.first?.input == "dtmf" && turns.first?.heard == "123")
-        #expect(turns.count == 1 || turns[1].input == "noinput", "\(turns.map { "\($0.input) \($0.heard)" })")
+        #expect(turns.first?.input == .dtmf && turns.first?.heard == "123")
+        #expect(turns.count == 1 || turns[1].input == .noInput, "\(turns.map { "\($0.input) \($0.heard)" })")
     }
 
     /// A call that asks for a `sensitive` secret of `secret.count` digits, then a menu key:
@@ -444,7 +444,7 @@ import Testing
         _ = Self.run(session, [], seconds: 14)
         let turns = session.turns
         #expect(turns.count >= 2)
-        #expect(turns.allSatisfy { $0.input == "noinput" })
+        #expect(turns.allSatisfy { $0.input == .noInput })
         #expect(turns.first?.replies == ["Please press one or two."])
         // The no-input timer starts when the prompt ends, not when it starts.
         #expect(turns[0].atMs > 3000)
@@ -471,7 +471,7 @@ import Testing
         let said = try DiphoneSynthesizer(voice: Self.voice, lexicon: Self.lexicon).say("large", sampleRate: 8000).samples
         let session = try Self.session(yaml)
         _ = session.run(caller: [Float](repeating: 0, count: 16000) + said, lingerSeconds: 10)
-        #expect(session.turns.first?.input == "speech")
+        #expect(session.turns.first?.input == .speech)
         #expect(session.turns.first?.heard == "large")
         #expect(session.turns.first?.expecting == "grammar public $s = small {small} | large {large} ;")
     }
@@ -483,7 +483,7 @@ import Testing
             .replacingOccurrences(of: "keys: \"2\"\n        say: [support]", with: "say: [中文]"))
         session.start()
         _ = Self.run(session, [], seconds: 10)
-        #expect(session.turns.first?.input == "noinput")
+        #expect(session.turns.first?.input == .noInput)
         #expect(session.turns.first?.replies == ["Please press one or two."])
     }
 

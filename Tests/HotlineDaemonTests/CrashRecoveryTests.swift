@@ -15,7 +15,7 @@ import Testing
         do {
             let store = try CallStore(path: data + "/calls.sqlite")
             let id = try store.beginCall(line: "desk", flow: "f.yaml")
-            try store.addTurn(call: id, TurnRecord(atMs: 4200, state: "menu", expecting: "menu", input: "dtmf", heard: "1", confidence: nil,
+            try store.addTurn(call: id, TurnRecord(atMs: 4200, state: "menu", expecting: "menu", input: .dtmf, heard: "1", confidence: nil,
                                                    nbest: [], speechMs: nil, interpretation: "menu option 1", replies: [], replyLatencyMs: 1))
         }
         try Data("OggS".utf8).write(to: URL(fileURLWithPath: data + "/recordings/desk-1-1.opus.part"))

@@ -5,7 +5,7 @@ import Testing
 /// The call store: turns survive a call that never ended (a crash mid-call).
 @Suite struct CallStoreTests {
     static func turn(_ at: Int, _ heard: String) -> TurnRecord {
-        TurnRecord(atMs: at, state: "menu", expecting: "menu", input: "speech", heard: heard, confidence: 0.9,
+        TurnRecord(atMs: at, state: "menu", expecting: "menu", input: .speech, heard: heard, confidence: 0.9,
                    nbest: [heard, "other"], speechMs: [at - 500, at - 100], interpretation: "menu option 1", replies: ["Hello."],
                    replyLatencyMs: 3.5)
     }
@@ -48,9 +48,9 @@ import Testing
         try store.endCall(smooth, outcome: "hangup", durationMs: 6000, recording: nil)
         let lost = try store.beginCall(line: "support", flow: "f.yaml", startedAt: Date(timeIntervalSince1970: 1_800_086_400))
         var noMatch = Self.turn(2000, "")
-        (noMatch.input, noMatch.confidence) = ("nomatch", 0.2)
+        (noMatch.input, noMatch.confidence) = (.noMatch, 0.2)
         var silent = Self.turn(9000, "")
-        (silent.input, silent.confidence) = ("noinput", nil)
+        (silent.input, silent.confidence) = (.noInput, nil)
         for turn in [noMatch, silent] { try store.addTurn(call: lost, turn) }
         try store.endCall(lost, outcome: "transfer:sip:agent@example.com", durationMs: 20000, recording: nil)
         let cutOff = try store.beginCall(line: "sales", flow: "f.yaml", startedAt: Date(timeIntervalSince1970: 1_800_172_800))
