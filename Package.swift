@@ -56,7 +56,7 @@ let package = Package(
         .testTarget(name: "HotlineStoreTests", dependencies: ["HotlineStore"]),
         .testTarget(name: "HotlineDaemonTests", dependencies: ["HotlineDaemon", "HotlineDialogue", "HotlineTestSupport"]),
         .testTarget(name: "HotlineCLITests", dependencies: ["hotline", "hotlined", "HotlineTestSupport"]),
-        // What several test targets share: the fuzz suites' seeded mutator, signal measures.
-        .target(name: "HotlineTestSupport", path: "Tests/HotlineTestSupport"),
+        // What several test targets share: the fuzz suites' seeded mutator, signal measures, an in-memory line.
+        .target(name: "HotlineTestSupport", dependencies: ["HotlineDaemon"], path: "Tests/HotlineTestSupport"),
     ]
 )

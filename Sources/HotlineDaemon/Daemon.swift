@@ -17,7 +17,7 @@ public final class Daemon: @unchecked Sendable {
     public let stop: StopFlag
     let log: DaemonLog
     let resources: CallSession.Resources
-    let store: CallStore?
+    let store: CallStoring?
     let slots: CallSlots
     /// Encodes and writes the calls' recordings off the lines' audio loops.
     let recordingWorker = BackgroundWorker(name: "recordings")
@@ -27,14 +27,25 @@ public final class Daemon: @unchecked Sendable {
     private let configurationPath: String?
     private let notifier: SystemdNotifier
     private let lock = NSLock()
+    /// Opens a line's audio; nil: its ALSA devices.
+    private let openLine: LineOpener?
+    /// Waits before a failed line is opened again (seconds); true when the daemon stops meanwhile.
+    let waitBeforeReopening: @Sendable (Double) -> Bool
     private var flows: [String: (path: String, flow: Flow)] = [:]   // by line name
     private var heartbeats: [String: UInt64] = [:]                  // by line name, uptime ns
 
     /// Loads everything `configuration` names (read from `configurationPath`, if any, which
     /// `reload()` reads again); throws when a model, a flow or the store cannot be used.
+    /// The seams, for tests and other transports: `store` keeps the calls when the
+    /// configuration names no database; `openLine` opens lines instead of their ALSA
+    /// devices; `waitBeforeReopening` waits between a failed line's retries instead of
+    /// the clock (it returns whether the daemon stopped meanwhile).
     public init(configuration: DaemonConfiguration, configurationPath: String? = nil, log: DaemonLog,
-                notifier: SystemdNotifier = SystemdNotifier(), stop: StopFlag = StopFlag()) throws {
+                notifier: SystemdNotifier = SystemdNotifier(), stop: StopFlag = StopFlag(), store: CallStoring? = nil,
+                openLine: LineOpener? = nil, waitBeforeReopening: (@Sendable (Double) -> Bool)? = nil) throws {
         self.stop = stop
+        self.openLine = openLine
+        self.waitBeforeReopening = waitBeforeReopening ?? { [stop] in stop.wait(seconds: $0) }
         current = configuration
         self.configurationPath = configurationPath
         self.log = log
@@ -45,7 +56,7 @@ public final class Daemon: @unchecked Sendable {
         if let folder = configuration.recordings {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         }
-        store = try configuration.database.map { try CallStore(path: $0) }
+        self.store = try configuration.database.map { try CallStore(path: $0) } ?? store
         slots = CallSlots(capacity: configuration.maxConcurrentCalls)
         flowErrorsAtStart = warmPrompts()
     }
@@ -105,15 +116,16 @@ public final class Daemon: @unchecked Sendable {
     /// line name. A line whose open does not return within `deviceOpenTimeoutSeconds` (a
     /// file plugin reading a FIFO nobody writes) fails, and holds up no other line.
     public func checkDevices() throws -> [String: Error] {
-        let alsa = try alsaConfiguration()
+        let open = try lineOpener()
         let opened = OpenResults()
         let done = DispatchGroup()
         for line in configuration.lines {
             done.enter()
             Thread.detachNewThread {
                 do {
-                    _ = try LineAudio(capture: line.capture, playback: line.playback, sampleRate: line.sampleRate,
-                                      configuration: alsa, realtime: false)
+                    var probe = line
+                    probe.realtime = false
+                    _ = try open(probe)
                     opened.record(line.name, nil)
                 } catch {
                     opened.record(line.name, error)
@@ -155,14 +167,14 @@ public final class Daemon: @unchecked Sendable {
     /// line's devices open at all, nothing is started and the first failure is thrown.
     public func run() throws {
         recoverUnfinishedCalls()
-        let alsa = try alsaConfiguration()
+        let open = try lineOpener()
         let failures = try checkDevices()
         if let first = failures.first, failures.count == configuration.lines.count { throw first.value }
         let finished = DispatchGroup()
         let lines = configuration.lines
         for line in lines {
             beat(line.name)
-            let service = LineService(line: line, daemon: self, alsaConfiguration: alsa)
+            let service = LineService(line: line, daemon: self, open: open)
             finished.enter()
             let thread = Thread { [self] in
                 service.run()
@@ -241,13 +253,16 @@ public final class Daemon: @unchecked Sendable {
         return lock.withLock { heartbeats.first { Double(now - $0.value) / 1e9 > seconds }?.key }
     }
 
-    private func alsaConfiguration() throws -> String? {
-        try configuration.alsaConfig.map { path in
+    /// What opens the lines: the seam given at start, or ALSA with the configured asoundrc.
+    private func lineOpener() throws -> LineOpener {
+        if let openLine { return openLine }
+        let alsa = try configuration.alsaConfig.map { path in
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
                 throw InvalidArgument("\(path): cannot read the ALSA configuration")
             }
             return text
         }
+        return ALSALine.opener(configuration: alsa)
     }
 
     /// Renders every flow's fixed prompts ahead of calls, once per flow file; returns how

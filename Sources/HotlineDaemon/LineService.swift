@@ -5,14 +5,15 @@ import HotlineDSP
 import HotlineDialogue
 import HotlineStore
 
-/// One phone line of the daemon, on its own thread: opens the line's ALSA devices
-/// (reopening with backoff when they fail or disappear), waits for a call to start,
+/// One phone line of the daemon, on its own thread: opens the line's audio (its ALSA
+/// devices, or what the daemon's line seam gives; reopening with backoff when they fail
+/// or disappear), waits for a call to start,
 /// runs it through a `CallSession` on the line's current flow, records both sides and
 /// stores every turn, then waits for the next call.
 final class LineService: @unchecked Sendable {   // used by its line's thread only
     let line: DaemonConfiguration.Line
     private let daemon: Daemon
-    private let alsaConfiguration: String?
+    private let open: LineOpener
     private var answered = 0
 
     /// What the daemon logs when a call ends.
@@ -51,10 +52,10 @@ final class LineService: @unchecked Sendable {   // used by its line's thread on
         }
     }
 
-    init(line: DaemonConfiguration.Line, daemon: Daemon, alsaConfiguration: String?) {
+    init(line: DaemonConfiguration.Line, daemon: Daemon, open: @escaping LineOpener) {
         self.line = line
         self.daemon = daemon
-        self.alsaConfiguration = alsaConfiguration
+        self.open = open
     }
 
     private var wantsMoreCalls: Bool { !daemon.stop.isSet && (line.calls == 0 || answered < line.calls) }
@@ -63,17 +64,16 @@ final class LineService: @unchecked Sendable {   // used by its line's thread on
     func run() {
         var backoff = 1.0
         while wantsMoreCalls {
-            let audio: LineAudio
+            let audio: LineIO
             do {
                 daemon.opening(line.name)
-                audio = try LineAudio(capture: line.capture, playback: line.playback, sampleRate: line.sampleRate,
-                                      configuration: alsaConfiguration, realtime: line.realtime)
+                audio = try open(line)
                 daemon.beat(line.name)
                 backoff = 1
             } catch {
                 daemon.log.message(.error, "line \(line.name): \(error); retrying in \(Int(backoff)) s")
                 daemon.beat(line.name)   // waiting for a device is not a hang
-                daemon.stop.wait(seconds: backoff)
+                _ = daemon.waitBeforeReopening(backoff)
                 backoff = min(backoff * 2, 30)
                 continue
             }
@@ -90,7 +90,7 @@ final class LineService: @unchecked Sendable {   // used by its line's thread on
     /// Reads the idle line until a call starts; false when the daemon stops first. On
     /// activity, the call starts with a key, or once the caller's first words ("hello?")
     /// are over, so the greeting does not talk over them.
-    private func waitForCall(_ audio: LineAudio) throws -> Bool {
+    private func waitForCall(_ audio: LineIO) throws -> Bool {
         guard line.answer == .onActivity else { return true }
         let vad = try VoiceActivityDetector()
         let dtmf = DTMFDetector()
@@ -111,7 +111,7 @@ final class LineService: @unchecked Sendable {   // used by its line's thread on
     }
 
     /// Runs one call to its end; rethrows a device failure after the call is stored.
-    private func answer(_ audio: LineAudio) throws {
+    private func answer(_ audio: LineIO) throws {
         answered += 1
         let (flowPath, flow) = daemon.flow(for: line.name)
         let configuration = daemon.configuration

@@ -160,7 +160,7 @@ public final class CallStore: Sendable {
     }
 
     /// Records a call being answered; returns its id.
-    public func beginCall(line: String, flow: String, startedAt: Date = Date()) throws -> Int64 {
+    public func beginCall(line: String, flow: String, startedAt: Date) throws -> Int64 {
         try write { db in
             try db.execute(sql: "INSERT INTO calls (started_at, line, flow) VALUES (?, ?, ?)",
                            arguments: [ISO8601DateFormatter().string(from: startedAt), line, flow])

@@ -1,4 +1,5 @@
 import Foundation
+import HotlineTestSupport
 import Testing
 
 /// `hotline call`: the scripted demo caller (real dev-set speech) against the example flow.

@@ -1,4 +1,5 @@
 import Foundation
+import HotlineTestSupport
 
 /// Runs the built `hotline` / `hotlined` executables, which sit beside the test bundle.
 enum CommandRunner {
@@ -37,21 +38,6 @@ enum CommandRunner {
                       stderr: String(decoding: stderr, as: UTF8.self))
     }
 }
-
-/// A fresh temporary folder, removed when dropped.
-final class Scratch {
-    let path: String
-    init() {
-        path = NSTemporaryDirectory() + "hotline-cli-" + UUID().uuidString
-        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-    func file(_ name: String) -> String { path + "/" + name }
-}
-
-/// The repository's root, for the committed sample audio.
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    .deletingLastPathComponent().deletingLastPathComponent()
 
 /// A one-shot JSON backend on a loopback port (python3's http.server), for a real POST:
 /// it answers one request with `reply`, a Python expression over the posted JSON `body`.

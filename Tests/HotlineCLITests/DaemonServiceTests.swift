@@ -1,4 +1,5 @@
 import Foundation
+import HotlineTestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -159,19 +160,6 @@ import Glibc
             """)
     }
 
-    /// At the call limit, a second caller hears that the lines are busy, and the store says
-    /// "busy" (it said "hangup", as if the caller had been served).
-    @Test func aCallerTurnedAwayAtTheCallLimitIsStoredAsBusy() throws {
-        let scratch = Scratch()
-        let config = try Self.twoCallers(scratch, more: "limits:\n  max_concurrent_calls: 1")
-        let result = try CommandRunner.run("hotlined", ["--config", config])
-        #expect(result.status == 0, "\(result.stderr)")
-        let summaries = result.stdout.split(separator: "\n").compactMap { try? JSONDecoder().decode(Summary.self, from: Data($0.utf8)) }
-        #expect(summaries.map(\.outcome).sorted() == ["busy", "hangup"], "\(summaries.map(\.outcome))")
-        let list = try CommandRunner.run("hotline", ["calls", "list", "--db", scratch.file("data/calls.sqlite")])
-        #expect(list.stdout.contains("busy") && list.stdout.contains("hangup"), "\(list.stdout)")
-    }
-
     /// A full disk under the recordings: both lines still answer, every turn reaches the
     /// store (on another disk) and the log, and the recordings' failure is logged, not fatal.
     /// Needs a small tmpfs (root); skipped where mounting is not allowed.
@@ -203,40 +191,6 @@ import Glibc
         #expect(storedTurns >= 6 && storedTurns == loggedTurns, "\(storedTurns) stored, \(loggedTurns) logged")
     }
 
-    /// The end-to-end call: keys, a spoken order number (dev-speaker digits), a noinput and
-    /// a key for the agent, checked in the store and the recording. The flow never confirms,
-    /// so the path does not hang on the acoustic model's confidence.
-    @Test func aSpokenOrderNumberANoinputAndTheAgentKeyAreStored() throws {
-        let scratch = Scratch()
-        let caller = try Self.callerRaw(scratch, sample: "caller-spoken-order")
-        let flows = repositoryRoot.appendingPathComponent("Flows")
-        let flow = try String(contentsOf: flows.appendingPathComponent("hotline.yaml"), encoding: .utf8)
-            .replacingOccurrences(of: "confirm_below: 0.8", with: "confirm_below: 0")
-        try flow.write(toFile: scratch.file("hotline.yaml"), atomically: true, encoding: .utf8)
-        try FileManager.default.copyItem(atPath: flows.appendingPathComponent("orders.csv").path, toPath: scratch.file("orders.csv"))
-        let config = try Self.configuration(scratch, asoundrc: """
-            pcm.in { type file; slave.pcm { type null }; file "/dev/null"; infile "\(caller)"; format "raw" }
-            pcm.out { type file; slave.pcm { type null }; file "/dev/null"; format "raw" }
-            """, lines: "  - { name: e2e, capture: in, playback: out, flow: \(scratch.file("hotline.yaml")), answer: immediately, calls: 1 }")
-        let result = try CommandRunner.run("hotlined", ["--config", config])
-        #expect(result.status == 0, "\(result.stderr)")
-        struct Shown: Decodable {
-            struct Call: Decodable { var line: String; var outcome: String; var recording: String? }
-            struct Turn: Decodable { var state: String; var input: String; var heard: String; var interpretation: String }
-            var call: Call
-            var turns: [Turn]
-        }
-        let shown = try CommandRunner.run("hotline", ["calls", "show", "1", "--db", scratch.file("data/calls.sqlite"), "--json"])
-        let call = try JSONDecoder().decode(Shown.self, from: Data(shown.stdout.utf8))
-        #expect(call.call.line == "e2e" && call.call.outcome == "transfer:queue:support")
-        #expect(call.turns.map(\.input) == ["dtmf", "speech", "noinput", "dtmf"])
-        #expect(call.turns.map(\.heard) == ["1", "five five five zero one nine", "", "0"])
-        #expect(call.turns.map(\.state) == ["main_menu", "ask_order", "anything_else", "anything_else"])
-        #expect(call.turns[1].interpretation.hasPrefix("order_number = 555019"))
-        let info = try CommandRunner.run("hotline", ["audio", "info", call.call.recording ?? "", "--json"])
-        #expect(info.stdout.contains("\"channels\":2"), "\(info.stdout)")
-    }
-
     @Test func aLineAt16kHzIsResampledToAndFromThe8kHzCall() throws {
         let scratch = Scratch()
         let caller = scratch.file("caller16k.raw")
@@ -254,24 +208,6 @@ import Glibc
         // What was played is 16 kHz: twice the samples of the call's length.
         let played = try Data(contentsOf: URL(fileURLWithPath: scratch.file("out.raw"))).count / 2
         #expect(abs(played - 25_380 * 16) < 16_000, "\(played) samples")
-    }
-
-    @Test func aLineWhoseDeviceIsMissingRetriesWithBackoffWhileTheOthersAnswer() throws {
-        let scratch = Scratch()
-        let caller = try Self.callerRaw(scratch)
-        let late = scratch.file("late.raw")   // the second line's device appears later
-        let config = try Self.twoCallers(scratch, secondCapture: late)
-        let out = Pipe(), errors = Pipe()
-        let daemon = try Self.startDaemon(config, stdout: out, stderr: errors)
-        Thread.sleep(forTimeInterval: 2)
-        try FileManager.default.copyItem(atPath: caller, toPath: late)
-        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        daemon.waitUntilExit()
-        #expect(daemon.terminationStatus == 0, "\(stderr)")
-        #expect(stderr.contains("line b: ALSA in_b: opening failed") && stderr.contains("retrying in 1 s"), "\(stderr)")
-        let summaries = stdout.split(separator: "\n").compactMap { try? JSONDecoder().decode(Summary.self, from: Data($0.utf8)) }
-        #expect(summaries.map(\.line).sorted() == ["a", "b"] && summaries.allSatisfy { $0.outcome == "hangup" })
     }
 
     @Test func aLineWhoseDeviceBlocksOnOpenHoldsUpNoOtherLine() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import HotlineTestSupport
 import Testing
 
 /// `hotline phones` and `hotline recognize` on the demo line with the committed model.

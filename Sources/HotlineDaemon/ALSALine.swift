@@ -2,10 +2,10 @@ import Foundation
 import HotlineAudio
 import HotlineDSP
 
-/// A line's audio as the call session wants it: 10 ms frames of 8 kHz samples in and out,
-/// whatever rate the ALSA devices run at (resampled both ways), optionally paced to real
+/// A line on ALSA capture and playback devices: 10 ms frames of 8 kHz samples in and
+/// out, whatever rate the devices run at (resampled both ways), optionally paced to real
 /// time for devices that keep none (ALSA's file plugin), with the lag of every frame.
-final class LineAudio {
+final class ALSALine: LineIO {
     let capture: ALSADevice
     let playback: ALSADevice
     /// Playback buffering asked of ALSA; a frame answered later than this would underrun.
@@ -35,6 +35,15 @@ final class LineAudio {
         downsampler = sampleRate == lineRate ? nil : try Resampler(from: sampleRate, to: lineRate)
         upsampler = sampleRate == lineRate ? nil : try Resampler(from: lineRate, to: sampleRate)
         deviceFrame = [Int16](repeating: 0, count: sampleRate / 100)
+    }
+
+    /// Opens configured lines' devices, with `configuration` (asoundrc text) instead of
+    /// the system's ALSA configuration if given.
+    static func opener(configuration: String?) -> LineOpener {
+        { line in
+            try ALSALine(capture: line.capture, playback: line.playback, sampleRate: line.sampleRate,
+                         configuration: configuration, realtime: line.realtime)
+        }
     }
 
     /// Overruns and underruns ALSA reported and recovered.
