@@ -7,7 +7,7 @@ import HotlineTTS
 /// `hotlined`: the Hotline daemon. Answers calls on the ALSA phone lines of its
 /// configuration file, or on one line given by options (`--flow`, `--capture`, ...).
 @main
-struct Hotlined: ParsableCommand {
+struct Hotlined: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hotlined",
         abstract: "The Hotline voice IVR daemon.",
@@ -37,15 +37,15 @@ struct Hotlined: ParsableCommand {
     @Option(help: "Lexicon file (CMU format), with --flow.") var lexicon = "Models/lexicon/cmudict-en-us.dict"
     @Option(help: "An admin's lexicon (CMU format, WORD PH ON ES per line), read after the others so its words win; repeatable; with --flow (in the configuration: more files under models.lexicon).") var userLexicon: [String] = []
 
-    func run() throws {
-        // SIGTERM / SIGINT from the start, so a stop during loading is clean too; SIGHUP
-        // once there is something to reload.
+    func run() async throws {
+        // SIGTERM / SIGINT while loading stop the daemon before its lines start; from then on
+        // the service group handles them (and SIGHUP, ignored until there is something to reload).
         let stop = StopFlag()
         signal(SIGHUP, SIG_IGN)
         // Recordings, messages and the call store hold what callers said: readable by the
         // daemon's group at most (0640, folders 0750), whatever umask it was started with.
         umask(umask(0o027) | 0o027)
-        var sources = [SIGTERM, SIGINT].map { Self.onSignal($0) { stop.set() } }
+        let sources = [SIGTERM, SIGINT].map { Self.onSignal($0) { stop.set() } }
         defer { sources.forEach { $0.cancel() } }
         do {
             let (settings, path) = try configuration()
@@ -59,8 +59,8 @@ struct Hotlined: ParsableCommand {
                 print("hotlined: \(path ?? "the options"): \(settings.lines.count) line(s), their flows, the models and devices are usable")
                 return
             }
-            sources.append(Self.onSignal(SIGHUP) { daemon.reload() })
-            try daemon.run()
+            guard !stop.isSet else { return }
+            try await DaemonService.group(daemon).run()
         } catch {
             FileHandle.standardError.write(Data("hotlined: \(error)\n".utf8))
             throw ExitCode.failure
