@@ -14,6 +14,7 @@ let package = Package(
     products: [
         .executable(name: "hotline", targets: ["hotline"]),
         .executable(name: "hotlined", targets: ["hotlined"]),
+        .executable(name: "hotline-bench", targets: ["hotline-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -49,6 +50,12 @@ let package = Package(
         ]),
         .executableTarget(name: "hotlined", dependencies: [
             "HotlineCore", "HotlineAudio", "HotlineNN", "HotlineTTS", "HotlineDialogue", "HotlineStore", "HotlineDaemon",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        // Kernel timings for the scripts in bench/ (not a command users type).
+        .executableTarget(name: "hotline-bench", dependencies: [
+            "HotlineCore", "HotlineDSP", "HotlineNN", "HotlineTTS",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -55,7 +55,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         path, out = os.path.join(tmp, "f.f32"), os.path.join(tmp, "p.f32")
         np.concatenate(feats).astype("<f4").tofile(path)
-        report = json.loads(subprocess.run([args.hotline, "bench", "acoustic", path, "--model", args.model, "--out", out],
+        report = json.loads(subprocess.run([args.hotline + "-bench", "acoustic", path, "--model", args.model, "--out", out],
                                            check=True, capture_output=True, text=True).stdout)
         ours = np.fromfile(out, "<f4").reshape(-1, outputs[0].shape[1])[: len(outputs[0])]
     audio = sum(len(f) for f in feats) / 100

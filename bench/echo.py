@@ -17,7 +17,7 @@ Printed per line and system:
   caller/left   during double talk: the caller's power over everything else left
                 (echo, noise, damage to the caller's speech), where the caller speaks
   x realtime    processing time over audio time, one core (Hotline: inside
-                `hotline bench echo`, fastest of 3; speexdsp: its C calls through ctypes)
+                `hotline-bench echo`, fastest of 3; speexdsp: its C calls through ctypes)
 
 Usage: python3 bench/echo.py [--hotline .build/release/hotline]
 """
@@ -108,7 +108,7 @@ def hotline_cancel(hotline, played, caller, folder):
     p, c, r = (os.path.join(folder, name) for name in ("played.f32", "caller.f32", "residual.f32"))
     played.astype("<f4").tofile(p)
     caller.astype("<f4").tofile(c)
-    report = json.loads(subprocess.run([hotline, "bench", "echo", p, c, "-o", r], check=True,
+    report = json.loads(subprocess.run([hotline + "-bench", "echo", p, c, "-o", r], check=True,
                                        capture_output=True, text=True).stdout)
     return np.fromfile(r, dtype="<f4").astype(np.float64), report["seconds"]
 

@@ -41,7 +41,7 @@ def best(fn, repeat):
 def ours(hotline, path, kind, chunk, repeat, out=None):
     reports = []
     for _ in range(repeat):
-        args = [hotline, "bench", "features", path, "--kind", kind, "--chunk", str(chunk)]
+        args = [hotline + "-bench", "features", path, "--kind", kind, "--chunk", str(chunk)]
         if out:
             args += ["--out", out]
         reports.append(json.loads(subprocess.run(args, check=True, capture_output=True, text=True).stdout))
@@ -88,7 +88,7 @@ def main():
     with tempfile.TemporaryDirectory() as d:
         path = os.path.join(d, "speech.f32")
         x.astype("<f4").tofile(path)
-        fft = max(json.loads(subprocess.run([args.hotline, "bench", "fft", "--frames", str(int(audio_s * 100))],
+        fft = max(json.loads(subprocess.run([args.hotline + "-bench", "fft", "--frames", str(int(audio_s * 100))],
                                             check=True, capture_output=True, text=True).stdout)["realtimeFactor"]
                   for _ in range(args.repeat))
         print(f"audio: {audio_s / 60:.0f} min of real 8 kHz speech; best of {args.repeat}; x-realtime = audio s / compute s")

@@ -24,7 +24,7 @@ def ours(hotline, x, fin, fout):
     with tempfile.TemporaryDirectory() as d:
         src, dst = os.path.join(d, "in.f32"), os.path.join(d, "out.f32")
         x.astype("<f4").tofile(src)
-        out = subprocess.run([hotline, "bench", "resample", src, dst, "--from", str(fin), "--to", str(fout)],
+        out = subprocess.run([hotline + "-bench", "resample", src, dst, "--from", str(fin), "--to", str(fout)],
                              check=True, capture_output=True, text=True).stdout
         return np.fromfile(dst, dtype="<f4").astype(np.float64), json.loads(out)
 

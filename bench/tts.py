@@ -208,8 +208,8 @@ def main():
         audio = sum(soundfile.info(os.path.join(d, "all", f"{k + 1}.wav")).duration for k in range(len(texts)))
         print(f"hotline: {audio:.1f} s of speech in {elapsed:.2f} s including loading the voice and lexicon "
               f"= {elapsed / audio:.4f} x realtime")
-        # In process (`hotline bench tts`): synthesis proper, without start-up and loading.
-        out = subprocess.run([args.hotline, "bench", "tts", "-"] + voice, input="\n".join(texts), text=True, capture_output=True, check=True)
+        # In process (`hotline-bench tts`): synthesis proper, without start-up and loading.
+        out = subprocess.run([args.hotline + "-bench", "tts", "-"] + voice, input="\n".join(texts), text=True, capture_output=True, check=True)
         r = json.loads(out.stdout)
         print(f"hotline in process: {r['audioSeconds']:.1f} s of speech in {r['synthesisSeconds']:.3f} s = "
               f"{r['realtimeFactor']:.5f} x realtime; first 20 ms of audio after {r['firstChunkMsMedian']:.2f} ms "

@@ -31,7 +31,7 @@ def frames_of(x):
 def ours(hotline, x, d):
     src, dst = os.path.join(d, "x.f32"), os.path.join(d, "v.f32")
     x.astype("<f4").tofile(src)
-    report = json.loads(subprocess.run([hotline, "bench", "vad", src, dst], check=True, capture_output=True, text=True).stdout)
+    report = json.loads(subprocess.run([hotline + "-bench", "vad", src, dst], check=True, capture_output=True, text=True).stdout)
     out = np.fromfile(dst, dtype="<f4").reshape(-1, 2)
     return out[:, 1] > 0.5, report["seconds"]
 
@@ -129,7 +129,7 @@ def main():
             f"{s} {audio_seconds / (time_spent[s] + 1e-9):,.0f}x" for s in ("hotline", "webrtc-3", "silero")))
         path = os.path.join(d, "all.f32")
         np.concatenate(all_audio).astype("<f4").tofile(path)
-        speeds = json.loads(subprocess.run([args.hotline, "bench", "detectors", path, "--repeat", "5"],
+        speeds = json.loads(subprocess.run([args.hotline + "-bench", "detectors", path, "--repeat", "5"],
                                            check=True, capture_output=True, text=True).stdout)
         print("hotline detectors alone, best of 5 (x-realtime): " + ", ".join(
             f"{k} {speeds[k]:,.0f}x" for k in ("vad", "dtmf", "callProgress")))

@@ -2,7 +2,7 @@
 """Trains Hotline's voice-activity model and writes it into the source tree.
 
 Data: mixtures of ../shared/speech with its noise at -3...25 dB SNR (tools/vadmix.py),
-training speakers and noise files only. Features: `hotline bench vad-features` (the
+training speakers and noise files only. Features: `hotline-bench vad-features` (the
 Swift code the daemon runs), three frames of context. Model: 99 -> 16 ReLU -> 1,
 trained with Adam on balanced cross-entropy. Writes Models/vad/vad-model.json, the
 Swift weights file Sources/HotlineDSP/VADModelWeights.swift, and prints held-out
@@ -22,7 +22,7 @@ CONTEXT, DIM, HIDDEN = 3, 33, 16
 def features(hotline, x, d):
     src, dst = os.path.join(d, "x.f32"), os.path.join(d, "f.f32")
     x.astype("<f4").tofile(src)
-    subprocess.run([hotline, "bench", "vad-features", src, dst], check=True)
+    subprocess.run([hotline + "-bench", "vad-features", src, dst], check=True)
     f = np.fromfile(dst, dtype="<f4").reshape(-1, DIM)
     # Context: current frame first, then the previous ones (zeros before the start).
     padded = np.concatenate([np.zeros((CONTEXT - 1, DIM), np.float32), f])

@@ -10,6 +10,5 @@ struct Hotline: ParsableCommand {
         version: HotlineVersion.string,
         subcommands: [AudioCommand.self, FeaturesCommand.self, DetectCommand.self, FlowCommand.self, ChatCommand.self,
                       NormalizeCommand.self, SayCommand.self, GrammarCommand.self, PhonesCommand.self, RecognizeCommand.self,
-                      CallCommand.self, CallsCommand.self, ReplayCommand.self,
-                      BenchCommand.self])
+                      CallCommand.self, CallsCommand.self, ReplayCommand.self])
 }

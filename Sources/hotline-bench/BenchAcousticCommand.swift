@@ -3,7 +3,7 @@ import Foundation
 import HotlineCore
 import HotlineNN
 
-/// `hotline bench acoustic IN.f32`: acoustic-model time per stream, single and batched.
+/// `hotline-bench acoustic IN.f32`: acoustic-model time per stream, single and batched.
 struct BenchAcousticCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "acoustic",
@@ -57,7 +57,7 @@ struct BenchAcousticCommand: ParsableCommand {
                 throw ValidationError("batched run produced \(emitted) frames")
             }
         }
-        if let out { try posteriors.withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: out)) } }
+        if let out { try writeFloat32(posteriors, to: out) }
         let audio = Double(frames) * acoustic.file.frontEnd.frameShiftMs / 1000
         print(try jsonLine(Report(frames: frames, audioSeconds: audio, singleSeconds: single, singleRealtimeFraction: single / audio,
                                   batch: batch, batchedSecondsPerStream: batched / Double(batch),

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import HotlineDSP
 
-/// `hotline bench vad-features IN.f32 OUT.f32`: the VAD's input features, for training.
+/// `hotline-bench vad-features IN.f32 OUT.f32`: the VAD's input features, for training.
 struct BenchVADFeaturesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vad-features",
@@ -22,6 +22,6 @@ struct BenchVADFeaturesCommand: ParsableCommand {
                 for t in 0..<frames { features.compute(x.baseAddress! + t * VADFeatures.hopSize, into: o.baseAddress! + t * d) }
             }
         }
-        try out.withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: output)) }
+        try writeFloat32(out, to: output)
     }
 }

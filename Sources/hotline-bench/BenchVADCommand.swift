@@ -3,7 +3,7 @@ import Foundation
 import HotlineCore
 import HotlineDSP
 
-/// `hotline bench vad IN.f32 OUT.f32`: per-frame VAD output and its compute time.
+/// `hotline-bench vad IN.f32 OUT.f32`: per-frame VAD output and its compute time.
 struct BenchVADCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vad",
@@ -23,22 +23,14 @@ struct BenchVADCommand: ParsableCommand {
         let vad = try VoiceActivityDetector()
         var out: [Float] = []
         out.reserveCapacity(samples.count / 40 + 2)
-        let start = DispatchTime.now()
         var frames: [VADFrame] = []
         frames.reserveCapacity(samples.count / 80 + 1)
-        samples.withUnsafeBufferPointer { all in
-            var i = 0
-            while i < all.count {
-                vad.process(UnsafeBufferPointer(rebasing: all[i..<min(i + 80, all.count)]), into: &frames)
-                i += 80
-            }
-        }
-        let seconds = secondsSince(start)
+        let seconds = seconds { forEachChunk(of: samples, size: 80) { vad.process($0, into: &frames) } }
         for frame in frames {
             out.append(frame.probability)
             out.append(frame.isSpeech ? 1 : 0)
         }
-        try out.withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: output)) }
-        print(try jsonLine(Report(frames: out.count / 2, seconds: seconds, realtimeFactor: Double(samples.count) / 8000 / seconds)))
+        try writeFloat32(out, to: output)
+        try report(Report(frames: out.count / 2, seconds: seconds, realtimeFactor: Double(samples.count) / 8000 / seconds))
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 import HotlineCore
 import HotlineDSP
 
-/// `hotline bench fft`: the FFTW transform alone, the ceiling for the front end.
+/// `hotline-bench fft`: the FFTW transform alone, the ceiling for the front end.
 struct BenchFFTCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fft",
@@ -21,9 +21,7 @@ struct BenchFFTCommand: ParsableCommand {
     func run() throws {
         let fft = RealFFT(size: size)
         for i in 0..<size { fft.input[i] = Float(i % 7) }
-        let start = DispatchTime.now()
-        for _ in 0..<frames { fft.transform() }
-        let seconds = secondsSince(start)
-        print(try jsonLine(Report(frames: frames, seconds: seconds, realtimeFactor: Double(frames) / 100 / seconds)))
+        let seconds = seconds { for _ in 0..<frames { fft.transform() } }
+        try report(Report(frames: frames, seconds: seconds, realtimeFactor: Double(frames) / 100 / seconds))
     }
 }

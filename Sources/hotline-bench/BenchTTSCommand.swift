@@ -3,7 +3,7 @@ import Foundation
 import HotlineCore
 import HotlineTTS
 
-/// `hotline bench tts PROMPTS`: synthesis speed in process, excluding start-up and loading.
+/// `hotline-bench tts PROMPTS`: synthesis speed in process, excluding start-up and loading.
 struct BenchTTSCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tts",

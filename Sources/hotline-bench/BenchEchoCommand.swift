@@ -3,7 +3,7 @@ import Foundation
 import HotlineCore
 import HotlineDSP
 
-/// `hotline bench echo PLAYED.f32 CALLER.f32 -o RESIDUAL.f32`: the line echo canceller on a
+/// `hotline-bench echo PLAYED.f32 CALLER.f32 -o RESIDUAL.f32`: the line echo canceller on a
 /// recorded line, 10 ms frames.
 struct BenchEchoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -28,18 +28,15 @@ struct BenchEchoCommand: ParsableCommand {
         }
         let frames = near.count / 80
         var residual: [Float] = []
-        var best = Double.infinity
-        for _ in 0..<max(runs, 1) {
+        let best = fastest(of: runs) {
             let canceller = EchoCanceller()
             residual.removeAll(keepingCapacity: true)
-            let start = DispatchTime.now()
             for k in 0..<frames {
                 residual += canceller.cancel(Array(near[(k * 80)..<(k * 80 + 80)]))
                 canceller.played(Array(far[(k * 80)..<(k * 80 + 80)]))
             }
-            best = min(best, secondsSince(start))
         }
-        try residual.withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: output)) }
-        print(try jsonLine(Report(audioSeconds: Double(frames * 80) / 8000, seconds: best)))
+        try writeFloat32(residual, to: output)
+        try report(Report(audioSeconds: Double(frames * 80) / 8000, seconds: best))
     }
 }

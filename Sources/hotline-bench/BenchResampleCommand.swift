@@ -3,7 +3,7 @@ import Foundation
 import HotlineCore
 import HotlineDSP
 
-/// `hotline bench resample IN.f32 OUT.f32 --from HZ --to HZ`.
+/// `hotline-bench resample IN.f32 OUT.f32 --from HZ --to HZ`.
 struct BenchResampleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "resample",
@@ -28,19 +28,11 @@ struct BenchResampleCommand: ParsableCommand {
         let resampler = try Resampler(from: from, to: to)
         var out: [Float] = []
         out.reserveCapacity(resampler.outputCount(forInput: samples.count))
-        let start = DispatchTime.now()
-        samples.withUnsafeBufferPointer { all in
-            let step = chunk > 0 ? chunk : max(all.count, 1)
-            var i = 0
-            while i < all.count {
-                let end = min(i + step, all.count)
-                resampler.process(UnsafeBufferPointer(rebasing: all[i..<end]), appendingTo: &out)
-                i = end
-            }
+        let seconds = seconds {
+            forEachChunk(of: samples, size: chunk) { resampler.process($0, appendingTo: &out) }
+            out += resampler.flush()
         }
-        out += resampler.flush()
-        let seconds = secondsSince(start)
-        try out.withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: output)) }
+        try writeFloat32(out, to: output)
         let audioSeconds = Double(samples.count) / Double(from)
         print(try jsonLine(Report(inputSamples: samples.count, outputSamples: out.count, seconds: seconds,
                                   realtimeFactor: audioSeconds / seconds, tapsPerPhase: resampler.tapsPerPhase)))

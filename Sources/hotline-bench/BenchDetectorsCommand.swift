@@ -3,7 +3,7 @@ import Foundation
 import HotlineCore
 import HotlineDSP
 
-/// `hotline bench detectors IN.f32`: speed of each line detector alone, 10 ms chunks.
+/// `hotline-bench detectors IN.f32`: speed of each line detector alone, 10 ms chunks.
 struct BenchDetectorsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "detectors",
@@ -36,13 +36,13 @@ struct BenchDetectorsCommand: ParsableCommand {
         }
         var frames: [VADFrame] = []
         frames.reserveCapacity(samples.count / 80 + 1)
-        let report = Report(audioSeconds: audioSeconds,
+        let speeds = Report(audioSeconds: audioSeconds,
                             dtmf: realtime({ DTMFDetector() }) { _ = $0.process($1) },
                             callProgress: realtime({ CallProgressDetector(plan: .northAmerica) }) { _ = $0.process($1) },
                             vad: try realtime({ try VoiceActivityDetector() }) { vad, chunk in
                                 frames.removeAll(keepingCapacity: true)
                                 chunk.withUnsafeBufferPointer { vad.process($0, into: &frames) }
                             })
-        print(try jsonLine(report))
+        try report(speeds)
     }
 }
