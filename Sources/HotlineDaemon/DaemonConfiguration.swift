@@ -122,27 +122,14 @@ public struct DaemonConfiguration: Sendable, Equatable {
 }
 
 /// YAML nodes to a `DaemonConfiguration`, collecting every problem.
-private struct ConfigurationReader {
+private struct ConfigurationReader: YAMLReader {
     let file: String
     let baseDirectory: String
     var diagnostics: [FlowDiagnostic] = []
 
-    mutating func error(_ node: Node?, _ message: String, hint: String? = nil) {
-        diagnostics.append(FlowDiagnostic(SourceLocation(file: file, line: node?.mark?.line ?? 1, column: node?.mark?.column ?? 1),
-                                          message, hint: hint))
-    }
-
     mutating func read(_ yaml: String) -> DaemonConfiguration? {
-        let root: Node?
-        do { root = try composeYAML(yaml, file: file) } catch {
-            diagnostics.append(error)
-            return nil
-        }
-        guard let root else {
-            error(nil, "the configuration is empty", hint: "it needs at least 'lines'")
-            return nil
-        }
-        guard let top = mapping(root, "the configuration",
+        guard let root = document(yaml, empty: "the configuration is empty", hint: "it needs at least 'lines'"),
+              let top = mapping(root, "the configuration",
                                 fields: ["lines", "models", "data_dir", "database", "alsa_config", "log_level", "limits",
                                          "flows_may_read_anywhere"]) else { return nil }
         var configuration = DaemonConfiguration(lines: [])
@@ -163,13 +150,11 @@ private struct ConfigurationReader {
         if let level = choice(top["log_level"], "log_level", DaemonConfiguration.LogLevel.self) { configuration.logLevel = level }
         if let limits = top["limits"].flatMap({ mapping($0, "limits", fields: ["max_call_seconds", "max_concurrent_calls",
                                                                                "silence_hangup_seconds"]) }) {
-            if let n = integer(limits["max_call_seconds"], "max_call_seconds", 1...86_400) { configuration.maxCallSeconds = n }
-            if let n = integer(limits["max_concurrent_calls"], "max_concurrent_calls", 1...10_000) { configuration.maxConcurrentCalls = n }
-            if let n = integer(limits["silence_hangup_seconds"], "silence_hangup_seconds", 1...3600) { configuration.silenceHangUpSeconds = n }
+            if let n = integer(limits["max_call_seconds"], "max_call_seconds", range: 1...86_400) { configuration.maxCallSeconds = n }
+            if let n = integer(limits["max_concurrent_calls"], "max_concurrent_calls", range: 1...10_000) { configuration.maxConcurrentCalls = n }
+            if let n = integer(limits["silence_hangup_seconds"], "silence_hangup_seconds", range: 1...3600) { configuration.silenceHangUpSeconds = n }
         }
-        if let node = top["flows_may_read_anywhere"] {
-            if let value = node.bool { configuration.flowsMayReadAnywhere = value } else { error(node, "'flows_may_read_anywhere' must be true or false") }
-        }
+        if let value = bool(top["flows_may_read_anywhere"], "flows_may_read_anywhere") { configuration.flowsMayReadAnywhere = value }
         guard let linesNode = top["lines"] else {
             error(root, "missing 'lines': list the phone lines to answer")
             return nil
@@ -190,25 +175,23 @@ private struct ConfigurationReader {
     mutating func readLine(_ node: Node, index: Int) -> DaemonConfiguration.Line? {
         guard let fields = mapping(node, "a line", fields: ["name", "capture", "playback", "sample_rate", "flow", "answer",
                                                              "calls", "realtime", "transfer_keys"]) else { return nil }
-        let capture = string(fields["capture"], "capture")
+        let capture = string(fields["capture"], "capture", nonEmpty: true)
         let flow = path(fields["flow"], "flow")
         if fields["capture"] == nil { error(node, "line \(index + 1) has no 'capture' ALSA device") }
         if fields["flow"] == nil { error(node, "line \(index + 1) has no 'flow'") }
         guard let capture, let flow else { return nil }
-        let name = string(fields["name"], "name") ?? "line\(index + 1)"
+        let name = string(fields["name"], "name", nonEmpty: true) ?? "line\(index + 1)"
         // The name becomes part of recording file names: nothing that can leave the folder.
         if name.hasPrefix(".") || !name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }) {
             error(fields["name"] ?? node, "line name '\(name)' may hold only letters, digits, '-', '_' and '.', not first",
                   hint: "it names the line's recordings")
         }
         var line = DaemonConfiguration.Line(name: name, capture: capture,
-                                            playback: string(fields["playback"], "playback") ?? capture, flow: flow)
-        if let rate = integer(fields["sample_rate"], "sample_rate", 8000...192_000) { line.sampleRate = rate }
+                                            playback: string(fields["playback"], "playback", nonEmpty: true) ?? capture, flow: flow)
+        if let rate = integer(fields["sample_rate"], "sample_rate", range: 8000...192_000) { line.sampleRate = rate }
         if let answer = choice(fields["answer"], "answer", DaemonConfiguration.Answer.self) { line.answer = answer }
-        if let calls = integer(fields["calls"], "calls", 0...Int.max) { line.calls = calls }
-        if let node = fields["realtime"] {
-            if let value = node.bool { line.realtime = value } else { error(node, "'realtime' must be true or false") }
-        }
+        if let calls = integer(fields["calls"], "calls", range: 0...Int.max) { line.calls = calls }
+        if let value = bool(fields["realtime"], "realtime") { line.realtime = value }
         if let keys = string(fields["transfer_keys"], "transfer_keys") {
             let rest = keys.replacingOccurrences(of: "{number}", with: "")
             if !keys.contains("{number}") || !rest.allSatisfy({ "0123456789*#ABCD".contains($0) }) {
@@ -218,54 +201,5 @@ private struct ConfigurationReader {
             }
         }
         return line
-    }
-
-    // MARK: Field readers
-
-    mutating func mapping(_ node: Node, _ what: String, fields: [String]) -> [String: Node]? {
-        guard let pairs = node.mapping else {
-            error(node, "\(what) must be a mapping of fields")
-            return nil
-        }
-        diagnostics += unknownFields(of: pairs, what, fields: fields, file: file).map(\.diagnostic)
-        var out: [String: Node] = [:]
-        for (keyNode, value) in pairs {
-            if let key = keyNode.string, fields.contains(key) { out[key] = value }
-        }
-        return out
-    }
-
-    mutating func string(_ node: Node?, _ name: String) -> String? {
-        guard let node else { return nil }
-        guard let text = node.scalar?.string, !text.isEmpty else {
-            error(node, "'\(name)' must be a non-empty text")
-            return nil
-        }
-        return text
-    }
-
-    mutating func path(_ node: Node?, _ name: String) -> String? {
-        guard let text = string(node, name) else { return nil }
-        return text.hasPrefix("/") ? text : URL(fileURLWithPath: baseDirectory).appendingPathComponent(text).absoluteURL.standardized.path
-    }
-
-    mutating func integer(_ node: Node?, _ name: String, _ range: ClosedRange<Int>) -> Int? {
-        guard let node else { return nil }
-        guard let value = node.int, range.contains(value) else {
-            error(node, "'\(name)' must be a whole number" + (range.upperBound == Int.max ? " of at least \(range.lowerBound)"
-                                                              : " from \(range.lowerBound) to \(range.upperBound)"))
-            return nil
-        }
-        return value
-    }
-
-    mutating func choice<T: RawRepresentable & CaseIterable>(_ node: Node?, _ name: String, _: T.Type) -> T? where T.RawValue == String {
-        guard let node else { return nil }
-        let text = node.scalar?.string ?? ""
-        if let value = T(rawValue: text) { return value }
-        let options = T.allCases.map(\.rawValue)
-        error(node, "'\(name)' is '\(text)', not one of \(options.joined(separator: ", "))",
-              hint: suggestion(for: text, among: options))
-        return nil
     }
 }

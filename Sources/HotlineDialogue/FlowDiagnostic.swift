@@ -51,24 +51,3 @@ public struct FlowErrors: HotlineError, Equatable {
     public init(diagnostics: [FlowDiagnostic]) { self.diagnostics = diagnostics }
     public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
 }
-
-/// A key of a YAML mapping that is not one of the fields allowed there.
-public struct UnknownField {
-    /// The key's node (its line and column).
-    public var key: Node
-    /// The field it resembles, if one is close enough to be a typo of it.
-    public var meant: String?
-    /// "unknown field 'promt' in WHAT (did you mean 'prompt'?)", or naming the fields allowed.
-    public var diagnostic: FlowDiagnostic
-}
-
-/// The keys of `map` (in `file`) that are not among `fields`; `what` names the mapping.
-/// Shared by the flow loader and `hotline flow test`'s test files.
-public func unknownFields(of map: Node.Mapping, _ what: String, fields: [String], file: String) -> [UnknownField] {
-    map.keys.compactMap { key in
-        guard let name = key.scalar?.string, !fields.contains(name) else { return nil }
-        let location = SourceLocation(file: file, line: key.mark?.line ?? 1, column: key.mark?.column ?? 1)
-        return UnknownField(key: key, meant: closestMatch(to: name, among: fields), diagnostic: FlowDiagnostic(location, "unknown field '\(name)' in \(what)",
-            hint: suggestion(for: name, among: fields) ?? "fields here: \(fields.joined(separator: ", "))"))
-    }
-}

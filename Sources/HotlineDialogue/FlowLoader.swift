@@ -38,7 +38,7 @@ public enum FlowLoader {
 }
 
 /// The first pass: YAML nodes to model values, collecting diagnostics.
-private struct Reader {
+private struct Reader: YAMLReader {
     let file: String
     let baseDirectory: String
     /// Whether files may lie outside `baseDirectory`.
@@ -72,24 +72,17 @@ private struct Reader {
         return path
     }
 
-    func location(_ node: Node?) -> SourceLocation {
-        SourceLocation(file: file, line: node?.mark?.line ?? 1, column: node?.mark?.column ?? 1)
-    }
-
-    mutating func error(_ node: Node?, _ message: String, hint: String? = nil) {
-        diagnostics.append(FlowDiagnostic(location(node), message, hint: hint))
+    /// Notes where each field naming a state was written, for the validator's diagnostics.
+    mutating func noteValue(_ text: String, of field: String, at node: Node) {
+        if let state = currentState, Self.referenceFields.contains(field), referenceLocations[state]?[text] == nil {
+            referenceLocations[state, default: [:]][text] = location(node)
+        }
     }
 
     mutating func read(_ yaml: String) -> Flow? {
-        let root: Node?
-        do { root = try composeYAML(yaml, file: file) } catch {
-            diagnostics.append(error)
-            return nil
-        }
-        guard let root, let top = mapping(root, "the flow", fields: ["flow", "start", "language", "voice", "settings", "globals", "tables", "states"]) else {
-            if root == nil { error(nil, "the flow file is empty") }
-            return nil
-        }
+        guard let root = document(yaml, empty: "the flow file is empty"),
+              let top = mapping(root, "the flow", fields: ["flow", "start", "language", "voice", "settings", "globals", "tables", "states"])
+        else { return nil }
         let name = string(top["flow"], "flow") ?? "flow"
         let startNode = top["start"]
         let start = string(startNode, "start") ?? ""
@@ -418,76 +411,7 @@ private struct Reader {
         return Record(slot: slot, maxMs: integer(map["max_ms"], "max_ms", range: 1000...600_000) ?? 60000, next: next)
     }
 
-    // MARK: Typed field readers
-
-    /// The node as a mapping, checking its keys against `fields` (nil: any key). A misspelt
-    /// field is reported, then read as the field it resembles (when that one is not there
-    /// too), so one typo ("promt") is one error, not also "no prompt".
-    mutating func mapping(_ node: Node, _ what: String, fields: [String]?) -> Node.Mapping? {
-        guard let map = node.mapping else {
-            error(node, "\(what) must be a mapping of fields")
-            return nil
-        }
-        guard let fields else { return map }
-        let unknown = unknownFields(of: map, what, fields: fields, file: file)
-        diagnostics += unknown.map(\.diagnostic)
-        let meant = Dictionary(unknown.map { ($0.key, $0.meant) }, uniquingKeysWith: { a, _ in a })
-        return Node.Mapping(map.compactMap { key, value in
-            guard let guess = meant[key] else { return (key, value) }
-            return guess.flatMap { map[$0] == nil ? (Node($0), value) : nil }
-        })
-    }
-
-    mutating func string(_ node: Node?, _ field: String) -> String? {
-        guard let node else { return nil }
-        guard let scalar = node.scalar else {
-            error(node, "'\(field)' must be a single value")
-            return nil
-        }
-        if let state = currentState, Self.referenceFields.contains(field), referenceLocations[state]?[scalar.string] == nil {
-            referenceLocations[state, default: [:]][scalar.string] = location(node)
-        }
-        return scalar.string
-    }
-
-    mutating func strings(_ node: Node?, _ field: String) -> [String] {
-        guard let node else { return [] }
-        if let scalar = node.scalar { return [scalar.string] }
-        guard let list = node.sequence else {
-            error(node, "'\(field)' must be a text or a list of texts")
-            return []
-        }
-        return list.compactMap { string($0, field) }
-    }
-
-    mutating func integer(_ node: Node?, _ field: String, range: ClosedRange<Int>) -> Int? {
-        guard let text = string(node, field) else { return nil }
-        guard let value = Int(text), range.contains(value) else {
-            error(node, "'\(field)' must be a whole number in \(range.lowerBound)...\(range.upperBound), not '\(text)'")
-            return nil
-        }
-        return value
-    }
-
-    mutating func number(_ node: Node?, _ field: String) -> Double? {
-        guard let text = string(node, field) else { return nil }
-        guard let value = Double(text), (0...1).contains(value) else {
-            error(node, "'\(field)' must be a number between 0 and 1, not '\(text)'")
-            return nil
-        }
-        return value
-    }
-
-    mutating func bool(_ node: Node?, _ field: String) -> Bool? {
-        guard let text = string(node, field) else { return nil }
-        switch text.lowercased() {
-        case "true", "yes", "on": return true
-        case "false", "no", "off": return false
-        default:
-            error(node, "'\(field)' must be true or false, not '\(text)'")
-            return nil
-        }
-    }
+    // MARK: Flow-specific values
 
     mutating func dtmfKeys(_ node: Node?) -> String? {
         guard let text = string(node, "keys") else { return nil }

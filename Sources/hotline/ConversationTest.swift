@@ -30,7 +30,7 @@ struct ConversationTest: Decodable {
     }
 
     /// How a conversation may end.
-    static let ends = ["hangup", "transfer", "listening"]
+    enum End: String, CaseIterable { case hangup, transfer, listening }
 
     /// The cases of a test file; its problems, each at its line and column, are thrown as
     /// `FlowErrors`.
@@ -38,8 +38,9 @@ struct ConversationTest: Decodable {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw LoadError(description: "\(path): cannot read the test cases")
         }
-        let problems = check(try composeYAML(text, file: path), file: path)
-        guard problems.isEmpty else { throw FlowErrors(diagnostics: problems) }
+        var reader = FileReader(file: path)
+        reader.check(text)
+        guard reader.diagnostics.isEmpty else { throw FlowErrors(diagnostics: reader.diagnostics) }
         do {
             return try YAMLDecoder().decode(File.self, from: text).cases
         } catch {
@@ -47,53 +48,39 @@ struct ConversationTest: Decodable {
         }
     }
 
-    /// The file's structure: its fields, each case's and each turn's, and each `end`. A
-    /// misspelt field would otherwise be ignored, and a misspelt end would check nothing.
-    static func check(_ root: Node?, file: String) -> [FlowDiagnostic] {
-        var problems: [FlowDiagnostic] = []
-        func at(_ node: Node?) -> SourceLocation { SourceLocation(file: file, line: node?.mark?.line ?? 1, column: node?.mark?.column ?? 1) }
-        func report(_ node: Node?, _ message: String, hint: String? = nil) { problems.append(FlowDiagnostic(at(node), message, hint: hint)) }
-        /// The node's fields; a misspelt one is reported and counted as the field it
-        /// resembles, so it is not also reported missing.
-        func fields(_ node: Node, _ what: String, _ allowed: [String]) -> Set<String>? {
-            guard let map = node.mapping else {
-                report(node, "\(what) must be a mapping", hint: "fields: \(allowed.joined(separator: ", "))")
-                return nil
+    /// Checks a test file's structure before it is decoded: its fields, each case's and
+    /// each turn's, and each `end`. A misspelt field would otherwise be ignored, and a
+    /// misspelt end would check nothing.
+    struct FileReader: YAMLReader {
+        let file: String
+        let baseDirectory = "."
+        var diagnostics: [FlowDiagnostic] = []
+        private static let shape = "cases: [{name: ..., turns: [...]}]"
+
+        init(file: String) { self.file = file }
+
+        mutating func check(_ text: String) {
+            guard let root = document(text, empty: "the test file is empty", hint: Self.shape),
+                  let top = mapping(root, "the test file", fields: ["cases"]) else { return }
+            guard let casesNode = top["cases"] else { return error(root, "missing 'cases'", hint: Self.shape) }
+            guard let cases = casesNode.sequence else {
+                return error(casesNode, "'cases' must be a list of conversations", hint: Self.shape)
             }
-            let unknown = unknownFields(of: map, what, fields: allowed, file: file)
-            problems += unknown.map(\.diagnostic)
-            return Set(map.keys.compactMap(\.scalar?.string).filter(allowed.contains) + unknown.compactMap(\.meant))
-        }
-        guard let root else {
-            report(nil, "the test file is empty", hint: "cases: [{name: ..., turns: [...]}]")
-            return problems
-        }
-        guard let present = fields(root, "the test file", ["cases"]) else { return problems }
-        guard let cases = root.mapping?["cases"]?.sequence else {
-            if let node = root.mapping?["cases"] {
-                report(node, "'cases' must be a list of conversations", hint: "cases: [{name: ..., turns: [...]}]")
-            } else if !present.contains("cases") {
-                report(root, "missing 'cases'", hint: "cases: [{name: ..., turns: [...]}]")
-            }
-            return problems
-        }
-        for item in cases {
-            guard let present = fields(item, "a test case", ["name", "turns", "end", "transfer", "variables", "webhooks"]),
-                  let map = item.mapping else { continue }
-            if !present.contains("name") { report(item, "a test case needs 'name'") }
-            if let node = map["turns"], node.sequence == nil {
-                report(node, "'turns' must be a list of 'caller: ...' and 'expect: ...'")
-            } else if !present.contains("turns") {
-                report(item, "a test case needs 'turns': a list of 'caller: ...' and 'expect: ...'")
-            }
-            for turn in map["turns"]?.sequence ?? [] where fields(turn, "a turn", ["caller", "expect"])?.isEmpty == true {
-                report(turn, "a turn needs 'caller' or 'expect'")
-            }
-            if let end = map["end"], let value = end.scalar?.string, !ends.contains(value) {
-                report(end, "unknown end '\(value)'", hint: suggestion(for: value, among: ends) ?? "use \(ends.joined(separator: ", "))")
+            for item in cases {
+                guard let map = mapping(item, "a test case", fields: ["name", "turns", "end", "transfer", "variables", "webhooks"])
+                else { continue }
+                if map["name"] == nil { error(item, "a test case needs 'name'") }
+                if let turns = map["turns"] {
+                    if turns.sequence == nil { error(turns, "'turns' must be a list of 'caller: ...' and 'expect: ...'") }
+                } else {
+                    error(item, "a test case needs 'turns': a list of 'caller: ...' and 'expect: ...'")
+                }
+                for turn in map["turns"]?.sequence ?? [] where mapping(turn, "a turn", fields: ["caller", "expect"])?.isEmpty == true {
+                    error(turn, "a turn needs 'caller' or 'expect'")
+                }
+                _ = choice(map["end"], "end", End.self)
             }
         }
-        return problems
     }
 
     /// What a text run found: what went wrong (empty: passed), and how the engine read

@@ -157,7 +157,7 @@ import Testing
         let result = try CommandRunner.run("hotline", ["flow", "test", Self.flows.appendingPathComponent("hotline.yaml").path, cases])
         #expect(result.status != 0)
         #expect(result.stderr.contains("typo.tests.yaml:4:9: unknown field 'sya' in a turn (fields here: caller, expect)"), "\(result.stderr)")
-        #expect(result.stderr.contains("typo.tests.yaml:5:10: unknown end 'hangpu' (did you mean 'hangup'?)"), "\(result.stderr)")
+        #expect(result.stderr.contains("typo.tests.yaml:5:10: 'end' is 'hangpu', not one of hangup, transfer, listening (did you mean 'hangup'?)"), "\(result.stderr)")
         try "tests: []\n".write(toFile: cases, atomically: true, encoding: .utf8)
         let missing = try CommandRunner.run("hotline", ["flow", "test", Self.flows.appendingPathComponent("hotline.yaml").path, cases])
         #expect(missing.stderr.contains("typo.tests.yaml:1:1: missing 'cases'"), "\(missing.stderr)")

@@ -61,6 +61,22 @@ import Testing
         }
     }
 
+    /// The configuration is read by the same `YAMLReader` as flows and test files: yes/no
+    /// fields, whole numbers and misspelt fields report as a flow's do.
+    @Test func valuesAreCheckedTheWayAFlowsAre() {
+        #expect {
+            _ = try DaemonConfiguration.parse(yaml: """
+                lines:
+                  - {capture: hw:0, flow: f.yaml, realtime: maybe, calls: many, transfer_kyes: "##{number}"}
+                """, file: "h.yaml")
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("h.yaml:2:45: 'realtime' must be true or false, not 'maybe'")
+                && text.contains("h.yaml:2:59: 'calls' must be a whole number of at least 0, not 'many'")
+                && text.contains("h.yaml:2:65: unknown field 'transfer_kyes' in a line (did you mean 'transfer_keys'?)")
+        }
+    }
+
     @Test func aLineNameCannotLeadItsRecordingsOutOfTheDataFolder() {
         #expect {
             _ = try DaemonConfiguration.parse(yaml: "lines:\n  - name: ../../escaped\n    capture: hw:0\n    flow: f.yaml\n", file: "h.yaml")

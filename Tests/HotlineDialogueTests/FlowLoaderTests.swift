@@ -89,7 +89,7 @@ import Testing
         let errors = Self.errors(yaml)
         #expect(errors.count == 7, "\(errors)")
         #expect(errors.contains("flows/test.yaml:17:15: a state can do only one of 'collect', 'transfer' (split it into states joined by 'next')"))
-        #expect(errors.contains("flows/test.yaml:4:17: 'max_attempts' must be a whole number in 1...10, not '99'"))
+        #expect(errors.contains("flows/test.yaml:4:17: 'max_attempts' must be a whole number from 1 to 10, not '99'"))
         #expect(errors.contains("flows/test.yaml:6:3: state 'menu' listens but has no prompt (add 'prompt: ...' so the caller knows what to say)"))
         #expect(errors.contains { $0.hasPrefix("flows/test.yaml:10:15: 'keys' must be DTMF keys (0-9, *, #, A-D), not 'X'") })
         #expect(errors.contains("flows/test.yaml:12:3: dead end: state 'stuck' neither listens, moves on, transfers nor hangs up (add 'next', 'transfer' or 'hangup: true')"))
