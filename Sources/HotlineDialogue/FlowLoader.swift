@@ -3,6 +3,9 @@ import HotlineASR
 import HotlineCore
 import Yams
 
+// One file (about 420 lines): the reader of every section of the flow format, in the
+// order docs/flows.md describes them; the typed field readers it uses are `YAMLReader`'s.
+
 /// Reads a flow file into a `Flow`, reporting every problem with file:line:column.
 ///
 /// Loading is two passes: this one checks the YAML and the shape of every field (unknown

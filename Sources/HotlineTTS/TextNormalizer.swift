@@ -1,6 +1,9 @@
 import Foundation
 import HotlineCore
 
+// One file (about 470 lines): the token rules below share the number reader and the
+// abbreviation tables, and read as one list of what the voice says for what is written.
+
 /// Turns IVR prompt text into words as they are said (US English): numbers, digit
 /// strings, phone numbers, money, dates, times, percentages, abbreviations and codes.
 ///
