@@ -38,6 +38,11 @@ public enum CallEvent: Sendable, Equatable {
     case bargeIn(heardAtMs: Int, stoppedAtMs: Int)
     /// A turn completed (the same record `onTurn` gets).
     case turn(TurnRecord)
+    /// The last prompt queued has played to its end (not stopped by a barge-in).
+    case promptFinished
+    /// The caller's message (a flow's `record`) was kept: its reference (file or call
+    /// time) and where in the call it lies (ms).
+    case messageSaved(reference: String, startMs: Int, endMs: Int)
     /// The flow or the line decided how the call ends (it ends once the last prompt has played).
     case ended(CallOutcome)
 }

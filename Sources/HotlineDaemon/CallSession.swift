@@ -125,7 +125,10 @@ public final class CallSession {
         if outcome == nil { hear(caller) }   // once the call is over, the goodbye plays out
         if outcome == nil, let answer = webhooks.takeAnswer() { backendAnswered(answer) }
         var out = [Float](repeating: 0, count: Self.frameSamples)
-        if player.next(into: &out) { listener.promptEnded(atMs: nowMs) }
+        if player.next(into: &out) {
+            listener.promptEnded(atMs: nowMs)
+            events.append(.promptFinished)
+        }
         signal.played(out)
         nowMs += 10
         return out
@@ -178,7 +181,10 @@ public final class CallSession {
 
     /// Hands a message to `onMessage`; returns its reference.
     private func keep(_ left: MessageTaker.Message) -> String {
-        onMessage?(left.samples, left.startMs, nowMs + 10) ?? "call:\(left.startMs)-\(nowMs + 10)ms"   // this frame included
+        let endMs = nowMs + 10   // this frame included
+        let reference = onMessage?(left.samples, left.startMs, endMs) ?? "call:\(left.startMs)-\(endMs)ms"
+        events.append(.messageSaved(reference: reference, startMs: left.startMs, endMs: endMs))
+        return reference
     }
 
     private func stopPrompt(bargeInFrom heard: Int? = nil) {

@@ -166,7 +166,7 @@ final class LineService: @unchecked Sendable {   // used by its line's thread on
                     switch event {
                     case .turn: replyLatency.append(audio.lastLagMs)
                     case .bargeIn(let heardAtMs, let stoppedAtMs): bargeIn.append(Double(stoppedAtMs - heardAtMs) + audio.lastLagMs)
-                    case .ended: break
+                    case .ended, .promptFinished, .messageSaved: break
                     }
                 }
             }

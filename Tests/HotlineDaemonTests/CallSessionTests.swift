@@ -49,13 +49,14 @@ import Testing
     }
 
     /// Runs `caller` (then silence) through the session; returns the hotline's audio.
-    static func run(_ session: CallSession, _ caller: [Float], seconds: Double = 30) -> [Float] {
+    static func run(_ session: CallSession, _ caller: [Float], seconds: Double = 30, events: ((CallEvent) -> Void)? = nil) -> [Float] {
         var out: [Float] = []
         var i = 0
         while i < Int(seconds * 8000), !session.isFinished {
             var frame = [Float](repeating: 0, count: 80)
             if i < caller.count { frame.replaceSubrange(0..<min(80, caller.count - i), with: caller[i..<min(i + 80, caller.count)]) }
             out += session.process(frame)
+            session.events.forEach { events?($0) }
             i += 80
         }
         return out
@@ -282,8 +283,10 @@ import Testing
         let session = try Self.session(yaml)
         session.onMessage = { samples, startMs, endMs in kept.append((samples.count, startMs, endMs)); return "/tmp/message.wav" }
         session.start()
-        let out = Self.run(session, [Float](repeating: 0, count: 8000 * 5) + speech)
+        var saved: [CallEvent] = []
+        let out = Self.run(session, [Float](repeating: 0, count: 8000 * 5) + speech) { if case .messageSaved = $0 { saved.append($0) } }
         let message = try #require(kept.first)
+        #expect(saved == [.messageSaved(reference: "/tmp/message.wav", startMs: message.startMs, endMs: message.endMs)])
         // It starts after the prompt and the tone, holds the speech and ends 2 s after it.
         let promptMs = 8000 * 5 / 8 / 2   // the prompt is over well before the caller's 5 s of silence end
         #expect(message.startMs > promptMs && message.startMs < 5000, "\(message)")
@@ -431,9 +434,11 @@ import Testing
             case .bargeIn: return "barge-in"
             case .turn(let turn): return "turn \(turn.heard)"
             case .ended(let outcome): return "ended \(outcome)"
+            case .promptFinished: return "prompt finished"
+            case .messageSaved(let reference, _, _): return "message \(reference)"
             }
         }
-        #expect(kinds == ["barge-in", "turn 1", "ended hangup"], "\(kinds)")
+        #expect(kinds == ["barge-in", "turn 1", "ended hangup", "prompt finished"], "\(kinds)")
         #expect(seen[0].ms < seen[1].ms, "the prompt stops at the key's press, the turn at its release")
         #expect(session.outcome == .hangup)
     }
