@@ -23,7 +23,10 @@ figure. The peer is the glue stack the product replaces: for the same call, pock
 time and flite (kal16) synthesises each reply the daemon spoke (no DTMF, VAD, recording or
 store: less work than ours); its CPU seconds per call are printed beside ours with the ratio.
 
-Usage: python3 bench/calls.py [--hotlined .build/release/hotlined] [--lines 10,25,50,75,100]
+With --baseline HOTLINED (another build, e.g. the previous commit's), each N also runs
+that daemon right after ours, printed below ours, so a change is compared in one run.
+
+Usage: python3 bench/calls.py [--hotlined .build/release/hotlined] [--lines 10,25,50,75,100] [--baseline HOTLINED]
 """
 import argparse, json, os, resource, statistics, subprocess, sys, tempfile, time
 import numpy as np
@@ -119,20 +122,23 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--hotlined", default=os.path.join(ROOT, ".build", "release", "hotlined"))
     parser.add_argument("--lines", default="10,25,50,75,100")
+    parser.add_argument("--baseline", help="another hotlined to run on the same lines after ours, for comparison")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         caller_raw = os.path.join(folder, "caller.raw")
         subprocess.run(["sox", CALLER, "-t", "raw", "-e", "signed", "-b", "16", "-c", "1", "-r", "8000", caller_raw], check=True)
-        print(f"{'lines':>5} {'calls':>5} {'as scripted':>11} {'reply p50':>9} {'p95':>6} {'barge-in p50':>12} {'p95':>6} "
+        print(f"{'':>8} {'lines':>5} {'calls':>5} {'as scripted':>11} {'reply p50':>9} {'p95':>6} {'barge-in p50':>12} {'p95':>6} "
               f"{'underruns':>9} {'CPU s/call':>10} {'core/call':>9}")
         best, first = 0, None
         for n in [int(x) for x in args.lines.split(",")]:
             r = run_lines(args.hotlined, caller_raw, n)
             first = first or r
-            share = r["cpu_per_call"] / r["call_s"]
-            print(f"{n:>5} {r['calls']:>5} {r['scripted']:>11} {pct(r['reply'], 50):>7.1f}ms {pct(r['reply'], 95):>4.1f}ms "
-                  f"{pct(r['bargein'], 50):>10.1f}ms {pct(r['bargein'], 95):>4.1f}ms {r['underruns']:>9} "
-                  f"{r['cpu_per_call']:>10.3f} {share:>9.4f}", flush=True)
+            runs = [("hotline", r)] + ([("baseline", run_lines(args.baseline, caller_raw, n))] if args.baseline else [])
+            for name, x in runs:
+                share = x["cpu_per_call"] / x["call_s"]
+                print(f"{name:>8} {n:>5} {x['calls']:>5} {x['scripted']:>11} {pct(x['reply'], 50):>7.1f}ms {pct(x['reply'], 95):>4.1f}ms "
+                      f"{pct(x['bargein'], 50):>10.1f}ms {pct(x['bargein'], 95):>4.1f}ms {x['underruns']:>9} "
+                      f"{x['cpu_per_call']:>10.3f} {share:>9.4f}", flush=True)
             if r["underruns"] == 0 and r["scripted"] == n:
                 best = n
             else:

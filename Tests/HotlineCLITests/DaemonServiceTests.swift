@@ -160,56 +160,6 @@ import Glibc
             """)
     }
 
-    /// A full disk under the recordings: both lines still answer, every turn reaches the
-    /// store (on another disk) and the log, and the recordings' failure is logged, not fatal.
-    /// Needs a small tmpfs (root); skipped where mounting is not allowed.
-    @Test func aFullRecordingsDiskLosesNoCallAndNoTurn() throws {
-        let scratch = Scratch()
-        let full = scratch.file("full")
-        try FileManager.default.createDirectory(atPath: full, withIntermediateDirectories: true)
-        guard try CommandRunner.runProgram("/bin/mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", full]).status == 0 else { return }
-        defer { _ = try? CommandRunner.runProgram("/bin/umount", [full]) }
-        try FileManager.default.createDirectory(atPath: full + "/recordings", withIntermediateDirectories: true)
-        _ = try CommandRunner.runProgram("/bin/dd", ["if=/dev/zero", "of=\(full)/filler", "bs=4k", "count=64"])   // stops when full
-        var config = try Self.twoCallers(scratch)
-        let text = try String(contentsOfFile: config, encoding: .utf8)
-            .replacingOccurrences(of: "data_dir: data", with: "data_dir: \(full)\ndatabase: \(scratch.file("calls.sqlite"))")
-        config = scratch.file("full.yaml")
-        try text.write(toFile: config, atomically: true, encoding: .utf8)
-        let result = try CommandRunner.run("hotlined", ["--config", config])
-        #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stderr.contains("recording was not written") || result.stderr.contains("is not recorded"), "\(result.stderr)")
-        let summaries = result.stdout.split(separator: "\n").compactMap { try? JSONDecoder().decode(Summary.self, from: Data($0.utf8)) }
-        #expect(Set(summaries.map(\.line)) == ["a", "b"] && summaries.allSatisfy { $0.outcome == "hangup" })
-        let loggedTurns = result.stdout.split(separator: "\n").filter { $0.contains("\"state\"") && $0.contains("\"heard\"") }.count
-        struct Shown: Decodable { struct Turn: Decodable { var state: String }; var turns: [Turn] }
-        var storedTurns = 0
-        for id in 1...2 {
-            let shown = try CommandRunner.run("hotline", ["calls", "show", "\(id)", "--db", scratch.file("calls.sqlite"), "--json"])
-            storedTurns += try JSONDecoder().decode(Shown.self, from: Data(shown.stdout.utf8)).turns.count
-        }
-        #expect(storedTurns >= 6 && storedTurns == loggedTurns, "\(storedTurns) stored, \(loggedTurns) logged")
-    }
-
-    @Test func aLineAt16kHzIsResampledToAndFromThe8kHzCall() throws {
-        let scratch = Scratch()
-        let caller = scratch.file("caller16k.raw")
-        let sox = try CommandRunner.runProgram("sox", [repositoryRoot.appendingPathComponent("Audio/samples/caller-order-status.flac").path,
-                                                      "-t", "raw", "-e", "signed", "-b", "16", "-c", "1", "-r", "16000", caller])
-        #expect(sox.status == 0, "\(sox.stderr)")
-        let config = try Self.configuration(scratch, asoundrc: """
-            pcm.in { type file; slave.pcm { type null }; file "/dev/null"; infile "\(caller)"; format "raw" }
-            pcm.out { type file; slave.pcm { type null }; file "\(scratch.file("out.raw"))"; format "raw" }
-            """, lines: "  - { name: wide, capture: in, playback: out, sample_rate: 16000, flow: \(repositoryRoot.path)/Flows/hotline.yaml, answer: immediately, calls: 1 }")
-        let result = try CommandRunner.run("hotlined", ["--config", config])
-        #expect(result.status == 0, "\(result.stderr)")
-        let summary = try #require(result.stdout.split(separator: "\n").compactMap { try? JSONDecoder().decode(Summary.self, from: Data($0.utf8)) }.first)
-        #expect(summary.outcome == "hangup" && summary.replyLatencyMs.count == 3)
-        // What was played is 16 kHz: twice the samples of the call's length.
-        let played = try Data(contentsOf: URL(fileURLWithPath: scratch.file("out.raw"))).count / 2
-        #expect(abs(played - 25_380 * 16) < 16_000, "\(played) samples")
-    }
-
     @Test func aLineWhoseDeviceBlocksOnOpenHoldsUpNoOtherLine() throws {
         let scratch = Scratch()
         let fifo = scratch.file("nobody-writes.fifo")   // opening it for reading blocks until a writer comes

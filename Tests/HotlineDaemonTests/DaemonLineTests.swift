@@ -132,6 +132,32 @@ import Testing
         #expect(log.messages.filter { $0.contains("line a: the memory line was unplugged") }.count == 2, "\(log.messages)")
     }
 
+    /// A full disk under the recordings: both lines still answer, every turn reaches the
+    /// store (on another disk) and the log, and the recordings' failure is logged, not fatal.
+    /// Needs a small tmpfs (root); skipped where mounting is not allowed.
+    @Test func aFullRecordingsDiskLosesNoCallAndNoTurn() throws {
+        let scratch = Scratch(), full = scratch.file("full")
+        try FileManager.default.createDirectory(atPath: full, withIntermediateDirectories: true)
+        func run(_ program: String, _ arguments: [String]) throws -> Int32 {
+            let process = try Process.run(URL(fileURLWithPath: program), arguments: arguments)
+            process.waitUntilExit()
+            return process.terminationStatus
+        }
+        guard try run("/bin/mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", full]) == 0 else { return }
+        defer { _ = try? run("/bin/umount", [full]) }
+        try FileManager.default.createDirectory(atPath: full + "/recordings", withIntermediateDirectories: true)
+        _ = try run("/bin/dd", ["if=/dev/zero", "of=\(full)/filler", "bs=4k", "count=64", "status=none"])   // stops when full
+        let log = LogLines(), store = try CallStore(path: scratch.file("calls.sqlite"))
+        try Self.daemon(["a", "b"], log: log, store: store, configure: { $0.recordings = full + "/recordings" }) { _ in
+            MemoryLine(caller: Self.callerAudio)
+        }.run()
+        #expect(log.messages.contains { $0.contains("recording was not written") || $0.contains("is not recorded") }, "\(log.messages)")
+        let calls = try [1, 2].compactMap { try store.call($0) }
+        #expect(Set(calls.map(\.line)) == ["a", "b"] && calls.allSatisfy { $0.outcome == "hangup" })
+        let stored = try [1, 2].map { try store.turns(call: $0).count }.reduce(0, +)
+        #expect(stored == 6 && stored == log.events.filter { $0.contains(#""heard":"#) }.count)
+    }
+
     @Test func aTransferIsKeyedDownTheLineToThePBX() throws {
         let scratch = Scratch(), flow = scratch.file("transfer.yaml")
         try "flow: t\nstart: hi\nstates:\n  hi:\n    prompt: Transferring you.\n    transfer: \"tel:555 0100\"\n"
