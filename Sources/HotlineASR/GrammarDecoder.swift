@@ -34,6 +34,8 @@ final class GrammarDecoder {
         /// may not start with the same phone without a blank between (CTC would merge them).
         var lastPhone: Int32 = 0
         var key = 0
+        /// The part of `score` that is language-model cost (word arcs' and epsilons').
+        var lm: Float = 0
     }
 
     /// Up to `width` tokens per state, best first, distinct word histories. Its storage is
@@ -117,6 +119,7 @@ final class GrammarDecoder {
         var phoneStart: Int    // into `arcPhones`
         var phoneCount: Int
         var earnsBonus: Bool
+        var cost: Float
     }
 
     let network: SearchNetwork
@@ -146,7 +149,7 @@ final class GrammarDecoder {
         var arcs: [Arc] = [], arcPhones: [Int] = []
         for arc in network.arcs {
             arcs.append(Arc(from: arc.from, to: arc.to, base: base, phoneStart: arcPhones.count, phoneCount: arc.phones.count,
-                            earnsBonus: arc.earnsBonus))
+                            earnsBonus: arc.earnsBonus, cost: arc.cost))
             arcPhones += arc.phones
             base += 2 * arc.phones.count - 1
         }
@@ -172,9 +175,11 @@ final class GrammarDecoder {
         nodeBlank.clearAll()
         entry.clearAll()
         histories.removeAll(keepingCapacity: true)
-        merge.reset()
-        merge.offer(Token(score: 0))
-        for n in network.closure[network.start] { entry.set(n, merge) }
+        for (n, cost) in network.closure[network.start] {
+            merge.reset()
+            merge.offer(Token(score: cost, lm: cost))
+            entry.set(n, merge)
+        }
         frames = 0
     }
 
@@ -232,6 +237,8 @@ final class GrammarDecoder {
                         var e = entry.tokens[arc.from * entry.width + j]
                         guard e.lastPhone != first else { continue }
                         if arc.earnsBonus { e.score += wordPenalty }
+                        e.score += arc.cost
+                        e.lm += arc.cost
                         e.start = t
                         merge.offer(e)
                     }
@@ -272,26 +279,31 @@ final class GrammarDecoder {
                 guard merge.count < merge.width || token.score > before else { continue }
                 histories.append(History(arc: Int32(a), start: token.start, end: t + 1, previous: token.history, key: key))
                 merge.offer(Token(score: token.score, history: Int32(histories.count - 1), start: t + 1,
-                                  lastPhone: Int32(arcPhones[arc.phoneStart + k - 1]), key: key))
+                                  lastPhone: Int32(arcPhones[arc.phoneStart + k - 1]), key: key, lm: token.lm))
             }
             direct.set(arc.to, merge)
         }
         entry.clearAll()
         for n in 0..<network.nodeCount where direct.counts[n] > 0 {
-            for m in network.closure[n] {
+            for (m, cost) in network.closure[n] {
                 merge.reset()
                 merge.offer(entry, m)
-                merge.offer(direct, n)
+                for j in 0..<direct.counts[n] {
+                    var token = direct.tokens[n * direct.width + j]
+                    token.score += cost
+                    token.lm += cost
+                    merge.offer(token)
+                }
                 entry.set(m, merge)
             }
         }
         frames += 1
     }
 
-    /// Complete paths (ending in a final node), best first: words, score, and the part of
-    /// the score that is word bonus. With `final` false, the best paths ending anywhere (a
-    /// partial hypothesis).
-    func results(final: Bool = true) -> [(words: [RecognizedWord], score: Float, bonus: Float)] {
+    /// Complete paths (ending in a final node), best first: words, score, and the parts of
+    /// the score that are word bonus and language-model cost. With `final` false, the best
+    /// paths ending anywhere (a partial hypothesis).
+    func results(final: Bool = true) -> [(words: [RecognizedWord], score: Float, bonus: Float, lm: Float)] {
         merge.reset()
         if final {
             for f in network.finals { merge.offer(entry, f) }
@@ -309,7 +321,7 @@ final class GrammarDecoder {
                 if arc.earnsBonus { bonus += wordPenalty }
                 h = entry.previous
             }
-            return (words.reversed(), token.score, bonus)
+            return (words.reversed(), token.score, bonus, token.lm)
         }
     }
 }

@@ -1,8 +1,9 @@
 import HotlineCore
 
-/// A grammar compiled for decoding: its word graph (nodes joined by word and epsilon
-/// arcs; tags play no part in the search, they are read off the words afterwards by
-/// `Grammar.parse`) with every word arc spelled out as the CTC states of its phones.
+/// A grammar or a language model compiled for decoding: a word graph (nodes joined by word
+/// and epsilon arcs, each with a cost: a log-probability, 0 in grammars; tags play no part
+/// in the search, they are read off the words afterwards by `Grammar.parse`) with every
+/// word arc spelled out as the CTC states of its phones.
 struct SearchNetwork {
     struct WordArc {
         var from: Int
@@ -13,6 +14,8 @@ struct SearchNetwork {
         /// Whether the search's word bonus applies: the grammar's own words, not garbage
         /// nor the fillers a call adds around them.
         var earnsBonus: Bool
+        /// Log-probability added on entering the word (a language model's; 0 in grammars).
+        var cost: Float = 0
     }
 
     /// Words the lexicon lacks, with the pronunciation guessed; those with none are left
@@ -22,9 +25,13 @@ struct SearchNetwork {
     let start = 0
     private(set) var finals: [Int] = []
     private(set) var arcs: [WordArc] = []
-    private var epsilons: [(Int, Int)] = []
-    /// For each node, the nodes reachable through epsilon arcs (itself included).
-    private(set) var closure: [[Int]] = []
+    private var epsilons: [(from: Int, to: Int, cost: Float)] = []
+    /// For each node, the nodes reachable through epsilon arcs (itself first, at 0) with the
+    /// best cost of getting there.
+    private(set) var closure: [[(node: Int, cost: Float)]] = []
+
+    /// Whether it was built from a language model (open answers), not a grammar.
+    private(set) var isLanguageModel = false
 
     /// The label of the garbage phone (one past the model's outputs): any phone, at a cost.
     let garbageLabel: Int
@@ -36,10 +43,49 @@ struct SearchNetwork {
     /// the acoustic model's `phones` (index 0 the blank).
     init(grammar: Grammar, lexicon: Lexicon, phones: [String]) throws {
         garbageLabel = phones.count
+        let pronunciations = pronounce(grammar.vocabulary, lexicon: lexicon, phones: phones)
+        let end = try build(.rule(grammar.root), from: start, grammar: grammar, pronunciations: pronunciations, depth: 0, bonus: true)
+        finals = [end]
+        try close(what: "no phrase of the grammar")
+    }
+
+    /// The network of `model`: a node per history (the start, then each word), a word arc
+    /// from each history to each successor seen after it, at `weight` times ln P(v|w),
+    /// and from every history an epsilon (ln α(w)) to the back-off node, whose arcs reach
+    /// every word at ln P(v). Calls may end after any word.
+    init(languageModel model: LanguageModel, lexicon: Lexicon, phones: [String], weight: Float) throws {
+        garbageLabel = phones.count
+        isLanguageModel = true
+        let words = model.vocabulary
+        let pronunciations = pronounce(Set(words), lexicon: lexicon, phones: phones)
+        guessedWords = []   // a general vocabulary's guesses are no admin's concern
+        let backoffNode = newNode()
+        var history: [String: Int] = [LanguageModel.sentenceStart: start]
+        for word in words where pronunciations[word] != nil { history[word] = newNode() }
+        for (word, node) in history {
+            if let next = model.bigrams[word] {
+                for (v, p) in next.sorted(by: { $0.key < $1.key }) {
+                    guard let to = history[v], let phones = pronunciations[v] else { continue }
+                    arcs.append(WordArc(from: node, to: to, word: v, phones: phones, earnsBonus: true, cost: weight * p))
+                }
+            }
+            epsilons.append((node, backoffNode, weight * (model.backoff[word] ?? 0)))
+        }
+        for word in words {
+            guard let to = history[word], let phones = pronunciations[word] else { continue }
+            arcs.append(WordArc(from: backoffNode, to: to, word: word, phones: phones, earnsBonus: true, cost: weight * model.unigram[word]!))
+        }
+        finals = [backoffNode]
+        try close(what: "no word of the language model")
+    }
+
+    /// Spells `words` in the model's phone indices; those the lexicon lacks are noted with
+    /// their guessed pronunciation (none: left out).
+    private mutating func pronounce(_ words: Set<String>, lexicon: Lexicon, phones: [String]) -> [String: [Int]] {
         var phoneIndex: [String: Int] = [:]
         for (i, p) in phones.enumerated() where i > 0 { phoneIndex[p.lowercased()] = i }
         var pronunciations: [String: [Int]] = [:]
-        for word in grammar.vocabulary.sorted() {
+        for word in words.sorted() {
             let (p, source) = lexicon.pronunciation(word)
             let indices = p.compactMap { phoneIndex[$0] }
             let heard = !indices.isEmpty && indices.count == p.count
@@ -48,25 +94,40 @@ struct SearchNetwork {
                 guessedWords.append(heard ? GuessedWord(word: word, source: source, phones: p) : GuessedWord(word: word, source: .unknown, phones: []))
             }
         }
-        let end = try build(.rule(grammar.root), from: start, grammar: grammar, pronunciations: pronunciations, depth: 0, bonus: true)
-        finals = [end]
-        var successors = [[Int]](repeating: [], count: nodeCount)
-        for (a, b) in epsilons { successors[a].append(b) }
+        return pronunciations
+    }
+
+    /// Computes the epsilon closures; throws when no final node can be reached (`what`
+    /// can be heard).
+    private mutating func close(what: String) throws {
+        var successors = [[(node: Int, cost: Float)]](repeating: [], count: nodeCount)
+        for e in epsilons { successors[e.from].append((e.to, e.cost)) }
         closure = (0..<nodeCount).map { Self.reachable(from: $0, successors) }
-        for arc in arcs { successors[arc.from].append(arc.to) }
-        guard Self.reachable(from: start, successors).contains(end) else {
+        for arc in arcs { successors[arc.from].append((arc.to, 0)) }
+        let reached = Set(Self.reachable(from: start, successors).map(\.node))
+        guard finals.contains(where: reached.contains) else {
             let missing = guessedWords.filter(\.phones.isEmpty).map { "'\($0.word)'" }.joined(separator: ", ")
-            throw InvalidArgument("no phrase of the grammar can be heard: \(missing) have no pronunciation; add them to a user lexicon")
+            throw InvalidArgument("\(what) can be heard: \(missing) have no pronunciation; add them to a user lexicon")
         }
     }
 
-    /// The nodes reachable from `node` along `successors`, itself first.
-    private static func reachable(from node: Int, _ successors: [[Int]]) -> [Int] {
-        var seen: Set<Int> = [node], stack = [node], order = [node]
+    /// The nodes reachable from `node` along `successors`, itself first, each with the best
+    /// total cost (costs are log-probabilities, at most 0, so the best path has no cycle).
+    private static func reachable(from node: Int, _ successors: [[(node: Int, cost: Float)]]) -> [(node: Int, cost: Float)] {
+        var best: [Int: Float] = [node: 0], order = [node], stack = [node]
         while let m = stack.popLast() {
-            for s in successors[m] where seen.insert(s).inserted { stack.append(s); order.append(s) }
+            for (s, c) in successors[m] {
+                let total = best[m]! + c
+                if let known = best[s] {
+                    guard total > known else { continue }
+                } else {
+                    order.append(s)
+                }
+                best[s] = total
+                stack.append(s)
+            }
         }
-        return order
+        return order.map { ($0, best[$0]!) }
     }
 
     private mutating func newNode() -> Int {
@@ -98,7 +159,7 @@ struct SearchNetwork {
             return current
         case .choice(let options):
             let to = newNode()
-            for option in options { epsilons.append((try sub(option, from), to)) }
+            for option in options { epsilons.append((try sub(option, from), to, 0)) }
             return to
         case .repeated(let item, let lo, let hi):
             var current = from
@@ -106,16 +167,16 @@ struct SearchNetwork {
             guard hi > lo else { return current }
             if hi - lo <= Self.unrollLimit {
                 let to = newNode()
-                epsilons.append((current, to))
+                epsilons.append((current, to, 0))
                 for _ in lo..<hi {
                     current = try sub(item, current)
-                    epsilons.append((current, to))
+                    epsilons.append((current, to, 0))
                 }
                 return to
             }
             let loop = newNode()
-            epsilons.append((current, loop))
-            epsilons.append((try sub(item, loop), loop))
+            epsilons.append((current, loop, 0))
+            epsilons.append((try sub(item, loop), loop, 0))
             return loop
         case .tagged(let item, _):
             return try sub(item, from)

@@ -13,19 +13,24 @@ struct RecognizeCommand: ParsableCommand {
         abstract: "Recognize speech in sound files against a grammar, with interpretation and confidence.",
         discussion: """
             SPEC is builtin:digits, builtin:digits?min=4&max=10, builtin:yesno, builtin:number, a \
-            grammar file or grammar text itself (docs/grammars.md). Audio is resampled to 8 kHz and fed in 20 ms chunks, as on \
+            grammar file or grammar text itself (docs/grammars.md). With --open instead, any sentence \
+            can be heard: a language model of example sentences backed off to general English words \
+            (docs/grammars.md, open answers). Audio is resampled to 8 kHz and fed in 20 ms chunks, as on \
             a live line. --json prints one object per file and line: \
             {"file","text","interpretation","confidence","rejected","nbest",...}; with no match, \
             "text" is empty and "rejected" is true.
             """)
 
     @Argument(help: "Sound files.") var files: [String]
-    @Option(help: "builtin:NAME[?min=N&max=M], a grammar file, or grammar text ('public $s = small | large ;').") var grammar: String
+    @Option(help: "builtin:NAME[?min=N&max=M], a grammar file, or grammar text ('public $s = small | large ;').") var grammar: String?
+    @Option(help: "Hear open answers: a file of example sentences, one per line ('-': none, general English only).") var open: String?
+    @Option(help: "Word counts of general English, with --open.") var background = "Models/lexicon/background-words.counts"
+    @Option(help: "Weight of the language model's log-probabilities, with --open.") var lmWeight = Recognizer.Options().languageModelWeight
     @Option(help: "Acoustic model file.") var model = "Models/acoustic/acoustic.hnn"
     @Option(help: "Lexicon files (CMU format); later ones override earlier ones.") var lexicon = ["Models/lexicon/cmudict-en-us.dict"]
     @Option(help: "An admin's lexicon, read after the others so its words win; repeatable.") var userLexicon: [String] = []
     @Option(help: "Reject results below this confidence (0-1).") var threshold = Recognizer.Options().rejectionThreshold
-    @Option(help: "Log-probability added per word (negative discourages inserted words).") var wordPenalty = Recognizer.Options().wordPenalty
+    @Option(help: "Log-probability added per word (negative discourages inserted words; default 3, with --open 1.5).") var wordPenalty: Float?
     @Flag(help: "Hear the grammar as a call does: with fillers ('i'd like', 'please') and garbage (other words) around it.")
     var asCall = false
     @Option(help: "Log-probability a frame of garbage costs below the likeliest phone (with --as-call).")
@@ -55,6 +60,7 @@ struct RecognizeCommand: ParsableCommand {
 
     func validate() throws {
         guard (0...1).contains(threshold) else { throw ValidationError("--threshold must be within 0...1") }
+        guard (grammar == nil) != (open == nil) else { throw ValidationError("give --grammar or --open") }
     }
 
     func run() throws {
@@ -62,12 +68,18 @@ struct RecognizeCommand: ParsableCommand {
         do {
             var options = Recognizer.Options()
             options.rejectionThreshold = threshold
-            options.wordPenalty = wordPenalty
+            if let wordPenalty { (options.wordPenalty, options.languageModelWordPenalty) = (wordPenalty, wordPenalty) }
             options.garbagePenalty = garbagePenalty
-            let compiled = try GrammarCompiler.load(spec: grammar)
-            recognizer = try Recognizer(model: AcousticModel(contentsOf: URL(fileURLWithPath: model)),
-                                        grammar: asCall ? compiled.withFillers() : compiled,
-                                        lexicon: Lexicon(paths: lexicon + userLexicon), options: options)
+            options.languageModelWeight = lmWeight
+            let acoustic = try AcousticModel(contentsOf: URL(fileURLWithPath: model)), words = try Lexicon(paths: lexicon + userLexicon)
+            if let grammar {
+                let compiled = try GrammarCompiler.load(spec: grammar)
+                recognizer = try Recognizer(model: acoustic, grammar: asCall ? compiled.withFillers() : compiled, lexicon: words, options: options)
+            } else {
+                let sentences = open == "-" ? [] : try String(contentsOfFile: open!, encoding: .utf8).split(separator: "\n").map(String.init)
+                let model = LanguageModel(sentences: sentences, background: try LanguageModel.counts(contentsOf: background))
+                recognizer = try Recognizer(model: acoustic, languageModel: model, lexicon: words, options: options)
+            }
         } catch let error as HotlineError {
             printError(error)
             throw ExitCode.failure

@@ -36,6 +36,20 @@ import Testing
         #expect(g.parse("two") == nil)
     }
 
+    /// A free-text slot ("what went wrong?") hears any sentence: a language model of the
+    /// flow's phrases backed off to general English words; other slots hear a grammar.
+    @Test func aFreeTextSlotHearsALanguageModelOfTheFlowAndGeneralEnglish() throws {
+        func request(_ expectation: ListenExpectation) -> ListenRequest {
+            ListenRequest(state: "menu", expectation: expectation, keys: [], noInputTimeoutMs: 5000, bargeIn: true)
+        }
+        let model = try #require(ListenGrammar.languageModel(for: request(.slots([.text])), flow: Self.flow,
+                                                              background: ["broken": 4, "the": 20]))
+        #expect(Set(model.vocabulary).isSuperset(of: ["pay", "bill", "agent", "broken", "the", "yes"]))
+        #expect(model.logProbability(of: "bill", after: "my")! > model.logProbability(of: "broken", after: "my")!)
+        #expect(ListenGrammar.languageModel(for: request(.slots([.digits(min: 4, max: 6)])), flow: Self.flow, background: [:]) == nil)
+        #expect(ListenGrammar.languageModel(for: request(.menu), flow: Self.flow, background: [:]) == nil)
+    }
+
     @Test func slotsHearTheirBuiltins() throws {
         #expect(try Self.grammar(.slots([.digits(min: 4, max: 6)])).parse("one two three four")?.value == "1234")
         #expect(try Self.grammar(.slots([.alphanumeric(min: 2, max: 4)])).parse("a. b. seven")?.value == "AB7")

@@ -92,7 +92,7 @@ public final class CallSession {
         synthesizer = (try? resources.synthesizer(for: flow)) ?? resources.synthesizer
         signal = try CallerSignal(tones: tones)
         player = PromptPlayer(cache: resources.prompts)
-        listener = TurnListener(flow: flow, acoustic: resources.acoustic, lexicon: resources.lexicon)
+        listener = TurnListener(flow: flow, acoustic: resources.acoustic, lexicon: resources.lexicon, background: resources.background)
         webhooks = WebhookDispatch(handler: webhook)
     }
 

@@ -25,6 +25,14 @@ enum ListenGrammar {
         return base.adding(phrases: globals).withFillers()
     }
 
+    /// What hears a free-text answer (a `text` slot: "it arrived broken"): a language model
+    /// of the flow's phrases backed off to general English (`background` word counts);
+    /// nil when the request expects something a grammar hears.
+    static func languageModel(for request: ListenRequest, flow: Flow, background: [String: Int]) -> LanguageModel? {
+        guard case .slots = request.expectation, request.expectation.firstSlot == .text else { return nil }
+        return LanguageModel(sentences: phrases(of: flow), background: background)
+    }
+
     /// The grammar that hears a value of `type`; nil for free text.
     static func slotGrammar(_ type: SlotType) throws -> Grammar? {
         switch type {
@@ -42,15 +50,19 @@ enum ListenGrammar {
         }
     }
 
-    /// Open prompts: every phrase the flow knows (a phrase list; the statistical mode for
-    /// free text is not built yet).
+    /// Open prompts: every phrase the flow knows, as a phrase list (free-text slots use
+    /// `languageModel(for:flow:background:)`).
     private static func openPhrases(of flow: Flow) throws -> Grammar {
+        try GrammarCompiler.phraseList(phrases(of: flow).joined(separator: "\n"))
+    }
+
+    /// Every phrase the flow knows: its global commands, its menus' phrases, yes and no.
+    private static func phrases(of flow: Flow) -> [String] {
         var phrases = flow.globals.flatMap(\.phrases)
-        for state in flow.states.values {
-            if case .menu(let options)? = state.input { phrases += options.flatMap(\.phrases) }
+        for name in flow.states.keys.sorted() {
+            if case .menu(let options)? = flow.states[name]!.input { phrases += options.flatMap(\.phrases) }
         }
-        phrases += ["yes", "no"]
-        return try GrammarCompiler.phraseList(phrases.joined(separator: "\n"))
+        return phrases + ["yes", "no"]
     }
 
     /// The words a call on `flow` listens for that `lexicon` lacks, with the pronunciation

@@ -49,16 +49,19 @@ final class TurnListener {
     private let flow: Flow
     private let acoustic: AcousticModel
     private let lexicon: Lexicon
+    /// General English word counts for free-text answers.
+    private let background: [String: Int]
     private var listening: Listening?
     /// Per state and expectation, made on its first listen (none: nothing can be heard).
     private var recognizers: [String: Recognizer?] = [:]
     /// When a digit string ended at its longest length (a '#' just after it closes it).
     private var digitStringEndMs: Int?
 
-    init(flow: Flow, acoustic: AcousticModel, lexicon: Lexicon) {
+    init(flow: Flow, acoustic: AcousticModel, lexicon: Lexicon, background: [String: Int]) {
         self.flow = flow
         self.acoustic = acoustic
         self.lexicon = lexicon
+        self.background = background
     }
 
     /// What the state listening now expects; nil when none listens.
@@ -73,8 +76,12 @@ final class TurnListener {
             var options = Recognizer.Options()
             options.rejectionThreshold = flow.settings.minConfidence
             // Cached as none too when no phrase of the state can be heard.
-            recognizers[key] = .some(try? Recognizer(model: acoustic, grammar: ListenGrammar.make(for: request, flow: flow),
-                                                     lexicon: lexicon, options: options))
+            if let model = ListenGrammar.languageModel(for: request, flow: flow, background: background) {
+                recognizers[key] = .some(try? Recognizer(model: acoustic, languageModel: model, lexicon: lexicon, options: options))
+            } else {
+                recognizers[key] = .some(try? Recognizer(model: acoustic, grammar: ListenGrammar.make(for: request, flow: flow),
+                                                         lexicon: lexicon, options: options))
+            }
         }
         var settings = Endpointer.Settings()
         settings.noInputTimeoutMs = request.noInputTimeoutMs

@@ -1,0 +1,43 @@
+import Foundation
+import HotlineCore
+import Testing
+@testable import HotlineASR
+
+/// Open answers: the bigram language model and decoding any sentence of its words.
+@Suite struct LanguageModelTests {
+    static let model = LanguageModel(sentences: ["it arrived broken", "wrong size", "it is broken"],
+                                     background: ["the": 50, "size": 3, "wrong": 2, "a": 40, "box": 5, "broken": 1])
+
+    @Test func nextWordsAreAProbabilityDistribution() {
+        for history in [LanguageModel.sentenceStart, "it", "broken", "box"] {
+            let total = Self.model.vocabulary.map { exp(Double(Self.model.logProbability(of: $0, after: history)!)) }.reduce(0, +)
+            #expect(abs(total - 1) < 1e-4, "after \(history): \(total)")
+        }
+    }
+
+    @Test func aSeenPairIsLikelierThanItsBackOff() throws {
+        let seen = try #require(Self.model.logProbability(of: "arrived", after: "it"))
+        let unseen = try #require(Self.model.logProbability(of: "arrived", after: "box"))
+        #expect(seen > unseen)
+        #expect(Self.model.logProbability(of: "elephant", after: "it") == nil)   // not a word it can hear
+    }
+
+    @Test func anySentenceOfItsWordsIsHeardAsFreeText() throws {
+        // "the box is broken": no example sentence says it, the background and the back-off do.
+        let recognizer = try Recognizer(model: RecognizerTests.model, languageModel: Self.model, lexicon: RecognizerTests.lexicon)
+        recognizer.consume(RecognizerTests.posteriors(["-", "DH", "AH", "-", "B", "AA", "K", "S", "-", "IH", "Z", "-",
+                                                       "B", "R", "OW", "K", "AH", "N", "-", "-"]))
+        let result = recognizer.finish(closingSilence: false)
+        #expect(result.text == "the box is broken" && !result.rejected, "\(result)")
+        #expect(result.interpretation?.value == "" && result.confidence > 0.5)
+    }
+
+    @Test func wordCountsAreReadOrRefusedWithTheLine() throws {
+        let path = NSTemporaryDirectory() + "counts-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try "# comment\nthe\t10\nThe\t2\nbox\t3\n".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try LanguageModel.counts(contentsOf: path) == ["the": 12, "box": 3])
+        try "the 10\n".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect { try LanguageModel.counts(contentsOf: path) } throws: { "\($0)".contains("'the 10' is not 'word<TAB>count'") }
+    }
+}
