@@ -16,7 +16,12 @@ the grammar); its interpretation's slots are compared with the order's. pocketsp
 hypothesis text is read with the same grammar (`hotline grammar`). Also printed: Hotline
 with rejection off (its best path even when unsure), and speed as x realtime.
 
+For tuning, `--voices espeak:en-us,flite:kal` speaks the orders with training voices
+instead (never tune on the benchmark's own voices), `--recognize-args "--phone-bonus 1"`
+passes options to `hotline recognize`, and `--only-hotline` skips pocketsphinx.
+
 Usage: python3 bench/orders.py [--hotline .build/release/hotline] [--orders 40] [--model FILE.hnn]
+       [--voices V1,V2] [--recognize-args ARGS] [--only-hotline]
 """
 import argparse, json, os, random, shutil, subprocess, sys, tempfile, time
 import numpy as np
@@ -97,9 +102,9 @@ def speak(voice, text, path):
     soundfile.write(path, (y / 32768).astype(np.float32), 8000, subtype="PCM_16")
 
 
-def hotline_slots(hotline, model, gram, files, threshold):
+def hotline_slots(hotline, model, gram, files, threshold, extra=()):
     out = subprocess.run([hotline, "recognize", "--as-call", "--json", "--threshold", str(threshold), "--grammar", gram,
-                          "--model", model] + files, capture_output=True, text=True, cwd=ROOT)
+                          "--model", model, *extra] + files, capture_output=True, text=True, cwd=ROOT)
     if out.returncode != 0:
         sys.exit(f"hotline recognize failed: {out.stderr}")
     results = {}
@@ -127,7 +132,11 @@ def main():
     ap.add_argument("--hotline", default=os.path.join(ROOT, ".build", "release", "hotline"))
     ap.add_argument("--orders", type=int, default=40, help="orders per voice")
     ap.add_argument("--model", default=os.path.join(ROOT, "Models", "acoustic", "acoustic.hnn"))
+    ap.add_argument("--voices", default=",".join(VOICES), help="voices to speak the orders (tuning: training voices only)")
+    ap.add_argument("--recognize-args", default="", help="more options for hotline recognize")
+    ap.add_argument("--only-hotline", action="store_true", help="skip pocketsphinx")
     args = ap.parse_args()
+    voices, extra = args.voices.split(","), args.recognize_args.split()
     for tool in ["espeak-ng", "flite", "text2wave"]:
         if shutil.which(tool) is None:
             sys.exit(f"orders.py: {tool} is missing (make bench-orders installs it)")
@@ -139,7 +148,7 @@ def main():
         f.write(jsgf_grammar())
     orders = draw_orders(args.orders)
     items = []   # (voice, file, slots)
-    for voice in VOICES:
+    for voice in voices:
         for i, (text, slots) in enumerate(orders):
             path = os.path.join(tmp, f"{voice.replace(':', '_')}-{i:03d}.wav")
             speak(voice, text, path)
@@ -148,18 +157,20 @@ def main():
     seconds = sum(soundfile.info(p).duration for p in files)
 
     t = time.perf_counter()
-    ours = hotline_slots(args.hotline, args.model, gram, files, 0.4)
+    ours = hotline_slots(args.hotline, args.model, gram, files, 0.4, extra)
     ours_time = time.perf_counter() - t
-    ours_open = hotline_slots(args.hotline, args.model, gram, files, 0.0)
-    dec = Decoder(jsgf=jsgf, samprate=16000, loglevel="FATAL")
-    hyps, ps_time = decode(dec, files, lambda d: d.hyp().hypstr if d.hyp() else "")
-    parsed = parse_texts(args.hotline, gram, list(hyps.values()))
-    theirs = {p: parsed.get(h) if h else None for p, h in hyps.items()}
+    ours_open = hotline_slots(args.hotline, args.model, gram, files, 0.0, extra)
+    theirs, ps_time = {p: None for p in files}, float("nan")
+    if not args.only_hotline:
+        dec = Decoder(jsgf=jsgf, samprate=16000, loglevel="FATAL")
+        hyps, ps_time = decode(dec, files, lambda d: d.hyp().hypstr if d.hyp() else "")
+        parsed = parse_texts(args.hotline, gram, list(hyps.values()))
+        theirs = {p: parsed.get(h) if h else None for p, h in hyps.items()}
 
-    print(f"{len(orders)} orders x {len(VOICES)} voices = {len(files)} files, {seconds:.0f} s of audio, telephone channel")
+    print(f"{len(orders)} orders x {len(voices)} voices = {len(files)} files, {seconds:.0f} s of audio, telephone channel")
     print(f"{'voice':34s} {'Hotline':>9s} {'(no reject)':>12s} {'pocketsphinx':>13s}")
     totals = [0, 0, 0]
-    for voice in VOICES:
+    for voice in voices:
         mine = [(p, s) for v, p, s in items if v == voice]
         right = [sum(r[p] == s for p, s in mine) for r in (ours, ours_open, theirs)]
         totals = [a + b for a, b in zip(totals, right)]

@@ -131,6 +131,9 @@ final class GrammarDecoder {
     /// (negative discourages insertions; positive makes up for CTC's cheap blanks, which
     /// otherwise let a path skip optional words).
     var wordPenalty: Float = 0
+    /// Added, besides `wordPenalty`, per phone of each such word: a bonus in proportion to
+    /// how much of the speech the grammar's words explain, whatever words they are cut into.
+    var phoneBonus: Float = 0
     /// Taken from the best phone's log-probability for each frame of garbage.
     var garbagePenalty: Float = 1
     private let phones: Slots                  // per arc: k phone states then k-1 blank states
@@ -236,7 +239,7 @@ final class GrammarDecoder {
                     for j in 0..<entry.counts[arc.from] {
                         var e = entry.tokens[arc.from * entry.width + j]
                         guard e.lastPhone != first else { continue }
-                        if arc.earnsBonus { e.score += wordPenalty }
+                        if arc.earnsBonus { e.score += wordPenalty + phoneBonus * Float(k) }
                         e.score += arc.cost
                         e.lm += arc.cost
                         e.start = t
@@ -318,7 +321,7 @@ final class GrammarDecoder {
             while h >= 0 {
                 let entry = histories[Int(h)], arc = network.arcs[Int(entry.arc)]
                 words.append(RecognizedWord(word: arc.word, startFrame: Int(entry.start), endFrame: Int(entry.end)))
-                if arc.earnsBonus { bonus += wordPenalty }
+                if arc.earnsBonus { bonus += wordPenalty + phoneBonus * Float(arc.phones.count) }
                 h = entry.previous
             }
             return (words.reversed(), token.score, bonus, token.lm)

@@ -30,7 +30,8 @@ struct RecognizeCommand: ParsableCommand {
     @Option(help: "Lexicon files (CMU format); later ones override earlier ones.") var lexicon = ["Models/lexicon/cmudict-en-us.dict"]
     @Option(help: "An admin's lexicon, read after the others so its words win; repeatable.") var userLexicon: [String] = []
     @Option(help: "Reject results below this confidence (0-1).") var threshold = Recognizer.Options().rejectionThreshold
-    @Option(help: "Log-probability added per word (negative discourages inserted words; default 3, with --open 1.5).") var wordPenalty: Float?
+    @Option(help: "Log-probability added per word (negative discourages inserted words; default 0, with --open 1.5).") var wordPenalty: Float?
+    @Option(help: "Log-probability added per phone of each grammar word, besides the word penalty.") var phoneBonus = Recognizer.Options().phoneBonus
     @Flag(help: "Hear the grammar as a call does: with fillers ('i'd like', 'please') and garbage (other words) around it.")
     var asCall = false
     @Option(help: "Log-probability a frame of garbage costs below the likeliest phone (with --as-call).")
@@ -70,6 +71,7 @@ struct RecognizeCommand: ParsableCommand {
             options.rejectionThreshold = threshold
             if let wordPenalty { (options.wordPenalty, options.languageModelWordPenalty) = (wordPenalty, wordPenalty) }
             options.garbagePenalty = garbagePenalty
+            options.phoneBonus = phoneBonus
             options.languageModelWeight = lmWeight
             let acoustic = try AcousticModel(contentsOf: URL(fileURLWithPath: model)), words = try Lexicon(paths: lexicon + userLexicon)
             if let grammar {
