@@ -127,6 +127,10 @@ final class GrammarDecoder {
     private let arcPhones: [Int]
     /// Log-probability below the best token at which tokens are dropped.
     var beam: Float = 40
+    /// Log-probability below the frame's expected best at which a token does not enter a
+    /// word (the previous frame's best plus this frame's likeliest label): with thousands
+    /// of words to enter, a narrower beam here is most of the speed.
+    var wordBeam: Float = 40
     /// Added to a path's score for each word of the grammar, not garbage nor fillers
     /// (negative discourages insertions; positive makes up for CTC's cheap blanks, which
     /// otherwise let a path skip optional words).
@@ -145,6 +149,24 @@ final class GrammarDecoder {
     private let wordKeys: [Int]
     /// Output frames decoded.
     private(set) var frames = 0
+    /// How many word arcs hold tokens after the last frame.
+    var liveWordCount: Int { liveArcs.count }
+    /// The best token's score after the last frame.
+    private var previousBest: Float = 0
+    /// Word arcs leaving each node.
+    private let arcsFrom: [[Int]]
+    /// The arcs holding tokens after the last frame; every other arc's states are empty,
+    /// so a frame visits only these and those a token enters.
+    private var liveArcs: [Int] = []
+    /// This frame's arcs (storage kept between frames), a mark per arc while it is built,
+    /// and each arc's best token of the frame.
+    private var frameArcs: [Int] = []
+    private var inFrame: [Bool]
+    private var arcBest: [Float]
+    /// At most about this many words keep tokens from one frame to the next, the best
+    /// (the beam alone keeps almost every word a language model names: a CTC token waits
+    /// in the blank between two phones at hardly any cost).
+    var maxActiveWords = 1000
 
     init(network: SearchNetwork, width: Int = 4) {
         self.network = network
@@ -158,6 +180,11 @@ final class GrammarDecoder {
         }
         self.arcs = arcs
         self.arcPhones = arcPhones
+        var arcsFrom = [[Int]](repeating: [], count: network.nodeCount)
+        for (a, arc) in arcs.enumerated() { arcsFrom[arc.from].append(a) }
+        self.arcsFrom = arcsFrom
+        inFrame = [Bool](repeating: false, count: arcs.count)
+        arcBest = [Float](repeating: -.infinity, count: arcs.count)
         phones = Slots(states: base, width: width)
         nodeBlank = Slots(states: network.nodeCount, width: width)
         entry = Slots(states: network.nodeCount, width: width)
@@ -178,12 +205,14 @@ final class GrammarDecoder {
         nodeBlank.clearAll()
         entry.clearAll()
         histories.removeAll(keepingCapacity: true)
+        liveArcs.removeAll(keepingCapacity: true)
         for (n, cost) in network.closure[network.start] {
             merge.reset()
             merge.offer(Token(score: cost, lm: cost))
             entry.set(n, merge)
         }
         frames = 0
+        previousBest = 0
     }
 
     /// Advances one output frame of log-posteriors (index 0 the blank).
@@ -192,12 +221,21 @@ final class GrammarDecoder {
         // back after): the inner loops then touch no class property, so they pay no
         // exclusivity checks or reference counting.
         let phones = phones, nodeBlank = nodeBlank, entry = entry, direct = direct
-        var merge = merge, histories: [History] = []
+        var merge = merge, histories: [History] = [], live: [Int] = [], visit: [Int] = [], inFrame: [Bool] = [], arcBest: [Float] = []
         swap(&histories, &self.histories)
+        swap(&live, &liveArcs)
+        swap(&visit, &frameArcs)
+        swap(&inFrame, &self.inFrame)
+        swap(&arcBest, &self.arcBest)
         defer {
             self.merge = merge
             swap(&histories, &self.histories)
+            swap(&live, &liveArcs)
+            swap(&visit, &frameArcs)
+            swap(&inFrame, &self.inFrame)
+            swap(&arcBest, &self.arcBest)
         }
+        let wordPenalty = wordPenalty, phoneBonus = phoneBonus
         let t = Int32(frames)
         var best: Float = -.infinity
         // Garbage is whichever phone is likeliest, less the penalty.
@@ -205,23 +243,45 @@ final class GrammarDecoder {
         var garbageScore = -Float.infinity
         for k in 1..<logp.count { garbageScore = max(garbageScore, logp[k]) }
         garbageScore -= garbagePenalty
+        let entryFloor = previousBest + max(garbageScore + garbagePenalty, logp[0]) - wordBeam
+        func score(_ label: Int) -> Float { label == garbageLabel ? garbageScore : logp[label] }
+        var stateBest: Float = -.infinity   // of the states since it was last reset
         func emit(_ label: Int) {
-            let add = label == garbageLabel ? garbageScore : logp[label]
+            let add = score(label)
             for j in 0..<merge.count {
                 merge.tokens[j].score += add
                 merge.tokens[j].lastPhone = Int32(label)
             }
-            if merge.count > 0 { best = max(best, merge.tokens[0].score) }
+            if merge.count > 0 { stateBest = max(stateBest, merge.tokens[0].score) }
         }
-        for n in 0..<network.nodeCount {
+        func gain(_ arc: Arc) -> Float { arc.cost + (arc.earnsBonus ? wordPenalty + phoneBonus * Float(arc.phoneCount) : 0) }
+        /// Whether the best token at `arc`'s start node enters it within the word beam.
+        func enters(_ arc: Arc) -> Bool {
+            entry.counts[arc.from] > 0 && entry.tokens[arc.from * entry.width].score + gain(arc) + score(arcPhones[arc.phoneStart]) >= entryFloor
+        }
+        // Nodes and arcs holding no token, and none that would enter, stay empty and are
+        // skipped: most of a language model's thousands of words at any frame.
+        for n in 0..<network.nodeCount where nodeBlank.counts[n] > 0 || entry.counts[n] > 0 {
             merge.reset()
             merge.offer(nodeBlank, n)
             merge.offer(entry, n)
             emit(0)
             nodeBlank.set(n, merge)
         }
-        for arc in arcs {
-            let base = arc.base, k = arc.phoneCount, p = arc.phoneStart
+        best = stateBest
+        visit.removeAll(keepingCapacity: true)
+        visit += live
+        for a in live { inFrame[a] = true }
+        for n in 0..<network.nodeCount where entry.counts[n] > 0 {
+            for a in arcsFrom[n] where !inFrame[a] && enters(arcs[a]) {
+                inFrame[a] = true
+                visit.append(a)
+            }
+        }
+        for a in visit {
+            let arc = arcs[a], base = arc.base, k = arc.phoneCount, p = arc.phoneStart
+            let entering = enters(arc), gain = gain(arc)
+            stateBest = -.infinity
             // Later states first, so every state reads its predecessors' tokens of the
             // previous frame (blank i follows phone i; phone i follows blank i-1 and phone i-1).
             for i in stride(from: k - 1, through: 0, by: -1) {
@@ -236,11 +296,10 @@ final class GrammarDecoder {
                 merge.offer(phones, base + i)
                 if i == 0 {
                     let first = Int32(arcPhones[p])
-                    for j in 0..<entry.counts[arc.from] {
+                    for j in 0..<(entering ? entry.counts[arc.from] : 0) {
                         var e = entry.tokens[arc.from * entry.width + j]
                         guard e.lastPhone != first else { continue }
-                        if arc.earnsBonus { e.score += wordPenalty + phoneBonus * Float(k) }
-                        e.score += arc.cost
+                        e.score += gain
                         e.lm += arc.cost
                         e.start = t
                         merge.offer(e)
@@ -252,23 +311,39 @@ final class GrammarDecoder {
                 emit(arcPhones[p + i])
                 phones.set(base + i, merge)
             }
+            arcBest[a] = stateBest
+            best = max(best, stateBest)
         }
-        let floor = best - beam
+        previousBest = best
+        let floor = max(best - beam, visit.count > maxActiveWords ? histogramFloor(arcBest, visit, best: best) : -.infinity)
         func prune(_ slots: Slots, _ s: Int) {
             var c = slots.counts[s]
             while c > 0, slots.tokens[s * slots.width + c - 1].score < floor { c -= 1 }
             slots.counts[s] = c
         }
-        for s in 0..<phones.states { prune(phones, s) }
-        for n in 0..<network.nodeCount { prune(nodeBlank, n) }
+        live.removeAll(keepingCapacity: true)
+        for a in visit {
+            inFrame[a] = false
+            let arc = arcs[a]
+            var holds = false
+            for s in arc.base..<(arc.base + 2 * arc.phoneCount - 1) {
+                prune(phones, s)
+                holds = holds || phones.counts[s] > 0
+            }
+            if holds { live.append(a) }
+        }
+        for n in 0..<network.nodeCount where nodeBlank.counts[n] > 0 { prune(nodeBlank, n) }
         // Word ends reach their end node; then epsilon arcs carry tokens onward.
         for n in 0..<network.nodeCount {
-            merge.reset()
-            merge.offer(nodeBlank, n)
-            direct.set(n, merge)
+            direct.counts[n] = 0
+            if nodeBlank.counts[n] > 0 {
+                merge.reset()
+                merge.offer(nodeBlank, n)
+                direct.set(n, merge)
+            }
         }
-        for (a, arc) in arcs.enumerated() {
-            let k = arc.phoneCount, last = arc.base + k - 1
+        for a in live {
+            let arc = arcs[a], k = arc.phoneCount, last = arc.base + k - 1
             guard phones.counts[last] > 0 else { continue }
             merge.reset()
             merge.offer(direct, arc.to)
@@ -301,6 +376,23 @@ final class GrammarDecoder {
             }
         }
         frames += 1
+    }
+
+    /// The score that about `maxActiveWords` of `arcs` reach (their best tokens, `scores`
+    /// at the arcs' indices), from a histogram of the beam below `best`.
+    private func histogramFloor(_ scores: [Float], _ arcs: [Int], best: Float) -> Float {
+        let bins = 64, width = beam / Float(bins)
+        var counts = [Int](repeating: 0, count: bins)
+        for a in arcs {
+            let bin = (best - scores[a]) / width
+            if bin >= 0 && bin < Float(bins) { counts[Int(bin)] += 1 }
+        }
+        var kept = 0
+        for bin in 0..<bins {
+            kept += counts[bin]
+            if kept > maxActiveWords { return best - Float(bin) * width }
+        }
+        return -.infinity
     }
 
     /// Complete paths (ending in a final node), best first: words, score, and the parts of

@@ -59,6 +59,14 @@ public final class Recognizer {
         public var rejectionThreshold: Double = 0.4
         /// Search beam (log-probability).
         public var beam: Float = 40
+        /// Narrower beam for entering a word (`GrammarDecoder.wordBeam`), and about how many
+        /// words keep tokens from frame to frame (`GrammarDecoder.maxActiveWords`). (15 and
+        /// 1000 since session 20: open answers of 30 made-up sentences by two training voices
+        /// 3.8x faster (11.7 s -> 3.1 s for 102 s of audio, whole process) at the same 54.4%
+        /// word errors; at 300 words 55.3%, at 100 59.1%. Grammars (orders, digits, commands,
+        /// digit strings by training voices and speakers) are heard exactly as with neither.)
+        public var wordBeam: Float = 15
+        public var maxActiveWords = 1000
         /// Score added per word of the grammar (negative discourages extra words), besides
         /// `phoneBonus`.
         public var wordPenalty: Float = 0
@@ -165,6 +173,8 @@ public final class Recognizer {
         frontEnd = try AcousticFrontEnd(model: model)
         decoder = GrammarDecoder(network: network)
         decoder.beam = options.beam
+        decoder.wordBeam = options.wordBeam
+        decoder.maxActiveWords = options.maxActiveWords
         decoder.wordPenalty = network.isLanguageModel ? options.languageModelWordPenalty : options.wordPenalty
         decoder.garbagePenalty = options.garbagePenalty
         decoder.phoneBonus = network.isLanguageModel ? 0 : options.phoneBonus

@@ -32,6 +32,8 @@ struct RecognizeCommand: ParsableCommand {
     @Option(help: "Reject results below this confidence (0-1).") var threshold = Recognizer.Options().rejectionThreshold
     @Option(help: "Log-probability added per word (negative discourages inserted words; default 0, with --open 1.5).") var wordPenalty: Float?
     @Option(help: "Log-probability added per phone of each grammar word, besides the word penalty.") var phoneBonus = Recognizer.Options().phoneBonus
+    @Option(help: "Search beam for entering a word (log-probability below the frame's expected best).") var wordBeam = Recognizer.Options().wordBeam
+    @Option(help: "About how many words keep tokens from one frame to the next.") var maxActiveWords = Recognizer.Options().maxActiveWords
     @Flag(help: "Hear the grammar as a call does: with fillers ('i'd like', 'please') and garbage (other words) around it.")
     var asCall = false
     @Option(help: "Log-probability a frame of garbage costs below the likeliest phone (with --as-call).")
@@ -72,6 +74,8 @@ struct RecognizeCommand: ParsableCommand {
             if let wordPenalty { (options.wordPenalty, options.languageModelWordPenalty) = (wordPenalty, wordPenalty) }
             options.garbagePenalty = garbagePenalty
             options.phoneBonus = phoneBonus
+            options.wordBeam = wordBeam
+            options.maxActiveWords = maxActiveWords
             options.languageModelWeight = lmWeight
             let acoustic = try AcousticModel(contentsOf: URL(fileURLWithPath: model)), words = try Lexicon(paths: lexicon + userLexicon)
             if let grammar {

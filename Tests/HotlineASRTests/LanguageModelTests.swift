@@ -32,6 +32,30 @@ import Testing
         #expect(result.interpretation?.value == "" && result.confidence > 0.5)
     }
 
+    @Test func aGeneralVocabularyKeepsOnlyTheBestWordsAliveAndStillHearsTheSentence() throws {
+        // The thousands of general English words: with the beam alone nearly every one
+        // keeps a token (CTC blanks are cheap), which made open answers slow.
+        let background = try LanguageModel.counts(contentsOf: RecognizerTests.root.appendingPathComponent("Models/lexicon/background-words.counts").path)
+        let model = LanguageModel(sentences: ["it arrived broken"], background: background)
+        let network = try SearchNetwork(languageModel: model, lexicon: RecognizerTests.lexicon, phones: RecognizerTests.model.phones, weight: 0.6)
+        let decoder = GrammarDecoder(network: network)
+        decoder.maxActiveWords = 200
+        decoder.wordBeam = 15
+        let rows = RecognizerTests.posteriors(["-", "DH", "AH", "-", "B", "AA", "K", "S", "-", "IH", "Z", "-",
+                                               "B", "R", "OW", "K", "AH", "N", "-", "-"])
+        let outputs = RecognizerTests.model.phones.count
+        var mostAlive = 0
+        rows.withUnsafeBufferPointer { all in
+            for t in 0..<(rows.count / outputs) {
+                decoder.advance(UnsafeBufferPointer(rebasing: all[(t * outputs)..<((t + 1) * outputs)]))
+                mostAlive = max(mostAlive, decoder.liveWordCount)
+            }
+        }
+        #expect(model.vocabulary.count > 3000)
+        #expect(mostAlive <= 250, "\(mostAlive) words alive")
+        #expect(decoder.results().first?.words.map(\.word) == ["the", "box", "is", "broken"])
+    }
+
     @Test func wordCountsAreReadOrRefusedWithTheLine() throws {
         let path = NSTemporaryDirectory() + "counts-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: path) }
