@@ -1,3 +1,6 @@
+// One file (about 420 lines): the token storage, the frame step and the pruning that
+// keeps it fast all work on the same private slots and history arena.
+
 /// A recognised word with its place in time (output frames of the acoustic model).
 public struct RecognizedWord: Sendable, Equatable, Codable {
     /// The word.
