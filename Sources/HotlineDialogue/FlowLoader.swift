@@ -257,14 +257,18 @@ private struct Reader: YAMLReader {
     }
 
     mutating func readCollect(_ node: Node) -> FlowInput? {
-        guard let map = mapping(node, "'collect'", fields: ["slot", "type", "min_length", "max_length", "pattern", "grammar", "confirm", "sensitive"]) else { return nil }
+        guard let map = mapping(node, "'collect'", fields: ["slot", "type", "min_length", "max_length", "pattern", "grammar", "confirm", "sensitive", "examples"]) else { return nil }
         guard let slot = string(map["slot"], "slot") else {
             error(node, "'collect' needs 'slot': the variable that receives the value")
             return nil
         }
         guard let type = slotType(map) else { return nil }
+        let examples = strings(map["examples"], "examples")
+        if !examples.isEmpty, type != .text {
+            error(map["examples"], "'examples' are for type text: other types are heard by their own grammar")
+        }
         return .collect(Collect(slot: slot, type: type, confirm: string(map["confirm"], "confirm"),
-                                sensitive: bool(map["sensitive"], "sensitive") ?? false))
+                                sensitive: bool(map["sensitive"], "sensitive") ?? false, examples: examples))
     }
 
     /// The `type` (and digit lengths) of a collect or form field.

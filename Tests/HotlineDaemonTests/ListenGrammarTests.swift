@@ -50,6 +50,28 @@ import Testing
         #expect(ListenGrammar.languageModel(for: request(.menu), flow: Self.flow, background: [:]) == nil)
     }
 
+    /// A free-text slot's `examples` teach its model the word pairs of likely answers.
+    @Test func aFreeTextSlotLearnsFromItsExamples() throws {
+        let flow = try FlowLoader.load(yaml: """
+            flow: r
+            start: why
+            states:
+              why:
+                prompt: "Why are you returning it?"
+                collect: {slot: reason, type: text, examples: [it arrived damaged, the wrong size]}
+                next: bye
+              bye:
+                prompt: "Bye."
+                hangup: true
+            """, file: "r.yaml")
+        let request = ListenRequest(state: "why", expectation: .slots([.text]), keys: [], noInputTimeoutMs: 5000, bargeIn: true)
+        let background = ["broken": 4, "the": 20, "size": 2, "arrived": 1, "damaged": 1]
+        let model = try #require(ListenGrammar.languageModel(for: request, flow: flow, background: background))
+        let plain = LanguageModel(sentences: ["yes", "no"], background: background)
+        #expect(model.logProbability(of: "damaged", after: "arrived")! > plain.logProbability(of: "damaged", after: "arrived")!)
+        #expect(model.logProbability(of: "size", after: "wrong")! > model.logProbability(of: "broken", after: "wrong")!)
+    }
+
     @Test func slotsHearTheirBuiltins() throws {
         #expect(try Self.grammar(.slots([.digits(min: 4, max: 6)])).parse("one two three four")?.value == "1234")
         #expect(try Self.grammar(.slots([.alphanumeric(min: 2, max: 4)])).parse("a. b. seven")?.value == "AB7")

@@ -97,6 +97,26 @@ import Testing
         #expect(errors.contains { $0.hasPrefix("flows/test.yaml:17:15: transfer target 'mailto:someone' has no known scheme") })
     }
 
+    @Test func exampleAnswersAreForFreeTextOnly() throws {
+        let yaml = """
+            flow: t
+            start: why
+            states:
+              why:
+                prompt: "Why?"
+                collect: {slot: reason, type: text, examples: [it arrived damaged, too small]}
+                next: count
+              count:
+                prompt: "How many?"
+                collect: {slot: n, type: number, examples: [two]}
+                next: why
+            """
+        #expect(Self.errors(yaml) == ["flows/test.yaml:10:48: 'examples' are for type text: other types are heard by their own grammar"])
+        let flow = try FlowLoader.load(yaml: yaml.replacingOccurrences(of: ", examples: [two]", with: ""), file: "t.yaml")
+        guard case .collect(let collect)? = flow.states["why"]?.input else { Issue.record("no collect"); return }
+        #expect(collect.examples == ["it arrived damaged", "too small"])
+    }
+
     @Test func statesThatLoopWithoutListeningAreAnError() {
         func flow(moreGoesTo target: String) -> String {
             Self.valid.replacingOccurrences(of: "    next: bye\n", with: "    next: info\n") + """

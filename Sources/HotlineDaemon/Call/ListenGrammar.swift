@@ -26,11 +26,17 @@ enum ListenGrammar {
     }
 
     /// What hears a free-text answer (a `text` slot: "it arrived broken"): a language model
-    /// of the flow's phrases backed off to general English (`background` word counts);
-    /// nil when the request expects something a grammar hears.
+    /// of the slot's `examples` and the flow's phrases, backed off to general English
+    /// (`background` word counts); nil when the request expects something a grammar hears.
     static func languageModel(for request: ListenRequest, flow: Flow, background: [String: Int]) -> LanguageModel? {
         guard case .slots = request.expectation, request.expectation.firstSlot == .text else { return nil }
-        return LanguageModel(sentences: phrases(of: flow), background: background)
+        return LanguageModel(sentences: examples(in: flow.states[request.state]) + phrases(of: flow), background: background)
+    }
+
+    /// The example answers of a state's free-text collect.
+    private static func examples(in state: FlowState?) -> [String] {
+        if case .collect(let collect)? = state?.input { return collect.examples }
+        return []
     }
 
     /// The grammar that hears a value of `type`; nil for free text.
@@ -74,7 +80,11 @@ enum ListenGrammar {
         var grammars = [try? make(for: open, flow: flow)].compactMap { $0 }
         for name in flow.states.keys.sorted() {
             switch flow.states[name]!.input {
-            case .collect(let collect)?: grammars += [collect.type].compactMap(\.grammar)
+            case .collect(let collect)?:
+                grammars += [collect.type].compactMap(\.grammar)
+                if !collect.examples.isEmpty, let examples = try? GrammarCompiler.phraseList(collect.examples.joined(separator: "\n")) {
+                    grammars.append(examples)
+                }
             case .form(let form)?: grammars += form.fields.compactMap(\.type.grammar)
             case .menu?, nil: break
             }
