@@ -14,7 +14,8 @@ struct SearchNetwork {
         /// Whether the search's word bonus applies: the grammar's own words, not garbage
         /// nor the fillers a call adds around them.
         var earnsBonus: Bool
-        /// Log-probability added on entering the word (a language model's; 0 in grammars).
+        /// Log-probability added on entering the word (a language model's with its word
+        /// penalty; 0 in grammars).
         var cost: Float = 0
     }
 
@@ -30,53 +31,73 @@ struct SearchNetwork {
     /// best cost of getting there.
     private(set) var closure: [[(node: Int, cost: Float)]] = []
 
-    /// Whether it was built from a language model (open answers), not a grammar.
-    private(set) var isLanguageModel = false
-
     /// The label of the garbage phone (one past the model's outputs): any phone, at a cost.
     let garbageLabel: Int
 
     /// Loops are unrolled up to this many optional copies; longer repeats become cycles.
     static let unrollLimit = 12
 
+    /// How a language model's log-probabilities become word-arc costs: `weight` times
+    /// ln P, plus `wordPenalty` per word (its bonus in place of the grammar's per phone).
+    struct LanguageModelScale {
+        var weight: Float
+        var wordPenalty: Float
+    }
+
     /// Builds the network of `grammar` with pronunciations from `lexicon` mapped onto
-    /// the acoustic model's `phones` (index 0 the blank).
-    init(grammar: Grammar, lexicon: Lexicon, phones: [String]) throws {
+    /// the acoustic model's `phones` (index 0 the blank). With `open`, any sentence of
+    /// that language model can be heard too, at `cost` below the grammar's phrases (a
+    /// menu that also hears paraphrases, for the intent classifier to read).
+    init(grammar: Grammar, lexicon: Lexicon, phones: [String],
+         open: (model: LanguageModel, scale: LanguageModelScale, cost: Float)? = nil) throws {
         garbageLabel = phones.count
         let pronunciations = pronounce(grammar.vocabulary, lexicon: lexicon, phones: phones)
         let end = try build(.rule(grammar.root), from: start, grammar: grammar, pronunciations: pronunciations, depth: 0, bonus: true)
         finals = [end]
+        if let open {
+            let entry = newNode()
+            epsilons.append((start, entry, -open.cost))
+            finals.append(addLanguageModel(open.model, from: entry, lexicon: lexicon, phones: phones, scale: open.scale))
+        }
         try close(what: "no phrase of the grammar")
     }
 
-    /// The network of `model`: a node per history (the start, then each word), a word arc
-    /// from each history to each successor seen after it, at `weight` times ln P(v|w),
-    /// and from every history an epsilon (ln α(w)) to the back-off node, whose arcs reach
-    /// every word at ln P(v). Calls may end after any word.
-    init(languageModel model: LanguageModel, lexicon: Lexicon, phones: [String], weight: Float) throws {
+    /// The network of `model` alone (open answers).
+    init(languageModel model: LanguageModel, lexicon: Lexicon, phones: [String], scale: LanguageModelScale) throws {
         garbageLabel = phones.count
-        isLanguageModel = true
+        finals = [addLanguageModel(model, from: start, lexicon: lexicon, phones: phones, scale: scale)]
+        try close(what: "no word of the language model")
+    }
+
+    /// Adds `model` after node `first`: a node per history (`first` the sentence start,
+    /// then each word), a word arc from each history to each successor seen after it at
+    /// ln P(v|w), and from every history an epsilon (ln α(w)) to the back-off node, whose
+    /// arcs reach every word at ln P(v); returns the back-off node (a sentence may end
+    /// after any word). Its words earn no grammar bonus: `scale` sets their cost.
+    private mutating func addLanguageModel(_ model: LanguageModel, from first: Int, lexicon: Lexicon, phones: [String],
+                                           scale: LanguageModelScale) -> Int {
         let words = model.vocabulary
+        let guessed = guessedWords
         let pronunciations = pronounce(Set(words), lexicon: lexicon, phones: phones)
-        guessedWords = []   // a general vocabulary's guesses are no admin's concern
+        guessedWords = guessed   // a general vocabulary's guesses are no admin's concern
+        func cost(_ logp: Float) -> Float { scale.weight * logp + scale.wordPenalty }
         let backoffNode = newNode()
-        var history: [String: Int] = [LanguageModel.sentenceStart: start]
+        var history: [String: Int] = [LanguageModel.sentenceStart: first]
         for word in words where pronunciations[word] != nil { history[word] = newNode() }
-        for (word, node) in history {
+        for (word, node) in history.sorted(by: { $0.value < $1.value }) {
             if let next = model.bigrams[word] {
                 for (v, p) in next.sorted(by: { $0.key < $1.key }) {
                     guard let to = history[v], let phones = pronunciations[v] else { continue }
-                    arcs.append(WordArc(from: node, to: to, word: v, phones: phones, earnsBonus: true, cost: weight * p))
+                    arcs.append(WordArc(from: node, to: to, word: v, phones: phones, earnsBonus: false, cost: cost(p)))
                 }
             }
-            epsilons.append((node, backoffNode, weight * (model.backoff[word] ?? 0)))
+            epsilons.append((node, backoffNode, scale.weight * (model.backoff[word] ?? 0)))
         }
         for word in words {
             guard let to = history[word], let phones = pronunciations[word] else { continue }
-            arcs.append(WordArc(from: backoffNode, to: to, word: word, phones: phones, earnsBonus: true, cost: weight * model.unigram[word]!))
+            arcs.append(WordArc(from: backoffNode, to: to, word: word, phones: phones, earnsBonus: false, cost: cost(model.unigram[word]!)))
         }
-        finals = [backoffNode]
-        try close(what: "no word of the language model")
+        return backoffNode
     }
 
     /// Spells `words` in the model's phone indices; those the lexicon lacks are noted with

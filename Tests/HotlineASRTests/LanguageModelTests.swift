@@ -37,7 +37,8 @@ import Testing
         // keeps a token (CTC blanks are cheap), which made open answers slow.
         let background = try LanguageModel.counts(contentsOf: RecognizerTests.root.appendingPathComponent("Models/lexicon/background-words.counts").path)
         let model = LanguageModel(sentences: ["it arrived broken"], background: background)
-        let network = try SearchNetwork(languageModel: model, lexicon: RecognizerTests.lexicon, phones: RecognizerTests.model.phones, weight: 0.6)
+        let network = try SearchNetwork(languageModel: model, lexicon: RecognizerTests.lexicon, phones: RecognizerTests.model.phones,
+                                        scale: .init(weight: 0.6, wordPenalty: 1.5))
         let decoder = GrammarDecoder(network: network)
         decoder.maxActiveWords = 200
         decoder.wordBeam = 15
@@ -54,6 +55,23 @@ import Testing
         #expect(model.vocabulary.count > 3000)
         #expect(mostAlive <= 250, "\(mostAlive) words alive")
         #expect(decoder.results().first?.words.map(\.word) == ["the", "box", "is", "broken"])
+    }
+
+    @Test func aGrammarHeardBesideALanguageModelStillGivesItsMeaningAndHearsOtherSentencesAsFreeText() throws {
+        let menu = try GrammarCompiler.grammar(spec: "public $m = yes {yes} | no {no} ;")
+        func heard(_ labels: [String]) throws -> RecognitionResult {
+            let recognizer = try Recognizer(model: RecognizerTests.model, grammar: menu, lexicon: RecognizerTests.lexicon, open: Self.model)
+            recognizer.consume(RecognizerTests.posteriors(labels))
+            return recognizer.finish(closingSilence: false)
+        }
+        let yes = try heard(["-", "Y", "EH", "-", "S", "-"])
+        #expect(yes.text == "yes" && yes.interpretation?.value == "yes" && !yes.rejected, "\(yes)")
+        let other = try heard(["-", "DH", "AH", "-", "B", "AA", "K", "S", "-", "IH", "Z", "-", "B", "R", "OW", "K", "AH", "N", "-", "-"])
+        #expect(other.text == "the box is broken" && other.interpretation?.value == "" && !other.rejected, "\(other)")
+        // Without the language model the grammar can only force a phrase on it.
+        let forced = try Recognizer(model: RecognizerTests.model, grammar: menu, lexicon: RecognizerTests.lexicon)
+        forced.consume(RecognizerTests.posteriors(["-", "DH", "AH", "-", "B", "AA", "K", "S", "-", "IH", "Z", "-", "B", "R", "OW", "K", "AH", "N", "-", "-"]))
+        #expect(forced.finish(closingSilence: false).text != "the box is broken")
     }
 
     @Test func wordCountsAreReadOrRefusedWithTheLine() throws {

@@ -2,6 +2,7 @@ import Foundation
 import HotlineAudio
 import HotlineCore
 import HotlineDSP
+import HotlineStore
 import HotlineDaemon
 import HotlineDialogue
 import HotlineNN
@@ -104,17 +105,20 @@ import Testing
     }
 
     @Test func theFlowsMinConfidenceIsTheRecognizersThreshold() throws {
-        // The demo caller's "no" (at 20.5-22 s), said to the menu: out of its grammar, it is
-        // rejected at the default 0.45; a flow that sets min_confidence 0 takes the nearest
-        // option instead (the recognizer's own default, 0.5, no longer comes first).
+        // The demo caller's "no" (at 20.5-22 s), said to the menu: a flow that asks for
+        // confidence 0.99 gets it rejected by the recognizer; one that sets min_confidence 0
+        // passes what was heard ("no", as free text) to the flow, which finds no option in it.
         let demo = try SoundFile.read(Self.root.appendingPathComponent("Audio/samples/caller-order-status.flac").path)
         let no = [Float](repeating: 0, count: 24000) + demo.samples[164000..<176000]
-        let strict = try Self.session()
-        _ = strict.run(caller: no, lingerSeconds: 20)
-        #expect(strict.turns.first?.input == .noMatch)
-        let lenient = try Self.session(Self.flow.replacingOccurrences(of: "noinput_timeout_ms: 2000", with: "noinput_timeout_ms: 2000\n  min_confidence: 0"))
-        _ = lenient.run(caller: no, lingerSeconds: 20)
-        #expect(lenient.turns.first?.input == .speech && lenient.turns.first?.confidence ?? 1 < 0.45)
+        func firstTurn(minConfidence: Double) throws -> HotlineStore.TurnRecord? {
+            let session = try Self.session(Self.flow.replacingOccurrences(of: "noinput_timeout_ms: 2000",
+                                                                          with: "noinput_timeout_ms: 2000\n  min_confidence: \(minConfidence)"))
+            _ = session.run(caller: no, lingerSeconds: 20)
+            return session.turns.first
+        }
+        let strict = try firstTurn(minConfidence: 0.99), lenient = try firstTurn(minConfidence: 0)
+        #expect(strict?.interpretation == "nomatch", "\(String(describing: strict))")
+        #expect(lenient?.interpretation == "nomatch (no menu option)", "\(String(describing: lenient))")
     }
 
     @Test(arguments: [(lossDb: 9.0, delayMs: 30), (9, 80), (6, 120)])

@@ -48,6 +48,9 @@ import Testing
         #expect(model.logProbability(of: "bill", after: "my")! > model.logProbability(of: "broken", after: "my")!)
         #expect(ListenGrammar.languageModel(for: request(.slots([.digits(min: 4, max: 6)])), flow: Self.flow, background: [:]) == nil)
         #expect(ListenGrammar.languageModel(for: request(.menu), flow: Self.flow, background: [:]) == nil)
+        // A menu hears its phrases, and paraphrases beside them for the intent classifier.
+        #expect(ListenGrammar.paraphrases(for: request(.menu), flow: Self.flow, background: [:])?.vocabulary.contains("bill") == true)
+        #expect(ListenGrammar.paraphrases(for: request(.slots([.digits(min: 4, max: 6)])), flow: Self.flow, background: [:]) == nil)
     }
 
     /// A free-text slot's `examples` teach its model the word pairs of likely answers.

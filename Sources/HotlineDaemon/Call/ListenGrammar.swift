@@ -33,6 +33,17 @@ enum ListenGrammar {
         return LanguageModel(sentences: examples(in: flow.states[request.state]) + phrases(of: flow), background: background)
     }
 
+    /// What a menu (or an open prompt) hears besides its phrases: a language model of the
+    /// flow's phrases and general English, so a paraphrase ("i need to know where my
+    /// parcel is") comes out as free text for the intent classifier, as in `hotline chat`;
+    /// nil for other requests.
+    static func paraphrases(for request: ListenRequest, flow: Flow, background: [String: Int]) -> LanguageModel? {
+        switch request.expectation {
+        case .menu, .text: return LanguageModel(sentences: phrases(of: flow), background: background)
+        case .slots, .confirm, .correction: return nil
+        }
+    }
+
     /// The example answers of a state's free-text collect.
     private static func examples(in state: FlowState?) -> [String] {
         if case .collect(let collect)? = state?.input { return collect.examples }

@@ -80,7 +80,8 @@ final class TurnListener {
                 recognizers[key] = .some(try? Recognizer(model: acoustic, languageModel: model, lexicon: lexicon, options: options))
             } else {
                 recognizers[key] = .some(try? Recognizer(model: acoustic, grammar: ListenGrammar.make(for: request, flow: flow),
-                                                         lexicon: lexicon, options: options))
+                                                         lexicon: lexicon, options: options,
+                                                         open: ListenGrammar.paraphrases(for: request, flow: flow, background: background)))
             }
         }
         var settings = Endpointer.Settings()
