@@ -15,7 +15,8 @@ struct RecognizeCommand: ParsableCommand {
             SPEC is builtin:digits, builtin:digits?min=4&max=10, builtin:yesno, builtin:number, a \
             grammar file or grammar text itself (docs/grammars.md). With --open instead, any sentence \
             can be heard: a language model of example sentences backed off to general English words \
-            (docs/grammars.md, open answers). Audio is resampled to 8 kHz and fed in 20 ms chunks, as on \
+            (docs/grammars.md, open answers); with both, the grammar's phrases and, at --open-cost, \
+            any sentence beside them (as a menu hears in a call). Audio is resampled to 8 kHz and fed in 20 ms chunks, as on \
             a live line. --json prints one object per file and line: \
             {"file","text","interpretation","confidence","rejected","nbest",...}; with no match, \
             "text" is empty and "rejected" is true.
@@ -26,6 +27,7 @@ struct RecognizeCommand: ParsableCommand {
     @Option(help: "Hear open answers: a file of example sentences, one per line ('-': none, general English only).") var open: String?
     @Option(help: "Word counts of general English, with --open.") var background = "Models/lexicon/background-words.counts"
     @Option(help: "Weight of the language model's log-probabilities, with --open.") var lmWeight = Recognizer.Options().languageModelWeight
+    @Option(help: "What a sentence of the language model costs against the grammar's phrases, with --grammar and --open together (as a menu hears).") var openCost = Recognizer.Options().openCost
     @Option(help: "Acoustic model file.") var model = "Models/acoustic/acoustic.hnn"
     @Option(help: "Lexicon files (CMU format); later ones override earlier ones.") var lexicon = ["Models/lexicon/cmudict-en-us.dict"]
     @Option(help: "An admin's lexicon, read after the others so its words win; repeatable.") var userLexicon: [String] = []
@@ -63,7 +65,7 @@ struct RecognizeCommand: ParsableCommand {
 
     func validate() throws {
         guard (0...1).contains(threshold) else { throw ValidationError("--threshold must be within 0...1") }
-        guard (grammar == nil) != (open == nil) else { throw ValidationError("give --grammar or --open") }
+        guard grammar != nil || open != nil else { throw ValidationError("give --grammar, --open or both") }
     }
 
     func run() throws {
@@ -78,13 +80,17 @@ struct RecognizeCommand: ParsableCommand {
             options.maxActiveWords = maxActiveWords
             options.languageModelWeight = lmWeight
             let acoustic = try AcousticModel(contentsOf: URL(fileURLWithPath: model)), words = try Lexicon(paths: lexicon + userLexicon)
+            options.openCost = openCost
+            let languageModel = try open.map { open in
+                let sentences = open == "-" ? [] : try String(contentsOfFile: open, encoding: .utf8).split(separator: "\n").map(String.init)
+                return LanguageModel(sentences: sentences, background: try LanguageModel.counts(contentsOf: background))
+            }
             if let grammar {
                 let compiled = try GrammarCompiler.load(spec: grammar)
-                recognizer = try Recognizer(model: acoustic, grammar: asCall ? compiled.withFillers() : compiled, lexicon: words, options: options)
+                recognizer = try Recognizer(model: acoustic, grammar: asCall ? compiled.withFillers() : compiled, lexicon: words, options: options,
+                                            open: languageModel)
             } else {
-                let sentences = open == "-" ? [] : try String(contentsOfFile: open!, encoding: .utf8).split(separator: "\n").map(String.init)
-                let model = LanguageModel(sentences: sentences, background: try LanguageModel.counts(contentsOf: background))
-                recognizer = try Recognizer(model: acoustic, languageModel: model, lexicon: words, options: options)
+                recognizer = try Recognizer(model: acoustic, languageModel: languageModel!, lexicon: words, options: options)
             }
         } catch let error as HotlineError {
             printError(error)
