@@ -62,6 +62,19 @@ import Testing
         #expect(broken.status != 0 && broken.stderr.contains("inline grammar"))
     }
 
+    /// With --grammar and --open together (as a menu hears): a phrase of the grammar when
+    /// one fits, with its meaning; anything else as free text instead of a forced phrase.
+    @Test func aGrammarWithALanguageModelBesideItHearsOtherSentencesAsFreeText() throws {
+        let three = repositoryRoot.appendingPathComponent("../shared/speech/fsdd/3_jackson_0.wav").standardized.path
+        let result = try CommandRunner.run("hotline", ["recognize", "--json", "--grammar", "public $d = three {3} | seven {7} ;", "--open", "-",
+                                                       three, Self.sample])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = try result.stdout.split(separator: "\n").map { try JSONDecoder().decode(Line.self, from: Data($0.utf8)) }
+        try #require(lines.count == 2)
+        #expect(lines[0].text == "three" && lines[0].interpretation?.value == "3")
+        #expect(lines[1].text == "five five five zero one nine nine" && lines[1].interpretation?.value == "" && !lines[1].rejected)
+    }
+
     @Test func badGrammarModelOrAudioGiveOneLineErrors() throws {
         let grammar = try CommandRunner.run("hotline", ["recognize", "--grammar", "builtin:colours", Self.sample])
         #expect(grammar.status != 0 && grammar.stderr.contains("unknown built-in grammar"))
