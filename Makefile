@@ -106,6 +106,7 @@ bench-flow-voices: deps
 	  { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq espeak-ng flite festival festvox-kdlpc16k festvox-us-slt-hts; }
 	swift build -c release --product hotline
 	-.build/release/hotline flow test Flows/hotline.yaml Flows/hotline.tests.yaml --voices $(FLOW_VOICES)
+	-.build/release/hotline flow test Flows/hotline.yaml Flows/hotline.menu.tests.yaml --voices $(FLOW_VOICES)
 
 # Phone error rate on continuous speech of unseen speakers, beside pocketsphinx's allphone search.
 bench-phones: bench-setup

@@ -17,6 +17,12 @@ import Testing
             #expect(FileManager.default.fileExists(atPath: cases), "\(name) has no conversation tests")
             let test = try CommandRunner.run("hotline", ["flow", "test", path, cases])
             #expect(test.status == 0, "\(name): \(test.stdout)")
+            // More test files of the same flow: NAME.SOMETHING.tests.yaml.
+            let stem = String(name.dropLast(".yaml".count)) + "."
+            for more in files where more.hasPrefix(stem) && more.hasSuffix(".tests.yaml") && more != stem + "tests.yaml" {
+                let extra = try CommandRunner.run("hotline", ["flow", "test", path, Self.flows.appendingPathComponent(more).path])
+                #expect(extra.status == 0, "\(more): \(extra.stdout)")
+            }
         }
     }
 
