@@ -19,7 +19,10 @@ each as `hotline recognize` hears it and as a call hears it (`--as-call`), every
 weighted alike. It prints the coefficients for `Recognizer.Calibration` and, per set,
 what each threshold would reject.
 
-Usage: python3 tools/calibrate-confidence.py [--hotline .build/release/hotline] [--limit 200]
+`--voices` says the sentences with other voices (e.g. the held-out dev voices
+espeak:en-us+f2,flite:rms, to see how the fit differs on voices training never heard).
+
+Usage: python3 tools/calibrate-confidence.py [--hotline .build/release/hotline] [--limit 200] [--voices V1,V2]
 """
 import argparse, collections, json, os, subprocess, sys, tempfile
 import numpy as np
@@ -64,7 +67,7 @@ def features(fit, words, gap):
     return [1.0, np.log(fit), np.log(1 + words), np.log(fit) * np.log(1 + words), gap]
 
 
-def collect(hotline, tmp, limit):
+def collect(hotline, tmp, limit, voices):
     """(set, right, fit, words) per file and mode."""
     rows = []
     sets = bench.test_sets(tmp, limit, training_speakers=True)
@@ -77,9 +80,9 @@ def collect(hotline, tmp, limit):
     with open(gram, "w") as f:
         f.write(orders.hotline_grammar())
     def said(name, texts):
-        """Each text said by each training voice: (file, its index in `texts`)."""
+        """Each text said by each of `voices`: (file, its index in `texts`)."""
         files = []
-        for voice in TRAINING_VOICES:
+        for voice in voices:
             for i, text in enumerate(texts):
                 path = os.path.join(tmp, f"{name}-{voice.replace(':', '_')}-{i}.wav")
                 orders.speak(voice, text, path)
@@ -135,10 +138,11 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--hotline", default=os.path.join(bench.ROOT, ".build", "release", "hotline"))
     ap.add_argument("--limit", type=int, default=200, help="at most this many files per set of words")
+    ap.add_argument("--voices", default=",".join(TRAINING_VOICES), help="voices that say the sentences")
     ap.add_argument("--rows", help="also write the collected results here (JSON)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        rows = collect(args.hotline, tmp, args.limit)
+        rows = collect(args.hotline, tmp, args.limit, args.voices.split(","))
     if args.rows:
         with open(args.rows, "w") as f:
             json.dump(rows, f)
