@@ -265,9 +265,17 @@ public struct DialogueEngine: Sendable {
         if let keys {
             index = flow.globals.firstIndex { $0.keys == keys }
         } else if let text {
-            // Inside a menu, a menu choice wins over a global with similar words.
-            if case .menu? = s.input, !(menuClassifiers[current]?.classify(text).isEmpty ?? true) { return nil }
-            index = globalClassifier.classify(text).first.flatMap { Int($0.intent) }
+            // A global's own phrase, said as written ("help"), is that global unless the menu
+            // lists it too; otherwise, inside a menu, a menu choice wins over a global with
+            // similar words.
+            let said = Self.phrase(text)
+            let menuPhrases: [String] = if case .menu(let options)? = s.input { options.flatMap(\.phrases).map(Self.phrase) } else { [] }
+            if !menuPhrases.contains(said), let exact = flow.globals.firstIndex(where: { $0.phrases.map(Self.phrase).contains(said) }) {
+                index = exact
+            } else {
+                if case .menu? = s.input, !(menuClassifiers[current]?.classify(text).isEmpty ?? true) { return nil }
+                index = globalClassifier.classify(text).first.flatMap { Int($0.intent) }
+            }
         } else {
             index = nil
         }
@@ -283,6 +291,11 @@ public struct DialogueEngine: Sendable {
             interpretation = "global: help"
             return [.play(render(text))] + reprompt(s)
         }
+    }
+
+    /// A phrase as the engine compares them: its words without the fillers around them.
+    private static func phrase(_ text: String) -> String {
+        IntentClassifier.withoutFillers(SpokenValues.words(text)).joined(separator: " ")
     }
 
     private func reprompt(_ s: FlowState) -> [DialogueAction] {

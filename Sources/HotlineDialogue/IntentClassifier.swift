@@ -1,9 +1,12 @@
 import Foundation
+import HotlineASR
 
 /// Intent classification trained at flow load time from a few example sentences per
 /// intent: TF-IDF vectors of word unigrams and bigrams plus character trigrams (robust
 /// to recognition slips), numbers replaced by a placeholder, scored by cosine similarity
-/// to each intent's closest example.
+/// to each intent's closest example. The words callers put around an answer without
+/// meaning anything by them (`Fillers`: "i would like to ...", "... please") are left out
+/// first, as the recognizer hears them, so they do not dilute what the caller asked for.
 public struct IntentClassifier: Sendable {
     /// One ranked answer.
     public struct Score: Sendable, Equatable {
@@ -50,15 +53,40 @@ public struct IntentClassifier: Sendable {
         "where's": ["where", "is"], "i'd": ["i", "would"], "i'm": ["i", "am"], "that's": ["that", "is"],
     ]
 
+    /// Words that say little about what the caller wants on their own ("a refund" and "a
+    /// pizza" share only "a"): they count a third as much as other words.
+    static let functionWords: Set<String> = ["a", "an", "the", "to", "of", "for", "on", "in", "at", "and", "or", "with",
+                                             "it", "is", "i", "me", "my", "you", "your", "this", "that", "do", "can", "be"]
+
+    /// Lead-ins and trailers as word lists, longest first.
+    static let leadIns = Fillers.before.map { $0.split(separator: " ").map(String.init) }.sorted { $0.count > $1.count }
+    static let trailers = Fillers.after.map { $0.split(separator: " ").map(String.init) }.sorted { $0.count > $1.count }
+
+    /// `words` without up to two filler phrases before and two after; all of them when
+    /// nothing else is left.
+    static func withoutFillers(_ words: [String]) -> [String] {
+        var kept = words[...]
+        for _ in 0..<2 {
+            if let lead = leadIns.first(where: { kept.starts(with: $0) && kept.count > $0.count }) { kept = kept.dropFirst(lead.count) }
+        }
+        for _ in 0..<2 {
+            if let trail = trailers.first(where: { kept.reversed().starts(with: $0.reversed()) && kept.count > $0.count }) {
+                kept = kept.dropLast(trail.count)
+            }
+        }
+        return Array(kept)
+    }
+
     static func features(_ text: String) -> [String: Double] {
-        let words = SpokenValues.words(text).flatMap { contractions[$0] ?? [$0] }
+        let words = withoutFillers(SpokenValues.words(text)).flatMap { contractions[$0] ?? [$0] }
             .map { $0.allSatisfy(\.isNumber) || SpokenValues.smallNumbers[$0] != nil ? "<num>" : stem($0) }
         var f: [String: Double] = [:]
         for (i, w) in words.enumerated() {
-            f["w:" + w, default: 0] += 1
+            let weight = functionWords.contains(w) ? 0.3 : 1
+            f["w:" + w, default: 0] += weight
             if i > 0 { f["b:" + words[i - 1] + " " + w, default: 0] += 1 }
             let padded = Array("#" + w + "#")
-            if padded.count >= 3 { for j in 0...(padded.count - 3) { f["c:" + String(padded[j..<(j + 3)]), default: 0] += 0.3 } }
+            if padded.count >= 3 { for j in 0...(padded.count - 3) { f["c:" + String(padded[j..<(j + 3)]), default: 0] += 0.3 * weight } }
         }
         return f
     }

@@ -163,6 +163,19 @@ import Testing
         #expect(f.handle(.dtmf("0")).last == .transfer("sip:agent@example.com"))
     }
 
+    @Test func aGlobalsOwnPhraseWinsOverASimilarMenuChoice() throws {
+        // "agent" is a global's phrase; the menu's "talk to an agent about billing" is close.
+        let flow = try FlowLoader.load(yaml: Self.yaml.replacingOccurrences(of: "say: [billing, pay my bill]",
+                                                                          with: "say: [billing, pay my bill, talk to an agent about billing]"),
+                                       file: "t.yaml")
+        var e = DialogueEngine(flow: flow)
+        _ = e.handle(.start)
+        #expect(e.handle(.recognized(text: "agent please", confidence: 0.9)).last == .transfer("sip:agent@example.com"))
+        var f = DialogueEngine(flow: flow)
+        _ = f.handle(.start)
+        #expect(Self.said(f.handle(.recognized(text: "an agent about billing", confidence: 0.9))) == ["Your account number?"])
+    }
+
     @Test func hangUpEndsTheCallAndLaterEventsAreIgnored() throws {
         var e = try Self.engine()
         _ = e.handle(.start)

@@ -1,5 +1,5 @@
 import Foundation
-import HotlineDialogue
+@testable import HotlineDialogue
 import Testing
 
 @Suite struct NLUTests {
@@ -41,6 +41,19 @@ import Testing
         lenient.threshold = 0.1
         let ranked = lenient.classify("order status for my bill")
         #expect(ranked.count >= 2 && ranked[0].score >= ranked[1].score && ranked[0].intent == "orders")
+    }
+
+    @Test func theWordsAroundARequestDoNotDiluteIt() {
+        // The example flow's returns and hours: with "i would like to" and "please" counted,
+        // the request fell below the threshold.
+        let classifier = IntentClassifier(examples: [
+            ("returns", ["returns", "return an item", "I want a refund", "send it back", "how do I return this"]),
+            ("hours", ["opening hours", "when are you open", "what time do you close"]),
+        ])
+        #expect(classifier.classify("i would like to return this item please").first?.intent == "returns")
+        #expect(IntentClassifier.withoutFillers(["i", "would", "like", "to", "return", "it", "please"]) == ["to", "return", "it"])
+        #expect(IntentClassifier.withoutFillers(["please"]) == ["please"])   // nothing else: kept
+        #expect(classifier.classify("i would like a pizza please").isEmpty)
     }
 }
 
