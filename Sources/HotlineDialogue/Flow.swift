@@ -162,9 +162,6 @@ public struct FormField: Sendable, Equatable {
     public var prompt: String
     /// Whether the value is a secret (see `Flow.sensitiveSlots`).
     public var sensitive = false
-    /// Answers callers are likely to give to a `text` slot ("it arrived damaged"): the
-    /// sentences its language model learns word pairs from, so similar answers are heard.
-    public var examples: [String] = []
 }
 
 /// One menu choice.

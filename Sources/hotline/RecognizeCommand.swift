@@ -79,8 +79,8 @@ struct RecognizeCommand: ParsableCommand {
             options.wordBeam = wordBeam
             options.maxActiveWords = maxActiveWords
             options.languageModelWeight = lmWeight
-            let acoustic = try AcousticModel(contentsOf: URL(fileURLWithPath: model)), words = try Lexicon(paths: lexicon + userLexicon)
             options.openCost = openCost
+            let acoustic = try AcousticModel(contentsOf: URL(fileURLWithPath: model)), words = try Lexicon(paths: lexicon + userLexicon)
             let languageModel = try open.map { open in
                 let sentences = open == "-" ? [] : try String(contentsOfFile: open, encoding: .utf8).split(separator: "\n").map(String.init)
                 return LanguageModel(sentences: sentences, background: try LanguageModel.counts(contentsOf: background))
