@@ -97,7 +97,7 @@ public final class Recognizer {
         /// What hearing a language model's sentence costs, against a phrase of the grammar
         /// it is heard beside (`Recognizer(model:grammar:lexicon:options:open:)`). (5 since
         /// session 20: the example flow's main menu, 40 sentences (menu phrases,
-        /// paraphrases, other requests) by three training voices (espeak-ng en-us, en-gb,
+        /// paraphrases, other requests: tools/tune-menu-answers.tests.yaml) by three training voices (espeak-ng en-us, en-gb,
         /// flite kal), read as the text path reads them: 69.2% with no language model,
         /// 75.8% at 2, 75.0% at 3.5, 74.2% at 5, 69.2% at 8; at 5 the fewest other
         /// requests (said 30 times) taken for a menu choice: 3, against 4 without and 5 at 2.)
