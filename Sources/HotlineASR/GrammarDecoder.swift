@@ -385,17 +385,19 @@ final class GrammarDecoder {
     /// at the arcs' indices), from a histogram of the beam below `best`.
     private func histogramFloor(_ scores: [Float], _ arcs: [Int], best: Float) -> Float {
         let bins = 64, width = beam / Float(bins)
-        var counts = [Int](repeating: 0, count: bins)
-        for a in arcs {
-            let bin = (best - scores[a]) / width
-            if bin >= 0 && bin < Float(bins) { counts[Int(bin)] += 1 }
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: bins) { counts in   // on the stack: no allocation per frame
+            counts.initialize(repeating: 0)
+            for a in arcs {
+                let bin = (best - scores[a]) / width
+                if bin >= 0 && bin < Float(bins) { counts[Int(bin)] += 1 }
+            }
+            var kept = 0
+            for bin in 0..<bins {
+                kept += counts[bin]
+                if kept > maxActiveWords { return best - Float(bin) * width }
+            }
+            return -.infinity
         }
-        var kept = 0
-        for bin in 0..<bins {
-            kept += counts[bin]
-            if kept > maxActiveWords { return best - Float(bin) * width }
-        }
-        return -.infinity
     }
 
     /// Complete paths (ending in a final node), best first: words, score, and the parts of

@@ -51,7 +51,8 @@ struct SearchNetwork {
     init(grammar: Grammar, lexicon: Lexicon, phones: [String],
          open: (model: LanguageModel, scale: LanguageModelScale, cost: Float)? = nil) throws {
         garbageLabel = phones.count
-        let pronunciations = pronounce(grammar.vocabulary, lexicon: lexicon, phones: phones)
+        let pronunciations: [String: [Int]]
+        (pronunciations, guessedWords) = Self.pronounce(grammar.vocabulary, lexicon: lexicon, phones: phones)
         let end = try build(.rule(grammar.root), from: start, grammar: grammar, pronunciations: pronunciations, depth: 0, bonus: true)
         finals = [end]
         if let open {
@@ -77,9 +78,8 @@ struct SearchNetwork {
     private mutating func addLanguageModel(_ model: LanguageModel, from first: Int, lexicon: Lexicon, phones: [String],
                                            scale: LanguageModelScale) -> Int {
         let words = model.vocabulary
-        let guessed = guessedWords
-        let pronunciations = pronounce(Set(words), lexicon: lexicon, phones: phones)
-        guessedWords = guessed   // a general vocabulary's guesses are no admin's concern
+        // A general vocabulary's guessed words are no admin's concern: not reported.
+        let pronunciations = Self.pronounce(Set(words), lexicon: lexicon, phones: phones).pronunciations
         func cost(_ logp: Float) -> Float { scale.weight * logp + scale.wordPenalty }
         let backoffNode = newNode()
         var history: [String: Int] = [LanguageModel.sentenceStart: first]
@@ -100,22 +100,23 @@ struct SearchNetwork {
         return backoffNode
     }
 
-    /// Spells `words` in the model's phone indices; those the lexicon lacks are noted with
+    /// Spells `words` in the model's phone indices, and lists those the lexicon lacks with
     /// their guessed pronunciation (none: left out).
-    private mutating func pronounce(_ words: Set<String>, lexicon: Lexicon, phones: [String]) -> [String: [Int]] {
+    private static func pronounce(_ words: Set<String>, lexicon: Lexicon, phones: [String])
+        -> (pronunciations: [String: [Int]], guessed: [GuessedWord]) {
         var phoneIndex: [String: Int] = [:]
         for (i, p) in phones.enumerated() where i > 0 { phoneIndex[p.lowercased()] = i }
-        var pronunciations: [String: [Int]] = [:]
+        var pronunciations: [String: [Int]] = [:], guessed: [GuessedWord] = []
         for word in words.sorted() {
             let (p, source) = lexicon.pronunciation(word)
             let indices = p.compactMap { phoneIndex[$0] }
             let heard = !indices.isEmpty && indices.count == p.count
             if heard { pronunciations[word] = indices }
             if source != .dictionary || !heard {
-                guessedWords.append(heard ? GuessedWord(word: word, source: source, phones: p) : GuessedWord(word: word, source: .unknown, phones: []))
+                guessed.append(heard ? GuessedWord(word: word, source: source, phones: p) : GuessedWord(word: word, source: .unknown, phones: []))
             }
         }
-        return pronunciations
+        return (pronunciations, guessed)
     }
 
     /// Computes the epsilon closures; throws when no final node can be reached (`what`

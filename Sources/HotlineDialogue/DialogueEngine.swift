@@ -28,6 +28,10 @@ public struct DialogueEngine: Sendable {
     private var noMatchCount = 0
     private let menuClassifiers: [String: IntentClassifier]
     private let globalClassifier: IntentClassifier
+    /// Each global's own phrases (as `phrase` compares them) -> its index, and each menu
+    /// state's phrases, for the rule that a global's phrase said as written is that global.
+    private let globalPhrases: [String: Int]
+    private let menuPhrases: [String: Set<String>]
     /// The flow's `sensitive` slots, masked in interpretations and read back masked.
     private let sensitiveSlots: Set<String>
 
@@ -38,14 +42,21 @@ public struct DialogueEngine: Sendable {
     public init(flow: Flow, today: Date = Date()) {
         self.flow = flow
         self.today = today
-        var classifiers: [String: IntentClassifier] = [:]
+        var classifiers: [String: IntentClassifier] = [:], phrases: [String: Set<String>] = [:]
         for (name, state) in flow.states {
             guard case .menu(let options)? = state.input else { continue }
             classifiers[name] = IntentClassifier(examples: options.enumerated().map { i, option in
                 (String(i), option.phrases + Self.keyPhrases(option.keys))
             })
+            phrases[name] = Set(options.flatMap(\.phrases).map(Self.phrase))
         }
         menuClassifiers = classifiers
+        menuPhrases = phrases
+        var globals: [String: Int] = [:]
+        for (i, global) in flow.globals.enumerated().reversed() {
+            for phrase in global.phrases { globals[Self.phrase(phrase)] = i }   // the first global wins
+        }
+        globalPhrases = globals
         sensitiveSlots = flow.sensitiveSlots
         globalClassifier = IntentClassifier(examples: flow.globals.enumerated().map { (String($0), $1.phrases) }, threshold: 0.6)
     }
@@ -269,8 +280,7 @@ public struct DialogueEngine: Sendable {
             // lists it too; otherwise, inside a menu, a menu choice wins over a global with
             // similar words.
             let said = Self.phrase(text)
-            let menuPhrases: [String] = if case .menu(let options)? = s.input { options.flatMap(\.phrases).map(Self.phrase) } else { [] }
-            if !menuPhrases.contains(said), let exact = flow.globals.firstIndex(where: { $0.phrases.map(Self.phrase).contains(said) }) {
+            if menuPhrases[current]?.contains(said) != true, let exact = globalPhrases[said] {
                 index = exact
             } else {
                 if case .menu? = s.input, !(menuClassifiers[current]?.classify(text).isEmpty ?? true) { return nil }

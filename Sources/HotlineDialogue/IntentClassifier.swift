@@ -67,12 +67,10 @@ public struct IntentClassifier: Sendable {
     static func withoutFillers(_ words: [String]) -> [String] {
         var kept = words[...]
         for _ in 0..<2 {
-            if let lead = leadIns.first(where: { kept.starts(with: $0) && kept.count > $0.count }) { kept = kept.dropFirst(lead.count) }
+            if let lead = leadIns.first(where: { kept.count > $0.count && kept.starts(with: $0) }) { kept = kept.dropFirst(lead.count) }
         }
         for _ in 0..<2 {
-            if let trail = trailers.first(where: { kept.reversed().starts(with: $0.reversed()) && kept.count > $0.count }) {
-                kept = kept.dropLast(trail.count)
-            }
+            if let trail = trailers.first(where: { kept.count > $0.count && kept.suffix($0.count).elementsEqual($0) }) { kept = kept.dropLast(trail.count) }
         }
         return Array(kept)
     }
