@@ -1,0 +1,100 @@
+import HotlineDSP
+
+/// One call's media over RTP, without the socket: the caller's packets in (audio to the
+/// jitter buffer, RFC 4733 events to keys), the hotline's 10 ms frames out as 20 ms G.711
+/// packets. RTP goes where the caller's SDP said until its first packet arrives, then
+/// back to where that came from (symmetric RTP: a caller behind NAT is reached); packets
+/// from elsewhere are ignored after that.
+public struct RTPStream: Sendable {
+    /// The negotiated codec.
+    public let codec: AudioCodec
+    /// The caller's telephone-event payload type, if negotiated.
+    public let telephoneEvent: UInt8?
+    /// Where our packets go.
+    public private(set) var remote: SIPEndpoint?
+    /// False while the caller holds the call (their SDP said sendonly or inactive).
+    public var sending = true
+    /// When the caller's last packet came, ms (nil: none yet).
+    public private(set) var lastPacketMs: Int?
+
+    private var latched = false
+    private var jitter = JitterBuffer()
+    private var remoteSSRC: UInt32?
+    private var events = TelephoneEventReceiver()
+    private var keys: [TelephoneEventReceiver.Event] = []
+    private let ssrc = UInt32.random(in: 1...UInt32.max)
+    private var sequence = UInt16.random(in: 0...UInt16.max)
+    private var timestamp = UInt32.random(in: 0...UInt32.max)
+    private var outgoing: [Float] = []
+    private var startedTalkspurt = false
+
+    /// Samples per packet we send (20 ms).
+    public static let packetSamples = 160
+
+    /// A stream sending to `remote` (the SDP's address and port).
+    public init(codec: AudioCodec, telephoneEvent: UInt8?, remote: SIPEndpoint?) {
+        self.codec = codec
+        self.telephoneEvent = telephoneEvent
+        self.remote = remote
+        outgoing.reserveCapacity(Self.packetSamples)
+    }
+
+    /// Packets the jitter buffer took, dropped as late, and frames it concealed.
+    public var statistics: (received: Int, late: Int, concealed: Int) { (jitter.received, jitter.late, jitter.concealedFrames) }
+
+    /// The caller's SDP changed (re-INVITE): new address, hold or unhold.
+    public mutating func update(_ offer: SDPOffer) {
+        sending = !offer.isHold
+        if offer.address != "0.0.0.0", offer.port > 0 {
+            remote = SIPEndpoint(host: offer.address, port: offer.port)
+            latched = false
+        }
+    }
+
+    /// Takes one datagram from `source`.
+    public mutating func receive(_ data: [UInt8], from source: SIPEndpoint, nowMs: Int) {
+        guard let packet = RTPPacket(data) else { return }
+        if latched, source != remote { return }
+        if !latched {
+            remote = source
+            latched = true
+        }
+        lastPacketMs = nowMs
+        if let remoteSSRC, remoteSSRC != packet.ssrc { jitter = JitterBuffer() }   // a new source restarts playout
+        remoteSSRC = packet.ssrc
+        if let telephoneEvent, packet.payloadType == telephoneEvent {
+            keys += events.receive(packet.payload, timestamp: packet.timestamp)
+        } else if packet.payloadType == codec.payloadType {
+            let samples = G711.decode(packet.payload, law: codec.law).map { Float($0) / 32768 }
+            jitter.put(timestamp: packet.timestamp, samples: samples)
+        }
+    }
+
+    /// The caller's next 10 ms.
+    public mutating func nextFrame() -> [Float] { jitter.next() }
+
+    /// A key signalled outside RTP (SIP INFO): pressed and released at once.
+    public mutating func injectKey(_ key: Character) {
+        keys += [.began(key), .ended(key, durationSamples: 0)]
+    }
+
+    /// Keys begun and ended since the last call.
+    public mutating func takeKeys() -> [TelephoneEventReceiver.Event] {
+        defer { keys.removeAll(keepingCapacity: true) }
+        return keys
+    }
+
+    /// Adds 10 ms of hotline audio; returns a packet to send once 20 ms are ready.
+    public mutating func send(_ frame: [Float]) -> [UInt8]? {
+        outgoing += frame
+        guard outgoing.count >= Self.packetSamples else { return nil }
+        let samples = outgoing.prefix(Self.packetSamples).map { Int16(clamping: Int(($0 * 32767).rounded())) }
+        outgoing.removeFirst(Self.packetSamples)
+        let packet = RTPPacket(payloadType: codec.payloadType, marker: !startedTalkspurt, sequence: sequence, timestamp: timestamp,
+                               ssrc: ssrc, payload: G711.encode(samples, law: codec.law))
+        startedTalkspurt = true
+        sequence &+= 1
+        timestamp &+= UInt32(Self.packetSamples)
+        return sending && remote != nil ? packet.bytes : nil
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import NIOCore
+
+/// One SIP call's media and state as the daemon's call thread sees it (thread-safe): the
+/// caller's audio and keys in, the hotline's audio out, and whether the call is still on.
+/// The transport fills it from its event loop.
+public final class SIPCall: @unchecked Sendable {
+    /// What the INVITE offered: Call-ID, caller and called numbers, codec.
+    public let incoming: SIPUserAgent.IncomingCall
+    private let lock = NSLock()
+    private var stream: RTPStream
+    private var reason: SIPUserAgent.EndReason?
+    private var channel: Channel?
+    private let startedMs: Int
+    private let hangUpRequest: @Sendable (String) -> Void
+
+    init(_ incoming: SIPUserAgent.IncomingCall, nowMs: Int, hangUp: @escaping @Sendable (String) -> Void) {
+        self.incoming = incoming
+        stream = RTPStream(codec: incoming.codec, telephoneEvent: incoming.telephoneEvent,
+                           remote: SIPEndpoint(host: incoming.offer.address, port: incoming.offer.port))
+        stream.sending = !incoming.offer.isHold
+        startedMs = nowMs
+        hangUpRequest = hangUp
+    }
+
+    /// The caller's next 10 ms (concealment or silence where packets are missing).
+    public func nextFrame() -> [Float] { lock.withLock { stream.nextFrame() } }
+
+    /// Sends 10 ms of hotline audio (a packet goes out every second frame).
+    public func send(_ frame: [Float]) {
+        let (packet, remote, channel) = lock.withLock { (stream.send(frame), stream.remote, self.channel) }
+        guard let packet, let remote, let channel, let address = try? SocketAddress(ipAddress: remote.host, port: remote.port) else { return }
+        channel.writeAndFlush(AddressedEnvelope(remoteAddress: address, data: channel.allocator.buffer(bytes: packet)), promise: nil)
+    }
+
+    /// Keys the caller pressed (RFC 4733 or SIP INFO) since the last call.
+    public func takeKeys() -> [TelephoneEventReceiver.Event] { lock.withLock { stream.takeKeys() } }
+
+    /// Why the call ended from the network's side (caller's BYE, CANCEL, no ACK), or nil while it is on.
+    public var endReason: SIPUserAgent.EndReason? { lock.withLock { reason } }
+
+    /// Whether the caller has sent no RTP for `timeoutMs` (counted from the answer) while not holding the call.
+    public func mediaTimedOut(nowMs: Int, timeoutMs: Int) -> Bool {
+        lock.withLock { stream.sending && nowMs - (stream.lastPacketMs ?? startedMs) >= timeoutMs }
+    }
+
+    /// Packets received, dropped as late, and frames concealed.
+    public var statistics: (received: Int, late: Int, concealed: Int) { lock.withLock { stream.statistics } }
+
+    /// Ends the call from the hotline's side (BYE).
+    public func hangUp() { hangUpRequest(incoming.callID) }
+
+    // MARK: - From the transport
+
+    func attach(_ channel: Channel) { lock.withLock { self.channel = channel } }
+
+    func received(_ data: [UInt8], from source: SIPEndpoint, nowMs: Int) {
+        lock.withLock { stream.receive(data, from: source, nowMs: nowMs) }
+    }
+
+    func update(_ offer: SDPOffer) { lock.withLock { stream.update(offer) } }
+
+    func key(_ key: Character) {
+        lock.withLock { stream.injectKey(key) }
+    }
+
+    /// The call ended from the network's side; closes its RTP socket.
+    func end(_ why: SIPUserAgent.EndReason) -> Channel? {
+        lock.withLock {
+            if reason == nil { reason = why }
+            defer { channel = nil }
+            return channel
+        }
+    }
+}

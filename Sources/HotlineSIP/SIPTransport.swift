@@ -1,0 +1,157 @@
+import Foundation
+import NIOCore
+import NIOPosix
+
+/// A SIP line's sockets on SwiftNIO: the SIP socket feeding a `SIPUserAgent` (which
+/// lives on the socket's event loop only), one RTP socket per call, and a 20 ms tick for
+/// the agent's timers. New calls go to `onCall` (which must not block: it starts the
+/// call's own thread); refusals and failures to `onLog`.
+public final class SIPTransport: @unchecked Sendable {   // agent and calls touched on `loop` only
+    public let settings: SIPSettings
+    private let group: MultiThreadedEventLoopGroup
+    private let loop: EventLoop
+    private let agent: SIPUserAgent
+    private var channel: Channel?
+    private var calls: [String: SIPCall] = [:]
+    private var ticker: RepeatedTask?
+    private let onCall: @Sendable (SIPCall) -> Void
+    private let onLog: @Sendable (String) -> Void
+
+    /// A transport for `settings`; `start()` opens it.
+    public init(settings: SIPSettings, onCall: @escaping @Sendable (SIPCall) -> Void, onLog: @escaping @Sendable (String) -> Void) {
+        self.settings = settings
+        group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        loop = group.next()
+        agent = SIPUserAgent(settings: settings)
+        self.onCall = onCall
+        self.onLog = onLog
+    }
+
+    /// A monotonic clock in ms, the agent's time.
+    public static var nowMs: Int { Int(NIODeadline.now().uptimeNanoseconds / 1_000_000) }
+
+    /// Binds the SIP socket and starts the timers; returns the port bound (the
+    /// configured one, or the one the system chose for port 0).
+    @discardableResult
+    public func start() throws -> Int {
+        let bootstrap = DatagramBootstrap(group: group)
+            .channelOption(.socketOption(.so_reuseaddr), value: 1)
+            .channelInitializer { [self] channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(DatagramReader { [self] bytes, source in
+                        perform(agent.receive(bytes, from: source, nowMs: Self.nowMs))
+                    })
+                }
+            }
+        do {
+            channel = try bootstrap.bind(host: settings.listen.host, port: settings.listen.port).wait()
+        } catch {
+            try? group.syncShutdownGracefully()
+            throw SIPTransportError("cannot listen for SIP on \(settings.listen): \(error)")
+        }
+        ticker = loop.scheduleRepeatedTask(initialDelay: .milliseconds(20), delay: .milliseconds(20)) { [self] _ in
+            perform(agent.tick(nowMs: Self.nowMs))
+        }
+        return channel?.localAddress?.port ?? settings.listen.port
+    }
+
+    /// Calls in progress.
+    public var callCount: Int { (try? loop.submit { [self] in calls.count }.wait()) ?? 0 }
+
+    /// Closes the sockets (calls still up are not hung up first: end them before).
+    public func stop() {
+        let closing = try? loop.submit { [self] () -> [Channel] in
+            ticker?.cancel()
+            let open = calls.values.compactMap { $0.end(.hungUp) } + [channel].compactMap { $0 }
+            calls.removeAll()
+            return open
+        }.wait()
+        for channel in closing ?? [] { try? channel.close().wait() }
+        try? group.syncShutdownGracefully()
+    }
+
+    private func hangUp(_ callID: String) {
+        loop.execute { [self] in perform(agent.hangUp(callID, nowMs: Self.nowMs)) }
+    }
+
+    private func perform(_ actions: [SIPUserAgent.Action]) {
+        for action in actions {
+            switch action {
+            case .send(let bytes, let to):
+                guard let channel, let address = try? SocketAddress(ipAddress: to.host, port: to.port) else {
+                    onLog("cannot send to \(to)")
+                    continue
+                }
+                channel.writeAndFlush(AddressedEnvelope(remoteAddress: address, data: channel.allocator.buffer(bytes: bytes)), promise: nil)
+            case .incoming(let incoming):
+                openMedia(for: incoming)
+            case .connected:
+                break
+            case .mediaChanged(let callID, let offer):
+                calls[callID]?.update(offer)
+            case .key(let callID, let key):
+                calls[callID]?.key(key)
+            case .ended(let callID, let reason):
+                if let call = calls.removeValue(forKey: callID), let media = call.end(reason) { media.close(promise: nil) }
+            case .refused(let text):
+                onLog(text)
+            }
+        }
+    }
+
+    /// Binds the call's RTP socket next to the SIP one; answers the call once it is open.
+    private func openMedia(for incoming: SIPUserAgent.IncomingCall) {
+        let call = SIPCall(incoming, nowMs: Self.nowMs, hangUp: { [weak self] in self?.hangUp($0) })
+        DatagramBootstrap(group: loop)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(DatagramReader { bytes, source in
+                        call.received(bytes, from: source, nowMs: Self.nowMs)
+                    })
+                }
+            }
+            .bind(host: settings.listen.host, port: 0)
+            .whenComplete { [self] result in
+                switch result {
+                case .success(let media):
+                    call.attach(media)
+                    calls[incoming.callID] = call
+                    let actions = agent.accept(incoming.callID, mediaPort: media.localAddress?.port ?? 0, nowMs: Self.nowMs)
+                    guard !actions.isEmpty || agent.callCount > 0 else {   // cancelled while the socket opened
+                        calls[incoming.callID] = nil
+                        media.close(promise: nil)
+                        return
+                    }
+                    perform(actions)
+                    onCall(call)
+                case .failure(let error):
+                    onLog("call \(incoming.callID): cannot open an RTP socket: \(error)")
+                    perform(agent.reject(incoming.callID, code: 503, reason: "Service Unavailable", nowMs: Self.nowMs))
+                }
+            }
+    }
+}
+
+/// A SIP line's socket could not be opened.
+public struct SIPTransportError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Hands each datagram's bytes and sender to `read`.
+private final class DatagramReader: ChannelInboundHandler {
+    typealias InboundIn = AddressedEnvelope<ByteBuffer>
+    private let read: ([UInt8], SIPEndpoint) -> Void
+
+    init(_ read: @escaping ([UInt8], SIPEndpoint) -> Void) { self.read = read }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let envelope = unwrapInboundIn(data)
+        guard let host = envelope.remoteAddress.ipAddress, let port = envelope.remoteAddress.port else { return }
+        var buffer = envelope.data
+        let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
+        read(bytes, SIPEndpoint(host: host, port: port))
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {}   // an ICMP unreachable: nothing to do
+}
