@@ -54,7 +54,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "hotlined", dependencies: [
-            "HotlineCore", "HotlineAudio", "HotlineNN", "HotlineTTS", "HotlineDialogue", "HotlineStore", "HotlineDaemon",
+            "HotlineCore", "HotlineAudio", "HotlineNN", "HotlineTTS", "HotlineDialogue", "HotlineStore", "HotlineSIP", "HotlineDaemon",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -9,6 +9,11 @@ public struct DTMFDigit: Sendable, Equatable {
     public var startSample: Int
     /// Last sample (exclusive) of the last window that heard it.
     public var endSample: Int
+
+    /// A key heard from `startSample` to `endSample` (or signalled over that span).
+    public init(key: Character, startSample: Int, endSample: Int) {
+        (self.key, self.startSample, self.endSample) = (key, startSample, endSample)
+    }
 }
 
 /// What the DTMF detector reports.

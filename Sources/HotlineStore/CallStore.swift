@@ -18,6 +18,23 @@ public struct CallRecord: Sendable, Codable, Equatable {
     public var durationMs: Int
     /// The stereo recording, if any.
     public var recording: String?
+    /// Who called and which number, when the line tells (SIP: From and the Request-URI).
+    public var parties: CallParties?
+}
+
+/// Who a call is from and to, as the line told it.
+public struct CallParties: Sendable, Codable, Equatable {
+    /// The caller's number or SIP user (From).
+    public var caller: String
+    /// The number called (the Request-URI's user, else To's).
+    public var called: String
+    /// The SIP Call-ID, to find the call in a PBX's or proxy's logs.
+    public var sipCallID: String?
+
+    /// Parties of a call.
+    public init(caller: String, called: String, sipCallID: String? = nil) {
+        (self.caller, self.called, self.sipCallID) = (caller, called, sipCallID)
+    }
 }
 
 /// What a turn was; its raw value is how the store, the log and the JSON name it.
@@ -153,6 +170,13 @@ public final class CallStore: Sendable {
                     CREATE INDEX turns_by_call ON turns(call_id, at_ms);
                     """)
             }
+            migrator.registerMigration("v2: parties") { db in
+                try db.execute(sql: """
+                    ALTER TABLE calls ADD COLUMN caller TEXT;
+                    ALTER TABLE calls ADD COLUMN called TEXT;
+                    ALTER TABLE calls ADD COLUMN sip_call_id TEXT;
+                    """)
+            }
             try migrator.migrate(queue)
         } catch {
             throw CallStoreError(description: "\(path): cannot open the call database (\(error))")
@@ -160,10 +184,11 @@ public final class CallStore: Sendable {
     }
 
     /// Records a call being answered; returns its id.
-    public func beginCall(line: String, flow: String, startedAt: Date) throws -> Int64 {
+    public func beginCall(line: String, flow: String, startedAt: Date, parties: CallParties?) throws -> Int64 {
         try write { db in
-            try db.execute(sql: "INSERT INTO calls (started_at, line, flow) VALUES (?, ?, ?)",
-                           arguments: [ISO8601DateFormatter().string(from: startedAt), line, flow])
+            try db.execute(sql: "INSERT INTO calls (started_at, line, flow, caller, called, sip_call_id) VALUES (?, ?, ?, ?, ?, ?)",
+                           arguments: [ISO8601DateFormatter().string(from: startedAt), line, flow, parties?.caller, parties?.called,
+                                       parties?.sipCallID])
             return db.lastInsertedRowID
         }
     }
@@ -254,8 +279,10 @@ public final class CallStore: Sendable {
     }
 
     private static func callRecord(_ row: Row) -> CallRecord {
-        CallRecord(id: row["id"], startedAt: row["started_at"], line: row["line"], flow: row["flow"],
-                   outcome: row["outcome"], durationMs: row["duration_ms"], recording: row["recording"])
+        let caller: String? = row["caller"], called: String? = row["called"]
+        return CallRecord(id: row["id"], startedAt: row["started_at"], line: row["line"], flow: row["flow"],
+                          outcome: row["outcome"], durationMs: row["duration_ms"], recording: row["recording"],
+                          parties: caller.map { CallParties(caller: $0, called: called ?? "", sipCallID: row["sip_call_id"]) })
     }
 
     private static func turnInput(_ name: String) throws -> TurnInput {

@@ -4,8 +4,8 @@ import Foundation
 /// (`MemoryCallStore`: tests, and runs that keep nothing on disk). Every method is safe to
 /// call from any line's thread.
 public protocol CallStoring: AnyObject, Sendable {
-    /// Records a call being answered; returns its id.
-    func beginCall(line: String, flow: String, startedAt: Date) throws -> Int64
+    /// Records a call being answered, with who called whom when the line tells; returns its id.
+    func beginCall(line: String, flow: String, startedAt: Date, parties: CallParties?) throws -> Int64
     /// Records one completed turn of call `id`.
     func addTurn(call id: Int64, _ turn: TurnRecord) throws
     /// Records how call `id` ended.
@@ -23,7 +23,14 @@ public protocol CallStoring: AnyObject, Sendable {
 
 extension CallStoring {
     /// Records a call being answered now; returns its id.
-    public func beginCall(line: String, flow: String) throws -> Int64 { try beginCall(line: line, flow: flow, startedAt: Date()) }
+    public func beginCall(line: String, flow: String, parties: CallParties? = nil) throws -> Int64 {
+        try beginCall(line: line, flow: flow, startedAt: Date(), parties: parties)
+    }
+
+    /// Records a call answered at `startedAt`, from nobody known; returns its id.
+    public func beginCall(line: String, flow: String, startedAt: Date) throws -> Int64 {
+        try beginCall(line: line, flow: flow, startedAt: startedAt, parties: nil)
+    }
 }
 
 extension CallStore: CallStoring {}
@@ -40,11 +47,11 @@ public final class MemoryCallStore: CallStoring, @unchecked Sendable {   // guar
     /// Every call, oldest first.
     public var all: [CallRecord] { lock.withLock { calls } }
 
-    public func beginCall(line: String, flow: String, startedAt: Date) throws -> Int64 {
+    public func beginCall(line: String, flow: String, startedAt: Date, parties: CallParties?) throws -> Int64 {
         lock.withLock {
             let id = Int64(calls.count + 1)
             calls.append(CallRecord(id: id, startedAt: ISO8601DateFormatter().string(from: startedAt), line: line, flow: flow,
-                                    outcome: "", durationMs: 0, recording: nil))
+                                    outcome: "", durationMs: 0, recording: nil, parties: parties))
             return id
         }
     }

@@ -27,6 +27,9 @@ struct CallsShowCommand: ParsableCommand {
                 return
             }
             print("call \(call.id): \(call.startedAt) on \(call.line), flow \(call.flow), \(Double(call.durationMs) / 1000) s, \(call.outcome.isEmpty ? "cut off" : call.outcome)")
+            if let parties = call.parties {
+                print("from \(parties.caller) to \(parties.called)" + (parties.sipCallID.map { ", SIP Call-ID \($0)" } ?? ""))
+            }
             if let recording = call.recording { print("recording: \(recording) (caller left, hotline right)") }
             for turn in turns {
                 let expecting = turn.expecting.isEmpty ? "" : ", expecting \(turn.expecting)"

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HotlineCore
 import HotlineDaemon
+import HotlineSIP
 import HotlineTTS
 
 /// `hotlined`: the Hotline daemon. Answers calls on the ALSA phone lines of its
@@ -25,6 +26,8 @@ struct Hotlined: AsyncParsableCommand {
     @Flag(help: "Check the configuration, its flows, models and devices, then exit.") var checkConfig = false
 
     @Option(help: "Run one line with this flow instead of the configuration's lines.") var flow: String?
+    @Option(help: "Answer SIP calls (UDP) on this address and port instead of an ALSA line, with --flow: 127.0.0.1:5080, [::1]:5080, 0.0.0.0:5060.") var sip: String?
+    @Option(help: "A network or address SIP requests are taken from (repeatable; default loopback only), with --sip: 10.0.0.0/8, 192.0.2.7.") var sipAllow: [String] = []
     @Option(help: "ALSA capture PCM (the caller), with --flow.") var capture = "default"
     @Option(help: "ALSA playback PCM (the hotline), with --flow.") var playback = "default"
     @Option(help: "A file of ALSA PCM definitions (asoundrc syntax) used instead of the system's, with --flow.") var alsaConfig: String?
@@ -80,6 +83,17 @@ struct Hotlined: AsyncParsableCommand {
     private func configuration() throws -> (DaemonConfiguration, String?) {
         guard let flow else { return (try DaemonConfiguration.load(path: config), config) }
         var line = DaemonConfiguration.Line(name: capture, capture: capture, playback: playback, flow: flow)
+        if let sip {
+            guard let listen = SIPEndpoint(sip) else { throw InvalidArgument("--sip \(sip): not an IP address and port (as in 127.0.0.1:5080)") }
+            var settings = SIPSettings(listen: listen)
+            if !sipAllow.isEmpty {
+                settings.allowedPeers = try sipAllow.map { text in
+                    guard let network = IPNetwork(text) else { throw InvalidArgument("--sip-allow \(text): not an IP address or network") }
+                    return network
+                }
+            }
+            line = DaemonConfiguration.Line(name: "sip", sip: settings, flow: flow)
+        }
         line.answer = .immediately
         line.calls = calls
         var settings = DaemonConfiguration(lines: [line])

@@ -111,7 +111,9 @@ import Testing
         final class FailingStore: CallStoring, @unchecked Sendable {
             let kept = MemoryCallStore()
             var turns = 0
-            func beginCall(line: String, flow: String, startedAt: Date) throws -> Int64 { try kept.beginCall(line: line, flow: flow, startedAt: startedAt) }
+            func beginCall(line: String, flow: String, startedAt: Date, parties: CallParties?) throws -> Int64 {
+                try kept.beginCall(line: line, flow: flow, startedAt: startedAt, parties: parties)
+            }
             func addTurn(call id: Int64, _ turn: TurnRecord) throws {
                 turns += 1
                 guard turns == 1 else { throw MemoryLine.Unplugged() }

@@ -118,11 +118,13 @@ public final class CallSession {
     /// Takes 10 ms of caller audio (80 samples, ±1) and returns 10 ms of hotline audio.
     /// The caller's frame is heard first, so a barge-in silences this very frame and a
     /// reply decided on it starts in it.
-    public func process(_ caller: [Float]) -> [Float] {
+    /// `keys`: the keys the line signalled in this frame, on a line that signals them
+    /// (SIP); nil on a line whose keys are tones in its audio.
+    public func process(_ caller: [Float], keys: [DTMFEvent]? = nil) -> [Float] {
         precondition(caller.count == Self.frameSamples, "frames are \(Self.frameSamples) samples")
         privateCallerSamples = 0
         events.removeAll(keepingCapacity: true)
-        if outcome == nil { hear(caller) }   // once the call is over, the goodbye plays out
+        if outcome == nil { hear(caller, keys: keys) }   // once the call is over, the goodbye plays out
         if outcome == nil, let answer = webhooks.takeAnswer() { backendAnswered(answer) }
         var out = [Float](repeating: 0, count: Self.frameSamples)
         if player.next(into: &out) {
@@ -134,8 +136,8 @@ public final class CallSession {
         return out
     }
 
-    private func hear(_ caller: [Float]) {
-        let frame = signal.hear(caller)
+    private func hear(_ caller: [Float], keys: [DTMFEvent]?) {
+        let frame = signal.hear(caller, signalled: keys)
         if frame.hungUp { return hangUp() }
         let sensitive = listener.request?.sensitive == true
         if sensitive { privateCallerSamples = Self.frameSamples }

@@ -36,14 +36,16 @@ final class CallerSignal {
         vad = try VoiceActivityDetector()
     }
 
-    /// Hears one frame of the caller's side.
-    func hear(_ caller: [Float]) -> Frame {
+    /// Hears one frame of the caller's side. `signalled`: the line's own key signals
+    /// (RFC 4733) this frame, or nil when keys are only heard as tones.
+    func hear(_ caller: [Float], signalled: [DTMFEvent]? = nil) -> Frame {
         var frame = Frame()
         if progress.process(caller).contains(where: { $0.tone != .ringback }) {
             frame.hungUp = true
             return frame
         }
-        frame.keys = dtmf.process(caller)
+        let tones = dtmf.process(caller)
+        frame.keys = signalled ?? tones   // a signalled key's tone, if the caller's phone also sent it, counts once
         frame.hearsTone = dtmf.hearsTone
         frame.toneStartSample = dtmf.toneStartSample
         // A key's tone sounds like speech to the VAD; it is not, from the first window that

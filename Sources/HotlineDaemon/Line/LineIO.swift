@@ -1,3 +1,5 @@
+import HotlineDSP
+
 /// A phone line's audio as a line service uses it, 10 ms frames of 8 kHz samples each
 /// way: the seam between the call path and what carries the call (`ALSALine` for sound
 /// cards and line adapters; an in-memory line in tests).
@@ -18,6 +20,23 @@ public protocol LineIO: AnyObject {
     var lateFrames: Int { get }
     /// Overruns and underruns the device reported and recovered so far.
     var xruns: Int { get }
+    /// Why the call is over from the line's side (a SIP BYE: `.callerHungUp`; media that
+    /// stopped: `.lineLost`), or nil while it is on.
+    var callerLeft: CallOutcome? { get }
+    /// Whether the line carries keys as signals (RFC 4733, SIP INFO) rather than tones:
+    /// then keys come only from `takeKeys`, and tones in the audio are not counted twice.
+    /// Read after `takeKeys`: a line may learn it from the first key signalled.
+    var signalsKeys: Bool { get }
+    /// Keys signalled since the last call, `sample` being the call's sample count now.
+    func takeKeys(atSample sample: Int) -> [DTMFEvent]
+}
+
+extension LineIO {
+    /// The line has no way to say the caller left other than its audio (the exchange's tones).
+    public var callerLeft: CallOutcome? { nil }
+    /// The line carries keys only as tones in its audio.
+    public var signalsKeys: Bool { false }
+    public func takeKeys(atSample sample: Int) -> [DTMFEvent] { [] }
 }
 
 /// Opens the audio of one configured line; called again to reopen it after a failure.

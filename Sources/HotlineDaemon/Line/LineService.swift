@@ -14,7 +14,9 @@ final class LineService: @unchecked Sendable {   // used by its line's thread on
     let line: DaemonConfiguration.Line
     private let daemon: Daemon
     private let open: LineOpener
-    private var answered = 0
+    private let lock = NSLock()
+    private var answeredCalls = 0
+    private var answered: Int { lock.withLock { answeredCalls } }
 
     /// What the daemon logs when a call ends.
     struct CallSummary: Encodable {
@@ -111,9 +113,12 @@ final class LineService: @unchecked Sendable {   // used by its line's thread on
     }
 
     /// Runs one call to its end; rethrows a device failure after the call is stored.
-    private func answer(_ audio: LineIO) throws {
-        answered += 1
-        let (flowPath, flow) = daemon.flow(for: line.name)
+    /// `parties`: who called which number, when the line tells (SIP); the number picks
+    /// the flow among the line's `numbers`. Calls of one line may run at once (SIP), each
+    /// on its own thread.
+    func answer(_ audio: LineIO, parties: CallParties? = nil) throws {
+        let answered = lock.withLock { answeredCalls += 1; return answeredCalls }
+        let (flowPath, flow) = daemon.flow(for: line.name, number: parties?.called)
         let configuration = daemon.configuration
         let busy = !daemon.beginCall()
         defer { daemon.endCall(tookSlot: !busy) }
@@ -122,7 +127,7 @@ final class LineService: @unchecked Sendable {   // used by its line's thread on
         session.webhooksInBackground = true   // the line's audio goes on while a webhook is out
         let store = daemon.store
         var callID: Int64?
-        do { callID = try store?.beginCall(line: line.name, flow: busy ? "(all lines busy)" : flowPath) } catch {
+        do { callID = try store?.beginCall(line: line.name, flow: busy ? "(all lines busy)" : flowPath, parties: parties) } catch {
             daemon.log.message(.error, "line \(line.name): \(error)")
         }
         session.onTurn = { [daemon, line] (turn: TurnRecord) in
@@ -150,8 +155,13 @@ final class LineService: @unchecked Sendable {   // used by its line's thread on
                     session.end(.daemonStopped)
                     break
                 }
+                if let left = audio.callerLeft {
+                    session.end(left)
+                    break
+                }
                 let heard = try audio.read()
-                let said = session.process(heard)
+                let signalled = audio.takeKeys(atSample: session.nowMs * CallSession.sampleRate / 1000)
+                let said = session.process(heard, keys: audio.signalsKeys ? signalled : nil)
                 // A barge-in: the prompt already queued in ALSA's buffer must not play on.
                 if session.events.contains(where: { if case .bargeIn = $0 { true } else { false } }) {
                     try audio.dropQueuedPlayback()

@@ -119,7 +119,7 @@ public final class Daemon: @unchecked Sendable {
         let open = try lineOpener()
         let opened = OpenResults()
         let done = DispatchGroup()
-        for line in configuration.lines {
+        for line in configuration.lines where line.sip == nil {   // a SIP line's socket opens when it starts
             done.enter()
             Thread.detachNewThread {
                 do {
@@ -136,7 +136,7 @@ public final class Daemon: @unchecked Sendable {
         _ = done.wait(timeout: .now() + Self.deviceOpenTimeoutSeconds)
         let results = opened.all   // a line missing here is still opening
         var failures: [String: Error] = [:]
-        for line in configuration.lines {
+        for line in configuration.lines where line.sip == nil {
             switch results[line.name] {
             case .some(.some(let error)): failures[line.name] = error
             case .some(.none): break
@@ -169,7 +169,8 @@ public final class Daemon: @unchecked Sendable {
         recoverUnfinishedCalls()
         let open = try lineOpener()
         let failures = try checkDevices()
-        if let first = failures.first, failures.count == configuration.lines.count { throw first.value }
+        if let first = failures.first, failures.count == configuration.lines.count(where: { $0.sip == nil }),
+           !configuration.lines.contains(where: { $0.sip != nil }) { throw first.value }
         let finished = DispatchGroup()
         let lines = configuration.lines
         for line in lines {
@@ -177,7 +178,7 @@ public final class Daemon: @unchecked Sendable {
             let service = LineService(line: line, daemon: self, open: open)
             finished.enter()
             let thread = Thread { [self] in
-                service.run()
+                if line.sip != nil { SIPLineService(service: service, daemon: self).run() } else { service.run() }
                 lock.withLock { heartbeats[line.name] = nil }   // a closed line needs no keep-alive
                 finished.leave()
             }
@@ -222,7 +223,10 @@ public final class Daemon: @unchecked Sendable {
                     log.message(.warning, "reload: changes to lines and models apply after a restart; flows are reloaded")
                 }
                 for (i, line) in next.lines.enumerated() {
-                    if let changed = read.lines.first(where: { $0.name == line.name }) { next.lines[i].flow = changed.flow }
+                    if let changed = read.lines.first(where: { $0.name == line.name }) {
+                        next.lines[i].flow = changed.flow
+                        next.lines[i].numbers = changed.numbers
+                    }
                 }
             }
             let loaded = try Self.loadFlows(next)
@@ -237,10 +241,13 @@ public final class Daemon: @unchecked Sendable {
         }
     }
 
-    /// The flow a new call on `line` runs, and its path.
-    func flow(for line: String) -> (path: String, flow: Flow) {
-        lock.withLock { flows[line]! }
+    /// The flow a new call on `line` runs (to `number`, on a SIP line with `numbers`), and its path.
+    func flow(for line: String, number: String? = nil) -> (path: String, flow: Flow) {
+        lock.withLock { number.flatMap { flows[Self.flowKey(line, $0)] } ?? flows[line]! }
     }
+
+    /// Where `flows` keeps the flow of `number` on `line`.
+    private static func flowKey(_ line: String, _ number: String) -> String { line + "\u{0}" + number }
 
     /// The line's audio path moved just now.
     func beat(_ line: String) {
@@ -293,10 +300,15 @@ public final class Daemon: @unchecked Sendable {
     private static func loadFlows(_ configuration: DaemonConfiguration) throws -> [String: (path: String, flow: Flow)] {
         var byPath: [String: Flow] = [:]
         var problems: [FlowDiagnostic] = []
-        for path in Set(configuration.lines.map(\.flow)).sorted() {
+        for path in Set(configuration.lines.flatMap(\.flows)).sorted() {
             do { byPath[path] = try FlowLoader.load(path: path, pathsOutside: configuration.flowsMayReadAnywhere) } catch let errors as FlowErrors { problems += errors.diagnostics }
         }
         guard problems.isEmpty else { throw FlowErrors(diagnostics: problems) }
-        return Dictionary(uniqueKeysWithValues: configuration.lines.map { ($0.name, ($0.flow, byPath[$0.flow]!)) })
+        var flows: [String: (path: String, flow: Flow)] = [:]
+        for line in configuration.lines {
+            flows[line.name] = (line.flow, byPath[line.flow]!)
+            for (number, path) in line.numbers { flows[flowKey(line.name, number)] = (path, byPath[path]!) }
+        }
+        return flows
     }
 }

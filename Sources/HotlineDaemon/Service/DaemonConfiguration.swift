@@ -1,6 +1,7 @@
 import Foundation
 import HotlineCore
 import HotlineDialogue
+import HotlineSIP
 import HotlineTTS
 import Yams
 
@@ -26,7 +27,8 @@ public struct DaemonConfiguration: Sendable, Equatable {
         }
     }
 
-    /// One phone line: an ALSA capture/playback pair and the flow it runs.
+    /// One phone line and the flow it runs: an ALSA capture/playback pair, or a SIP
+    /// endpoint (`sip`) answering many calls at once from a PBX or trunk.
     public struct Line: Sendable, Equatable {
         /// Name in logs and the call store.
         public var name: String
@@ -50,6 +52,23 @@ public struct DaemonConfiguration: Sendable, Equatable {
         /// (`tel:NUMBER`, `ext:NNN`), as in "##{number}". Nil: a transfer only ends the call,
         /// and whatever switches the line reads the outcome.
         public var transferKeys: String?
+
+        /// A SIP line's socket, peers, codecs and limits (nil: an ALSA line; capture and
+        /// playback are unused on a SIP line).
+        public var sip: SIPSettings?
+        /// A SIP line's flows by the number called (the Request-URI's user); other
+        /// numbers get `flow`.
+        public var numbers: [String: String] = [:]
+
+        /// Every flow file the line runs.
+        public var flows: [String] { [flow] + numbers.values.sorted() }
+
+        /// A SIP line answering on `sip` with `flow`.
+        public init(name: String, sip: SIPSettings, flow: String) {
+            self.init(name: name, capture: "", playback: "", flow: flow)
+            self.sip = sip
+            answer = .immediately
+        }
 
         /// The keys that transfer a call to `target` ("tel:+1 555 0100", "ext:204") on this
         /// line, or nil (no `transferKeys`, or a target with no number to key: sip:, queue:).
@@ -174,32 +193,98 @@ private struct ConfigurationReader: YAMLReader {
 
     mutating func readLine(_ node: Node, index: Int) -> DaemonConfiguration.Line? {
         guard let fields = mapping(node, "a line", fields: ["name", "capture", "playback", "sample_rate", "flow", "answer",
-                                                             "calls", "realtime", "transfer_keys"]) else { return nil }
+                                                             "calls", "realtime", "transfer_keys", "sip", "numbers"]) else { return nil }
+        if let sipNode = fields["sip"] { return readSIPLine(node, fields, sipNode, index: index) }
         let capture = string(fields["capture"], "capture", nonEmpty: true)
         let flow = path(fields["flow"], "flow")
-        if fields["capture"] == nil { error(node, "line \(index + 1) has no 'capture' ALSA device") }
+        if fields["capture"] == nil { error(node, "line \(index + 1) has no 'capture' ALSA device", hint: "or a 'sip' section") }
         if fields["flow"] == nil { error(node, "line \(index + 1) has no 'flow'") }
         guard let capture, let flow else { return nil }
-        let name = string(fields["name"], "name", nonEmpty: true) ?? "line\(index + 1)"
-        // The name becomes part of recording file names: nothing that can leave the folder.
-        if name.hasPrefix(".") || !name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }) {
-            error(fields["name"] ?? node, "line name '\(name)' may hold only letters, digits, '-', '_' and '.', not first",
-                  hint: "it names the line's recordings")
-        }
+        let name = lineName(fields, node, index: index)
+        if let numbers = fields["numbers"] { error(numbers, "'numbers' is for SIP lines", hint: "an ALSA line runs its one 'flow'") }
         var line = DaemonConfiguration.Line(name: name, capture: capture,
                                             playback: string(fields["playback"], "playback", nonEmpty: true) ?? capture, flow: flow)
         if let rate = integer(fields["sample_rate"], "sample_rate", range: 8000...192_000) { line.sampleRate = rate }
         if let answer = choice(fields["answer"], "answer", DaemonConfiguration.Answer.self) { line.answer = answer }
         if let calls = integer(fields["calls"], "calls", range: 0...Int.max) { line.calls = calls }
         if let value = bool(fields["realtime"], "realtime") { line.realtime = value }
-        if let keys = string(fields["transfer_keys"], "transfer_keys") {
-            let rest = keys.replacingOccurrences(of: "{number}", with: "")
-            if !keys.contains("{number}") || !rest.allSatisfy({ "0123456789*#ABCD".contains($0) }) {
-                error(fields["transfer_keys"], "transfer_keys '\(keys)' must be DTMF keys and {number}", hint: "as in \"##{number}\"")
-            } else {
-                line.transferKeys = keys
+        if let keys = transferKeys(fields) { line.transferKeys = keys }
+        return line
+    }
+
+    /// The line's name ("lineN" by default), checked: it becomes part of recording file names.
+    mutating func lineName(_ fields: Node.Mapping, _ node: Node, index: Int) -> String {
+        let name = string(fields["name"], "name", nonEmpty: true) ?? "line\(index + 1)"
+        if name.hasPrefix(".") || !name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }) {
+            error(fields["name"] ?? node, "line name '\(name)' may hold only letters, digits, '-', '_' and '.', not first",
+                  hint: "it names the line's recordings")
+        }
+        return name
+    }
+
+    /// A line with a `sip` section: where it listens, whom it answers, and its flows by number.
+    mutating func readSIPLine(_ node: Node, _ fields: Node.Mapping, _ sipNode: Node, index: Int) -> DaemonConfiguration.Line? {
+        for alsaOnly in ["capture", "playback", "sample_rate", "answer", "realtime", "transfer_keys"] {
+            if let field = fields[alsaOnly] { error(field, "'\(alsaOnly)' is for ALSA lines, not a SIP line") }
+        }
+        let flow = path(fields["flow"], "flow")
+        if fields["flow"] == nil { error(node, "line \(index + 1) has no 'flow'") }
+        guard let sip = mapping(sipNode, "sip", fields: ["listen", "advertise", "allow", "codecs", "max_calls", "answer_after_ms",
+                                                          "media_timeout_seconds"]),
+              let listenText = string(sip["listen"], "listen", nonEmpty: true) else {
+            if sipNode.mapping != nil { error(sipNode, "the 'sip' section has no 'listen' address", hint: "as in 127.0.0.1:5080") }
+            return nil
+        }
+        guard let listen = SIPEndpoint(listenText) else {
+            error(sip["listen"], "'listen' must be an IP address and port, not '\(listenText)'", hint: "as in 0.0.0.0:5060 or [::1]:5080")
+            return nil
+        }
+        var settings = SIPSettings(listen: listen)
+        if let host = string(sip["advertise"], "advertise", nonEmpty: true) {
+            if IPNetwork(host) == nil || host.contains("/") { error(sip["advertise"], "'advertise' must be an IP address, not '\(host)'") }
+            settings.advertisedHost = host
+        }
+        if let allow = sip["allow"] {
+            settings.allowedPeers = strings(allow, "allow").compactMap { text in
+                if let network = IPNetwork(text) { return network }
+                error(allow, "'allow' holds '\(text)', not an IP address or network", hint: "as in 10.0.0.0/8 or 192.0.2.7")
+                return nil
+            }
+        }
+        if let codecs = sip["codecs"] {
+            settings.codecs = strings(codecs, "codecs").compactMap { text in
+                if let codec = AudioCodec(rawValue: text.uppercased()) { return codec }
+                error(codecs, "'codecs' holds '\(text)', not PCMU or PCMA")
+                return nil
+            }
+            if settings.codecs.isEmpty { error(codecs, "'codecs' must name PCMU, PCMA or both") }
+        }
+        if let n = integer(sip["max_calls"], "max_calls", range: 1...10_000) { settings.maxCalls = n }
+        if let n = integer(sip["answer_after_ms"], "answer_after_ms", range: 0...60_000) { settings.answerAfterMs = n }
+        if let n = integer(sip["media_timeout_seconds"], "media_timeout_seconds", range: 1...3600) { settings.mediaTimeoutSeconds = n }
+        guard let flow else { return nil }
+        var line = DaemonConfiguration.Line(name: lineName(fields, node, index: index), sip: settings, flow: flow)
+        if let calls = integer(fields["calls"], "calls", range: 0...Int.max) { line.calls = calls }
+        if let numbers = fields["numbers"] {
+            guard let map = numbers.mapping else {
+                error(numbers, "'numbers' must map numbers called to flow files", hint: "as in \"5000\": Flows/hotline.yaml")
+                return line
+            }
+            for (key, value) in map {
+                if let number = string(key, "numbers"), let path = path(value, "numbers.\(number)") { line.numbers[number] = path }
             }
         }
         return line
+    }
+
+    /// A line's `transfer_keys`, checked.
+    mutating func transferKeys(_ fields: Node.Mapping) -> String? {
+        guard let keys = string(fields["transfer_keys"], "transfer_keys") else { return nil }
+        let rest = keys.replacingOccurrences(of: "{number}", with: "")
+        guard keys.contains("{number}"), rest.allSatisfy({ "0123456789*#ABCD".contains($0) }) else {
+            error(fields["transfer_keys"], "transfer_keys '\(keys)' must be DTMF keys and {number}", hint: "as in \"##{number}\"")
+            return nil
+        }
+        return keys
     }
 }
