@@ -63,7 +63,7 @@ public struct RTPStream: Sendable {
         if let remoteSSRC, remoteSSRC != packet.ssrc { jitter = JitterBuffer() }   // a new source restarts playout
         remoteSSRC = packet.ssrc
         if let telephoneEvent, packet.payloadType == telephoneEvent {
-            keys += events.receive(packet.payload, timestamp: packet.timestamp)
+            keys += events.receive(packet.payload, timestamp: packet.timestamp, nowMs: nowMs)
         } else if packet.payloadType == codec.payloadType {
             let samples = G711.decode(packet.payload, law: codec.law).map { Float($0) / 32768 }
             jitter.put(timestamp: packet.timestamp, samples: samples)

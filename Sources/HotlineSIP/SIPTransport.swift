@@ -85,6 +85,8 @@ public final class SIPTransport: @unchecked Sendable {   // agent and calls touc
                 channel.writeAndFlush(AddressedEnvelope(remoteAddress: address, data: channel.allocator.buffer(bytes: bytes)), promise: nil)
             case .incoming(let incoming):
                 openMedia(for: incoming)
+            case .answered(let callID):
+                if let call = calls[callID] { onCall(call) }
             case .connected:
                 break
             case .mediaChanged(let callID, let offer):
@@ -114,16 +116,13 @@ public final class SIPTransport: @unchecked Sendable {   // agent and calls touc
             .whenComplete { [self] result in
                 switch result {
                 case .success(let media):
-                    call.attach(media)
-                    calls[incoming.callID] = call
-                    let actions = agent.accept(incoming.callID, mediaPort: media.localAddress?.port ?? 0, nowMs: Self.nowMs)
-                    guard !actions.isEmpty || agent.callCount > 0 else {   // cancelled while the socket opened
-                        calls[incoming.callID] = nil
+                    guard agent.hasCall(incoming.callID) else {   // cancelled while the socket opened
                         media.close(promise: nil)
                         return
                     }
-                    perform(actions)
-                    onCall(call)
+                    call.attach(media)
+                    calls[incoming.callID] = call
+                    perform(agent.accept(incoming.callID, mediaPort: media.localAddress?.port ?? 0, nowMs: Self.nowMs))
                 case .failure(let error):
                     onLog("call \(incoming.callID): cannot open an RTP socket: \(error)")
                     perform(agent.reject(incoming.callID, code: 503, reason: "Service Unavailable", nowMs: Self.nowMs))

@@ -12,6 +12,8 @@ public final class SIPUserAgent {
         case send([UInt8], to: SIPEndpoint)
         /// A new call: set up its media, then `accept` (or `reject`) it.
         case incoming(IncomingCall)
+        /// The 200 OK went out: the call's session starts (media may flow before the ACK).
+        case answered(callID: String)
         /// The caller's ACK arrived: the call is up.
         case connected(callID: String)
         /// A re-INVITE changed the caller's media (hold, unhold, a new address).
@@ -80,6 +82,9 @@ public final class SIPUserAgent {
         self.settings = settings
         tokenGenerator = token ?? { String(UInt64.random(in: 1...UInt64.max), radix: 16) }
     }
+
+    /// Whether call `callID` is still known (ringing, up or hanging up).
+    public func hasCall(_ callID: String) -> Bool { dialogs[callID] != nil }
 
     /// Calls in progress (ringing, up or hanging up).
     public var callCount: Int { dialogs.values.filter { $0.phase != .terminating }.count }
@@ -293,7 +298,7 @@ public final class SIPUserAgent {
             if let branch = dialog.invite.branch {
                 responses["\(branch) INVITE"] = (ok.bytes, dialog.source, nowMs + 64 * settings.t1Ms)
             }
-            actions.append(.send(ok.bytes, to: dialog.source))
+            actions += [.send(ok.bytes, to: dialog.source), .answered(callID: callID)]
         }
         return actions
     }

@@ -9,27 +9,32 @@ public struct TelephoneEventReceiver: Sendable {
         case ended(Character, durationSamples: Int)
     }
 
-    private var current: (timestamp: UInt32, key: Character, ended: Bool)?
+    private var current: (timestamp: UInt32, key: Character, ended: Bool, endedAtMs: Int)?
+    /// A packet of an event that ended this long ago is a new press reusing its timestamp
+    /// (a sender replaying a capture), not a late one of the old press, ms.
+    static let newPressAfterMs = 100
 
     public init() {}
 
     /// The keys RFC 4733 codes 0-15 stand for.
     static let keys: [Character] = Array("0123456789*#ABCD")
 
-    /// Reads one telephone-event payload; what began or ended with it.
-    public mutating func receive(_ payload: [UInt8], timestamp: UInt32) -> [Event] {
+    /// Reads one telephone-event payload that arrived at `nowMs`; what began or ended with it.
+    public mutating func receive(_ payload: [UInt8], timestamp: UInt32, nowMs: Int) -> [Event] {
         guard payload.count >= 4, Int(payload[0]) < Self.keys.count else { return [] }
         let key = Self.keys[Int(payload[0])], ended = payload[1] & 0x80 != 0
         let duration = Int(payload[2]) << 8 | Int(payload[3])
         var events: [Event] = []
-        if current?.timestamp != timestamp {
+        let replayed = current.map { $0.timestamp == timestamp && $0.ended && !ended && nowMs - $0.endedAtMs > Self.newPressAfterMs } ?? false
+        if current?.timestamp != timestamp || replayed {
             // A new event; one whose end packets were all lost ends here.
             if let previous = current, !previous.ended { events.append(.ended(previous.key, durationSamples: 0)) }
-            current = (timestamp, key, false)
+            current = (timestamp, key, false, 0)
             events.append(.began(key))
         }
         if ended, current?.ended == false {
             current?.ended = true
+            current?.endedAtMs = nowMs
             events.append(.ended(key, durationSamples: duration))
         }
         return events

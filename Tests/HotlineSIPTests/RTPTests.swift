@@ -52,13 +52,18 @@ import Testing
     @Test func reportsEachKeyOnceThoughItsPacketsRepeat() {
         var receiver = TelephoneEventReceiver()
         var events: [TelephoneEventReceiver.Event] = []
-        for payload in TelephoneEventReceiver.payloads(for: "5", durationMs: 100) {
-            events += receiver.receive(payload, timestamp: 800)
+        for (i, payload) in TelephoneEventReceiver.payloads(for: "5", durationMs: 100).enumerated() {
+            events += receiver.receive(payload, timestamp: 800, nowMs: i * 20)
         }
         for payload in TelephoneEventReceiver.payloads(for: "#", durationMs: 60).suffix(3) {   // its first packets lost
-            events += receiver.receive(payload, timestamp: 2400)
+            events += receiver.receive(payload, timestamp: 2400, nowMs: 500)
         }
-        #expect(events == [.began("5"), .ended("5", durationSamples: 800), .began("#"), .ended("#", durationSamples: 480)])
+        // The same press again, timestamp and all (a sender replaying a capture), a second later: a new press.
+        for payload in TelephoneEventReceiver.payloads(for: "#", durationMs: 60) {
+            events += receiver.receive(payload, timestamp: 2400, nowMs: 1500)
+        }
+        #expect(events == [.began("5"), .ended("5", durationSamples: 800), .began("#"), .ended("#", durationSamples: 480),
+                           .began("#"), .ended("#", durationSamples: 480)])
     }
 
     @Test func streamDecodesLatchesAndPacketizes() {

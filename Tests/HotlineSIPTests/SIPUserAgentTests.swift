@@ -49,7 +49,9 @@ import Testing
         #expect(Self.sent(actions).map(\.statusCode) == [100, 180])
         guard case .incoming(let call) = actions.last else { Issue.record("no incoming call"); return }
         #expect(call.caller == "5551234" && call.called == "5000" && call.codec == .pcma && call.telephoneEvent == 101)
-        let ok = try #require(Self.sent(agent.accept("call-1", mediaPort: 7000, nowMs: 5)).first)
+        let accepted = agent.accept("call-1", mediaPort: 7000, nowMs: 5)
+        #expect(accepted.last == .answered(callID: "call-1"))
+        let ok = try #require(Self.sent(accepted).first)
         #expect(ok.statusCode == 200 && ok.toTag != nil && ok.toTag == Self.sent(actions)[1].toTag)
         #expect(ok.header("Via") == "SIP/2.0/UDP 127.0.0.1:5061;branch=z9hG4bK-1;rport=5061;received=127.0.0.1")   // RFC 3581
         #expect(ok.header("Contact") == "<sip:hotline@127.0.0.1:5080>")

@@ -151,12 +151,12 @@ final class LineService: @unchecked Sendable {   // used by its line's thread on
         session.start()
         do {
             while !session.isFinished, session.nowMs < configuration.maxCallSeconds * 1000 {
-                if daemon.stop.isSet {
-                    session.end(.daemonStopped)
+                if let left = audio.callerLeft {   // checked first: a caller who left before the stop left
+                    session.end(left)
                     break
                 }
-                if let left = audio.callerLeft {
-                    session.end(left)
+                if daemon.stop.isSet {
+                    session.end(.daemonStopped)
                     break
                 }
                 let heard = try audio.read()

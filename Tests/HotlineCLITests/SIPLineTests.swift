@@ -1,0 +1,200 @@
+import Foundation
+import HotlineTestSupport
+import Testing
+
+/// hotlined answering SIP calls from sipp, a real SIP peer, over loopback: the example
+/// flow by speech and by RFC 4733 keys, hang-up by either side, CANCEL, re-INVITE, a
+/// lost ACK, silent media, busy, and malformed datagrams. The scenarios are in
+/// Tests/SIPScenarios (Debian's sip-tester, installed by `make deps`).
+@Suite struct SIPLineTests {
+    typealias Turn = DaemonCommandTests.Turn
+    struct Summary: Decodable {
+        var outcome: String
+        var turns: Int
+        var underruns: Int
+    }
+
+    /// A hotlined with one SIP line on a port the system picks, stopped by `finish`.
+    final class SIPDaemon {
+        let scratch = Scratch()
+        let process = Process()
+        /// "127.0.0.1:PORT" of its SIP socket.
+        private(set) var address = ""
+        private let out = Pipe(), err = Pipe()
+        private var errText = ""
+
+        /// `sip`: extra lines of the line's `sip` section; `line`: extra fields of the line.
+        init(sip: String = "", line: String = "", flow: String = "Flows/hotline.yaml") throws {
+            let root = repositoryRoot.path
+            try """
+                models:
+                  acoustic: \(root)/Models/acoustic/acoustic.hnn
+                  voice: \(root)/Models/voices/rms/rms.voice
+                  lexicon: \(root)/Models/lexicon/cmudict-en-us.dict
+                data_dir: \(scratch.path)/data
+                lines:
+                  - name: pbx
+                    flow: \(root)/\(flow)
+                \(line.isEmpty ? "" : "    " + line.replacingOccurrences(of: "\n", with: "\n    "))
+                    sip:
+                      listen: 127.0.0.1:0
+                \(sip.isEmpty ? "" : "      " + sip.replacingOccurrences(of: "\n", with: "\n      "))
+                """.write(toFile: scratch.file("hotlined.yaml"), atomically: true, encoding: .utf8)
+            process.executableURL = CommandRunner.productsFolder.appendingPathComponent("hotlined")
+            process.arguments = ["--config", scratch.file("hotlined.yaml")]
+            process.standardOutput = out
+            process.standardError = err
+            try process.run()
+            // The line logs the port it bound.
+            let deadline = Date().addingTimeInterval(60)
+            while address.isEmpty, Date() < deadline, process.isRunning {
+                errText += String(decoding: err.fileHandleForReading.availableData, as: UTF8.self)
+                if let range = errText.range(of: #"SIP on 127\.0\.0\.1:\d+"#, options: .regularExpression) {
+                    address = String(errText[range].dropFirst("SIP on ".count))
+                }
+            }
+            if address.isEmpty { throw InvalidSetup("hotlined did not open its SIP line: \(errText)") }
+        }
+
+        /// Stops the daemon (SIGTERM); its standard output (turns and call summaries) and error.
+        func finish() -> (stdout: String, stderr: String) {
+            if process.isRunning { process.terminate() }
+            let stdout = out.fileHandleForReading.readDataToEndOfFile()
+            errText += String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return (String(decoding: stdout, as: UTF8.self), errText)
+        }
+
+        /// The JSON lines hotlined logged: turns, then each call's summary.
+        static func events(_ stdout: String) -> (turns: [Turn], summaries: [Summary]) {
+            let lines = stdout.split(separator: "\n").map { Data($0.utf8) }
+            return (lines.compactMap { try? JSONDecoder().decode(Turn.self, from: $0) },
+                    lines.compactMap { try? JSONDecoder().decode(Summary.self, from: $0) })
+        }
+    }
+
+    struct InvalidSetup: Error, CustomStringConvertible {
+        let description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    /// A UDP port free now on loopback (sipp's signalling and media ports must not collide
+    /// between tests running at once).
+    static func freePort() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// Plays `scenario` (a file in Tests/SIPScenarios) once against `address`, in `folder`.
+    static func sipp(_ scenario: String, to address: String, in folder: String, calls: Int = 1) throws -> CommandRunner.Result {
+        let path = repositoryRoot.appendingPathComponent("Tests/SIPScenarios/\(scenario)").path
+        return try CommandRunner.runProgram("timeout", ["120", "sipp", "-sf", path, "-m", "\(calls)", "-l", "\(calls)",
+                                                       "-i", "127.0.0.1", "-mi", "127.0.0.1", "-p", "\(freePort())",
+                                                       "-mp", "\(freePort() & ~1)", "-s", "5000", "-nostdin", "-trace_err",
+                                                       address], in: folder)
+    }
+
+    @Test func aCallerCompletesTheExampleFlowBySpeechAndTones() throws {
+        let daemon = try SIPDaemon()
+        let sox = try CommandRunner.runProgram("sox", [repositoryRoot.appendingPathComponent("Audio/samples/caller-order-status.flac").path,
+                                                      "-t", "raw", "-e", "u-law", "-c", "1", "-r", "8000", daemon.scratch.file("caller.ulaw")])
+        #expect(sox.status == 0, "\(sox.stderr)")
+        let sipp = try Self.sipp("caller-audio.xml", to: daemon.address, in: daemon.scratch.path)
+        let (stdout, stderr) = daemon.finish()
+        #expect(sipp.status == 0, "sipp: \(sipp.stdout.suffix(2000))\(stderr)")
+        let (turns, summaries) = SIPDaemon.events(stdout)
+        #expect(turns.map(\.heard) == ["one", "555019", "no"], "\(stdout)")
+        #expect(summaries.map(\.outcome) == ["hangup"] && summaries.first?.underruns == 0)
+        // Stored like an ALSA call, with who called whom, and replayable.
+        let database = daemon.scratch.file("data/calls.sqlite")
+        let shown = try CommandRunner.run("hotline", ["calls", "show", "1", "--db", database])
+        #expect(shown.stdout.contains("on pbx") && shown.stdout.contains("from 5551234 to 5000, SIP Call-ID "), "\(shown.stdout)")
+        let replay = try CommandRunner.run("hotline", ["replay", "1", "--db", database])
+        #expect(replay.status == 0 && replay.stdout.contains("3 turns then, 3 now, 0 differ"), "\(replay.stdout)\(replay.stderr)")
+    }
+
+    @Test func aCallerCompletesTheExampleFlowWithRFC4733Keys() throws {
+        let daemon = try SIPDaemon()
+        let sipp = try Self.sipp("caller-keys.xml", to: daemon.address, in: daemon.scratch.path)
+        let (stdout, stderr) = daemon.finish()
+        #expect(sipp.status == 0, "sipp: \(sipp.stdout.suffix(2000))\(stderr)")
+        let (turns, summaries) = SIPDaemon.events(stdout)
+        #expect(turns.map(\.input) == ["dtmf", "dtmf", "dtmf"] && turns.map(\.heard) == ["1", "123456", "2"], "\(stdout)")
+        #expect(summaries.map(\.outcome) == ["hangup"])
+    }
+
+    @Test(arguments: [("caller-hangs-up.xml", "caller hung up"), ("caller-lost-ack.xml", "caller hung up"),
+                      ("caller-holds.xml", "caller hung up")])
+    func callerEndsTheCall(scenario: String, outcome: String) throws {
+        let daemon = try SIPDaemon()
+        let sipp = try Self.sipp(scenario, to: daemon.address, in: daemon.scratch.path)
+        let (stdout, stderr) = daemon.finish()
+        #expect(sipp.status == 0, "sipp: \(sipp.stdout.suffix(2000))\(stderr)")
+        #expect(SIPDaemon.events(stdout).summaries.map(\.outcome) == [outcome], "\(stdout)")
+    }
+
+    @Test func aCallWhoseMediaNeverComesEndsAfterTheMediaTimeout() throws {
+        let daemon = try SIPDaemon(sip: "media_timeout_seconds: 2")
+        let sipp = try Self.sipp("caller-silent.xml", to: daemon.address, in: daemon.scratch.path)
+        let (stdout, stderr) = daemon.finish()
+        #expect(sipp.status == 0, "sipp: \(sipp.stdout.suffix(2000))\(stderr)")
+        #expect(SIPDaemon.events(stdout).summaries.map(\.outcome) == ["line lost"], "\(stdout)")
+    }
+
+    @Test func aCallerCancelsWhileTheLineRings() throws {
+        let daemon = try SIPDaemon(sip: "answer_after_ms: 3000")
+        let sipp = try Self.sipp("caller-cancels.xml", to: daemon.address, in: daemon.scratch.path)
+        let (stdout, stderr) = daemon.finish()
+        #expect(sipp.status == 0, "sipp: \(sipp.stdout.suffix(2000))\(stderr)")
+        #expect(SIPDaemon.events(stdout).summaries.isEmpty, "a cancelled call never ran: \(stdout)")
+    }
+
+    @Test func aCallBeyondTheLimitIsBusyAndMalformedMessagesHarmNothing() throws {
+        let daemon = try SIPDaemon(sip: "max_calls: 1")
+        // Junk first: truncated, oversized and random datagrams.
+        var random = SeededRandom(31)
+        let valid = Array(try String(contentsOf: repositoryRoot.appendingPathComponent("Tests/SIPScenarios/caller-busy.xml"), encoding: .utf8).utf8)
+        var junk: [[UInt8]] = [Array("INVITE sip:x SIP/2.0\r\n".utf8), [UInt8](repeating: 0x41, count: 60_000), [], Array("\r\n\r\n".utf8)]
+        for _ in 0..<200 { junk.append(Array(random.mutate(Data(valid.prefix(random.below(valid.count) + 1))))) }
+        Self.send(junk, to: daemon.address)
+        // One call holds the only slot while a second caller is turned away.
+        let (address, folder) = (daemon.address, daemon.scratch.path)
+        let holder = Thread { _ = try? Self.sipp("caller-hangs-up.xml", to: address, in: folder) }
+        holder.start()
+        Thread.sleep(forTimeInterval: 1)
+        let busy = try Self.sipp("caller-busy.xml", to: daemon.address, in: daemon.scratch.path)
+        Thread.sleep(forTimeInterval: 3)
+        let (stdout, stderr) = daemon.finish()
+        #expect(busy.status == 0, "sipp: \(busy.stdout.suffix(2000))\(stderr)")
+        #expect(SIPDaemon.events(stdout).summaries.map(\.outcome) == ["caller hung up"], "\(stdout)\(stderr)")
+        #expect(stderr.contains("answered 400") || stderr.contains("unreadable message"))
+    }
+
+    /// Sends datagrams to a "HOST:PORT" from a throwaway socket.
+    static func send(_ datagrams: [[UInt8]], to address: String) {
+        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        defer { close(fd) }
+        var to = sockaddr_in()
+        to.sin_family = sa_family_t(AF_INET)
+        to.sin_addr.s_addr = inet_addr("127.0.0.1")
+        to.sin_port = UInt16(Int(address.split(separator: ":").last ?? "") ?? 0).bigEndian
+        for datagram in datagrams {
+            _ = datagram.withUnsafeBytes { bytes in
+                withUnsafePointer(to: &to) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                        sendto(fd, bytes.baseAddress, bytes.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                    }
+                }
+            }
+        }
+    }
+}
