@@ -7,7 +7,7 @@ HOTLINE := .build/debug/hotline
 DEMO_OUT := .build/demo
 DEMO_INPUT := Audio/samples/digits-jackson-16k.flac
 
-.PHONY: deps build install test demo bench-setup bench-resample bench-frontend bench-vad bench-tts bench-echo bench-recognize bench-phones bench-orders bench-flow-voices bench-acoustic bench-calls talkoff train-vad train-acoustic voice-rms import-voice clean
+.PHONY: deps build install test demo demo-sip bench-setup bench-resample bench-frontend bench-vad bench-tts bench-echo bench-recognize bench-phones bench-orders bench-flow-voices bench-acoustic bench-calls talkoff train-vad train-acoustic voice-rms import-voice clean
 
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -66,6 +66,10 @@ demo: build
 	$(HOTLINE) calls show 1 --db $(DEMO_OUT)/calls.sqlite
 	$(HOTLINE) replay 1 --db $(DEMO_OUT)/calls.sqlite
 	.build/debug/hotlined --version
+
+# One SIP call end to end: sipp calls hotlined --sip and plays the demo caller as RTP.
+demo-sip: build
+	tools/demo-sip.sh .build/demo-sip
 
 BENCH_PYTHON := .venv-bench/bin/python
 
