@@ -7,7 +7,7 @@ HOTLINE := .build/debug/hotline
 DEMO_OUT := .build/demo
 DEMO_INPUT := Audio/samples/digits-jackson-16k.flac
 
-.PHONY: deps build install test demo demo-sip bench-setup bench-resample bench-frontend bench-vad bench-tts bench-echo bench-recognize bench-phones bench-orders bench-flow-voices bench-acoustic bench-calls talkoff train-vad train-acoustic voice-rms import-voice clean
+.PHONY: deps build install test demo demo-sip bench-setup bench-resample bench-frontend bench-vad bench-tts bench-echo bench-recognize bench-phones bench-orders bench-flow-voices bench-acoustic bench-calls bench-sip talkoff train-vad train-acoustic voice-rms import-voice clean
 
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -124,6 +124,10 @@ bench-orders: bench-setup
 	$(BENCH_PYTHON) bench/orders.py --hotline .build/release/hotline
 
 # Simultaneous calls on file-backed lines (reply latency, barge-in, underruns, CPU per call).
+bench-sip: bench-setup
+	swift build -c release --product hotlined
+	$(BENCH_PYTHON) bench/sip.py --hotlined .build/release/hotlined
+
 bench-calls: bench-setup
 	@command -v flite >/dev/null || $(SUDO) apt-get install -y -qq flite
 	swift build -c release --product hotlined
