@@ -13,14 +13,19 @@ public final class SIPCall: @unchecked Sendable {
     private var channel: Channel?
     private let startedMs: Int
     private let hangUpRequest: @Sendable (String) -> Void
+    private let transferRequest: @Sendable (String, String) -> Void
+    private var transferResult: (accepted: Bool, code: Int)?
+    private let transferFinished = DispatchSemaphore(value: 0)
 
-    init(_ incoming: SIPUserAgent.IncomingCall, nowMs: Int, hangUp: @escaping @Sendable (String) -> Void) {
+    init(_ incoming: SIPUserAgent.IncomingCall, nowMs: Int, hangUp: @escaping @Sendable (String) -> Void,
+         transfer: @escaping @Sendable (String, String) -> Void) {
         self.incoming = incoming
         stream = RTPStream(codec: incoming.codec, telephoneEvent: incoming.telephoneEvent,
                            remote: SIPEndpoint(host: incoming.offer.address, port: incoming.offer.port))
         stream.sending = !incoming.offer.isHold
         startedMs = nowMs
         hangUpRequest = hangUp
+        transferRequest = transfer
     }
 
     /// The caller's next 10 ms (concealment or silence where packets are missing).
@@ -50,6 +55,15 @@ public final class SIPCall: @unchecked Sendable {
     /// Ends the call from the hotline's side (BYE).
     public func hangUp() { hangUpRequest(incoming.callID) }
 
+    /// Hands the caller to `target` (a sip: or tel: URI) by REFER and waits, up to
+    /// `timeoutSeconds`, for how it went: the transfer target answered, or the SIP status
+    /// that refused it (408: no answer in time).
+    public func transfer(to target: String, timeoutSeconds: Double = 30) -> (accepted: Bool, code: Int) {
+        transferRequest(incoming.callID, target)
+        guard transferFinished.wait(timeout: .now() + timeoutSeconds) == .success else { return (false, 408) }
+        return lock.withLock { transferResult ?? (false, 408) }
+    }
+
     // MARK: - From the transport
 
     func attach(_ channel: Channel) { lock.withLock { self.channel = channel } }
@@ -59,6 +73,11 @@ public final class SIPCall: @unchecked Sendable {
     }
 
     func update(_ offer: SDPOffer) { lock.withLock { stream.update(offer) } }
+
+    func transferDone(accepted: Bool, code: Int) {
+        lock.withLock { transferResult = (accepted, code) }
+        transferFinished.signal()
+    }
 
     func key(_ key: Character) {
         lock.withLock { stream.injectKey(key) }

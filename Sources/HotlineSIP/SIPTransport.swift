@@ -74,6 +74,10 @@ public final class SIPTransport: @unchecked Sendable {   // agent and calls touc
         loop.execute { [self] in perform(agent.hangUp(callID, nowMs: Self.nowMs)) }
     }
 
+    private func transfer(_ callID: String, to target: String) {
+        loop.execute { [self] in perform(agent.transfer(callID, to: target, nowMs: Self.nowMs)) }
+    }
+
     private func perform(_ actions: [SIPUserAgent.Action]) {
         for action in actions {
             switch action {
@@ -87,6 +91,8 @@ public final class SIPTransport: @unchecked Sendable {   // agent and calls touc
                 openMedia(for: incoming)
             case .answered(let callID):
                 if let call = calls[callID] { onCall(call) }
+            case .transferred(let callID, let accepted, let code):
+                calls[callID]?.transferDone(accepted: accepted, code: code)
             case .connected:
                 break
             case .mediaChanged(let callID, let offer):
@@ -103,7 +109,8 @@ public final class SIPTransport: @unchecked Sendable {   // agent and calls touc
 
     /// Binds the call's RTP socket next to the SIP one; answers the call once it is open.
     private func openMedia(for incoming: SIPUserAgent.IncomingCall) {
-        let call = SIPCall(incoming, nowMs: Self.nowMs, hangUp: { [weak self] in self?.hangUp($0) })
+        let call = SIPCall(incoming, nowMs: Self.nowMs, hangUp: { [weak self] in self?.hangUp($0) },
+                           transfer: { [weak self] in self?.transfer($0, to: $1) })
         DatagramBootstrap(group: loop)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {

@@ -20,6 +20,9 @@ public final class SIPUserAgent {
         case mediaChanged(callID: String, SDPOffer)
         /// A key sent by SIP INFO (application/dtmf-relay).
         case key(callID: String, Character)
+        /// How our REFER went: the transfer target answered (`accepted`), or the peer refused
+        /// the REFER or the target failed (`code`: the SIP status, 408 when nothing came).
+        case transferred(callID: String, accepted: Bool, code: Int)
         /// The call is over.
         case ended(callID: String, EndReason)
         /// A request dropped or refused, for the log.
@@ -64,6 +67,10 @@ public final class SIPUserAgent {
         var localCSeq: UInt32 = 0
         var sdpVersion: UInt64 = 1
         var retransmission: Retransmission?
+        /// Our REFER while it waits for its final response, sent again like a BYE.
+        var refer: Retransmission?
+        /// The REFER was accepted (202): NOTIFYs tell how the transfer goes.
+        var referAccepted = false
         /// Where to send our requests: the first route's or the remote target's address.
         var routeSet: [String] = []
         var remoteTarget: String
@@ -122,6 +129,7 @@ public final class SIPUserAgent {
             return respond(message, 200, "OK", source: source, nowMs: nowMs,
                            extra: [("Allow", Self.allow), ("Accept", "application/sdp"), ("Supported", "")].filter { !$0.1.isEmpty })
         case "INFO": return info(message, source: source, nowMs: nowMs)
+        case "NOTIFY": return notify(message, source: source, nowMs: nowMs)
         default:
             return respond(message, 405, "Method Not Allowed", source: source, nowMs: nowMs, extra: [("Allow", Self.allow)])
         }
@@ -162,6 +170,24 @@ public final class SIPUserAgent {
         }
     }
 
+    /// Blind transfer of call `callID` to `target` (a sip: or tel: URI) by REFER (RFC 3515);
+    /// `.transferred` tells how it went. Nothing is sent unless the call is up.
+    public func transfer(_ callID: String, to target: String, nowMs: Int) -> [Action] {
+        guard var dialog = dialogs[callID], dialog.phase == .confirmed, dialog.refer == nil else {
+            return [.transferred(callID: callID, accepted: false, code: 481)]
+        }
+        dialog.localCSeq += 1
+        var refer = request("REFER", in: dialog)
+        let ours = SIPMessage.uri(in: contactHeader(for: dialog.invite))
+        refer.headers += [("Refer-To", "<\(target)>"), ("Referred-By", "<\(ours)>"), ("Contact", contactHeader(for: dialog.invite))]
+        let to = destination(of: dialog)
+        dialog.refer = Retransmission(bytes: refer.bytes, to: to, nextMs: nowMs + settings.t1Ms, intervalMs: settings.t1Ms,
+                                      giveUpMs: nowMs + 64 * settings.t1Ms)
+        dialog.referAccepted = false
+        dialogs[callID] = dialog
+        return [.send(refer.bytes, to: to)]
+    }
+
     /// Time passed: retransmissions, answers whose ringing is over, expired transactions.
     public func tick(nowMs: Int) -> [Action] {
         var actions = answerDue(nowMs: nowMs)
@@ -181,6 +207,18 @@ public final class SIPUserAgent {
             retransmission.intervalMs = min(retransmission.intervalMs * 2, settings.t2Ms)
             retransmission.nextMs = nowMs + retransmission.intervalMs
             dialogs[callID]?.retransmission = retransmission
+        }
+        for (callID, dialog) in dialogs {
+            guard var refer = dialog.refer, !dialog.referAccepted, nowMs >= min(refer.nextMs, refer.giveUpMs) else { continue }
+            if nowMs >= refer.giveUpMs {
+                dialogs[callID]?.refer = nil
+                actions.append(.transferred(callID: callID, accepted: false, code: 408))
+                continue
+            }
+            actions.append(.send(refer.bytes, to: refer.to))
+            refer.intervalMs = min(refer.intervalMs * 2, settings.t2Ms)
+            refer.nextMs = nowMs + refer.intervalMs
+            dialogs[callID]?.refer = refer
         }
         responses = responses.filter { $0.value.expiresMs > nowMs }
         return actions
@@ -280,10 +318,36 @@ public final class SIPUserAgent {
     }
 
     private func responseArrived(_ message: SIPMessage, nowMs: Int) -> [Action] {
-        guard let code = message.statusCode, code >= 200, let callID = message.callID, let dialog = dialogs[callID],
-              dialog.phase == .terminating, message.cseq?.method == "BYE" else { return [] }
-        dialogs[callID] = nil
-        return [.ended(callID: callID, .hungUp)]
+        guard let code = message.statusCode, code >= 200, let callID = message.callID, let dialog = dialogs[callID] else { return [] }
+        switch message.cseq?.method {
+        case "BYE" where dialog.phase == .terminating:
+            dialogs[callID] = nil
+            return [.ended(callID: callID, .hungUp)]
+        case "REFER" where dialog.refer != nil && !dialog.referAccepted:
+            if (200..<300).contains(code) {
+                dialogs[callID]?.referAccepted = true   // the NOTIFYs tell the rest
+                return []
+            }
+            dialogs[callID]?.refer = nil
+            return [.transferred(callID: callID, accepted: false, code: code)]
+        default:
+            return []
+        }
+    }
+
+    /// A NOTIFY of our REFER's progress (RFC 3515): its message/sipfrag body holds the
+    /// transfer target's status line; a final one ends the transfer.
+    private func notify(_ message: SIPMessage, source: SIPEndpoint, nowMs: Int) -> [Action] {
+        guard let callID = message.callID, let dialog = dialogs[callID], dialog.refer != nil else {
+            return respond(message, 481, "Subscription Does Not Exist", source: source, nowMs: nowMs)
+        }
+        var actions = respond(message, 200, "OK", source: source, nowMs: nowMs)
+        let statusLine = String(decoding: message.body, as: UTF8.self).split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+        let parts = statusLine.split(separator: " ")
+        guard parts.count >= 2, parts[0] == "SIP/2.0", let code = Int(parts[1]), code >= 200 else { return actions }
+        dialogs[callID]?.refer = nil
+        actions.append(.transferred(callID: callID, accepted: code < 300, code: code))
+        return actions
     }
 
     // MARK: - Messages
@@ -401,7 +465,7 @@ public final class SIPUserAgent {
         return parts.joined(separator: ";")
     }
 
-    private static let allow = "INVITE, ACK, BYE, CANCEL, OPTIONS, INFO"
+    private static let allow = "INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, NOTIFY"
 
     /// A 400 for a request too broken to parse, when its headers still say where it came from.
     private func badRequest(_ data: [UInt8], error: String, source: SIPEndpoint) -> [Action] {

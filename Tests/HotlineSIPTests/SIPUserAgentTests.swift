@@ -103,6 +103,28 @@ import Testing
         #expect(agent.callCount == 0)
     }
 
+    @Test func transfersByReferAndHearsHowItWentFromNotify() throws {
+        let agent = Self.agent()
+        let tag = try Self.answered(agent)
+        _ = agent.receive(Self.request("ACK", toTag: tag, cseq: 1), from: Self.caller, nowMs: 100)
+        let refer = try #require(Self.sent(agent.transfer("call-1", to: "sip:204@127.0.0.1:5061", nowMs: 1000)).first)
+        #expect(refer.method == "REFER" && refer.header("Refer-To") == "<sip:204@127.0.0.1:5061>" && refer.toTag == "caller-tag")
+        #expect(Self.sent(agent.tick(nowMs: 1500)).first?.method == "REFER")   // sent again until answered
+        var accepted = SIPMessage(.response(code: 202, reason: "Accepted"), headers: refer.headers)
+        accepted.setHeader("Refer-To", nil)
+        #expect(agent.receive(accepted.bytes, from: Self.caller, nowMs: 1600).isEmpty)
+        #expect(agent.tick(nowMs: 3000).isEmpty)
+        var notify = try SIPMessage.parse(Self.request("NOTIFY", toTag: tag, cseq: 3, branch: "z9hG4bK-n"))
+        notify.body = Array("SIP/2.0 200 OK\r\n".utf8)
+        let actions = agent.receive(notify.bytes, from: Self.caller, nowMs: 4000)
+        #expect(Self.sent(actions).map(\.statusCode) == [200])
+        #expect(actions.last == .transferred(callID: "call-1", accepted: true, code: 200))
+        // A second transfer, refused outright.
+        let again = try #require(Self.sent(agent.transfer("call-1", to: "tel:+15550100", nowMs: 5000)).first)
+        let declined = SIPMessage(.response(code: 603, reason: "Declined"), headers: again.headers.filter { $0.name != "Refer-To" })
+        #expect(agent.receive(declined.bytes, from: Self.caller, nowMs: 5100) == [.transferred(callID: "call-1", accepted: false, code: 603)])
+    }
+
     @Test func cancelBeforeTheAnswerEndsTheCallWith487() {
         let agent = Self.agent { $0.answerAfterMs = 2000 }
         _ = agent.receive(Self.invite(), from: Self.caller, nowMs: 0)

@@ -81,6 +81,19 @@ def scenario(name, comment, body):
 
 
 HANG_UP = request("BYE", 2, retrans=True) + recv("200", 5000)
+
+
+def answer_request(code, reason):
+    """A response to the request just received (the hotline's REFER)."""
+    return send([f"SIP/2.0 {code} {reason}", "[last_Via:]", "[last_From:]", "[last_To:]", "[last_Call-ID:]", "[last_CSeq:]",
+                 "Content-Length: 0"])
+
+
+NOTIFY_TRANSFERRED = send(["NOTIFY [next_url] SIP/2.0", "Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport",
+                           FROM, TO + "[peer_tag_param]", "Call-ID: [call_id]", "CSeq: 2 NOTIFY", "Max-Forwards: 70",
+                           "Event: refer", "Subscription-State: terminated;reason=noresource",
+                           "Content-Type: message/sipfrag;version=2.0", "Content-Length: [len]", "", "SIP/2.0 200 OK"],
+                          retrans=True)
 SCENARIOS = {
     "caller-audio.xml": scenario(
         "Hotline caller: speech from a file",
@@ -118,6 +131,18 @@ SCENARIOS = {
         "A caller that cancels before the hotline answers (the line rings first: answer_after_ms).",
         invite() + recv("100", optional=True) + recv("180") + same_transaction("CANCEL") + recv("200") + recv("487")
         + same_transaction("ACK")),
+    "pbx-accepts-transfer.xml": scenario(
+        "PBX taking a blind transfer",
+        "A PBX's leg that the flow transfers (REFER): it accepts (202), reports the target\n"
+        "     answered (NOTIFY, sipfrag 200 OK), and the hotline hangs up.",
+        invite() + ANSWERED + request("ACK", 1) + recv("REFER", 15000) + answer_request(202, "Accepted")
+        + NOTIFY_TRANSFERRED + recv("200", 5000) + recv("BYE", 10000) + OK_TO_BYE),
+    "pbx-refuses-transfer.xml": scenario(
+        "PBX refusing a blind transfer",
+        "A PBX's leg that refuses the flow's transfer (REFER answered 603): the hotline tells the\n"
+        "     caller and hangs up.",
+        invite() + ANSWERED + request("ACK", 1) + recv("REFER", 15000) + answer_request(603, "Declined")
+        + recv("BYE", 15000) + OK_TO_BYE),
     "caller-busy.xml": scenario(
         "Hotline caller: all lines busy", "A caller that expects 486 Busy Here (the line's max_calls are in progress).",
         invite() + recv("100", optional=True) + recv("486") + same_transaction("ACK")),

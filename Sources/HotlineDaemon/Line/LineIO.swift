@@ -29,6 +29,9 @@ public protocol LineIO: AnyObject {
     var signalsKeys: Bool { get }
     /// Keys signalled since the last call, `sample` being the call's sample count now.
     func takeKeys(atSample sample: Int) -> [DTMFEvent]
+    /// Hands the caller to a flow's transfer `target` where the line itself can (SIP:
+    /// REFER); nil when it went through or the line has no such means, else why it failed.
+    func transfer(to target: String) -> String?
 }
 
 extension LineIO {
@@ -37,6 +40,7 @@ extension LineIO {
     /// The line carries keys only as tones in its audio.
     public var signalsKeys: Bool { false }
     public func takeKeys(atSample sample: Int) -> [DTMFEvent] { [] }
+    public func transfer(to target: String) -> String? { nil }
 }
 
 /// Opens the audio of one configured line; called again to reopen it after a failure.

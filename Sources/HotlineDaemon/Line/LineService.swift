@@ -146,7 +146,7 @@ final class LineService: @unchecked Sendable {   // used by its line's thread on
                                     worker: daemon.recordingWorker,
                                     log: { [daemon, line] in daemon.log.message(.error, "line \(line.name): \($0)") })
         var replyLatency: [Double] = [], bargeIn: [Double] = []
-        var failure: Error?
+        var failure: Error?, transferFailure: String?
         let xrunsBefore = audio.xruns, lateBefore = audio.lateFrames
         session.start()
         do {
@@ -181,17 +181,19 @@ final class LineService: @unchecked Sendable {   // used by its line's thread on
                 }
             }
             if !session.isFinished { session.end(.longestCallReached) }
-            if case .transfer(let target)? = session.outcome, let keys = line.keys(transferringTo: target) {
-                // Hand the caller on: the PBX's transfer code and the number, keyed down the line.
-                let frameSamples = CallSession.frameSamples
-                var tones = try DTMFGenerator().sequence(keys, toneMs: 100, gapMs: 100)
-                tones += [Float](repeating: 0, count: (frameSamples - tones.count % frameSamples) % frameSamples)
-                for start in stride(from: 0, to: tones.count, by: frameSamples) {
-                    let frame = Array(tones[start..<(start + frameSamples)])
-                    recorder.add(caller: try audio.read(), hotline: frame)
-                    try audio.write(frame)
+            if case .transfer(let target)? = session.outcome {
+                if let keys = line.keys(transferringTo: target) {
+                    // Hand the caller on: the PBX's transfer code and the number, keyed down the line.
+                    try play(try DTMFGenerator().sequence(keys, toneMs: 100, gapMs: 100), on: audio, recorder: recorder)
+                    daemon.log.message(.info, "line \(line.name): transfer:\(target) keyed as \(keys)")
+                } else if audio.callerLeft == nil, let failure = audio.transfer(to: target) {
+                    // The PBX would not take the caller: they hear so, rather than silence and a hang-up.
+                    daemon.log.message(.warning, "line \(line.name): transfer:\(target): \(failure)")
+                    transferFailure = failure
+                    let resources = daemon.resources
+                    try play(resources.prompts.audio(for: Self.transferFailedPrompt, synthesizer: resources.synthesizer,
+                                                     sampleRate: CallSession.sampleRate) ?? [], on: audio, recorder: recorder)
                 }
-                daemon.log.message(.info, "line \(line.name): transfer:\(target) keyed as \(keys)")
             }
             try audio.drain()
         } catch {
@@ -200,7 +202,8 @@ final class LineService: @unchecked Sendable {   // used by its line's thread on
         }
         let recording = recorder.finish()
         // A caller turned away at the call limit heard the busy message: "busy", not "hangup".
-        let outcome = busy && session.outcome == .hangup ? "busy" : session.outcome?.description ?? ""
+        var outcome = busy && session.outcome == .hangup ? "busy" : session.outcome?.description ?? ""
+        if let transferFailure { outcome += " failed: \(transferFailure)" }
         if let store, let callID {
             do { try store.endCall(callID, outcome: outcome, durationMs: session.nowMs, recording: recording) } catch {
                 daemon.log.message(.error, "line \(line.name): \(error)")
@@ -211,6 +214,20 @@ final class LineService: @unchecked Sendable {   // used by its line's thread on
                                      replyLatencyMs: replyLatency, bargeInMs: bargeIn,
                                      underruns: audio.xruns - xrunsBefore + audio.lateFrames - lateBefore))
         if let failure { throw failure }
+    }
+
+    /// What a caller hears when the line could not hand them on.
+    static let transferFailedPrompt = "Sorry, I could not transfer your call. Please call again later. Goodbye."
+
+    /// Plays `samples` (whole frames, the last padded with silence) while hearing the caller.
+    private func play(_ samples: [Float], on audio: LineIO, recorder: CallRecorder) throws {
+        let frameSamples = CallSession.frameSamples
+        let padded = samples + [Float](repeating: 0, count: (frameSamples - samples.count % frameSamples) % frameSamples)
+        for start in stride(from: 0, to: padded.count, by: frameSamples) {
+            let frame = Array(padded[start..<(start + frameSamples)])
+            recorder.add(caller: try audio.read(), hotline: frame)
+            try audio.write(frame)
+        }
     }
 
     private static func stamp() -> String {

@@ -50,6 +50,23 @@ final class SIPCallLine: LineIO {
         return call.mediaTimedOut(nowMs: SIPTransport.nowMs, timeoutMs: mediaTimeoutMs) ? .lineLost : nil
     }
 
+    /// A REFER to the flow's target: sip: as given, tel: with its digits, ext:N as N at the
+    /// PBX the call came from; a queue: (or other) target has no address to refer to.
+    func transfer(to target: String) -> String? {
+        let uri: String
+        if target.hasPrefix("sip:") || target.hasPrefix("sips:") {
+            uri = target
+        } else if target.hasPrefix("tel:") {
+            uri = "tel:" + target.dropFirst(4).filter { $0 == "+" || $0.isNumber }
+        } else if target.hasPrefix("ext:") {
+            uri = "sip:\(target.dropFirst(4).filter(\.isNumber))@\(SIPEndpoint(host: call.incoming.source.host, port: call.incoming.source.port))"
+        } else {
+            return nil
+        }
+        let (accepted, code) = call.transfer(to: uri)
+        return accepted ? nil : "REFER to \(uri) failed (\(code))"
+    }
+
     /// Keys count as signals once the caller's phone has signalled one (RFC 4733, INFO):
     /// from then on a tone it also plays in the audio is not a second press. Until then,
     /// tones in the audio are keys (a phone or gateway that sends keys in-band only).
