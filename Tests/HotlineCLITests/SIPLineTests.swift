@@ -121,6 +121,48 @@ import Testing
         #expect(replay.status == 0 && replay.stdout.contains("3 turns then, 3 now, 0 differ"), "\(replay.stdout)\(replay.stderr)")
     }
 
+    /// A second, independent SIP stack: baresip (Debian's baresip-core) calls with its
+    /// microphone read from a WAV (aufile) and what it hears written to a WAV (sndfile).
+    @Test func baresipCompletesTheExampleFlowAndHearsOurPrompts() throws {
+        let daemon = try SIPDaemon()
+        let folder = daemon.scratch.path
+        let sox = try CommandRunner.runProgram("sox", [repositoryRoot.appendingPathComponent("Audio/samples/caller-order-status.flac").path,
+                                                      "-r", "8000", "-c", "1", "-b", "16", "\(folder)/caller.wav"])
+        #expect(sox.status == 0, "\(sox.stderr)")
+        try FileManager.default.createDirectory(atPath: "\(folder)/baresip", withIntermediateDirectories: true)
+        try """
+            poll_method epoll
+            sip_listen 127.0.0.1:\(Self.freePort())
+            audio_player alsa,null
+            audio_alert alsa,null
+            audio_source aufile,\(folder)/caller.wav
+            module_path /usr/lib/baresip/modules
+            module g711.so
+            module aufile.so
+            module alsa.so
+            module sndfile.so
+            module_app account.so
+            module_app menu.so
+            snd_path \(folder)
+            """.write(toFile: "\(folder)/baresip/config", atomically: true, encoding: .utf8)
+        try "<sip:caller@127.0.0.1>;regint=0\n".write(toFile: "\(folder)/baresip/accounts", atomically: true, encoding: .utf8)
+        try "".write(toFile: "\(folder)/baresip/contacts", atomically: true, encoding: .utf8)
+        let baresip = try CommandRunner.runProgram("timeout", ["90", "baresip", "-f", "\(folder)/baresip",
+                                                               "-e", "/dial sip:5000@\(daemon.address)", "-t", "35"], in: folder)
+        let (stdout, stderr) = daemon.finish()
+        #expect(baresip.stdout.contains("Call established"), "\(baresip.stdout.suffix(3000))\(stderr)")
+        let (turns, summaries) = SIPDaemon.events(stdout)
+        #expect(turns.map(\.heard) == ["one", "555019", "no"], "\(stdout)")
+        #expect(summaries.map(\.outcome) == ["hangup"])
+        // What baresip heard opens with our greeting.
+        let heard = try #require(try FileManager.default.contentsOfDirectory(atPath: folder).first { $0.hasSuffix("-dec.wav") })
+        let greeting = "\(folder)/greeting.wav"
+        #expect(try CommandRunner.runProgram("sox", ["\(folder)/\(heard)", greeting, "trim", "0", "2.1"]).status == 0)
+        let recognized = try CommandRunner.run("hotline", ["recognize", "--grammar",
+                                                           "public $g = thank you for calling acme | please key in or say your order number ;", greeting])
+        #expect(recognized.stdout.contains(": thank you for calling acme value"), "\(recognized.stdout)\(recognized.stderr)")
+    }
+
     @Test func aCallerCompletesTheExampleFlowWithRFC4733Keys() throws {
         let daemon = try SIPDaemon()
         let sipp = try Self.sipp("caller-keys.xml", to: daemon.address, in: daemon.scratch.path)
