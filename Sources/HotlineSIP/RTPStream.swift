@@ -27,15 +27,20 @@ public struct RTPStream: Sendable {
     private var timestamp = UInt32.random(in: 0...UInt32.max)
     private var outgoing: [Float] = []
     private var startedTalkspurt = false
+    private var rtcp = RTCPStatistics()
+    /// Where our RTCP goes: the caller's RTCP port until their first report, then its source.
+    public private(set) var rtcpRemote: SIPEndpoint?
+    private var rtcpLatched = false
 
     /// Samples per packet we send (20 ms).
     public static let packetSamples = 160
 
     /// A stream sending to `remote` (the SDP's address and port).
-    public init(codec: AudioCodec, telephoneEvent: UInt8?, remote: SIPEndpoint?) {
+    public init(codec: AudioCodec, telephoneEvent: UInt8?, remote: SIPEndpoint?, rtcpRemote: SIPEndpoint? = nil) {
         self.codec = codec
         self.telephoneEvent = telephoneEvent
         self.remote = remote
+        self.rtcpRemote = rtcpRemote
         outgoing.reserveCapacity(Self.packetSamples)
     }
 
@@ -47,7 +52,9 @@ public struct RTPStream: Sendable {
         sending = !offer.isHold
         if offer.address != "0.0.0.0", offer.port > 0 {
             remote = SIPEndpoint(host: offer.address, port: offer.port)
+            rtcpRemote = SIPEndpoint(host: offer.address, port: offer.rtcpPort)
             latched = false
+            rtcpLatched = false
         }
     }
 
@@ -62,6 +69,7 @@ public struct RTPStream: Sendable {
         lastPacketMs = nowMs
         if let remoteSSRC, remoteSSRC != packet.ssrc { jitter = JitterBuffer() }   // a new source restarts playout
         remoteSSRC = packet.ssrc
+        rtcp.received(packet, nowMs: nowMs)
         if let telephoneEvent, packet.payloadType == telephoneEvent {
             keys += events.receive(packet.payload, timestamp: packet.timestamp, nowMs: nowMs)
         } else if packet.payloadType == codec.payloadType {
@@ -84,6 +92,23 @@ public struct RTPStream: Sendable {
         return keys
     }
 
+    /// Takes an RTCP datagram from the caller; our reports go back where it came from.
+    public mutating func receiveRTCP(_ data: [UInt8], from source: SIPEndpoint, nowMs: Int) {
+        if rtcpLatched, source != rtcpRemote { return }
+        rtcpRemote = source
+        rtcpLatched = true
+        rtcp.receivedReport(data, nowMs: nowMs)
+    }
+
+    /// Our RTCP report now (RFC 3550: a sender report once we have sent audio).
+    public mutating func rtcpReport(nowMs: Int, unixSeconds: Double) -> [UInt8] {
+        rtcp.report(ssrc: ssrc, rtpTimestamp: timestamp &- UInt32(Self.packetSamples), nowMs: nowMs, unixSeconds: unixSeconds,
+                    cname: "hotline@\(ssrc)")
+    }
+
+    /// RTCP reports the caller sent so far.
+    public var reportsReceived: Int { rtcp.reportsReceived }
+
     /// Adds 10 ms of hotline audio; returns a packet to send once 20 ms are ready.
     public mutating func send(_ frame: [Float]) -> [UInt8]? {
         outgoing += frame
@@ -93,6 +118,7 @@ public struct RTPStream: Sendable {
         let packet = RTPPacket(payloadType: codec.payloadType, marker: !startedTalkspurt, sequence: sequence, timestamp: timestamp,
                                ssrc: ssrc, payload: G711.encode(samples, law: codec.law))
         startedTalkspurt = true
+        if sending, remote != nil { rtcp.sent(payloadBytes: packet.payload.count) }
         sequence &+= 1
         timestamp &+= UInt32(Self.packetSamples)
         return sending && remote != nil ? packet.bytes : nil

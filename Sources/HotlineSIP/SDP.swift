@@ -22,6 +22,8 @@ public struct SDPOffer: Sendable, Equatable {
     public var rtpmaps: [UInt8: String]
     /// a=sendrecv / sendonly / recvonly / inactive, or a c= of 0.0.0.0 (old-style hold).
     public var direction: String
+    /// Where the caller takes RTCP: its a=rtcp: port (RFC 3605), else the RTP port + 1.
+    public var rtcpPort: Int
 
     /// The caller holds the call (sendonly, inactive or a 0.0.0.0 address).
     public var isHold: Bool { direction == "sendonly" || direction == "inactive" || address == "0.0.0.0" }
@@ -30,7 +32,7 @@ public struct SDPOffer: Sendable, Equatable {
     public static func parse(_ body: [UInt8]) throws -> SDPOffer {
         guard let text = String(validating: body, as: UTF8.self) else { throw SIPParseError("the SDP is not UTF-8") }
         var sessionAddress: String?, mediaAddress: String?, direction = "sendrecv"
-        var port: Int?, payloadTypes: [UInt8] = [], rtpmaps: [UInt8: String] = [:]
+        var port: Int?, payloadTypes: [UInt8] = [], rtpmaps: [UInt8: String] = [:], rtcpPort: Int?
         var inAudio = false, seenAudio = false
         for raw in text.split(whereSeparator: \.isNewline) {
             let line = raw.trimmed()
@@ -55,6 +57,8 @@ public struct SDPOffer: Sendable, Equatable {
                 if value.hasPrefix("rtpmap:") {
                     let parts = value.dropFirst("rtpmap:".count).split(separator: " ", maxSplits: 1)
                     if parts.count == 2, let type = UInt8(parts[0]) { rtpmaps[type] = String(parts[1]) }
+                } else if value.hasPrefix("rtcp:"), let number = Int(value.dropFirst(5).prefix { $0.isNumber }) {
+                    rtcpPort = number
                 } else if ["sendrecv", "sendonly", "recvonly", "inactive"].contains(value) {
                     direction = value
                 }
@@ -63,7 +67,8 @@ public struct SDPOffer: Sendable, Equatable {
         }
         guard let port, (0...65535).contains(port) else { throw SIPParseError("the SDP has no audio stream over RTP/AVP") }
         guard let address = mediaAddress ?? sessionAddress else { throw SIPParseError("the SDP has no connection address (c=)") }
-        return SDPOffer(address: address, port: port, payloadTypes: payloadTypes, rtpmaps: rtpmaps, direction: direction)
+        return SDPOffer(address: address, port: port, payloadTypes: payloadTypes, rtpmaps: rtpmaps, direction: direction,
+                        rtcpPort: rtcpPort ?? port + 1)
     }
 
     /// The offered codec we take first, among `supported`: the caller's order wins.
@@ -84,8 +89,8 @@ public struct SDPOffer: Sendable, Equatable {
 }
 
 /// Our SDP answer: one audio stream at `address`:`port` with `codec`, telephone-event
-/// when the caller offered it, 20 ms packets.
-public func sdpAnswer(address: String, port: Int, codec: AudioCodec, telephoneEvent: UInt8?, direction: String,
+/// when the caller offered it, 20 ms packets, RTCP at `rtcpPort` when given.
+public func sdpAnswer(address: String, port: Int, rtcpPort: Int? = nil, codec: AudioCodec, telephoneEvent: UInt8?, direction: String,
                       sessionID: UInt64, version: UInt64) -> [UInt8] {
     let family = address.contains(":") ? "IP6" : "IP4"
     var types = "\(codec.payloadType)"
@@ -98,6 +103,7 @@ public func sdpAnswer(address: String, port: Int, codec: AudioCodec, telephoneEv
         lines.append("a=fmtp:\(telephoneEvent) 0-16")
     }
     lines.append("a=ptime:20")
+    if let rtcpPort { lines.append("a=rtcp:\(rtcpPort)") }
     lines.append("a=\(direction)")
     return Array((lines.joined(separator: "\r\n") + "\r\n").utf8)
 }

@@ -10,7 +10,8 @@ public final class SIPCall: @unchecked Sendable {
     private let lock = NSLock()
     private var stream: RTPStream
     private var reason: SIPUserAgent.EndReason?
-    private var channel: Channel?
+    private var channel: Channel?, rtcpChannel: Channel?
+    private var nextReportMs: Int
     private let startedMs: Int
     private let hangUpRequest: @Sendable (String) -> Void
     private let transferRequest: @Sendable (String, String) -> Void
@@ -21,7 +22,9 @@ public final class SIPCall: @unchecked Sendable {
          transfer: @escaping @Sendable (String, String) -> Void) {
         self.incoming = incoming
         stream = RTPStream(codec: incoming.codec, telephoneEvent: incoming.telephoneEvent,
-                           remote: SIPEndpoint(host: incoming.offer.address, port: incoming.offer.port))
+                           remote: SIPEndpoint(host: incoming.offer.address, port: incoming.offer.port),
+                           rtcpRemote: SIPEndpoint(host: incoming.offer.address, port: incoming.offer.rtcpPort))
+        nextReportMs = nowMs + Self.reportIntervalMs
         stream.sending = !incoming.offer.isHold
         startedMs = nowMs
         hangUpRequest = hangUp
@@ -66,7 +69,34 @@ public final class SIPCall: @unchecked Sendable {
 
     // MARK: - From the transport
 
-    func attach(_ channel: Channel) { lock.withLock { self.channel = channel } }
+    func attach(_ channel: Channel, rtcp: Channel) {
+        lock.withLock {
+            self.channel = channel
+            rtcpChannel = rtcp
+        }
+    }
+
+    /// How often RTCP reports go out (RFC 3550's minimum interval).
+    static let reportIntervalMs = 5000
+
+    /// Sends our RTCP report when one is due.
+    func reportIfDue(nowMs: Int) {
+        let due = lock.withLock { () -> ([UInt8], SIPEndpoint?, Channel?)? in
+            guard nowMs >= nextReportMs else { return nil }
+            nextReportMs = nowMs + Self.reportIntervalMs
+            return (stream.rtcpReport(nowMs: nowMs, unixSeconds: Date().timeIntervalSince1970), stream.rtcpRemote, rtcpChannel)
+        }
+        guard let (report, to, channel) = due, let to, let channel,
+              let address = try? SocketAddress(ipAddress: to.host, port: to.port) else { return }
+        channel.writeAndFlush(AddressedEnvelope(remoteAddress: address, data: channel.allocator.buffer(bytes: report)), promise: nil)
+    }
+
+    /// RTCP reports the caller sent so far.
+    public var reportsReceived: Int { lock.withLock { stream.reportsReceived } }
+
+    func receivedRTCP(_ data: [UInt8], from source: SIPEndpoint, nowMs: Int) {
+        lock.withLock { stream.receiveRTCP(data, from: source, nowMs: nowMs) }
+    }
 
     func received(_ data: [UInt8], from source: SIPEndpoint, nowMs: Int) {
         lock.withLock { stream.receive(data, from: source, nowMs: nowMs) }
@@ -83,12 +113,12 @@ public final class SIPCall: @unchecked Sendable {
         lock.withLock { stream.injectKey(key) }
     }
 
-    /// The call ended from the network's side; closes its RTP socket.
-    func end(_ why: SIPUserAgent.EndReason) -> Channel? {
+    /// The call ended from the network's side; its RTP and RTCP sockets, to be closed.
+    func end(_ why: SIPUserAgent.EndReason) -> [Channel] {
         lock.withLock {
             if reason == nil { reason = why }
-            defer { channel = nil }
-            return channel
+            defer { (channel, rtcpChannel) = (nil, nil) }
+            return [channel, rtcpChannel].compactMap { $0 }
         }
     }
 }

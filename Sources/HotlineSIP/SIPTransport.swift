@@ -50,7 +50,9 @@ public final class SIPTransport: @unchecked Sendable {   // agent and calls touc
             throw SIPTransportError("cannot listen for SIP on \(settings.listen): \(error)")
         }
         ticker = loop.scheduleRepeatedTask(initialDelay: .milliseconds(20), delay: .milliseconds(20)) { [self] _ in
-            perform(agent.tick(nowMs: Self.nowMs))
+            let now = Self.nowMs
+            perform(agent.tick(nowMs: now))
+            for call in calls.values { call.reportIfDue(nowMs: now) }
         }
         return channel?.localAddress?.port ?? settings.listen.port
     }
@@ -62,7 +64,7 @@ public final class SIPTransport: @unchecked Sendable {   // agent and calls touc
     public func stop() {
         let closing = try? loop.submit { [self] () -> [Channel] in
             ticker?.cancel()
-            let open = calls.values.compactMap { $0.end(.hungUp) } + [channel].compactMap { $0 }
+            let open = calls.values.flatMap { $0.end(.hungUp) } + [channel].compactMap { $0 }
             calls.removeAll()
             return open
         }.wait()
@@ -100,41 +102,49 @@ public final class SIPTransport: @unchecked Sendable {   // agent and calls touc
             case .key(let callID, let key):
                 calls[callID]?.key(key)
             case .ended(let callID, let reason):
-                if let call = calls.removeValue(forKey: callID), let media = call.end(reason) { media.close(promise: nil) }
+                for media in calls.removeValue(forKey: callID)?.end(reason) ?? [] { media.close(promise: nil) }
             case .refused(let text):
                 onLog(text)
             }
         }
     }
 
-    /// Binds the call's RTP socket next to the SIP one; answers the call once it is open.
+    /// Binds the call's RTP and RTCP sockets next to the SIP one; answers the call once
+    /// they are open.
     private func openMedia(for incoming: SIPUserAgent.IncomingCall) {
         let call = SIPCall(incoming, nowMs: Self.nowMs, hangUp: { [weak self] in self?.hangUp($0) },
                            transfer: { [weak self] in self?.transfer($0, to: $1) })
+        let rtp = bindUDP { bytes, source in call.received(bytes, from: source, nowMs: Self.nowMs) }
+        let rtcp = bindUDP { bytes, source in call.receivedRTCP(bytes, from: source, nowMs: Self.nowMs) }
+        rtp.and(rtcp).whenComplete { [self] result in
+            switch result {
+            case .success(let (media, control)):
+                guard agent.hasCall(incoming.callID) else {   // cancelled while the sockets opened
+                    media.close(promise: nil)
+                    control.close(promise: nil)
+                    return
+                }
+                call.attach(media, rtcp: control)
+                calls[incoming.callID] = call
+                perform(agent.accept(incoming.callID, mediaPort: media.localAddress?.port ?? 0,
+                                     rtcpPort: control.localAddress?.port, nowMs: Self.nowMs))
+            case .failure(let error):
+                for channel in [rtp, rtcp] { channel.whenSuccess { $0.close(promise: nil) } }
+                onLog("call \(incoming.callID): cannot open its RTP sockets: \(error)")
+                perform(agent.reject(incoming.callID, code: 503, reason: "Service Unavailable", nowMs: Self.nowMs))
+            }
+        }
+    }
+
+    /// A UDP socket on the listen address, a port the system picks, handing datagrams to `read`.
+    private func bindUDP(_ read: @escaping @Sendable ([UInt8], SIPEndpoint) -> Void) -> EventLoopFuture<Channel> {
         DatagramBootstrap(group: loop)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(DatagramReader { bytes, source in
-                        call.received(bytes, from: source, nowMs: Self.nowMs)
-                    })
+                    try channel.pipeline.syncOperations.addHandler(DatagramReader(read))
                 }
             }
             .bind(host: settings.listen.host, port: 0)
-            .whenComplete { [self] result in
-                switch result {
-                case .success(let media):
-                    guard agent.hasCall(incoming.callID) else {   // cancelled while the socket opened
-                        media.close(promise: nil)
-                        return
-                    }
-                    call.attach(media)
-                    calls[incoming.callID] = call
-                    perform(agent.accept(incoming.callID, mediaPort: media.localAddress?.port ?? 0, nowMs: Self.nowMs))
-                case .failure(let error):
-                    onLog("call \(incoming.callID): cannot open an RTP socket: \(error)")
-                    perform(agent.reject(incoming.callID, code: 503, reason: "Service Unavailable", nowMs: Self.nowMs))
-                }
-            }
     }
 }
 

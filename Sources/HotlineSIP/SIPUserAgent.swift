@@ -62,7 +62,7 @@ public final class SIPUserAgent {
         var localTag: String
         var phase = Phase.ringing
         var answerAtMs: Int
-        var mediaPort: Int?
+        var mediaPort: Int?, rtcpPort: Int?
         var call: IncomingCall
         var localCSeq: UInt32 = 0
         var sdpVersion: UInt64 = 1
@@ -135,11 +135,12 @@ public final class SIPUserAgent {
         }
     }
 
-    /// Media for call `callID` is ready on `mediaPort`: the call is answered (now, or once
-    /// its ringing time is over).
-    public func accept(_ callID: String, mediaPort: Int, nowMs: Int) -> [Action] {
+    /// Media for call `callID` is ready on `mediaPort` (RTCP on `rtcpPort`): the call is
+    /// answered (now, or once its ringing time is over).
+    public func accept(_ callID: String, mediaPort: Int, rtcpPort: Int? = nil, nowMs: Int) -> [Action] {
         guard dialogs[callID]?.phase == .ringing else { return [] }
         dialogs[callID]!.mediaPort = mediaPort
+        dialogs[callID]!.rtcpPort = rtcpPort
         return answerDue(nowMs: nowMs)
     }
 
@@ -377,7 +378,7 @@ public final class SIPUserAgent {
         default: direction = "sendrecv"
         }
         let host = advertisedHost(for: invite)
-        let body = sdpAnswer(address: host, port: dialog.mediaPort ?? 0, codec: dialog.call.codec,
+        let body = sdpAnswer(address: host, port: dialog.mediaPort ?? 0, rtcpPort: dialog.rtcpPort, codec: dialog.call.codec,
                              telephoneEvent: dialog.call.telephoneEvent, direction: direction,
                              sessionID: sessionID, version: dialog.sdpVersion)
         var ok = response(to: invite, 200, "OK", source: source, toTag: dialog.localTag)

@@ -66,6 +66,33 @@ import Testing
                            .began("#"), .ended("#", durationSamples: 480)])
     }
 
+    @Test func rtcpReportsLossJitterAndOurSending() throws {
+        var statistics = RTCPStatistics()
+        // Ten packets 20 ms apart, sequence numbers wrapping, two of them lost.
+        for i in 0..<10 where i != 3 && i != 7 {
+            statistics.received(RTPPacket(payloadType: 0, sequence: UInt16(truncatingIfNeeded: 65530 + i), timestamp: UInt32(i * 160),
+                                          ssrc: 99, payload: []), nowMs: 1000 + i * 20)
+        }
+        // The caller's sender report (NTP time 0x11223344_55667788) came at 1.2 s.
+        statistics.receivedReport([0x80, 200, 0, 6, 0, 0, 0, 99, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88] + [UInt8](repeating: 0, count: 12),
+                                  nowMs: 1200)
+        #expect(statistics.reportsReceived == 1)
+        let receiverReport = statistics.report(ssrc: 7, rtpTimestamp: 0, nowMs: 1700, unixSeconds: 0, cname: "h")
+        #expect(receiverReport[0] == 0x81 && receiverReport[1] == 201)             // RR, one block: we have sent nothing
+        let length = 4 * (Int(receiverReport[2]) << 8 | Int(receiverReport[3]) + 1)
+        let block = Array(receiverReport[8..<32])
+        #expect(Array(block[0..<4]) == [0, 0, 0, 99])                             // about the caller's stream
+        #expect(Int(block[4]) == 2 * 256 / 10 && Array(block[5..<8]) == [0, 0, 2])      // fraction lost 2/10, 2 lost in all
+        #expect(Array(block[8..<12]) == [0, 1, 0, 3])                             // highest sequence 3 after one wrap
+        #expect(Array(block[16..<20]) == [0x33, 0x44, 0x55, 0x66])                // the middle of its NTP time
+        #expect(Array(block[20..<24]) == [0, 0, 0x80, 0])                         // 0.5 s since it, in 1/65536 s
+        #expect(receiverReport[length] == 0x81 && receiverReport[length + 1] == 202)   // then SDES (CNAME)
+        statistics.sent(payloadBytes: 160)
+        let senderReport = statistics.report(ssrc: 7, rtpTimestamp: 160, nowMs: 6700, unixSeconds: 1_800_000_000.5, cname: "h")
+        #expect(senderReport[1] == 200 && Array(senderReport[24..<28]) == [0, 0, 0, 160])   // SR: 1 packet, 160 bytes
+        #expect(senderReport[0] == 0x81 && senderReport[28] == 0)                          // fraction lost since the last report: none
+    }
+
     @Test func streamDecodesLatchesAndPacketizes() {
         let sdpAddress = SIPEndpoint(host: "127.0.0.1", port: 6000), natted = SIPEndpoint(host: "127.0.0.1", port: 6100)
         var stream = RTPStream(codec: .pcmu, telephoneEvent: 101, remote: sdpAddress)

@@ -67,7 +67,8 @@ final class SIPLineService: @unchecked Sendable {   // counters guarded by `lock
             if call.endReason == nil { call.hangUp() }
             let stats = call.statistics
             daemon.log.message(.debug, "line \(line.name): call \(incoming.callID): \(stats.received) packets in, "
-                               + "\(stats.late) late, \(stats.concealed) frames concealed, \(audio.lateFrames) frames answered late")
+                               + "\(stats.late) late, \(stats.concealed) frames concealed, \(audio.lateFrames) frames answered late, "
+                               + "\(call.reportsReceived) RTCP reports in")
             lock.withLock { finished += 1 }
         }
         thread.name = "\(line.name) call"
