@@ -61,6 +61,59 @@ import Testing
         }
     }
 
+    @Test func readsASIPLineWithItsPeersCodecsLimitsAndFlowsByNumber() throws {
+        let configuration = try DaemonConfiguration.parse(yaml: """
+            lines:
+              - name: pbx
+                flow: flows/main.yaml
+                numbers: { "5001": flows/pharmacy.yaml }
+                sip:
+                  listen: 0.0.0.0:5060
+                  advertise: 192.0.2.10
+                  allow: [10.0.0.0/8, "::1"]
+                  codecs: [pcma]
+                  max_calls: 30
+                  answer_after_ms: 500
+                  media_timeout_seconds: 5
+            """, file: "hotlined.yaml", baseDirectory: "/etc/hotline")
+        let line = try #require(configuration.lines.first)
+        let sip = try #require(line.sip)
+        #expect(line.name == "pbx" && line.flow == "/etc/hotline/flows/main.yaml" && line.numbers == ["5001": "/etc/hotline/flows/pharmacy.yaml"])
+        #expect(line.flows == ["/etc/hotline/flows/main.yaml", "/etc/hotline/flows/pharmacy.yaml"])
+        #expect(sip.listen.description == "0.0.0.0:5060" && sip.advertisedHost == "192.0.2.10")
+        #expect(sip.allows("10.1.2.3") && sip.allows("::1") && !sip.allows("127.0.0.1"))
+        #expect(sip.codecs == [.pcma] && sip.maxCalls == 30 && sip.answerAfterMs == 500 && sip.mediaTimeoutSeconds == 5)
+    }
+
+    @Test func aSIPLinesMistakesAreNamedWhereTheyAre() {
+        #expect {
+            _ = try DaemonConfiguration.parse(yaml: """
+                lines:
+                  - name: pbx
+                    flow: f.yaml
+                    capture: hw:0
+                    sip:
+                      listen: localhost:5060
+                  - name: trunk
+                    flow: f.yaml
+                    sip:
+                      listen: 127.0.0.1:5062
+                      allow: [10.0.0.0/33]
+                      codecs: [G729]
+                      max_calls: 0
+                      lisen: x
+                """, file: "h.yaml")
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("h.yaml:4:14: 'capture' is for ALSA lines, not a SIP line")
+                && text.contains("h.yaml:6:15: 'listen' must be an IP address and port, not 'localhost:5060' (as in 0.0.0.0:5060 or [::1]:5080)")
+                && text.contains("'allow' holds '10.0.0.0/33', not an IP address or network")
+                && text.contains("'codecs' holds 'G729', not PCMU or PCMA")
+                && text.contains("'max_calls' must be a whole number from 1 to 10000, not '0'")
+                && text.contains("unknown field 'lisen' in sip (did you mean 'listen'?)")
+        }
+    }
+
     /// The configuration is read by the same `YAMLReader` as flows and test files: yes/no
     /// fields, whole numbers and misspelt fields report as a flow's do.
     @Test func valuesAreCheckedTheWayAFlowsAre() {
@@ -108,7 +161,8 @@ import Testing
     @Test func theShippedExamplesParse() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let example = try DaemonConfiguration.load(path: root.appendingPathComponent("Systemd/hotlined.yaml").path)
-        #expect(example.lines.map(\.name) == ["sales", "support"] && example.lexicon.count == 2)
+        #expect(example.lines.map(\.name) == ["sales", "support", "pbx"] && example.lexicon.count == 2)
+        #expect(example.lines.last?.sip?.maxCalls == 20)
         let demo = try DaemonConfiguration.load(path: root.appendingPathComponent("Systemd/demo-line.yaml").path)
         #expect(demo.lines.first?.flow == root.appendingPathComponent("Flows/hotline.yaml").path)
     }

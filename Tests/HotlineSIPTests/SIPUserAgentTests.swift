@@ -125,6 +125,25 @@ import Testing
         #expect(agent.receive(declined.bytes, from: Self.caller, nowMs: 5100) == [.transferred(callID: "call-1", accepted: false, code: 603)])
     }
 
+    @Test func worksBehindAProxyThatRecordsTheRoute() throws {
+        let agent = Self.agent { $0.allowedPeers = [IPNetwork("10.0.0.0/8")!] }
+        let proxy = SIPEndpoint(host: "10.0.0.5", port: 5060)
+        var invite = try SIPMessage.parse(Self.invite())
+        invite.headers.insert(("Via", "SIP/2.0/UDP 10.0.0.5:5060;branch=z9hG4bK-proxy"), at: 0)
+        invite.headers.append(("Record-Route", "<sip:10.0.0.5:5060;lr>"))
+        _ = agent.receive(invite.bytes, from: proxy, nowMs: 0)
+        let accepted = agent.accept("call-1", mediaPort: 7000, nowMs: 0)
+        let ok = try #require(Self.sent(accepted).first)
+        guard case .send(_, let to) = accepted.first else { Issue.record("nothing sent"); return }
+        #expect(to == proxy && ok.headerValues("Via").count == 2 && ok.header("Record-Route") == "<sip:10.0.0.5:5060;lr>")
+        _ = agent.receive(Self.request("ACK", toTag: ok.toTag, cseq: 1), from: proxy, nowMs: 10)
+        let hangUp = agent.hangUp("call-1", nowMs: 100)
+        let bye = try #require(Self.sent(hangUp).first)
+        guard case .send(_, let byeTo) = hangUp.first else { Issue.record("no BYE"); return }
+        // Through the proxy (the route set), to the caller's Contact as the Request-URI.
+        #expect(byeTo == proxy && bye.header("Route") == "<sip:10.0.0.5:5060;lr>" && bye.requestURI == "sip:sipp@127.0.0.1:5061")
+    }
+
     @Test func cancelBeforeTheAnswerEndsTheCallWith487() {
         let agent = Self.agent { $0.answerAfterMs = 2000 }
         _ = agent.receive(Self.invite(), from: Self.caller, nowMs: 0)

@@ -252,12 +252,13 @@ private struct ConfigurationReader: YAMLReader {
             }
         }
         if let codecs = sip["codecs"] {
-            settings.codecs = strings(codecs, "codecs").compactMap { text in
+            let names = strings(codecs, "codecs")
+            if names.isEmpty { error(codecs, "'codecs' must name PCMU, PCMA or both") }
+            settings.codecs = names.compactMap { text in
                 if let codec = AudioCodec(rawValue: text.uppercased()) { return codec }
                 error(codecs, "'codecs' holds '\(text)', not PCMU or PCMA")
                 return nil
             }
-            if settings.codecs.isEmpty { error(codecs, "'codecs' must name PCMU, PCMA or both") }
         }
         if let n = integer(sip["max_calls"], "max_calls", range: 1...10_000) { settings.maxCalls = n }
         if let n = integer(sip["answer_after_ms"], "answer_after_ms", range: 0...60_000) { settings.answerAfterMs = n }
