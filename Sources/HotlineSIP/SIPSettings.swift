@@ -20,6 +20,11 @@ public struct SIPSettings: Sendable, Equatable {
     public var answerAfterMs = 0
     /// A call whose caller sends no RTP this long (and is not on hold) ends, seconds.
     public var mediaTimeoutSeconds = 20
+    /// Users (name -> password) whose INVITEs are taken, by digest authentication in
+    /// `realm`; empty: no authentication (the allowed peers are trusted).
+    public var users: [String: String] = [:]
+    /// The digest realm.
+    public var realm = "hotline"
     /// RFC 3261 timers: the round-trip estimate T1 and the longest retransmit interval T2, ms.
     public var t1Ms = 500, t2Ms = 4000
 

@@ -83,11 +83,13 @@ public final class SIPUserAgent {
     private var requestCounts: [String: Int] = [:], countWindowMs = 0
     private let sessionID = UInt64.random(in: 1...UInt64(Int64.max))
     private var tokenGenerator: () -> String
+    private var authenticator: DigestAuthenticator?
 
     /// An agent for `settings`; `token` makes tags and branches (random by default).
     public init(settings: SIPSettings, token: (() -> String)? = nil) {
         self.settings = settings
         tokenGenerator = token ?? { String(UInt64.random(in: 1...UInt64.max), radix: 16) }
+        authenticator = settings.users.isEmpty ? nil : DigestAuthenticator(realm: settings.realm, users: settings.users)
     }
 
     /// Whether call `callID` is still known (ringing, up or hanging up).
@@ -250,6 +252,11 @@ public final class SIPUserAgent {
             return [.send(ok.bytes, to: source), .mediaChanged(callID: callID, offer)]
         }
         if message.toTag != nil { return respond(message, 481, "Call/Transaction Does Not Exist", source: source, nowMs: nowMs) }
+        if authenticator != nil, !authenticator!.accepts(message, nowMs: nowMs) {
+            let challenge = authenticator!.challenge(nowMs: nowMs, token: tokenGenerator() + tokenGenerator())
+            return respond(message, 401, "Unauthorized", source: source, nowMs: nowMs, extra: [("WWW-Authenticate", challenge)])
+                + (message.header("Authorization") == nil ? [] : [.refused("\(source): INVITE with wrong credentials; challenged again")])
+        }
         guard callCount < settings.maxCalls else { return respond(message, 486, "Busy Here", source: source, nowMs: nowMs) }
         guard !message.body.isEmpty else {
             return respond(message, 488, "Not Acceptable Here", source: source, nowMs: nowMs,

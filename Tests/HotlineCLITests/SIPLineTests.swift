@@ -94,12 +94,12 @@ import Testing
     }
 
     /// Plays `scenario` (a file in Tests/SIPScenarios) once against `address`, in `folder`.
-    static func sipp(_ scenario: String, to address: String, in folder: String, calls: Int = 1) throws -> CommandRunner.Result {
+    static func sipp(_ scenario: String, to address: String, in folder: String, calls: Int = 1, options: [String] = []) throws -> CommandRunner.Result {
         let path = repositoryRoot.appendingPathComponent("Tests/SIPScenarios/\(scenario)").path
         return try CommandRunner.runProgram("timeout", ["120", "sipp", "-sf", path, "-m", "\(calls)", "-l", "\(calls)",
                                                        "-i", "127.0.0.1", "-mi", "127.0.0.1", "-p", "\(freePort())",
-                                                       "-mp", "\(freePort() & ~1)", "-s", "5000", "-nostdin", "-trace_err",
-                                                       address], in: folder)
+                                                       "-mp", "\(freePort() & ~1)", "-s", "5000", "-nostdin", "-trace_err"]
+                                         + options + [address], in: folder)
     }
 
     @Test func aCallerCompletesTheExampleFlowBySpeechAndTones() throws {
@@ -205,6 +205,18 @@ import Testing
         } else {
             #expect(outcome == "transfer:ext:204", "\(stdout)")
         }
+    }
+
+    @Test func aLineWithUsersTakesOnlyAuthenticatedCalls() throws {
+        let daemon = try SIPDaemon(sip: "users: { pbx: s3cret }\nrealm: acme")
+        let good = try Self.sipp("caller-authenticates.xml", to: daemon.address, in: daemon.scratch.path, options: ["-au", "pbx", "-ap", "s3cret"])
+        let bad = try Self.sipp("caller-authenticates.xml", to: daemon.address, in: daemon.scratch.path, options: ["-au", "pbx", "-ap", "guess"])
+        Thread.sleep(forTimeInterval: 1)
+        let (stdout, stderr) = daemon.finish()
+        #expect(good.status == 0, "sipp: \(good.stdout.suffix(2000))\(stderr)")
+        #expect(bad.status != 0, "a wrong password was let in")
+        #expect(SIPDaemon.events(stdout).summaries.map(\.outcome) == ["caller hung up"], "\(stdout)")
+        #expect(stderr.contains("INVITE with wrong credentials"))
     }
 
     @Test func aCallWhoseMediaNeverComesEndsAfterTheMediaTimeout() throws {

@@ -76,6 +76,24 @@ import Testing
         }
     }
 
+    /// RFC 2617 section 3.5's example (method GET): the response a client computes for it passes.
+    @Test func digestCredentialsPassOnlyForAnIssuedNonceAndTheRightPassword() {
+        var authenticator = DigestAuthenticator(realm: "testrealm@host.com", users: ["Mufasa": "Circle Of Life"])
+        let header = "Digest username=\"Mufasa\", realm=\"testrealm@host.com\", nonce=\"dcd98b7102dd2f0e8b11d0f600bfb0c093\", "
+            + "uri=\"/dir/index.html\", qop=auth, nc=00000001, cnonce=\"0a4f113b\", response=\"6629fae49393a05397450978507c4ef1\""
+        let request = SIPMessage(.request(method: "GET", uri: "/dir/index.html"), headers: [("Authorization", header)])
+        let unissued = authenticator.accepts(request, nowMs: 0)
+        #expect(!unissued)   // a nonce we never issued
+        let challenge = authenticator.challenge(nowMs: 0, token: "dcd98b7102dd2f0e8b11d0f600bfb0c093")
+        #expect(challenge.contains("realm=\"testrealm@host.com\"") && challenge.contains("qop=\"auth\""))
+        let answered = authenticator.accepts(request, nowMs: 1000)
+        #expect(answered)
+        let wrong = SIPMessage(.request(method: "GET", uri: "/dir/index.html"),
+                               headers: [("Authorization", header.replacingOccurrences(of: "6629fae4", with: "6629fae5"))])
+        let wrongResponse = authenticator.accepts(wrong, nowMs: 1000), expired = authenticator.accepts(request, nowMs: 400_000)
+        #expect(!wrongResponse && !expired)   // a wrong response; the nonce expired
+    }
+
     @Test func allowsPeersByNetwork() throws {
         let networks = ["10.0.0.0/8", "192.168.1.7", "::1", "fd00::/8"].compactMap(IPNetwork.init)
         #expect(networks.count == 4 && IPNetwork("10.0.0.0/33") == nil && IPNetwork("example.com") == nil)

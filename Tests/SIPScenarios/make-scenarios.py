@@ -25,10 +25,11 @@ def send(lines, retrans=False):
     return f"  <send{attributes}>\n    <![CDATA[\n{body}\n    ]]>\n  </send>\n"
 
 
-def invite(cseq=1, in_dialog=False, direction="sendrecv"):
+def invite(cseq=1, in_dialog=False, direction="sendrecv", authenticated=False):
     uri = "[next_url]" if in_dialog else "sip:[service]@[remote_ip]:[remote_port]"
     return send([f"INVITE {uri} SIP/2.0", "Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport", FROM,
-                 TO + ("[peer_tag_param]" if in_dialog else ""), "Call-ID: [call_id]", f"CSeq: {cseq} INVITE",
+                 TO + ("[peer_tag_param]" if in_dialog else ""), "Call-ID: [call_id]", f"CSeq: {cseq} INVITE"]
+                + (["[authentication]"] if authenticated else []) + [
                  "Contact: <sip:sipp@[local_ip]:[local_port]>", "Max-Forwards: 70", "Content-Type: application/sdp",
                  "Content-Length: [len]", ""] + [line.strip() for line in SDP.format(direction=direction).splitlines()],
                 retrans=True)
@@ -143,6 +144,13 @@ SCENARIOS = {
         "     caller and hangs up.",
         invite() + ANSWERED + request("ACK", 1) + recv("REFER", 15000) + answer_request(603, "Declined")
         + recv("BYE", 15000) + OK_TO_BYE),
+    "caller-authenticates.xml": scenario(
+        "Hotline caller: digest authentication",
+        "A caller (sipp -au USER -ap PASSWORD) whose first INVITE is challenged (401); it answers the\n"
+        "     challenge, is answered, then hangs up.",
+        invite() + recv("100", optional=True) + '  <recv response="401" auth="true"/>\n' + same_transaction("ACK")
+        + invite(2, authenticated=True) + ANSWERED + request("ACK", 2) + pause(1000) + request("BYE", 3, retrans=True)
+        + recv("200", 5000)),
     "caller-busy.xml": scenario(
         "Hotline caller: all lines busy", "A caller that expects 486 Busy Here (the line's max_calls are in progress).",
         invite() + recv("100", optional=True) + recv("486") + same_transaction("ACK")),

@@ -230,7 +230,7 @@ private struct ConfigurationReader: YAMLReader {
         let flow = path(fields["flow"], "flow")
         if fields["flow"] == nil { error(node, "line \(index + 1) has no 'flow'") }
         guard let sip = mapping(sipNode, "sip", fields: ["listen", "advertise", "allow", "codecs", "max_calls", "answer_after_ms",
-                                                          "media_timeout_seconds"]),
+                                                          "media_timeout_seconds", "users", "realm"]),
               let listenText = string(sip["listen"], "listen", nonEmpty: true) else {
             if sipNode.mapping != nil { error(sipNode, "the 'sip' section has no 'listen' address", hint: "as in 127.0.0.1:5080") }
             return nil
@@ -263,6 +263,18 @@ private struct ConfigurationReader: YAMLReader {
         if let n = integer(sip["max_calls"], "max_calls", range: 1...10_000) { settings.maxCalls = n }
         if let n = integer(sip["answer_after_ms"], "answer_after_ms", range: 0...60_000) { settings.answerAfterMs = n }
         if let n = integer(sip["media_timeout_seconds"], "media_timeout_seconds", range: 1...3600) { settings.mediaTimeoutSeconds = n }
+        if let realm = string(sip["realm"], "realm", nonEmpty: true) { settings.realm = realm }
+        if let users = sip["users"] {
+            if let map = users.mapping, !map.isEmpty {
+                for (name, password) in map {
+                    if let name = string(name, "users"), let password = string(password, "users.\(name)", nonEmpty: true) {
+                        settings.users[name] = password
+                    }
+                }
+            } else {
+                error(users, "'users' must map user names to passwords", hint: "as in { pbx: s3cret }")
+            }
+        }
         guard let flow else { return nil }
         var line = DaemonConfiguration.Line(name: lineName(fields, node, index: index), sip: settings, flow: flow)
         if let calls = integer(fields["calls"], "calls", range: 0...Int.max) { line.calls = calls }
