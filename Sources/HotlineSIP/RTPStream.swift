@@ -27,6 +27,9 @@ public struct RTPStream: Sendable {
     private var timestamp = UInt32.random(in: 0...UInt32.max)
     private var outgoing: [Float] = []
     private var startedTalkspurt = false
+    /// Telephone-event packets (payload, is the first of its event) waiting to replace audio packets.
+    private var pendingEvents: [(payload: [UInt8], first: Bool)] = []
+    private var eventTimestamp: UInt32 = 0
     private var rtcp = RTCPStatistics()
     /// Where our RTCP goes: the caller's RTCP port until their first report, then its source.
     public private(set) var rtcpRemote: SIPEndpoint?
@@ -109,10 +112,37 @@ public struct RTPStream: Sendable {
     /// RTCP reports the caller sent so far.
     public var reportsReceived: Int { rtcp.reportsReceived }
 
+    /// Queues `keys` to go out as RFC 4733 events (each `toneMs` long, `gapMs` apart) in
+    /// place of audio packets; false when the caller offered no telephone-event.
+    public mutating func sendKeys(_ keys: String, toneMs: Int = 100, gapMs: Int = 100) -> Bool {
+        guard telephoneEvent != nil else { return false }
+        for key in keys {
+            let payloads = TelephoneEventReceiver.payloads(for: key, durationMs: toneMs)
+            pendingEvents += payloads.enumerated().map { ($0.element, $0.offset == 0) }
+            pendingEvents += [[UInt8]](repeating: [], count: gapMs / 20).map { ($0, false) }   // audio between keys
+        }
+        return true
+    }
+
+    /// Time the queued key events take to go out, ms.
+    public var pendingKeysMs: Int { pendingEvents.count * 20 }
+
     /// Adds 10 ms of hotline audio; returns a packet to send once 20 ms are ready.
     public mutating func send(_ frame: [Float]) -> [UInt8]? {
         outgoing += frame
         guard outgoing.count >= Self.packetSamples else { return nil }
+        if let telephoneEvent, !pendingEvents.isEmpty, !pendingEvents[0].payload.isEmpty {
+            // An event's packets share the timestamp of its start; the end packet is sent three times.
+            let (payload, first) = pendingEvents.removeFirst()
+            if first { eventTimestamp = timestamp }
+            outgoing.removeFirst(Self.packetSamples)
+            let packet = RTPPacket(payloadType: telephoneEvent, marker: first, sequence: sequence, timestamp: eventTimestamp,
+                                   ssrc: ssrc, payload: payload)
+            sequence &+= 1
+            timestamp &+= UInt32(Self.packetSamples)   // the media clock goes on
+            return sending && remote != nil ? packet.bytes : nil
+        }
+        if !pendingEvents.isEmpty { pendingEvents.removeFirst() }
         let samples = outgoing.prefix(Self.packetSamples).map { Int16(clamping: Int(($0 * 32767).rounded())) }
         outgoing.removeFirst(Self.packetSamples)
         let packet = RTPPacket(payloadType: codec.payloadType, marker: !startedTalkspurt, sequence: sequence, timestamp: timestamp,

@@ -41,6 +41,12 @@ public final class SIPCall: @unchecked Sendable {
         channel.writeAndFlush(AddressedEnvelope(remoteAddress: address, data: channel.allocator.buffer(bytes: packet)), promise: nil)
     }
 
+    /// Sends `keys` to the caller's side as RFC 4733 events; the time they take (ms), or nil
+    /// when the call negotiated no telephone-event.
+    public func sendKeys(_ keys: String) -> Int? {
+        lock.withLock { stream.sendKeys(keys) ? stream.pendingKeysMs : nil }
+    }
+
     /// Keys the caller pressed (RFC 4733 or SIP INFO) since the last call.
     public func takeKeys() -> [TelephoneEventReceiver.Event] { lock.withLock { stream.takeKeys() } }
 

@@ -66,6 +66,28 @@ import Testing
                            .began("#"), .ended("#", durationSamples: 480)])
     }
 
+    @Test func keysSentAsTelephoneEventsAreReadBackOnce() {
+        let peer = SIPEndpoint(host: "127.0.0.1", port: 6000)
+        var hotline = RTPStream(codec: .pcmu, telephoneEvent: 101, remote: peer)
+        var caller = RTPStream(codec: .pcmu, telephoneEvent: 101, remote: peer)
+        let queued = hotline.sendKeys("1#")
+        #expect(queued && hotline.pendingKeysMs == 2 * (7 * 20 + 100))   // 7 packets a key, 100 ms apart
+        var events: [RTPPacket] = []
+        for frame in 0..<60 {   // 600 ms of silence to carry them
+            if let bytes = hotline.send(Self.frame(0, count: 80)), let packet = RTPPacket(bytes) {
+                caller.receive(bytes, from: peer, nowMs: frame * 10)
+                if packet.payloadType == 101 { events.append(packet) }
+            }
+        }
+        #expect(caller.takeKeys() == [.began("1"), .ended("1", durationSamples: 800), .began("#"), .ended("#", durationSamples: 800)])
+        // Each key: 4 packets while it sounds, then its end packet three times, all at the timestamp it began.
+        #expect(events.count == 14 && events.filter(\.marker).count == 2)
+        #expect(Set(events.prefix(7).map(\.timestamp)).count == 1 && events[0].timestamp != events[7].timestamp)
+        var plain = RTPStream(codec: .pcmu, telephoneEvent: nil, remote: peer)
+        let signalled = plain.sendKeys("1")
+        #expect(!signalled)   // no telephone-event negotiated: the line keys tones instead
+    }
+
     @Test func rtcpReportsLossJitterAndOurSending() throws {
         var statistics = RTCPStatistics()
         // Ten packets 20 ms apart, sequence numbers wrapping, two of them lost.

@@ -32,6 +32,9 @@ public protocol LineIO: AnyObject {
     /// Hands the caller to a flow's transfer `target` where the line itself can (SIP:
     /// REFER); nil when it went through or the line has no such means, else why it failed.
     func transfer(to target: String) -> String?
+    /// Sends `keys` as signals (SIP: RFC 4733) rather than tones; how long they take to go
+    /// out (ms, while the line keeps running), or nil when the line has no such means.
+    func sendKeys(_ keys: String) -> Int?
 }
 
 extension LineIO {
@@ -41,6 +44,7 @@ extension LineIO {
     public var signalsKeys: Bool { false }
     public func takeKeys(atSample sample: Int) -> [DTMFEvent] { [] }
     public func transfer(to target: String) -> String? { nil }
+    public func sendKeys(_ keys: String) -> Int? { nil }
 }
 
 /// Opens the audio of one configured line; called again to reopen it after a failure.

@@ -183,8 +183,13 @@ final class LineService: @unchecked Sendable {   // used by its line's thread on
             if !session.isFinished { session.end(.longestCallReached) }
             if case .transfer(let target)? = session.outcome {
                 if let keys = line.keys(transferringTo: target) {
-                    // Hand the caller on: the PBX's transfer code and the number, keyed down the line.
-                    try play(try DTMFGenerator().sequence(keys, toneMs: 100, gapMs: 100), on: audio, recorder: recorder)
+                    // Hand the caller on: the PBX's transfer code and the number, keyed down the line
+                    // (as RFC 4733 events on a SIP line that has them, silence meanwhile; else as tones).
+                    if let ms = audio.sendKeys(keys) {
+                        try play([Float](repeating: 0, count: ms * CallSession.sampleRate / 1000), on: audio, recorder: recorder)
+                    } else {
+                        try play(try DTMFGenerator().sequence(keys, toneMs: 100, gapMs: 100), on: audio, recorder: recorder)
+                    }
                     daemon.log.message(.info, "line \(line.name): transfer:\(target) keyed as \(keys)")
                 } else if audio.callerLeft == nil, let failure = audio.transfer(to: target) {
                     // The PBX would not take the caller: they hear so, rather than silence and a hang-up.

@@ -67,6 +67,8 @@ final class SIPCallLine: LineIO {
         return accepted ? nil : "REFER to \(uri) failed (\(code))"
     }
 
+    func sendKeys(_ keys: String) -> Int? { call.sendKeys(keys) }
+
     /// Keys count as signals once the caller's phone has signalled one (RFC 4733, INFO):
     /// from then on a tone it also plays in the audio is not a second press. Until then,
     /// tones in the audio are keys (a phone or gateway that sends keys in-band only).

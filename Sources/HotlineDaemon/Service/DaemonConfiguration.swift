@@ -224,7 +224,7 @@ private struct ConfigurationReader: YAMLReader {
 
     /// A line with a `sip` section: where it listens, whom it answers, and its flows by number.
     mutating func readSIPLine(_ node: Node, _ fields: Node.Mapping, _ sipNode: Node, index: Int) -> DaemonConfiguration.Line? {
-        for alsaOnly in ["capture", "playback", "sample_rate", "answer", "realtime", "transfer_keys"] {
+        for alsaOnly in ["capture", "playback", "sample_rate", "answer", "realtime"] {
             if let field = fields[alsaOnly] { error(field, "'\(alsaOnly)' is for ALSA lines, not a SIP line") }
         }
         let flow = path(fields["flow"], "flow")
@@ -278,6 +278,7 @@ private struct ConfigurationReader: YAMLReader {
         guard let flow else { return nil }
         var line = DaemonConfiguration.Line(name: lineName(fields, node, index: index), sip: settings, flow: flow)
         if let calls = integer(fields["calls"], "calls", range: 0...Int.max) { line.calls = calls }
+        line.transferKeys = transferKeys(fields)   // keyed as RFC 4733 events instead of a REFER
         if let numbers = fields["numbers"] {
             guard let map = numbers.mapping else {
                 error(numbers, "'numbers' must map numbers called to flow files", hint: "as in \"5000\": Flows/hotline.yaml")
