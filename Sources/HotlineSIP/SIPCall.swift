@@ -21,9 +21,10 @@ public final class SIPCall: @unchecked Sendable {
     init(_ incoming: SIPUserAgent.IncomingCall, nowMs: Int, hangUp: @escaping @Sendable (String) -> Void,
          transfer: @escaping @Sendable (String, String) -> Void) {
         self.incoming = incoming
+        let offered = incoming.offer.port > 0   // no port yet: a late offer, answered in the ACK
         stream = RTPStream(codec: incoming.codec, telephoneEvent: incoming.telephoneEvent,
-                           remote: SIPEndpoint(host: incoming.offer.address, port: incoming.offer.port),
-                           rtcpRemote: SIPEndpoint(host: incoming.offer.address, port: incoming.offer.rtcpPort))
+                           remote: offered ? SIPEndpoint(host: incoming.offer.address, port: incoming.offer.port) : nil,
+                           rtcpRemote: offered ? SIPEndpoint(host: incoming.offer.address, port: incoming.offer.rtcpPort) : nil)
         nextReportMs = nowMs + Self.reportIntervalMs
         stream.sending = !incoming.offer.isHold
         startedMs = nowMs

@@ -258,11 +258,15 @@ public final class SIPUserAgent {
                 + (message.header("Authorization") == nil ? [] : [.refused("\(source): INVITE with wrong credentials; challenged again")])
         }
         guard callCount < settings.maxCalls else { return respond(message, 486, "Busy Here", source: source, nowMs: nowMs) }
-        guard !message.body.isEmpty else {
-            return respond(message, 488, "Not Acceptable Here", source: source, nowMs: nowMs,
-                           extra: [("Warning", "399 hotline \"an INVITE without SDP (late offer) is not supported\"")])
-        }
-        guard let offer = try? SDPOffer.parse(message.body), offer.port > 0, let codec = offer.codec(among: settings.codecs) else {
+        let offer: SDPOffer, codec: AudioCodec, telephoneEvent: UInt8?
+        if message.body.isEmpty {
+            // A late offer: ours goes in the 200 OK (our first codec and telephone-event), the
+            // caller's answer comes in the ACK; no media flows before it.
+            offer = SDPOffer(address: "0.0.0.0", port: 0, payloadTypes: [], rtpmaps: [:], direction: "sendrecv", rtcpPort: 0)
+            (codec, telephoneEvent) = (settings.codecs[0], Self.ourTelephoneEvent)
+        } else if let parsed = try? SDPOffer.parse(message.body), parsed.port > 0, let chosen = parsed.codec(among: settings.codecs) {
+            (offer, codec, telephoneEvent) = (parsed, chosen, parsed.telephoneEventType)
+        } else {
             return respond(message, 488, "Not Acceptable Here", source: source, nowMs: nowMs,
                            extra: [("Warning", "305 hotline \"offer " + settings.codecs.map(\.rawValue).joined(separator: " or ") + " over RTP/AVP\"")])
         }
@@ -270,7 +274,7 @@ public final class SIPUserAgent {
         let caller = SIPMessage.uri(in: message.header("From") ?? "")
         let called = SIPMessage.user(of: requestURI) ?? SIPMessage.user(of: SIPMessage.uri(in: message.header("To") ?? "")) ?? ""
         let call = IncomingCall(callID: callID, caller: SIPMessage.user(of: caller) ?? caller, called: called, offer: offer,
-                                codec: codec, telephoneEvent: offer.telephoneEventType, source: source)
+                                codec: codec, telephoneEvent: telephoneEvent, source: source)
         let contact = message.header("Contact").map(SIPMessage.uri(in:)) ?? caller
         let dialog = Dialog(invite: message, source: source, localTag: tokenGenerator(), answerAtMs: nowMs + settings.answerAfterMs,
                             call: call, routeSet: message.headerValues("Record-Route"), remoteTarget: contact)
@@ -287,8 +291,11 @@ public final class SIPUserAgent {
         let first = dialog.phase == .answering
         dialog.retransmission = nil
         dialog.phase = .confirmed
+        // The answer to a late offer (ours in the 200 OK) rides on the ACK.
+        let answer = message.body.isEmpty ? nil : try? SDPOffer.parse(message.body)
+        if let answer { dialog.call.offer = answer }
         dialogs[callID] = dialog
-        return first ? [.connected(callID: callID)] : []
+        return (first ? [.connected(callID: callID)] : []) + (answer.map { [.mediaChanged(callID: callID, $0)] } ?? [])
     }
 
     private func bye(_ message: SIPMessage, source: SIPEndpoint, nowMs: Int) -> [Action] {
@@ -472,6 +479,9 @@ public final class SIPUserAgent {
         if asksPort || !sentBy.hasPrefix(source.host) { parts.append("received=\(source.host)") }
         return parts.joined(separator: ";")
     }
+
+    /// The payload type we give telephone-event in our own offer.
+    static let ourTelephoneEvent: UInt8 = 101
 
     private static let allow = "INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, NOTIFY"
 

@@ -219,6 +219,18 @@ import Testing
         #expect(stderr.contains("INVITE with wrong credentials"))
     }
 
+    @Test func aLateOfferIsAnsweredInTheACKAndItsMediaHeard() throws {
+        let daemon = try SIPDaemon()
+        let sox = try CommandRunner.runProgram("sox", [repositoryRoot.appendingPathComponent("Audio/samples/caller-order-status.flac").path,
+                                                      "-t", "raw", "-e", "u-law", "-c", "1", "-r", "8000", daemon.scratch.file("caller.ulaw")])
+        #expect(sox.status == 0, "\(sox.stderr)")
+        let sipp = try Self.sipp("caller-late-offer.xml", to: daemon.address, in: daemon.scratch.path)
+        let (stdout, stderr) = daemon.finish()
+        #expect(sipp.status == 0, "sipp: \(sipp.stdout.suffix(2000))\(stderr)")
+        let (turns, summaries) = SIPDaemon.events(stdout)
+        #expect(turns.map(\.heard) == ["one"] && summaries.map(\.outcome) == ["caller hung up"], "\(stdout)")
+    }
+
     @Test func aCallWhoseMediaNeverComesEndsAfterTheMediaTimeout() throws {
         let daemon = try SIPDaemon(sip: "media_timeout_seconds: 2")
         let sipp = try Self.sipp("caller-silent.xml", to: daemon.address, in: daemon.scratch.path)

@@ -144,6 +144,23 @@ import Testing
         #expect(byeTo == proxy && bye.header("Route") == "<sip:10.0.0.5:5060;lr>" && bye.requestURI == "sip:sipp@127.0.0.1:5061")
     }
 
+    @Test func aLateOfferIsMadeInTheOKAndAnsweredInTheACK() throws {
+        let agent = Self.agent { $0.codecs = [.pcma, .pcmu] }
+        var invite = try SIPMessage.parse(Self.invite())
+        invite.body = []
+        let incoming = agent.receive(invite.bytes, from: Self.caller, nowMs: 0)
+        guard case .incoming(let call) = incoming.last else { Issue.record("no call"); return }
+        #expect(call.codec == .pcma && call.telephoneEvent == 101 && call.offer.isHold)   // no media until the answer
+        let ok = try #require(Self.sent(agent.accept("call-1", mediaPort: 7000, nowMs: 0)).first)
+        #expect(String(decoding: ok.body, as: UTF8.self).contains("m=audio 7000 RTP/AVP 8 101"))
+        var ack = try SIPMessage.parse(Self.request("ACK", toTag: ok.toTag, cseq: 1))
+        ack.body = Array(SIPMessageTests.offer.utf8)
+        let actions = agent.receive(ack.bytes, from: Self.caller, nowMs: 100)
+        #expect(actions.first == .connected(callID: "call-1"))
+        guard case .mediaChanged(_, let answer) = actions.last else { Issue.record("no answer"); return }
+        #expect(answer.port == 6000 && !answer.isHold)
+    }
+
     @Test func cancelBeforeTheAnswerEndsTheCallWith487() {
         let agent = Self.agent { $0.answerAfterMs = 2000 }
         _ = agent.receive(Self.invite(), from: Self.caller, nowMs: 0)

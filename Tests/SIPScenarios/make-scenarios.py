@@ -25,20 +25,22 @@ def send(lines, retrans=False):
     return f"  <send{attributes}>\n    <![CDATA[\n{body}\n    ]]>\n  </send>\n"
 
 
-def invite(cseq=1, in_dialog=False, direction="sendrecv", authenticated=False):
+def invite(cseq=1, in_dialog=False, direction="sendrecv", authenticated=False, sdp=True):
     uri = "[next_url]" if in_dialog else "sip:[service]@[remote_ip]:[remote_port]"
     return send([f"INVITE {uri} SIP/2.0", "Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport", FROM,
                  TO + ("[peer_tag_param]" if in_dialog else ""), "Call-ID: [call_id]", f"CSeq: {cseq} INVITE"]
                 + (["[authentication]"] if authenticated else []) + [
-                 "Contact: <sip:sipp@[local_ip]:[local_port]>", "Max-Forwards: 70", "Content-Type: application/sdp",
-                 "Content-Length: [len]", ""] + [line.strip() for line in SDP.format(direction=direction).splitlines()],
+                 "Contact: <sip:sipp@[local_ip]:[local_port]>", "Max-Forwards: 70"]
+                + (["Content-Type: application/sdp", "Content-Length: [len]", ""]
+                   + [line.strip() for line in SDP.format(direction=direction).splitlines()] if sdp else ["Content-Length: 0"]),
                 retrans=True)
 
 
-def request(method, cseq, retrans=False):
+def request(method, cseq, retrans=False, sdp=False):
+    body = ["Content-Type: application/sdp", "Content-Length: [len]", ""] + [line.strip() for line in SDP.format(direction="sendrecv").splitlines()]
     return send([f"{method} [next_url] SIP/2.0", "Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport", FROM,
-                 TO + "[peer_tag_param]", "Call-ID: [call_id]", f"CSeq: {cseq} {method}", "Max-Forwards: 70",
-                 "Content-Length: 0"], retrans)
+                 TO + "[peer_tag_param]", "Call-ID: [call_id]", f"CSeq: {cseq} {method}", "Max-Forwards: 70"]
+                + (body if sdp else ["Content-Length: 0"]), retrans)
 
 
 def same_transaction(method):
@@ -151,6 +153,12 @@ SCENARIOS = {
         invite() + recv("100", optional=True) + '  <recv response="401" auth="true"/>\n' + same_transaction("ACK")
         + invite(2, authenticated=True) + ANSWERED + request("ACK", 2) + pause(1000) + request("BYE", 3, retrans=True)
         + recv("200", 5000)),
+    "caller-late-offer.xml": scenario(
+        "Hotline caller: late offer",
+        "A caller whose INVITE has no SDP: the hotline offers in its 200 OK, the caller answers in\n"
+        "     the ACK and plays caller.ulaw as its RTP; it hangs up after the menu prompt.",
+        invite(sdp=False) + ANSWERED + request("ACK", 1, sdp=True) + '  <nop><action><exec rtp_stream="caller.ulaw,1,0"/></action></nop>\n'
+        + pause(6000) + HANG_UP),
     "caller-busy.xml": scenario(
         "Hotline caller: all lines busy", "A caller that expects 486 Busy Here (the line's max_calls are in progress).",
         invite() + recv("100", optional=True) + recv("486") + same_transaction("ACK")),
