@@ -40,6 +40,17 @@ def children_cpu():
     return usage.ru_utime + usage.ru_stime
 
 
+def daemon_settings(folder, max_calls):
+    """The top of a hotlined.yaml: this checkout's models, a data folder, the call limit."""
+    return f"""models:
+  acoustic: {ROOT}/Models/acoustic/acoustic.hnn
+  voice: {ROOT}/Models/voices/rms/rms.voice
+  lexicon: {ROOT}/Models/lexicon/cmudict-en-us.dict
+data_dir: {folder}/data
+limits: {{ max_concurrent_calls: {max_calls} }}
+"""
+
+
 def write_config(folder, caller_raw, lines):
     """N lines; line i's caller starts i/N of a second late (callers do not arrive in lockstep)."""
     audio = np.fromfile(caller_raw, dtype=np.int16)
@@ -52,13 +63,7 @@ def write_config(folder, caller_raw, lines):
         f.write('pcm.speaker { type file; slave.pcm { type null }; file "/dev/null"; format "raw" }\n')
     path = os.path.join(folder, "hotlined.yaml")
     with open(path, "w") as f:
-        f.write(f"""models:
-  acoustic: {ROOT}/Models/acoustic/acoustic.hnn
-  voice: {ROOT}/Models/voices/rms/rms.voice
-  lexicon: {ROOT}/Models/lexicon/cmudict-en-us.dict
-data_dir: {folder}/data
-alsa_config: {rc}
-limits: {{ max_concurrent_calls: {max(lines, 1)} }}
+        f.write(daemon_settings(folder, max(lines, 1)) + f"""alsa_config: {rc}
 lines:
 """)
         for i in range(lines):

@@ -19,7 +19,7 @@ Usage: python3 bench/sip.py [--hotlined .build/release/hotlined] [--calls 100] [
 import argparse, csv, glob, json, os, socket, subprocess, sys, tempfile, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from calls import ROOT, CALLER, pct, run_lines  # noqa: E402
+from calls import ROOT, CALLER, daemon_settings, pct, run_lines  # noqa: E402
 
 SCENARIO = os.path.join(ROOT, "Tests", "SIPScenarios", "caller-audio.xml")
 
@@ -34,13 +34,7 @@ def run_sip(hotlined, folder, calls, rate):
     port = free_port()
     config = os.path.join(folder, "hotlined.yaml")
     with open(config, "w") as f:
-        f.write(f"""models:
-  acoustic: {ROOT}/Models/acoustic/acoustic.hnn
-  voice: {ROOT}/Models/voices/rms/rms.voice
-  lexicon: {ROOT}/Models/lexicon/cmudict-en-us.dict
-data_dir: {folder}/data
-limits: {{ max_concurrent_calls: {calls + 10} }}
-lines:
+        f.write(daemon_settings(folder, calls + 10) + f"""lines:
   - name: pbx
     flow: {ROOT}/Flows/hotline.yaml
     calls: {calls}

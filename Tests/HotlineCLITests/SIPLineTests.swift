@@ -64,6 +64,23 @@ import Testing
             return (String(decoding: stdout, as: UTF8.self), errText)
         }
 
+        /// The demo caller (Audio/samples/caller-order-status.flac) as raw mu-law in the
+        /// daemon's folder, where the scenarios that play audio read it.
+        func provideCallerAudio() throws {
+            let sox = try CommandRunner.runProgram("sox", [repositoryRoot.appendingPathComponent("Audio/samples/caller-order-status.flac").path,
+                                                          "-t", "raw", "-e", "u-law", "-c", "1", "-r", "8000", scratch.file("caller.ulaw")])
+            #expect(sox.status == 0, "\(sox.stderr)")
+        }
+
+        /// Plays `scenario` once (expecting sipp to succeed), then stops the daemon.
+        func call(_ scenario: String, options: [String] = []) throws -> (turns: [Turn], summaries: [Summary], stdout: String, stderr: String) {
+            let sipp = try SIPLineTests.sipp(scenario, to: address, in: scratch.path, options: options)
+            let (stdout, stderr) = finish()
+            #expect(sipp.status == 0, "sipp: \(sipp.stdout.suffix(2000))\(stderr)")
+            let (turns, summaries) = Self.events(stdout)
+            return (turns, summaries, stdout, stderr)
+        }
+
         /// The JSON lines hotlined logged: turns, then each call's summary.
         static func events(_ stdout: String) -> (turns: [Turn], summaries: [Summary]) {
             let lines = stdout.split(separator: "\n").map { Data($0.utf8) }
@@ -104,13 +121,8 @@ import Testing
 
     @Test func aCallerCompletesTheExampleFlowBySpeechAndTones() throws {
         let daemon = try SIPDaemon()
-        let sox = try CommandRunner.runProgram("sox", [repositoryRoot.appendingPathComponent("Audio/samples/caller-order-status.flac").path,
-                                                      "-t", "raw", "-e", "u-law", "-c", "1", "-r", "8000", daemon.scratch.file("caller.ulaw")])
-        #expect(sox.status == 0, "\(sox.stderr)")
-        let sipp = try Self.sipp("caller-audio.xml", to: daemon.address, in: daemon.scratch.path)
-        let (stdout, stderr) = daemon.finish()
-        #expect(sipp.status == 0, "sipp: \(sipp.stdout.suffix(2000))\(stderr)")
-        let (turns, summaries) = SIPDaemon.events(stdout)
+        try daemon.provideCallerAudio()
+        let (turns, summaries, stdout, _) = try daemon.call("caller-audio.xml")
         #expect(turns.map(\.heard) == ["one", "555019", "no"], "\(stdout)")
         #expect(summaries.map(\.outcome) == ["hangup"])   // late frames: a benchmark figure (make bench-sip), not a test
         // Stored like an ALSA call, with who called whom, and replayable.
@@ -164,11 +176,7 @@ import Testing
     }
 
     @Test func aCallerCompletesTheExampleFlowWithRFC4733Keys() throws {
-        let daemon = try SIPDaemon()
-        let sipp = try Self.sipp("caller-keys.xml", to: daemon.address, in: daemon.scratch.path)
-        let (stdout, stderr) = daemon.finish()
-        #expect(sipp.status == 0, "sipp: \(sipp.stdout.suffix(2000))\(stderr)")
-        let (turns, summaries) = SIPDaemon.events(stdout)
+        let (turns, summaries, stdout, _) = try SIPDaemon().call("caller-keys.xml")
         #expect(turns.map(\.input) == ["dtmf", "dtmf", "dtmf"] && turns.map(\.heard) == ["1", "123456", "2"], "\(stdout)")
         #expect(summaries.map(\.outcome) == ["hangup"])
     }
@@ -176,11 +184,8 @@ import Testing
     @Test(arguments: [("caller-hangs-up.xml", "caller hung up"), ("caller-lost-ack.xml", "caller hung up"),
                       ("caller-holds.xml", "caller hung up")])
     func callerEndsTheCall(scenario: String, outcome: String) throws {
-        let daemon = try SIPDaemon()
-        let sipp = try Self.sipp(scenario, to: daemon.address, in: daemon.scratch.path)
-        let (stdout, stderr) = daemon.finish()
-        #expect(sipp.status == 0, "sipp: \(sipp.stdout.suffix(2000))\(stderr)")
-        #expect(SIPDaemon.events(stdout).summaries.map(\.outcome) == [outcome], "\(stdout)")
+        let (_, summaries, stdout, _) = try SIPDaemon().call(scenario)
+        #expect(summaries.map(\.outcome) == [outcome], "\(stdout)")
     }
 
     @Test(arguments: [("pbx-accepts-transfer.xml", nil), ("pbx-refuses-transfer.xml", "(603)")])
@@ -194,11 +199,8 @@ import Testing
                 prompt: "Connecting you."
                 transfer: "ext:204"
             """.write(toFile: flow.file("transfer.yaml"), atomically: true, encoding: .utf8)
-        let daemon = try SIPDaemon(flow: flow.file("transfer.yaml"))
-        let sipp = try Self.sipp(scenario, to: daemon.address, in: daemon.scratch.path)
-        let (stdout, stderr) = daemon.finish()
-        #expect(sipp.status == 0, "sipp: \(sipp.stdout.suffix(2000))\(stderr)")
-        let outcome = SIPDaemon.events(stdout).summaries.first?.outcome ?? ""
+        let (_, summaries, stdout, _) = try SIPDaemon(flow: flow.file("transfer.yaml")).call(scenario)
+        let outcome = summaries.first?.outcome ?? ""
         if let refusal {
             // The caller heard why, then the hotline hung up; the store says what failed.
             #expect(outcome.hasPrefix("transfer:ext:204 failed: REFER to sip:204@127.0.0.1:") && outcome.hasSuffix(refusal), "\(outcome)")
@@ -221,30 +223,19 @@ import Testing
 
     @Test func aLateOfferIsAnsweredInTheACKAndItsMediaHeard() throws {
         let daemon = try SIPDaemon()
-        let sox = try CommandRunner.runProgram("sox", [repositoryRoot.appendingPathComponent("Audio/samples/caller-order-status.flac").path,
-                                                      "-t", "raw", "-e", "u-law", "-c", "1", "-r", "8000", daemon.scratch.file("caller.ulaw")])
-        #expect(sox.status == 0, "\(sox.stderr)")
-        let sipp = try Self.sipp("caller-late-offer.xml", to: daemon.address, in: daemon.scratch.path)
-        let (stdout, stderr) = daemon.finish()
-        #expect(sipp.status == 0, "sipp: \(sipp.stdout.suffix(2000))\(stderr)")
-        let (turns, summaries) = SIPDaemon.events(stdout)
+        try daemon.provideCallerAudio()
+        let (turns, summaries, stdout, _) = try daemon.call("caller-late-offer.xml")
         #expect(turns.map(\.heard) == ["one"] && summaries.map(\.outcome) == ["caller hung up"], "\(stdout)")
     }
 
     @Test func aCallWhoseMediaNeverComesEndsAfterTheMediaTimeout() throws {
-        let daemon = try SIPDaemon(sip: "media_timeout_seconds: 2")
-        let sipp = try Self.sipp("caller-silent.xml", to: daemon.address, in: daemon.scratch.path)
-        let (stdout, stderr) = daemon.finish()
-        #expect(sipp.status == 0, "sipp: \(sipp.stdout.suffix(2000))\(stderr)")
-        #expect(SIPDaemon.events(stdout).summaries.map(\.outcome) == ["line lost"], "\(stdout)")
+        let (_, summaries, stdout, _) = try SIPDaemon(sip: "media_timeout_seconds: 2").call("caller-silent.xml")
+        #expect(summaries.map(\.outcome) == ["line lost"], "\(stdout)")
     }
 
     @Test func aCallerCancelsWhileTheLineRings() throws {
-        let daemon = try SIPDaemon(sip: "answer_after_ms: 3000")
-        let sipp = try Self.sipp("caller-cancels.xml", to: daemon.address, in: daemon.scratch.path)
-        let (stdout, stderr) = daemon.finish()
-        #expect(sipp.status == 0, "sipp: \(sipp.stdout.suffix(2000))\(stderr)")
-        #expect(SIPDaemon.events(stdout).summaries.isEmpty, "a cancelled call never ran: \(stdout)")
+        let (_, summaries, stdout, _) = try SIPDaemon(sip: "answer_after_ms: 3000").call("caller-cancels.xml")
+        #expect(summaries.isEmpty, "a cancelled call never ran: \(stdout)")
     }
 
     @Test func aCallBeyondTheLimitIsBusyAndMalformedMessagesHarmNothing() throws {
