@@ -7,7 +7,7 @@ import HotlineDSP
 /// from elsewhere are ignored after that.
 public struct RTPStream: Sendable {
     /// The negotiated codec.
-    public let codec: AudioCodec
+    public let codec: RTPAudioCodec
     /// The caller's telephone-event payload type, if negotiated.
     public let telephoneEvent: UInt8?
     /// Where our packets go.
@@ -39,7 +39,7 @@ public struct RTPStream: Sendable {
     public static let packetSamples = 160
 
     /// A stream sending to `remote` (the SDP's address and port).
-    public init(codec: AudioCodec, telephoneEvent: UInt8?, remote: SIPEndpoint?, rtcpRemote: SIPEndpoint? = nil) {
+    public init(codec: RTPAudioCodec, telephoneEvent: UInt8?, remote: SIPEndpoint?, rtcpRemote: SIPEndpoint? = nil) {
         self.codec = codec
         self.telephoneEvent = telephoneEvent
         self.remote = remote

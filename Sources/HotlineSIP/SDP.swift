@@ -1,7 +1,7 @@
 import HotlineDSP
 
 /// The audio codecs Hotline speaks on RTP: G.711 at 8 kHz, 20 ms packets.
-public enum AudioCodec: String, Sendable, CaseIterable, Equatable {
+public enum RTPAudioCodec: String, Sendable, CaseIterable, Equatable {
     case pcmu = "PCMU", pcma = "PCMA"
 
     /// The static RTP payload type (RFC 3551).
@@ -72,7 +72,7 @@ public struct SDPOffer: Sendable, Equatable {
     }
 
     /// The offered codec we take first, among `supported`: the caller's order wins.
-    public func codec(among supported: [AudioCodec]) -> AudioCodec? {
+    public func codec(among supported: [RTPAudioCodec]) -> RTPAudioCodec? {
         for type in payloadTypes {
             let name = rtpmaps[type]?.split(separator: "/").first.map { $0.uppercased() }
             if let codec = supported.first(where: { name == $0.rawValue || (name == nil && type == $0.payloadType) }) {
@@ -90,7 +90,7 @@ public struct SDPOffer: Sendable, Equatable {
 
 /// Our SDP answer: one audio stream at `address`:`port` with `codec`, telephone-event
 /// when the caller offered it, 20 ms packets, RTCP at `rtcpPort` when given.
-public func sdpAnswer(address: String, port: Int, rtcpPort: Int? = nil, codec: AudioCodec, telephoneEvent: UInt8?, direction: String,
+public func sdpAnswer(address: String, port: Int, rtcpPort: Int? = nil, codec: RTPAudioCodec, telephoneEvent: UInt8?, direction: String,
                       sessionID: UInt64, version: UInt64) -> [UInt8] {
     let family = address.contains(":") ? "IP6" : "IP4"
     var types = "\(codec.payloadType)"

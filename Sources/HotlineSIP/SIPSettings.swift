@@ -9,7 +9,7 @@ public struct SIPSettings: Sendable, Equatable {
     /// Networks requests are accepted from; anything else is dropped unanswered.
     public var allowedPeers: [IPNetwork] = [IPNetwork("127.0.0.0/8")!, IPNetwork("::1")!]
     /// Codecs in our order of preference (the caller's order wins among them).
-    public var codecs: [AudioCodec] = [.pcmu, .pcma]
+    public var codecs: [RTPAudioCodec] = [.pcmu, .pcma]
     /// Calls at once on this line; one more is answered 486 Busy Here.
     public var maxCalls = 20
     /// Longer datagrams are dropped.

@@ -41,7 +41,7 @@ public final class SIPUserAgent {
         /// The caller's number or user (From), and the number called (Request-URI, else To).
         public var caller: String, called: String
         public var offer: SDPOffer
-        public var codec: AudioCodec
+        public var codec: RTPAudioCodec
         /// The caller's payload type for RFC 4733 telephone-events, if offered.
         public var telephoneEvent: UInt8?
         /// Where the INVITE came from.
@@ -258,7 +258,7 @@ public final class SIPUserAgent {
                 + (message.header("Authorization") == nil ? [] : [.refused("\(source): INVITE with wrong credentials; challenged again")])
         }
         guard callCount < settings.maxCalls else { return respond(message, 486, "Busy Here", source: source, nowMs: nowMs) }
-        let offer: SDPOffer, codec: AudioCodec, telephoneEvent: UInt8?
+        let offer: SDPOffer, codec: RTPAudioCodec, telephoneEvent: UInt8?
         if message.body.isEmpty {
             // A late offer: ours goes in the 200 OK (our first codec and telephone-event), the
             // caller's answer comes in the ACK; no media flows before it.

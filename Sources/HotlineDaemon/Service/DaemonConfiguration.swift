@@ -255,7 +255,7 @@ private struct ConfigurationReader: YAMLReader {
             let names = strings(codecs, "codecs")
             if names.isEmpty { error(codecs, "'codecs' must name PCMU, PCMA or both") }
             settings.codecs = names.compactMap { text in
-                if let codec = AudioCodec(rawValue: text.uppercased()) { return codec }
+                if let codec = RTPAudioCodec(rawValue: text.uppercased()) { return codec }
                 error(codecs, "'codecs' holds '\(text)', not PCMU or PCMA")
                 return nil
             }
