@@ -3,6 +3,30 @@ import Foundation
 import HotlineCore
 import HotlineStore
 
+/// Which calls the QA commands take (`calls list`, `calls export`).
+struct CallFilterOptions: ParsableArguments {
+    @Option(help: "Only calls answered at or after this time (ISO 8601, e.g. 2026-11-29 or 2026-11-29T10:00).") var since: String?
+    @Option(help: "Only calls answered before this time.") var until: String?
+    @Option(help: "Only calls on this line.") var line: String?
+    @Option(help: "Only calls whose outcome starts with this: transfer, hangup, 'caller hung up', or 'cut off' for calls that never ended.")
+    var outcome: String?
+    @Flag(help: "Only calls where the caller struggled: a no-match or no-input turn, a transfer, or a call a crash cut off.") var struggled = false
+
+    func validate() throws {
+        for (option, value) in [("--since", since), ("--until", until)] {
+            guard let value else { continue }
+            guard value.range(of: #"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2})?)?$"#, options: .regularExpression) != nil else {
+                throw ValidationError("\(option) '\(value)' is not a time: write 2026-11-29, 2026-11-29T10:00 or 2026-11-29T10:00:30")
+            }
+        }
+    }
+
+    /// The store query these options make.
+    func query() -> CallQuery {
+        CallQuery(since: since, until: until, line: line, outcome: outcome == "cut off" ? "" : outcome, struggled: struggled)
+    }
+}
+
 /// The call store the QA commands read (`calls list`, `calls show`, `replay`).
 struct CallStoreOptions: ParsableArguments {
     @Option(help: "The daemon's call store: data_dir/calls.sqlite, or hotlined's --database.")

@@ -4,6 +4,6 @@ import ArgumentParser
 struct CallsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "calls",
-        abstract: "List recorded calls and show their turns (from the daemon's call store).",
-        subcommands: [CallsListCommand.self, CallsShowCommand.self])
+        abstract: "List, show, export and listen to recorded calls (from the daemon's call store).",
+        subcommands: [CallsListCommand.self, CallsShowCommand.self, CallsExportCommand.self, CallsAudioCommand.self])
 }
