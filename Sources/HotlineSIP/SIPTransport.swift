@@ -3,9 +3,10 @@ import NIOCore
 import NIOPosix
 
 /// A SIP line's sockets on SwiftNIO: the SIP socket feeding a `SIPUserAgent` (which
-/// lives on the socket's event loop only), one RTP socket per call, and a 20 ms tick for
-/// the agent's timers. New calls go to `onCall` (which must not block: it starts the
-/// call's own thread); refusals and failures to `onLog`.
+/// lives on the socket's event loop only), an RTP and an RTCP socket per call, and a
+/// 20 ms tick for the agent's timers and the calls' RTCP reports. A call goes to `onCall`
+/// once its 200 OK is out (`onCall` must not block: it starts the call's own thread);
+/// refusals and failures go to `onLog`.
 public final class SIPTransport: @unchecked Sendable {   // agent and calls touched on `loop` only
     public let settings: SIPSettings
     private let group: MultiThreadedEventLoopGroup
