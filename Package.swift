@@ -46,6 +46,7 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         .target(name: "HotlineDaemon", dependencies: ["HotlineStore", "HotlineSIP", "HotlineCore", "HotlineDSP", "HotlineAudio", "HotlineNN", "HotlineASR", "HotlineTTS", "HotlineDialogue", "Yams",
+            .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),

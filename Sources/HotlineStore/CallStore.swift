@@ -20,6 +20,8 @@ public struct CallRecord: Sendable, Codable, Equatable {
     public var recording: String?
     /// Who called and which number, when the line tells (SIP: From and the Request-URI).
     public var parties: CallParties?
+    /// The version of the flow file that ran it (first 12 hex digits of its SHA-256).
+    public var flowVersion: String?
 }
 
 /// Who a call is from and to, as the line told it.
@@ -177,6 +179,9 @@ public final class CallStore: Sendable {
                     ALTER TABLE calls ADD COLUMN sip_call_id TEXT;
                     """)
             }
+            migrator.registerMigration("v3: flow version") { db in
+                try db.execute(sql: "ALTER TABLE calls ADD COLUMN flow_version TEXT")
+            }
             try migrator.migrate(queue)
         } catch {
             throw CallStoreError(description: "\(path): cannot open the call database (\(error))")
@@ -184,11 +189,12 @@ public final class CallStore: Sendable {
     }
 
     /// Records a call being answered; returns its id.
-    public func beginCall(line: String, flow: String, startedAt: Date, parties: CallParties?) throws -> Int64 {
+    public func beginCall(line: String, flow: String, flowVersion: String?, startedAt: Date, parties: CallParties?) throws -> Int64 {
         try write { db in
-            try db.execute(sql: "INSERT INTO calls (started_at, line, flow, caller, called, sip_call_id) VALUES (?, ?, ?, ?, ?, ?)",
-                           arguments: [ISO8601DateFormatter().string(from: startedAt), line, flow, parties?.caller, parties?.called,
-                                       parties?.sipCallID])
+            try db.execute(sql: """
+                INSERT INTO calls (started_at, line, flow, flow_version, caller, called, sip_call_id) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [ISO8601DateFormatter().string(from: startedAt), line, flow, flowVersion, parties?.caller, parties?.called,
+                                 parties?.sipCallID])
             return db.lastInsertedRowID
         }
     }
@@ -282,7 +288,8 @@ public final class CallStore: Sendable {
         let caller: String? = row["caller"], called: String? = row["called"]
         return CallRecord(id: row["id"], startedAt: row["started_at"], line: row["line"], flow: row["flow"],
                           outcome: row["outcome"], durationMs: row["duration_ms"], recording: row["recording"],
-                          parties: caller.map { CallParties(caller: $0, called: called ?? "", sipCallID: row["sip_call_id"]) })
+                          parties: caller.map { CallParties(caller: $0, called: called ?? "", sipCallID: row["sip_call_id"]) },
+                          flowVersion: row["flow_version"])
     }
 
     private static func turnInput(_ name: String) throws -> TurnInput {

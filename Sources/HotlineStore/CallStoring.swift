@@ -4,8 +4,9 @@ import Foundation
 /// (`MemoryCallStore`: tests, and runs that keep nothing on disk). Every method is safe to
 /// call from any line's thread.
 public protocol CallStoring: AnyObject, Sendable {
-    /// Records a call being answered, with who called whom when the line tells; returns its id.
-    func beginCall(line: String, flow: String, startedAt: Date, parties: CallParties?) throws -> Int64
+    /// Records a call being answered, with its flow's version and who called whom when the
+    /// line tells; returns its id.
+    func beginCall(line: String, flow: String, flowVersion: String?, startedAt: Date, parties: CallParties?) throws -> Int64
     /// Records one completed turn of call `id`.
     func addTurn(call id: Int64, _ turn: TurnRecord) throws
     /// Records how call `id` ended.
@@ -23,13 +24,13 @@ public protocol CallStoring: AnyObject, Sendable {
 
 extension CallStoring {
     /// Records a call being answered now; returns its id.
-    public func beginCall(line: String, flow: String, parties: CallParties? = nil) throws -> Int64 {
-        try beginCall(line: line, flow: flow, startedAt: Date(), parties: parties)
+    public func beginCall(line: String, flow: String, flowVersion: String? = nil, parties: CallParties? = nil) throws -> Int64 {
+        try beginCall(line: line, flow: flow, flowVersion: flowVersion, startedAt: Date(), parties: parties)
     }
 
     /// Records a call answered at `startedAt`, from nobody known; returns its id.
     public func beginCall(line: String, flow: String, startedAt: Date) throws -> Int64 {
-        try beginCall(line: line, flow: flow, startedAt: startedAt, parties: nil)
+        try beginCall(line: line, flow: flow, flowVersion: nil, startedAt: startedAt, parties: nil)
     }
 }
 
@@ -47,11 +48,11 @@ public final class MemoryCallStore: CallStoring, @unchecked Sendable {   // guar
     /// Every call, oldest first.
     public var all: [CallRecord] { lock.withLock { calls } }
 
-    public func beginCall(line: String, flow: String, startedAt: Date, parties: CallParties?) throws -> Int64 {
+    public func beginCall(line: String, flow: String, flowVersion: String?, startedAt: Date, parties: CallParties?) throws -> Int64 {
         lock.withLock {
             let id = Int64(calls.count + 1)
             calls.append(CallRecord(id: id, startedAt: ISO8601DateFormatter().string(from: startedAt), line: line, flow: flow,
-                                    outcome: "", durationMs: 0, recording: nil, parties: parties))
+                                    outcome: "", durationMs: 0, recording: nil, parties: parties, flowVersion: flowVersion))
             return id
         }
     }

@@ -15,7 +15,7 @@ struct CallsExportCommand: ParsableCommand {
     @Flag(help: "One row per turn (with its call's id and line) instead of one per call.") var turns = false
     @Option(name: .shortAndLong, help: "Write the CSV to this file.") var output: String?
 
-    static let callColumns = ["id", "started_at", "line", "flow", "outcome", "duration_ms", "turns", "no_matches", "no_inputs",
+    static let callColumns = ["id", "started_at", "line", "flow", "flow_version", "outcome", "duration_ms", "turns", "no_matches", "no_inputs",
                               "lowest_confidence", "caller", "called", "sip_call_id", "recording"]
     static let turnColumns = ["call", "line", "at_ms", "state", "expecting", "input", "heard", "confidence", "interpretation",
                               "replies", "reply_latency_ms"]
@@ -34,7 +34,7 @@ struct CallsExportCommand: ParsableCommand {
                                      turn.replies.joined(separator: " | "), String(format: "%.1f", turn.replyLatencyMs)])
                     }
                 } else {
-                    rows.append([String(call.id), call.startedAt, call.line, call.flow, call.outcome, String(call.durationMs),
+                    rows.append([String(call.id), call.startedAt, call.line, call.flow, call.flowVersion ?? "", call.outcome, String(call.durationMs),
                                  String(summary.turns), String(summary.noMatches), String(summary.noInputs),
                                  summary.lowestConfidence.map { String(format: "%.3f", $0) } ?? "",
                                  call.parties?.caller ?? "", call.parties?.called ?? "", call.parties?.sipCallID ?? "", call.recording ?? ""])

@@ -26,7 +26,7 @@ struct CallsShowCommand: ParsableCommand {
                 print(try jsonLine(Shown(call: call, turns: turns)))
                 return
             }
-            print("call \(call.id): \(call.startedAt) on \(call.line), flow \(call.flow), \(Double(call.durationMs) / 1000) s, \(call.outcome.isEmpty ? "cut off" : call.outcome)")
+            print("call \(call.id): \(call.startedAt) on \(call.line), flow \(call.flow)" + (call.flowVersion.map { " (version \($0))" } ?? "") + ", \(Double(call.durationMs) / 1000) s, \(call.outcome.isEmpty ? "cut off" : call.outcome)")
             if let parties = call.parties {
                 print("from \(parties.caller) to \(parties.called)" + (parties.sipCallID.map { ", SIP Call-ID \($0)" } ?? ""))
             }

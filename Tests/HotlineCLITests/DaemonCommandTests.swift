@@ -69,12 +69,13 @@ import Testing
         let shown = try CommandRunner.run("hotline", ["calls", "show", "1", "--db", database, "--json"])
         #expect(shown.status == 0, "\(shown.stderr)")
         struct Shown: Decodable {
-            struct Call: Decodable { var outcome: String; var recording: String? }
+            struct Call: Decodable { var outcome: String; var recording: String?; var flowVersion: String? }
             var call: Call
             var turns: [Turn]
         }
         let call = try JSONDecoder().decode(Shown.self, from: Data(shown.stdout.utf8))
         #expect(call.call.outcome == "hangup" && call.call.recording == summary.recording)
+        #expect(call.call.flowVersion?.count == 12 && call.call.flowVersion?.allSatisfy(\.isHexDigit) == true)   // which flow text ran
         #expect(call.turns.map(\.heard).prefix(2) == ["one", "555019"])
         // One turn to listen to: the caller's "one", cut from the stereo recording.
         let turnFile = scratch.file("turn1.wav")

@@ -111,8 +111,8 @@ import Testing
         final class FailingStore: CallStoring, @unchecked Sendable {
             let kept = MemoryCallStore()
             var turns = 0
-            func beginCall(line: String, flow: String, startedAt: Date, parties: CallParties?) throws -> Int64 {
-                try kept.beginCall(line: line, flow: flow, startedAt: startedAt, parties: parties)
+            func beginCall(line: String, flow: String, flowVersion: String?, startedAt: Date, parties: CallParties?) throws -> Int64 {
+                try kept.beginCall(line: line, flow: flow, flowVersion: flowVersion, startedAt: startedAt, parties: parties)
             }
             func addTurn(call id: Int64, _ turn: TurnRecord) throws {
                 turns += 1

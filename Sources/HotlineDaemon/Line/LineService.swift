@@ -118,7 +118,7 @@ final class LineService: @unchecked Sendable {   // used by its line's thread on
     /// on its own thread.
     func answer(_ audio: LineIO, parties: CallParties? = nil) throws {
         let answered = lock.withLock { answeredCalls += 1; return answeredCalls }
-        let (flowPath, flow) = daemon.flow(for: line.name, number: parties?.called)
+        let loaded = daemon.flow(for: line.name, number: parties?.called), flow = loaded.flow
         let configuration = daemon.configuration
         let busy = !daemon.beginCall()
         defer { daemon.endCall(tookSlot: !busy) }
@@ -127,7 +127,10 @@ final class LineService: @unchecked Sendable {   // used by its line's thread on
         session.webhooksInBackground = true   // the line's audio goes on while a webhook is out
         let store = daemon.store
         var callID: Int64?
-        do { callID = try store?.beginCall(line: line.name, flow: busy ? "(all lines busy)" : flowPath, parties: parties) } catch {
+        do {
+            callID = try store?.beginCall(line: line.name, flow: busy ? "(all lines busy)" : loaded.path,
+                                          flowVersion: busy ? nil : loaded.version, parties: parties)
+        } catch {
             daemon.log.message(.error, "line \(line.name): \(error)")
         }
         session.onTurn = { [daemon, line] (turn: TurnRecord) in

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import HotlineAudio
 import HotlineCore
@@ -31,7 +32,15 @@ public final class Daemon: @unchecked Sendable {
     private let openLine: LineOpener?
     /// Waits before a failed line is opened again (seconds); true when the daemon stops meanwhile.
     let waitBeforeReopening: @Sendable (Double) -> Bool
-    private var flows: [String: (path: String, flow: Flow)] = [:]   // by line name
+    private var flows: [String: LoadedFlow] = [:]   // by line name (and number)
+
+    /// A flow as calls run it: its file, the flow, and its version (the first 12 hex digits
+    /// of the file's SHA-256), which each stored call keeps.
+    struct LoadedFlow {
+        let path: String
+        let flow: Flow
+        let version: String
+    }
     private var heartbeats: [String: UInt64] = [:]                  // by line name, uptime ns
 
     /// Loads everything `configuration` names (read from `configurationPath`, if any, which
@@ -242,7 +251,7 @@ public final class Daemon: @unchecked Sendable {
     }
 
     /// The flow a new call on `line` runs (to `number`, on a SIP line with `numbers`), and its path.
-    func flow(for line: String, number: String? = nil) -> (path: String, flow: Flow) {
+    func flow(for line: String, number: String? = nil) -> LoadedFlow {
         lock.withLock { number.flatMap { flows[Self.flowKey(line, $0)] } ?? flows[line]! }
     }
 
@@ -297,17 +306,23 @@ public final class Daemon: @unchecked Sendable {
     }
 
     /// Every line's flow, loaded once per file; all problems of all files in one error.
-    private static func loadFlows(_ configuration: DaemonConfiguration) throws -> [String: (path: String, flow: Flow)] {
-        var byPath: [String: Flow] = [:]
+    private static func loadFlows(_ configuration: DaemonConfiguration) throws -> [String: LoadedFlow] {
+        var byPath: [String: LoadedFlow] = [:]
         var problems: [FlowDiagnostic] = []
         for path in Set(configuration.lines.flatMap(\.flows)).sorted() {
-            do { byPath[path] = try FlowLoader.load(path: path, pathsOutside: configuration.flowsMayReadAnywhere) } catch let errors as FlowErrors { problems += errors.diagnostics }
+            do {
+                let flow = try FlowLoader.load(path: path, pathsOutside: configuration.flowsMayReadAnywhere)
+                let digest = SHA256.hash(data: (try? Data(contentsOf: URL(fileURLWithPath: path))) ?? Data())
+                byPath[path] = LoadedFlow(path: path, flow: flow, version: String(digest.map { String(format: "%02x", $0) }.joined().prefix(12)))
+            } catch let errors as FlowErrors {
+                problems += errors.diagnostics
+            }
         }
         guard problems.isEmpty else { throw FlowErrors(diagnostics: problems) }
-        var flows: [String: (path: String, flow: Flow)] = [:]
+        var flows: [String: LoadedFlow] = [:]
         for line in configuration.lines {
-            flows[line.name] = (line.flow, byPath[line.flow]!)
-            for (number, path) in line.numbers { flows[flowKey(line.name, number)] = (path, byPath[path]!) }
+            flows[line.name] = byPath[line.flow]!
+            for (number, path) in line.numbers { flows[flowKey(line.name, number)] = byPath[path]! }
         }
         return flows
     }
