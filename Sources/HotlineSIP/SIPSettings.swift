@@ -10,6 +10,9 @@ public struct SIPSettings: Sendable, Equatable {
     public var allowedPeers: [IPNetwork] = [IPNetwork("127.0.0.0/8")!, IPNetwork("::1")!]
     /// Codecs in our order of preference (the caller's order wins among them).
     public var codecs: [RTPAudioCodec] = [.pcmu, .pcma]
+    /// UDP ports calls' media may use (RTP on an even port, RTCP on the next), for a
+    /// firewall that opens only these; nil: ports the system picks.
+    public var rtpPorts: ClosedRange<Int>?
     /// Calls at once on this line; one more is answered 486 Busy Here.
     public var maxCalls = 20
     /// Longer datagrams are dropped.

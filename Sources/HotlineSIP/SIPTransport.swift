@@ -15,6 +15,7 @@ public final class SIPTransport: @unchecked Sendable {   // agent and calls touc
     private var channel: Channel?
     private var calls: [String: SIPCall] = [:]
     private var ticker: RepeatedTask?
+    private var nextPortPair: Int?   // of `rtpPorts`, taken in turn
     private let onCall: @Sendable (SIPCall) -> Void
     private let onLog: @Sendable (String) -> Void
 
@@ -115,9 +116,7 @@ public final class SIPTransport: @unchecked Sendable {   // agent and calls touc
     private func openMedia(for incoming: SIPUserAgent.IncomingCall) {
         let call = SIPCall(incoming, nowMs: Self.nowMs, hangUp: { [weak self] in self?.hangUp($0) },
                            transfer: { [weak self] in self?.transfer($0, to: $1) })
-        let rtp = bindUDP { bytes, source in call.received(bytes, from: source, nowMs: Self.nowMs) }
-        let rtcp = bindUDP { bytes, source in call.receivedRTCP(bytes, from: source, nowMs: Self.nowMs) }
-        rtp.and(rtcp).whenComplete { [self] result in
+        bindMedia(for: call, attemptsLeft: settings.rtpPorts == nil ? 1 : 32).whenComplete { [self] result in
             switch result {
             case .success(let (media, control)):
                 guard agent.hasCall(incoming.callID) else {   // cancelled while the sockets opened
@@ -130,22 +129,40 @@ public final class SIPTransport: @unchecked Sendable {   // agent and calls touc
                 perform(agent.accept(incoming.callID, mediaPort: media.localAddress?.port ?? 0,
                                      rtcpPort: control.localAddress?.port, nowMs: Self.nowMs))
             case .failure(let error):
-                for channel in [rtp, rtcp] { channel.whenSuccess { $0.close(promise: nil) } }
                 onLog("call \(incoming.callID): cannot open its RTP sockets: \(error)")
                 perform(agent.reject(incoming.callID, code: 503, reason: "Service Unavailable", nowMs: Self.nowMs))
             }
         }
     }
 
-    /// A UDP socket on the listen address, a port the system picks, handing datagrams to `read`.
-    private func bindUDP(_ read: @escaping @Sendable ([UInt8], SIPEndpoint) -> Void) -> EventLoopFuture<Channel> {
+    /// The call's RTP and RTCP sockets: on ports the system picks, or on the next free even
+    /// port of `rtpPorts` and the one after it (trying further pairs while ports are taken).
+    private func bindMedia(for call: SIPCall, attemptsLeft: Int) -> EventLoopFuture<(Channel, Channel)> {
+        var rtpPort = 0
+        if let range = settings.rtpPorts {
+            let first = range.lowerBound + range.lowerBound % 2   // RTP even, RTCP the odd port after it
+            let pairs = max(1, (range.upperBound - first + 1) / 2)
+            let index = nextPortPair ?? Int.random(in: 0..<pairs)
+            nextPortPair = (index + 1) % pairs
+            rtpPort = first + 2 * index
+        }
+        let rtp = bindUDP(port: rtpPort) { bytes, source in call.received(bytes, from: source, nowMs: Self.nowMs) }
+        let rtcp = bindUDP(port: rtpPort == 0 ? 0 : rtpPort + 1) { bytes, source in call.receivedRTCP(bytes, from: source, nowMs: Self.nowMs) }
+        return rtp.and(rtcp).flatMapError { [self] error in
+            for channel in [rtp, rtcp] { channel.whenSuccess { $0.close(promise: nil) } }   // one of the pair may have opened
+            return attemptsLeft > 1 ? bindMedia(for: call, attemptsLeft: attemptsLeft - 1) : loop.makeFailedFuture(error)
+        }
+    }
+
+    /// A UDP socket on the listen address and `port` (0: the system picks), handing datagrams to `read`.
+    private func bindUDP(port: Int, _ read: @escaping @Sendable ([UInt8], SIPEndpoint) -> Void) -> EventLoopFuture<Channel> {
         DatagramBootstrap(group: loop)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(DatagramReader(read))
                 }
             }
-            .bind(host: settings.listen.host, port: 0)
+            .bind(host: settings.listen.host, port: port)
     }
 }
 

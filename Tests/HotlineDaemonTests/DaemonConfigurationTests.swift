@@ -75,6 +75,7 @@ import Testing
                   max_calls: 30
                   answer_after_ms: 500
                   media_timeout_seconds: 5
+                  rtp_ports: 10000-10999
             """, file: "hotlined.yaml", baseDirectory: "/etc/hotline")
         let line = try #require(configuration.lines.first)
         let sip = try #require(line.sip)
@@ -83,6 +84,7 @@ import Testing
         #expect(sip.listen.description == "0.0.0.0:5060" && sip.advertisedHost == "192.0.2.10")
         #expect(sip.allows("10.1.2.3") && sip.allows("::1") && !sip.allows("127.0.0.1"))
         #expect(sip.codecs == [.pcma] && sip.maxCalls == 30 && sip.answerAfterMs == 500 && sip.mediaTimeoutSeconds == 5)
+        #expect(sip.rtpPorts == 10000...10999)
     }
 
     @Test func aSIPLinesMistakesAreNamedWhereTheyAre() {
@@ -101,6 +103,7 @@ import Testing
                       allow: [10.0.0.0/33]
                       codecs: [G729]
                       max_calls: 0
+                      rtp_ports: 80-90
                       lisen: x
                 """, file: "h.yaml")
         } throws: { error in
@@ -110,6 +113,7 @@ import Testing
                 && text.contains("'allow' holds '10.0.0.0/33', not an IP address or network")
                 && text.contains("'codecs' holds 'G729', not PCMU or PCMA")
                 && text.contains("'max_calls' must be a whole number from 1 to 10000, not '0'")
+                && text.contains("'rtp_ports' must be a range of UDP ports FIRST-LAST (1024-65535, at least two), not '80-90'")
                 && text.contains("unknown field 'lisen' in sip (did you mean 'listen'?)")
         }
     }

@@ -230,7 +230,7 @@ private struct ConfigurationReader: YAMLReader {
         let flow = path(fields["flow"], "flow")
         if fields["flow"] == nil { error(node, "line \(index + 1) has no 'flow'") }
         guard let sip = mapping(sipNode, "sip", fields: ["listen", "advertise", "allow", "codecs", "max_calls", "answer_after_ms",
-                                                          "media_timeout_seconds", "users", "realm"]),
+                                                          "media_timeout_seconds", "users", "realm", "rtp_ports"]),
               let listenText = string(sip["listen"], "listen", nonEmpty: true) else {
             if sipNode.mapping != nil { error(sipNode, "the 'sip' section has no 'listen' address", hint: "as in 127.0.0.1:5080") }
             return nil
@@ -264,6 +264,15 @@ private struct ConfigurationReader: YAMLReader {
         if let n = integer(sip["answer_after_ms"], "answer_after_ms", range: 0...60_000) { settings.answerAfterMs = n }
         if let n = integer(sip["media_timeout_seconds"], "media_timeout_seconds", range: 1...3600) { settings.mediaTimeoutSeconds = n }
         if let realm = string(sip["realm"], "realm", nonEmpty: true) { settings.realm = realm }
+        if let text = string(sip["rtp_ports"], "rtp_ports") {
+            let bounds = text.split(separator: "-").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+            if bounds.count == 2, 1024 <= bounds[0], bounds[0] + 1 < bounds[1], bounds[1] <= 65535 {
+                settings.rtpPorts = bounds[0]...bounds[1]
+            } else {
+                error(sip["rtp_ports"], "'rtp_ports' must be a range of UDP ports FIRST-LAST (1024-65535, at least two), not '\(text)'",
+                      hint: "as in 10000-20000")
+            }
+        }
         if let users = sip["users"] {
             if let map = users.mapping, !map.isEmpty {
                 for (name, password) in map {
