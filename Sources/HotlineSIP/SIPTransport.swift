@@ -36,8 +36,8 @@ public final class SIPTransport: @unchecked Sendable {   // agent and calls touc
     /// configured one, or the one the system chose for port 0).
     @discardableResult
     public func start() throws -> Int {
+        // No SO_REUSEADDR: a second daemon on the same port must fail, not share its datagrams.
         let bootstrap = DatagramBootstrap(group: group)
-            .channelOption(.socketOption(.so_reuseaddr), value: 1)
             .channelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(DatagramReader { [self] bytes, source in

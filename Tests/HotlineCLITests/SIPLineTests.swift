@@ -45,14 +45,19 @@ import Testing
             process.standardError = err
             try process.run()
             // The line logs the port it bound.
+            guard let range = waitFor(#"SIP on 127\.0\.0\.1:\d+"#) else { throw InvalidSetup("hotlined did not open its SIP line: \(errText)") }
+            address = String(errText[range].dropFirst("SIP on ".count))
+        }
+
+        /// Reads the daemon's log until `pattern` (a regular expression) appears in it, up to a minute.
+        @discardableResult
+        func waitFor(_ pattern: String) -> Range<String.Index>? {
             let deadline = Date().addingTimeInterval(60)
-            while address.isEmpty, Date() < deadline, process.isRunning {
+            while Date() < deadline, process.isRunning {
+                if let range = errText.range(of: pattern, options: .regularExpression) { return range }
                 errText += String(decoding: err.fileHandleForReading.availableData, as: UTF8.self)
-                if let range = errText.range(of: #"SIP on 127\.0\.0\.1:\d+"#, options: .regularExpression) {
-                    address = String(errText[range].dropFirst("SIP on ".count))
-                }
             }
-            if address.isEmpty { throw InvalidSetup("hotlined did not open its SIP line: \(errText)") }
+            return nil
         }
 
         /// Stops the daemon (SIGTERM); its standard output (turns and call summaries) and error.
@@ -228,6 +233,20 @@ import Testing
         #expect(turns.map(\.heard) == ["one"] && summaries.map(\.outcome) == ["caller hung up"], "\(stdout)")
     }
 
+    @Test func checkConfigFailsWhenTheSIPPortIsTaken() throws {
+        let daemon = try SIPDaemon()   // holds its port
+        defer { _ = daemon.finish() }
+        let scratch = Scratch()
+        let root = repositoryRoot.path
+        try """
+            models: { acoustic: \(root)/Models/acoustic/acoustic.hnn, voice: \(root)/Models/voices/rms/rms.voice, lexicon: \(root)/Models/lexicon/cmudict-en-us.dict }
+            lines:
+              - { name: second, flow: \(root)/Flows/hotline.yaml, sip: { listen: "\(daemon.address)" } }
+            """.write(toFile: scratch.file("second.yaml"), atomically: true, encoding: .utf8)
+        let check = try CommandRunner.run("hotlined", ["--config", scratch.file("second.yaml"), "--check-config"])
+        #expect(check.status != 0 && check.stderr.contains("cannot listen for SIP on \(daemon.address)"), "\(check.stderr)")
+    }
+
     @Test func aCallWhoseMediaNeverComesEndsAfterTheMediaTimeout() throws {
         let (_, summaries, stdout, _) = try SIPDaemon(sip: "media_timeout_seconds: 2").call("caller-silent.xml")
         #expect(summaries.map(\.outcome) == ["line lost"], "\(stdout)")
@@ -248,11 +267,15 @@ import Testing
         Self.send(junk, to: daemon.address)
         // One call holds the only slot while a second caller is turned away.
         let (address, folder) = (daemon.address, daemon.scratch.path)
-        let holder = Thread { _ = try? Self.sipp("caller-hangs-up.xml", to: address, in: folder) }
+        let held = DispatchSemaphore(value: 0)
+        let holder = Thread {
+            _ = try? Self.sipp("caller-hangs-up.xml", to: address, in: folder)
+            held.signal()
+        }
         holder.start()
-        Thread.sleep(forTimeInterval: 1)
+        daemon.waitFor("call .* answered")
         let busy = try Self.sipp("caller-busy.xml", to: daemon.address, in: daemon.scratch.path)
-        Thread.sleep(forTimeInterval: 3)
+        held.wait()   // the first caller hangs up
         let (stdout, stderr) = daemon.finish()
         #expect(busy.status == 0, "sipp: \(busy.stdout.suffix(2000))\(stderr)")
         #expect(SIPDaemon.events(stdout).summaries.map(\.outcome) == ["caller hung up"], "\(stdout)\(stderr)")

@@ -56,8 +56,10 @@ final class SIPLineService: @unchecked Sendable {   // counters guarded by `lock
             return true
         }
         guard taken else { return call.hangUp() }
+        let incoming = call.incoming
+        daemon.log.message(.info, "line \(line.name): call \(incoming.callID) from \(incoming.caller) to \(incoming.called) answered "
+                           + "(\(incoming.codec.rawValue) from \(incoming.source))")
         let thread = Thread { [self] in
-            let incoming = call.incoming
             let audio = SIPCallLine(call, mediaTimeoutSeconds: line.sip?.mediaTimeoutSeconds ?? 20)
             do {
                 try service.answer(audio, parties: CallParties(caller: incoming.caller, called: incoming.called, sipCallID: incoming.callID))

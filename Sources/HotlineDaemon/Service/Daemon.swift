@@ -3,6 +3,7 @@ import Foundation
 import HotlineAudio
 import HotlineCore
 import HotlineDialogue
+import HotlineSIP
 import HotlineStore
 import HotlineTTS
 
@@ -121,20 +122,26 @@ public final class Daemon: @unchecked Sendable {
     /// How long a line's devices may take to open in `checkDevices` before that line counts as failed.
     static let deviceOpenTimeoutSeconds = 5.0
 
-    /// Opens and closes every line's devices, all lines at once; returns the failures by
+    /// Opens and closes every line's devices (binds a SIP line's socket), all lines at once; returns the failures by
     /// line name. A line whose open does not return within `deviceOpenTimeoutSeconds` (a
     /// file plugin reading a FIFO nobody writes) fails, and holds up no other line.
     public func checkDevices() throws -> [String: Error] {
         let open = try lineOpener()
         let opened = OpenResults()
         let done = DispatchGroup()
-        for line in configuration.lines where line.sip == nil {   // a SIP line's socket opens when it starts
+        for line in configuration.lines {
             done.enter()
             Thread.detachNewThread {
                 do {
-                    var probe = line
-                    probe.realtime = false
-                    _ = try open(probe)
+                    if let sip = line.sip {   // its SIP socket can be bound (the port is free, the address ours)
+                        let transport = SIPTransport(settings: sip, onCall: { $0.hangUp() }, onLog: { _ in })
+                        try transport.start()
+                        transport.stop()
+                    } else {
+                        var probe = line
+                        probe.realtime = false
+                        _ = try open(probe)
+                    }
                     opened.record(line.name, nil)
                 } catch {
                     opened.record(line.name, error)
@@ -145,7 +152,7 @@ public final class Daemon: @unchecked Sendable {
         _ = done.wait(timeout: .now() + Self.deviceOpenTimeoutSeconds)
         let results = opened.all   // a line missing here is still opening
         var failures: [String: Error] = [:]
-        for line in configuration.lines where line.sip == nil {
+        for line in configuration.lines {
             switch results[line.name] {
             case .some(.some(let error)): failures[line.name] = error
             case .some(.none): break
@@ -178,8 +185,7 @@ public final class Daemon: @unchecked Sendable {
         recoverUnfinishedCalls()
         let open = try lineOpener()
         let failures = try checkDevices()
-        if let first = failures.first, failures.count == configuration.lines.count(where: { $0.sip == nil }),
-           !configuration.lines.contains(where: { $0.sip != nil }) { throw first.value }
+        if let first = failures.first, failures.count == configuration.lines.count { throw first.value }
         let finished = DispatchGroup()
         let lines = configuration.lines
         for line in lines {
