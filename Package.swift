@@ -75,7 +75,7 @@ let package = Package(
         .testTarget(name: "HotlineTTSTests", dependencies: ["HotlineTTS"]),
         .testTarget(name: "HotlineDialogueTests", dependencies: ["HotlineDialogue"]),
         .testTarget(name: "HotlineStoreTests", dependencies: ["HotlineStore"]),
-        .testTarget(name: "HotlineSIPTests", dependencies: ["HotlineSIP"]),
+        .testTarget(name: "HotlineSIPTests", dependencies: ["HotlineSIP", "HotlineTestSupport"]),
         .testTarget(name: "HotlineDaemonTests", dependencies: ["HotlineDaemon", "HotlineDialogue", "HotlineTestSupport"]),
         .testTarget(name: "HotlineCLITests", dependencies: ["hotline", "hotlined", "HotlineTestSupport"]),
         // What several test targets share: the fuzz suites' seeded mutator, signal measures, an in-memory line.

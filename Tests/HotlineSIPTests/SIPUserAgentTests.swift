@@ -19,11 +19,11 @@ import Testing
     }
 
     static func request(_ method: String, callID: String = "call-1", toTag: String?, cseq: Int = 2, branch: String = "z9hG4bK-2") -> [UInt8] {
-        Array(("\(method) sip:hotline@127.0.0.1:5080 SIP/2.0\r\n"
-            + "Via: SIP/2.0/UDP 127.0.0.1:5061;branch=\(branch)\r\n"
-            + "From: sipp <sip:5551234@127.0.0.1:5061>;tag=caller-tag\r\n"
-            + "To: <sip:5000@127.0.0.1:5080>" + (toTag.map { ";tag=\($0)" } ?? "") + "\r\n"
-            + "Call-ID: \(callID)\r\nCSeq: \(cseq) \(method)\r\nContent-Length: 0\r\n\r\n").utf8)
+        let to = "To: <sip:5000@127.0.0.1:5080>" + (toTag.map { ";tag=\($0)" } ?? "")
+        let lines = ["\(method) sip:hotline@127.0.0.1:5080 SIP/2.0", "Via: SIP/2.0/UDP 127.0.0.1:5061;branch=\(branch)",
+                     "From: sipp <sip:5551234@127.0.0.1:5061>;tag=caller-tag", to, "Call-ID: \(callID)", "CSeq: \(cseq) \(method)",
+                     "Content-Length: 0", "", ""]
+        return Array(lines.joined(separator: "\r\n").utf8)
     }
 
     static func sent(_ actions: [SIPUserAgent.Action]) -> [SIPMessage] {
