@@ -90,6 +90,12 @@ import Testing
         let rows = csv.stdout.split(separator: "\r\n")
         #expect(rows.first?.hasPrefix("call,line,at_ms,state") == true && rows.count == 4, "\(csv.stdout)")
         #expect(rows.count > 2 && rows[2].contains(",dtmf,555019,"))
+        // The call as a regression test: it passes on the flow that ran it.
+        let caseFile = scratch.file("call1.tests.yaml")
+        let made = try CommandRunner.run("hotline", ["calls", "test-case", "1", "--db", database, "-o", caseFile])
+        #expect(made.status == 0, "\(made.stderr)")
+        let replayedCase = try CommandRunner.run("hotline", ["flow", "test", "Flows/hotline.yaml", caseFile])
+        #expect(replayedCase.status == 0 && replayedCase.stdout.contains("1 of 1 passed"), "\(replayedCase.stdout)\(replayedCase.stderr)")
         let tooFar = try CommandRunner.run("hotline", ["calls", "audio", "1", "--turn", "9", "--db", database, "-o", turnFile])
         #expect(tooFar.status != 0 && tooFar.stderr.contains("call 1 has 3 turns, not 9"))
         let missing = try CommandRunner.run("hotline", ["calls", "show", "99", "--db", database])
