@@ -8,8 +8,10 @@ import HotlineDSP
 struct AudioConvertCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convert",
-        abstract: "Convert a sound file (mixing to mono), optionally resampling.",
-        discussion: "The codec follows OUT's extension (.wav: pcm16, .flac, .opus/.ogg) unless --codec is given.")
+        abstract: "Convert a sound file (mixing to mono, or taking one channel), optionally resampling.",
+        discussion: """
+            The codec follows OUT's extension (.wav: pcm16, .flac, .opus/.ogg) unless --codec is given.             --channel 0 takes a call recording's caller, --channel 1 the hotline (hotline calls audio cuts turns).
+            """)
 
     @Argument(help: "Input sound file (any format libsndfile reads).")
     var input: String
@@ -22,6 +24,9 @@ struct AudioConvertCommand: ParsableCommand {
 
     @Option(help: "Output codec: \(AudioCodec.allCases.map(\.rawValue).joined(separator: ", ")).")
     var codec: AudioCodec?
+
+    @Option(help: "Only this channel, counted from 0, instead of mixing them all.")
+    var channel: Int?
 
     @Flag(help: "Convert what a damaged or truncated input still holds instead of failing.")
     var salvage = false
@@ -48,7 +53,7 @@ struct AudioConvertCommand: ParsableCommand {
         }
         defer { stops.forEach { $0.cancel() } }
         do {
-            var audio = try SoundFile.read(input, raw: raw.format, allowTruncated: salvage)
+            var audio = try SoundFile.read(input, raw: raw.format, allowTruncated: salvage, channel: channel)
             if let rate { audio = try resample(audio, to: rate, from: input) }
             try SoundFile.write(audio, to: output, codec: codec ?? outputCodec(output))
         } catch let error as HotlineError {

@@ -15,6 +15,27 @@ import Testing
         var durationSeconds: Double
     }
 
+    @Test func takesOneChannelOfAStereoRecording() throws {
+        let scratch = Scratch()
+        let stereo = scratch.file("stereo.wav")
+        // Left 440 Hz, right 1000 Hz, as a call recording holds the caller and the hotline.
+        let sox = try CommandRunner.runProgram("sox", ["-n", "-r", "8000", "-c", "2", "-b", "16", stereo, "synth", "1", "sine", "440", "sine", "1000"])
+        #expect(sox.status == 0, "\(sox.stderr)")
+        for (channel, tone, other) in [(0, 440.0, 1000.0), (1, 1000.0, 440.0)] {
+            let out = scratch.file("ch\(channel).wav")
+            let convert = try CommandRunner.run("hotline", ["audio", "convert", stereo, out, "--channel", "\(channel)"])
+            #expect(convert.status == 0, "\(convert.stderr)")
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: out)).dropFirst(44)   // PCM16 after the WAV header
+            let samples = stride(from: bytes.startIndex, to: bytes.endIndex - 1, by: 2).map {
+                Float(Int16(bitPattern: UInt16(bytes[$0]) | UInt16(bytes[$0 + 1]) << 8)) / 32768
+            }
+            #expect(samples.count == 8000)
+            #expect(amplitude(of: tone, in: samples[...], rate: 8000) > 10 * amplitude(of: other, in: samples[...], rate: 8000))
+        }
+        let missing = try CommandRunner.run("hotline", ["audio", "convert", stereo, scratch.file("x.wav"), "--channel", "2"])
+        #expect(missing.status != 0 && missing.stderr.contains("has 2 channel(s); there is no channel 2"))
+    }
+
     @Test func convertsA16kFlacToAn8kMuLawWavThatSoxReads() throws {
         let scratch = Scratch()
         let out = scratch.file("line.wav")
