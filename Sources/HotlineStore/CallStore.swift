@@ -256,13 +256,7 @@ public final class CallStore: Sendable {
 
     /// The calls `query` selects, newest first, each with its turn counts.
     public func calls(_ query: CallQuery = CallQuery()) throws -> [CallSummary] {
-        var conditions = ["calls.started_at >= ?"], arguments: [(any DatabaseValueConvertible)?] = [query.since ?? ""]
-        if let until = query.until { conditions.append("calls.started_at < ?"); arguments.append(until) }
-        if let line = query.line { conditions.append("calls.line = ?"); arguments.append(line) }
-        if let outcome = query.outcome {
-            conditions.append(outcome.isEmpty ? "calls.outcome = ''" : "substr(calls.outcome, 1, length(?)) = ?")
-            if !outcome.isEmpty { arguments += [outcome, outcome] }
-        }
+        let (conditions, arguments) = Self.filter(query)
         let struggled = query.struggled ? "HAVING no_matches + no_inputs > 0 OR calls.outcome LIKE 'transfer%' OR calls.outcome = 'daemon crashed'" : ""
         return try read { db in
             try Row.fetchAll(db, sql: """
@@ -277,6 +271,19 @@ public final class CallStore: Sendable {
                             noInputs: row["no_inputs"], lowestConfidence: row["lowest_confidence"])
             }
         }
+    }
+
+    /// The WHERE conditions (on `calls`) and their arguments that select `query`'s calls
+    /// (its `struggled` needs the turns: `calls` adds it).
+    static func filter(_ query: CallQuery) -> (conditions: [String], arguments: [(any DatabaseValueConvertible)?]) {
+        var conditions = ["calls.started_at >= ?"], arguments: [(any DatabaseValueConvertible)?] = [query.since ?? ""]
+        if let until = query.until { conditions.append("calls.started_at < ?"); arguments.append(until) }
+        if let line = query.line { conditions.append("calls.line = ?"); arguments.append(line) }
+        if let outcome = query.outcome {
+            conditions.append(outcome.isEmpty ? "calls.outcome = ''" : "substr(calls.outcome, 1, length(?)) = ?")
+            if !outcome.isEmpty { arguments += [outcome, outcome] }
+        }
+        return (conditions, arguments)
     }
 
     /// Call `id`, or nil.
@@ -316,7 +323,7 @@ public final class CallStore: Sendable {
         }
     }
 
-    private func read<T>(_ body: (Database) throws -> T) throws -> T {
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
         do { return try queue.read(body) } catch {
             throw CallStoreError(description: "\(path): cannot read (\(error))")
         }

@@ -4,7 +4,7 @@ import ArgumentParser
 struct CallsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "calls",
-        abstract: "List, show, export and listen to recorded calls (from the daemon's call store).",
+        abstract: "List, show, listen to, export and add up recorded calls (from the daemon's call store).",
         subcommands: [CallsListCommand.self, CallsShowCommand.self, CallsExportCommand.self, CallsAudioCommand.self,
-                      CallsTestCaseCommand.self])
+                      CallsTestCaseCommand.self, CallsStatsCommand.self])
 }

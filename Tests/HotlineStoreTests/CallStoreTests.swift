@@ -39,6 +39,35 @@ import Testing
         #expect(try reopened.closeUnfinishedCalls(as: "daemon crashed").isEmpty)
     }
 
+    @Test func analyticsAddUpOutcomesStatesAndConfidence() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString).sqlite").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let store = try CallStore(path: path)
+        func call(_ outcome: String, _ turns: [TurnRecord], ms: Int) throws {
+            let id = try store.beginCall(line: "l", flow: "f.yaml")
+            for turn in turns { try store.addTurn(call: id, turn) }
+            try store.endCall(id, outcome: outcome, durationMs: ms, recording: nil)
+        }
+        var menu = Self.turn(1000, "one")   // state "menu", confidence 0.9, read "menu option 1"
+        menu.state = "main_menu"
+        var ask = Self.turn(5000, "")
+        (ask.state, ask.input, ask.confidence, ask.interpretation) = ("ask_order", .noInput, nil, "noinput")
+        var unsure = Self.turn(3000, "two")
+        (unsure.state, unsure.confidence) = ("main_menu", 0.35)
+        try call("hangup", [menu], ms: 10_000)
+        try call("transfer:queue:support", [unsure], ms: 20_000)
+        try call("caller hung up", [menu, ask], ms: 30_000)   // gave up at ask_order
+        let stats = try store.analytics()
+        #expect(stats.calls == 3 && stats.averageHandleSeconds == 20)
+        #expect(abs(stats.containment - 1.0 / 3) < 1e-9 && abs(stats.transferRate - 1.0 / 3) < 1e-9 && abs(stats.abandonment - 1.0 / 3) < 1e-9)
+        #expect(stats.outcomes == ["hangup": 1, "transfer:queue:support": 1, "caller hung up": 1])
+        #expect(stats.states.map(\.state) == ["main_menu", "ask_order"])
+        #expect(stats.states[0].turns == 3 && stats.states[0].interpretations == ["menu option 1": 3] && stats.states[0].dropOffs == 0)
+        #expect(stats.states[1].turns == 1 && stats.states[1].noInputs == 1 && stats.states[1].dropOffs == 1)
+        #expect(stats.confidence == [0, 0, 0, 1, 0, 0, 0, 0, 0, 2])
+        #expect(try store.analytics(CallQuery(outcome: "hangup")).calls == 1)
+    }
+
     @Test func qaFindsCallsByTimeLineOutcomeAndStruggle() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString).sqlite").path
         defer { try? FileManager.default.removeItem(atPath: path) }
