@@ -1,8 +1,12 @@
 import ArgumentParser
 import Foundation
 import HotlineCore
+import HotlineConsole
 import HotlineDaemon
 import HotlineSIP
+import Metrics
+import Prometheus
+import ServiceLifecycle
 import HotlineTTS
 
 /// `hotlined`: the Hotline daemon. Answers calls on the ALSA phone lines of its
@@ -28,6 +32,7 @@ struct Hotlined: AsyncParsableCommand {
     @Option(help: "Run one line with this flow instead of the configuration's lines.") var flow: String?
     @Option(help: "Answer SIP calls (UDP) on this address and port instead of an ALSA line, with --flow: 127.0.0.1:5080, [::1]:5080, 0.0.0.0:5060.") var sip: String?
     @Option(help: "A network or address SIP requests are taken from (repeatable; default loopback only), with --sip: 10.0.0.0/8, 192.0.2.7.") var sipAllow: [String] = []
+    @Option(help: "Serve /healthz and /metrics (Prometheus) on this address and port, with --flow: 127.0.0.1:8080.") var http: String?
     @Option(help: "ALSA capture PCM (the caller), with --flow.") var capture = "default"
     @Option(help: "ALSA playback PCM (the hotline), with --flow.") var playback = "default"
     @Option(help: "A file of ALSA PCM definitions (asoundrc syntax) used instead of the system's, with --flow.") var alsaConfig: String?
@@ -63,11 +68,21 @@ struct Hotlined: AsyncParsableCommand {
                 return
             }
             guard !stop.isSet else { return }
-            try await DaemonService.group(daemon).run()
+            try await DaemonService.group(daemon, others: settings.httpListen.map { [console(daemon, listen: $0)] } ?? []).run()
         } catch {
             FileHandle.standardError.write(Data("hotlined: \(error)\n".utf8))
             throw ExitCode.failure
         }
+    }
+
+    /// The HTTP side: health and the daemon's metrics (swift-metrics, bootstrapped here to a
+    /// Prometheus registry; once per process).
+    private func console(_ daemon: Daemon, listen: SIPEndpoint) -> any Service {
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        return ConsoleApplication.make(host: listen.host, port: listen.port, registry: registry, logger: daemon.logger,
+                                       healthy: { daemon.linesMoving() },
+                                       onRunning: { port in daemon.announce("HTTP on \(SIPEndpoint(host: listen.host, port: port))") })
     }
 
     /// Runs `action` (on a background queue) each time signal `number` arrives.
@@ -99,6 +114,10 @@ struct Hotlined: AsyncParsableCommand {
         var settings = DaemonConfiguration(lines: [line])
         settings.alsaConfig = alsaConfig
         settings.maxCallSeconds = maxCallSeconds
+        if let http {
+            guard let address = SIPEndpoint(http) else { throw InvalidArgument("--http \(http): not an IP address and port (as in 127.0.0.1:8080)") }
+            settings.httpListen = address
+        }
         settings.recordings = record
         settings.database = database
         settings.acousticModel = model

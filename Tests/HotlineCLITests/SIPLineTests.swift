@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import HotlineTestSupport
 import Testing
 
@@ -21,9 +24,12 @@ import Testing
         private(set) var address = ""
         private let out = Pipe(), err = Pipe()
         private var errText = ""
+        /// What the daemon logged so far (as `waitFor` read it).
+        var log: String { errText }
 
         /// `sip`: extra lines of the line's `sip` section; `line`: extra fields of the line.
-        init(sip: String = "", line: String = "", flow: String = "Flows/hotline.yaml") throws {
+        /// `top`: extra top-level fields of the configuration.
+        init(sip: String = "", line: String = "", flow: String = "Flows/hotline.yaml", top: String = "") throws {
             let root = repositoryRoot.path
             try """
                 models:
@@ -31,6 +37,7 @@ import Testing
                   voice: \(root)/Models/voices/rms/rms.voice
                   lexicon: \(root)/Models/lexicon/cmudict-en-us.dict
                 data_dir: \(scratch.path)/data
+                \(top)
                 lines:
                   - name: pbx
                     flow: \(flow.hasPrefix("/") ? flow : root + "/" + flow)
@@ -231,6 +238,21 @@ import Testing
         try daemon.provideCallerAudio()
         let (turns, summaries, stdout, _) = try daemon.call("caller-late-offer.xml")
         #expect(turns.map(\.heard) == ["one"] && summaries.map(\.outcome) == ["caller hung up"], "\(stdout)")
+    }
+
+    @Test func healthAndPrometheusMetricsOverHTTP() throws {
+        let daemon = try SIPDaemon(top: "http: { listen: 127.0.0.1:0 }")
+        guard let range = daemon.waitFor(#"HTTP on 127\.0\.0\.1:\d+"#) else { Issue.record("no HTTP"); return }
+        let base = "http://" + daemon.log[range].dropFirst("HTTP on ".count)
+        let health = try String(contentsOf: URL(string: base + "/healthz")!, encoding: .utf8)
+        #expect(health == "ok\n")
+        _ = try SIPLineTests.sipp("caller-keys.xml", to: daemon.address, in: daemon.scratch.path)
+        let metrics = try String(contentsOf: URL(string: base + "/metrics")!, encoding: .utf8)
+        _ = daemon.finish()
+        for line in ["hotline_calls_total{line=\"pbx\",outcome=\"hangup\"} 1", "hotline_turns_total{line=\"pbx\",input=\"dtmf\"} 3",
+                     "hotline_calls_active{line=\"pbx\"} 0.0", "# TYPE hotline_reply_latency_seconds histogram"] {
+            #expect(metrics.contains(line), "\(line) not in:\n\(metrics)")
+        }
     }
 
     @Test func checkConfigFailsWhenTheSIPPortIsTaken() throws {

@@ -85,6 +85,7 @@ final class LineService: @unchecked Sendable {   // used by its line's thread on
                 }
             } catch {
                 daemon.log.message(.error, "line \(line.name): \(error); reopening the line")
+                DaemonMetrics.lineReopened(line: line.name)
             }
         }
     }
@@ -132,11 +133,18 @@ final class LineService: @unchecked Sendable {   // used by its line's thread on
                                           flowVersion: busy ? nil : loaded.version, parties: parties)
         } catch {
             daemon.log.message(.error, "line \(line.name): \(error)")
+            DaemonMetrics.storeError()
         }
+        DaemonMetrics.callStarted(line: line.name)
         session.onTurn = { [daemon, line] (turn: TurnRecord) in
             if let store, let callID {
-                do { try store.addTurn(call: callID, turn) } catch { daemon.log.message(.error, "line \(line.name): \(error)") }
+                do { try store.addTurn(call: callID, turn) } catch {
+                    daemon.log.message(.error, "line \(line.name): \(error)")
+                    DaemonMetrics.storeError()
+                }
             }
+            DaemonMetrics.turn(line: line.name, input: turn.input.rawValue, confidence: turn.input == .speech ? turn.confidence : nil,
+                               webhookFailed: turn.input == .webhook && turn.heard == "failed")
             daemon.log.event(TurnEvent(line: line.name, call: callID, turn: turn))
         }
         let name = "\(line.name)-\(callID.map(String.init) ?? Self.stamp())-\(answered)"
@@ -215,12 +223,15 @@ final class LineService: @unchecked Sendable {   // used by its line's thread on
         if let store, let callID {
             do { try store.endCall(callID, outcome: outcome, durationMs: session.nowMs, recording: recording) } catch {
                 daemon.log.message(.error, "line \(line.name): \(error)")
+                DaemonMetrics.storeError()
             }
         }
+        let underruns = audio.xruns - xrunsBefore + audio.lateFrames - lateBefore
+        DaemonMetrics.callEnded(line: line.name, outcome: outcome, lateFrames: underruns, replyLatencyMs: replyLatency)
         daemon.log.event(CallSummary(line: line.name, call: answered, id: callID, outcome: outcome,
                                      turns: session.turns.count, callMs: session.nowMs, recording: recording,
                                      replyLatencyMs: replyLatency, bargeInMs: bargeIn,
-                                     underruns: audio.xruns - xrunsBefore + audio.lateFrames - lateBefore))
+                                     underruns: underruns))
         if let failure { throw failure }
     }
 

@@ -26,12 +26,16 @@ final class SIPLineService: @unchecked Sendable {   // counters guarded by `lock
         var backoff = 1.0
         while !daemon.stop.isSet {
             let transport = SIPTransport(settings: settings, onCall: { [self] call in start(call) },
-                                         onLog: { [daemon, line] in daemon.log.message(.warning, "line \(line.name): \($0)") })
+                                         onLog: { [daemon, line] in
+                                             daemon.log.message(.warning, "line \(line.name): \($0)")
+                                             DaemonMetrics.sipRefused(line: line.name)
+                                         })
             do {
                 let port = try transport.start()
                 daemon.log.message(.info, "line \(line.name): SIP on \(SIPEndpoint(host: settings.listen.host, port: port))")
             } catch {
                 daemon.log.message(.error, "line \(line.name): \(error); retrying in \(Int(backoff)) s")
+                DaemonMetrics.lineReopened(line: line.name)
                 daemon.beat(line.name)
                 _ = daemon.waitBeforeReopening(backoff)
                 backoff = min(backoff * 2, 30)

@@ -6,6 +6,7 @@ import HotlineDialogue
 import HotlineSIP
 import HotlineStore
 import HotlineTTS
+import Logging
 
 /// hotlined's core: loads the models, flows and call store once, runs a `LineService` per
 /// configured line on its own thread, and talks to systemd (READY once loaded, watchdog
@@ -263,6 +264,17 @@ public final class Daemon: @unchecked Sendable {
 
     /// Where `flows` keeps the flow of `number` on `line`.
     private static func flowKey(_ line: String, _ number: String) -> String { line + "\u{0}" + number }
+
+    /// Logs `text` at info level (what a service beside the lines wants known: where it listens).
+    public func announce(_ text: String) { log.message(.info, text) }
+
+    /// The daemon's logger, for the services beside the lines.
+    public var logger: Logger { log.logger }
+
+    /// Whether every open line's audio has moved within `seconds` (what `/healthz` reports).
+    public func linesMoving(withinSeconds seconds: Double = 10) -> Bool {
+        stalledLine(olderThan: seconds) == nil && !stop.isSet
+    }
 
     /// The line's audio path moved just now.
     func beat(_ line: String) {

@@ -112,6 +112,8 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var silenceHangUpSeconds = 30
     /// Whether flows may name prompt audio, tables and grammars outside their own folder.
     public var flowsMayReadAnywhere = false
+    /// Where the HTTP side listens (`/healthz`, `/metrics`); nil: no HTTP.
+    public var httpListen: SIPEndpoint?
 
     /// A configuration of `lines` with every other setting at its default.
     public init(lines: [Line]) {
@@ -150,7 +152,7 @@ private struct ConfigurationReader: YAMLReader {
         guard let root = document(yaml, empty: "the configuration is empty", hint: "it needs at least 'lines'"),
               let top = mapping(root, "the configuration",
                                 fields: ["lines", "models", "data_dir", "database", "alsa_config", "log_level", "limits",
-                                         "flows_may_read_anywhere"]) else { return nil }
+                                         "flows_may_read_anywhere", "http"]) else { return nil }
         var configuration = DaemonConfiguration(lines: [])
         if let models = top["models"].flatMap({ mapping($0, "models", fields: ["acoustic", "voice", "lexicon"]) }) {
             if let path = path(models["acoustic"], "models.acoustic") { configuration.acousticModel = path }
@@ -174,6 +176,11 @@ private struct ConfigurationReader: YAMLReader {
             if let n = integer(limits["silence_hangup_seconds"], "silence_hangup_seconds", range: 1...3600) { configuration.silenceHangUpSeconds = n }
         }
         if let value = bool(top["flows_may_read_anywhere"], "flows_may_read_anywhere") { configuration.flowsMayReadAnywhere = value }
+        if let http = top["http"].flatMap({ mapping($0, "http", fields: ["listen"]) }), let text = string(http["listen"], "listen", nonEmpty: true) {
+            if let address = SIPEndpoint(text) { configuration.httpListen = address } else {
+                error(http["listen"], "'listen' must be an IP address and port, not '\(text)'", hint: "as in 127.0.0.1:8080")
+            }
+        }
         guard let linesNode = top["lines"] else {
             error(root, "missing 'lines': list the phone lines to answer")
             return nil

@@ -28,15 +28,15 @@ public struct DaemonService: Service {
         }
     }
 
-    /// The group hotlined runs: this service and the reload on SIGHUP; SIGTERM and SIGINT
-    /// shut it down gracefully; once the lines are done, so is the group.
-    public static func group(_ daemon: Daemon) -> ServiceGroup {
+    /// The group hotlined runs: this service, the reload on SIGHUP and `others` (the HTTP
+    /// side); SIGTERM and SIGINT shut it down gracefully; once the lines are done, so is the group.
+    public static func group(_ daemon: Daemon, others: [any Service] = []) -> ServiceGroup {
         ServiceGroup(configuration: ServiceGroupConfiguration(
             services: [
                 .init(service: DaemonService(daemon), successTerminationBehavior: .gracefullyShutdownGroup,
                       failureTerminationBehavior: .gracefullyShutdownGroup, serviceName: "lines"),
                 .init(service: ReloadService(daemon), serviceName: "reload"),
-            ],
+            ] + others.map { .init(service: $0, failureTerminationBehavior: .gracefullyShutdownGroup) },
             gracefulShutdownSignals: [.sigterm, .sigint], logger: daemon.log.logger))
     }
 }
