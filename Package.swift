@@ -57,7 +57,8 @@ let package = Package(
         ]),
 
         // The HTTP side of the daemon: health and Prometheus metrics (the console grows here).
-        .target(name: "HotlineConsole", dependencies: [
+        .target(name: "HotlineConsole", dependencies: ["HotlineStore",
+            .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Prometheus", package: "swift-prometheus"),

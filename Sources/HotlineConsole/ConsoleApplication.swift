@@ -1,3 +1,4 @@
+import HotlineStore
 import Hummingbird
 import Logging
 import NIOCore
@@ -5,11 +6,12 @@ import Prometheus
 
 /// hotlined's HTTP side (off unless `--http` or an `http` section asks for it): `/healthz`
 /// for load balancers and supervisors, `/metrics` in Prometheus's text format for
-/// alerting. Both are open; what the console adds later (calls, flows) will need a login.
+/// alerting (both open), and with a call store and API tokens the JSON API under `/api`.
 public enum ConsoleApplication {
     /// The application listening on `host`:`port` (0: a port the system picks, passed to
     /// `onRunning`); `healthy` says whether the daemon's lines are moving.
     public static func make(host: String, port: Int, registry: PrometheusCollectorRegistry, logger: Logger,
+                            store: CallStore?, tokens: [String: String],
                             healthy: @escaping @Sendable () -> Bool,
                             onRunning: @escaping @Sendable (Int) -> Void) -> some ApplicationProtocol {
         let router = Router()
@@ -24,6 +26,7 @@ public enum ConsoleApplication {
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(bytes: text)))
         }
+        if let store, !tokens.isEmpty { CallsAPI.add(to: router, store: store, tokens: tokens) }
         return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "Hotline"),
                            onServerRunning: { channel in onRunning(channel.localAddress?.port ?? port) }, logger: logger)
     }

@@ -4,6 +4,7 @@ import HotlineCore
 import HotlineConsole
 import HotlineDaemon
 import HotlineSIP
+import HotlineStore
 import Metrics
 import Prometheus
 import ServiceLifecycle
@@ -81,6 +82,8 @@ struct Hotlined: AsyncParsableCommand {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         return ConsoleApplication.make(host: listen.host, port: listen.port, registry: registry, logger: daemon.logger,
+                                       store: daemon.configuration.database.flatMap { try? CallStore(path: $0) },
+                                       tokens: daemon.configuration.apiTokens,
                                        healthy: { daemon.linesMoving() },
                                        onRunning: { port in daemon.announce("HTTP on \(SIPEndpoint(host: listen.host, port: port))") })
     }

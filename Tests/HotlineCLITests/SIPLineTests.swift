@@ -240,15 +240,38 @@ import Testing
         #expect(turns.map(\.heard) == ["one"] && summaries.map(\.outcome) == ["caller hung up"], "\(stdout)")
     }
 
-    @Test func healthAndPrometheusMetricsOverHTTP() throws {
-        let daemon = try SIPDaemon(top: "http: { listen: 127.0.0.1:0 }")
+    /// GET `url` (with a bearer `token`): the status and the body.
+    static func get(_ url: String, token: String? = nil) -> (status: Int, body: String) {
+        var request = URLRequest(url: URL(string: url)!)
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        let done = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var result = (0, "")
+        URLSession.shared.dataTask(with: request) { data, response, _ in
+            result = ((response as? HTTPURLResponse)?.statusCode ?? 0, data.map { String(decoding: $0, as: UTF8.self) } ?? "")
+            done.signal()
+        }.resume()
+        done.wait()
+        return result
+    }
+
+    @Test func healthMetricsAndTheCallsAPIOverHTTP() throws {
+        // The API token "s3cret-token", listed by its SHA-256.
+        let daemon = try SIPDaemon(top: "http: { listen: 127.0.0.1:0, tokens: { qa: a81e611a041b13f078bf8ebe5dab4d4fd63fcc5594661c918bec093a2f416a7e } }")
         guard let range = daemon.waitFor(#"HTTP on 127\.0\.0\.1:\d+"#) else { Issue.record("no HTTP"); return }
         let base = "http://" + daemon.log[range].dropFirst("HTTP on ".count)
-        let health = try String(contentsOf: URL(string: base + "/healthz")!, encoding: .utf8)
-        #expect(health == "ok\n")
+        #expect(Self.get(base + "/healthz") == (200, "ok\n"))
         _ = try SIPLineTests.sipp("caller-keys.xml", to: daemon.address, in: daemon.scratch.path)
-        let metrics = try String(contentsOf: URL(string: base + "/metrics")!, encoding: .utf8)
+        let metrics = Self.get(base + "/metrics").body
+        #expect(Self.get(base + "/api/calls").status == 401 && Self.get(base + "/api/calls", token: "guess").status == 401)
+        let calls = Self.get(base + "/api/calls?outcome=hangup", token: "s3cret-token")
+        let call = Self.get(base + "/api/calls/1", token: "s3cret-token")
+        let stats = Self.get(base + "/api/stats", token: "s3cret-token")
+        let missing = Self.get(base + "/api/calls/99", token: "s3cret-token")
         _ = daemon.finish()
+        #expect(calls.status == 200 && calls.body.contains("\"outcome\":\"hangup\"") && calls.body.contains("\"caller\":\"5551234\""), "\(calls)")
+        #expect(call.status == 200 && call.body.contains("\"heard\":\"123456\""), "\(call)")
+        #expect(stats.status == 200 && stats.body.contains("\"containment\":1"), "\(stats)")
+        #expect(missing.status == 404)
         for line in ["hotline_calls_total{line=\"pbx\",outcome=\"hangup\"} 1", "hotline_turns_total{line=\"pbx\",input=\"dtmf\"} 3",
                      "hotline_calls_active{line=\"pbx\"} 0.0", "# TYPE hotline_reply_latency_seconds histogram"] {
             #expect(metrics.contains(line), "\(line) not in:\n\(metrics)")

@@ -112,8 +112,10 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var silenceHangUpSeconds = 30
     /// Whether flows may name prompt audio, tables and grammars outside their own folder.
     public var flowsMayReadAnywhere = false
-    /// Where the HTTP side listens (`/healthz`, `/metrics`); nil: no HTTP.
+    /// Where the HTTP side listens (`/healthz`, `/metrics`, `/api`); nil: no HTTP.
     public var httpListen: SIPEndpoint?
+    /// API tokens by name: the lowercase hex SHA-256 of each token (`/api` needs one).
+    public var apiTokens: [String: String] = [:]
 
     /// A configuration of `lines` with every other setting at its default.
     public init(lines: [Line]) {
@@ -176,9 +178,18 @@ private struct ConfigurationReader: YAMLReader {
             if let n = integer(limits["silence_hangup_seconds"], "silence_hangup_seconds", range: 1...3600) { configuration.silenceHangUpSeconds = n }
         }
         if let value = bool(top["flows_may_read_anywhere"], "flows_may_read_anywhere") { configuration.flowsMayReadAnywhere = value }
-        if let http = top["http"].flatMap({ mapping($0, "http", fields: ["listen"]) }), let text = string(http["listen"], "listen", nonEmpty: true) {
-            if let address = SIPEndpoint(text) { configuration.httpListen = address } else {
-                error(http["listen"], "'listen' must be an IP address and port, not '\(text)'", hint: "as in 127.0.0.1:8080")
+        if let http = top["http"].flatMap({ mapping($0, "http", fields: ["listen", "tokens"]) }) {
+            if let text = string(http["listen"], "listen", nonEmpty: true) {
+                if let address = SIPEndpoint(text) { configuration.httpListen = address } else {
+                    error(http["listen"], "'listen' must be an IP address and port, not '\(text)'", hint: "as in 127.0.0.1:8080")
+                }
+            }
+            for (name, hash) in http["tokens"].flatMap({ $0.mapping }) ?? [:] {
+                guard let name = string(name, "tokens"), let hash = string(hash, "tokens.\(name)") else { continue }
+                if hash.count == 64, hash.allSatisfy(\.isHexDigit) { configuration.apiTokens[name] = hash.lowercased() } else {
+                    error(http["tokens"], "token '\(name)' must be the SHA-256 of the token in hex (64 digits)",
+                          hint: "printf %s \"$TOKEN\" | sha256sum")
+                }
             }
         }
         guard let linesNode = top["lines"] else {

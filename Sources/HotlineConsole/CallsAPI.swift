@@ -1,0 +1,63 @@
+import Crypto
+import Foundation
+import Hummingbird
+import HotlineStore
+
+/// The console's JSON API over the call store (docs/api.md): calls with `calls list`'s
+/// filters, one call with its turns, and the analytics. Every route needs an API token
+/// (`Authorization: Bearer TOKEN`) whose SHA-256 the configuration lists.
+enum CallsAPI {
+    static func add(to router: Router<BasicRequestContext>, store: CallStore, tokens: [String: String]) {
+        let api = router.group("api").add(middleware: BearerTokens(hashes: tokens))
+        api.get("calls") { request, _ -> Response in
+            try json(store.calls(query(request)))
+        }
+        api.get("calls/:id") { _, context -> Response in
+            let id = try context.parameters.require("id", as: Int64.self)
+            guard let call = try store.call(id) else { throw HTTPError(.notFound, message: "no call \(id)") }
+            return try json(CallWithTurns(call: call, turns: try store.turns(call: id)))
+        }
+        api.get("stats") { request, _ -> Response in
+            try json(store.analytics(query(request)))
+        }
+    }
+
+    struct CallWithTurns: Encodable {
+        var call: CallRecord
+        var turns: [TurnRecord]
+    }
+
+    /// `?since=&until=&line=&outcome=&struggled=true`, as `hotline calls list` takes them.
+    static func query(_ request: Request) -> CallQuery {
+        let parameters = request.uri.queryParameters
+        let text = { (name: Substring) in parameters[name].map(String.init) }
+        return CallQuery(since: text("since"), until: text("until"), line: text("line"), outcome: text("outcome"),
+                         struggled: text("struggled") == "true")
+    }
+
+    static func json<T: Encodable>(_ value: T) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return Response(status: .ok, headers: [.contentType: "application/json"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+    }
+}
+
+/// Lets a request through when its bearer token's SHA-256 (hex) is one of `hashes`
+/// (token name -> hash); answers 401 otherwise.
+struct BearerTokens<Context: RequestContext>: RouterMiddleware {
+    let hashes: [String: String]
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer "),
+              hashes.values.contains(Self.digest(String(header.dropFirst("bearer ".count)))) else {
+            throw HTTPError(.unauthorized, headers: [.wwwAuthenticate: "Bearer realm=\"hotline\""], message: "an API token is needed")
+        }
+        return try await next(request, context)
+    }
+
+    /// The lowercase hex SHA-256 of `token`.
+    static func digest(_ token: String) -> String {
+        SHA256.hash(data: Array(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}
