@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "HotlineASR", dependencies: ["HotlineCore", "HotlineDSP", "HotlineNN"], swiftSettings: optimizedEvenInDebug),
         .target(name: "HotlineTTS", dependencies: ["HotlineCore", "HotlineDSP"], swiftSettings: optimizedEvenInDebug),
         .target(name: "HotlineDialogue", dependencies: ["HotlineCore", "HotlineASR", "Yams"]),
-        .target(name: "HotlineStore", dependencies: ["HotlineCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "HotlineStore", dependencies: ["HotlineCore", "HotlineAudio", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "HotlineSIP", dependencies: ["HotlineCore", "HotlineDSP",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -57,7 +57,7 @@ let package = Package(
         ]),
 
         // The HTTP side of the daemon: health and Prometheus metrics (the console grows here).
-        .target(name: "HotlineConsole", dependencies: ["HotlineStore",
+        .target(name: "HotlineConsole", dependencies: ["HotlineStore", "HotlineAudio",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),

@@ -1,7 +1,9 @@
 import Crypto
 import Foundation
-import Hummingbird
+import HotlineAudio
+import HotlineCore
 import HotlineStore
+import Hummingbird
 
 /// The console's JSON API over the call store (docs/api.md): calls with `calls list`'s
 /// filters, one call with its turns, and the analytics. Every route needs an API token
@@ -16,6 +18,21 @@ enum CallsAPI {
             let id = try context.parameters.require("id", as: Int64.self)
             guard let call = try store.call(id) else { throw HTTPError(.notFound, message: "no call \(id)") }
             return try json(CallWithTurns(call: call, turns: try store.turns(call: id)))
+        }
+        api.get("calls/:id/audio") { request, context -> Response in
+            let id = try context.parameters.require("id", as: Int64.self)
+            guard let call = try store.call(id) else { throw HTTPError(.notFound, message: "no call \(id)") }
+            let parameters = request.uri.queryParameters
+            let channel = parameters["channel"].map { RecordingCut.Channel(rawValue: String($0)) } ?? .caller
+            guard let channel else { throw HTTPError(.badRequest, message: "channel is caller, hotline or both") }
+            let turn = parameters["turn"].flatMap { Int($0) }.map { $0 - 1 }
+            do {
+                let (channels, rate) = try RecordingCut.cut(call, turns: try store.turns(call: id), turn: turn, channel: channel)
+                return Response(status: .ok, headers: [.contentType: "audio/wav"],
+                                body: .init(byteBuffer: ByteBuffer(bytes: try wav(channels, sampleRate: rate))))
+            } catch let error as InvalidArgument {
+                throw HTTPError(.notFound, message: error.description)
+            }
         }
         api.get("stats") { request, _ -> Response in
             try json(store.analytics(query(request)))
@@ -33,6 +50,14 @@ enum CallsAPI {
         let text = { (name: Substring) in parameters[name].map(String.init) }
         return CallQuery(since: text("since"), until: text("until"), line: text("line"), outcome: text("outcome"),
                          struggled: text("struggled") == "true")
+    }
+
+    /// `channels` as a 16-bit WAV file's bytes (written to a scratch file: libsndfile writes files).
+    static func wav(_ channels: [[Float]], sampleRate: Int) throws -> [UInt8] {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hotline-api-\(UUID().uuidString).wav").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try SoundFile.write(channels: channels, sampleRate: sampleRate, to: path, codec: .pcm16)
+        return Array(try Data(contentsOf: URL(fileURLWithPath: path)))
     }
 
     static func json<T: Encodable>(_ value: T) throws -> Response {

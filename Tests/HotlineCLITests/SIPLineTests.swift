@@ -241,17 +241,23 @@ import Testing
     }
 
     /// GET `url` (with a bearer `token`): the status and the body.
-    static func get(_ url: String, token: String? = nil) -> (status: Int, body: String) {
+    static func fetch(_ url: String, token: String? = nil) -> (status: Int, data: Data) {
         var request = URLRequest(url: URL(string: url)!)
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         let done = DispatchSemaphore(value: 0)
-        nonisolated(unsafe) var result = (0, "")
+        nonisolated(unsafe) var result = (0, Data())
         URLSession.shared.dataTask(with: request) { data, response, _ in
-            result = ((response as? HTTPURLResponse)?.statusCode ?? 0, data.map { String(decoding: $0, as: UTF8.self) } ?? "")
+            result = ((response as? HTTPURLResponse)?.statusCode ?? 0, data ?? Data())
             done.signal()
         }.resume()
         done.wait()
         return result
+    }
+
+    /// GET `url` as text.
+    static func get(_ url: String, token: String? = nil) -> (status: Int, body: String) {
+        let (status, data) = fetch(url, token: token)
+        return (status, String(decoding: data, as: UTF8.self))
     }
 
     @Test func healthMetricsAndTheCallsAPIOverHTTP() throws {
@@ -267,11 +273,14 @@ import Testing
         let call = Self.get(base + "/api/calls/1", token: "s3cret-token")
         let stats = Self.get(base + "/api/stats", token: "s3cret-token")
         let missing = Self.get(base + "/api/calls/99", token: "s3cret-token")
+        let noTurn = Self.get(base + "/api/calls/1/audio?turn=9", token: "s3cret-token")
+        let turnAudio = Self.fetch(base + "/api/calls/1/audio?turn=2&channel=hotline", token: "s3cret-token").data
         _ = daemon.finish()
         #expect(calls.status == 200 && calls.body.contains("\"outcome\":\"hangup\"") && calls.body.contains("\"caller\":\"5551234\""), "\(calls)")
         #expect(call.status == 200 && call.body.contains("\"heard\":\"123456\""), "\(call)")
         #expect(stats.status == 200 && stats.body.contains("\"containment\":1"), "\(stats)")
-        #expect(missing.status == 404)
+        #expect(missing.status == 404 && noTurn.status == 404 && noTurn.body.contains("has 3 turns, not 9"))
+        #expect(turnAudio.prefix(4) == Data("RIFF".utf8) && turnAudio.count > 8000)   // a WAV of the hotline's side of turn 2
         for line in ["hotline_calls_total{line=\"pbx\",outcome=\"hangup\"} 1", "hotline_turns_total{line=\"pbx\",input=\"dtmf\"} 3",
                      "hotline_calls_active{line=\"pbx\"} 0.0", "# TYPE hotline_reply_latency_seconds histogram"] {
             #expect(metrics.contains(line), "\(line) not in:\n\(metrics)")
