@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import HotlineAudio
 import HotlineCore
+import HotlineDaemon
 import HotlineStore
 import Hummingbird
 
@@ -9,8 +10,11 @@ import Hummingbird
 /// filters, one call with its turns, and the analytics. Every route needs an API token
 /// (`Authorization: Bearer TOKEN`) whose SHA-256 the configuration lists.
 enum CallsAPI {
-    static func add(to router: Router<BasicRequestContext>, store: CallStore, tokens: [String: String]) {
+    static func add(to router: Router<BasicRequestContext>, daemon: Daemon, store: CallStore, tokens: [String: String]) {
         let api = router.group("api").add(middleware: BearerTokens(hashes: tokens))
+        api.get("live") { _, _ -> Response in
+            try json(daemon.liveCalls)
+        }
         api.get("calls") { request, _ -> Response in
             try json(store.calls(query(request)))
         }

@@ -1,3 +1,4 @@
+import HotlineDaemon
 import HotlineStore
 import Hummingbird
 import Logging
@@ -8,15 +9,15 @@ import Prometheus
 /// for load balancers and supervisors, `/metrics` in Prometheus's text format for
 /// alerting (both open), and with a call store and API tokens the JSON API under `/api`.
 public enum ConsoleApplication {
-    /// The application listening on `host`:`port` (0: a port the system picks, passed to
-    /// `onRunning`); `healthy` says whether the daemon's lines are moving.
-    public static func make(host: String, port: Int, registry: PrometheusCollectorRegistry, logger: Logger,
+    /// `daemon`'s application listening on `host`:`port` (0: a port the system picks,
+    /// passed to `onRunning`), its metrics from `registry`, its API over `store` for `tokens`
+    /// (name -> SHA-256 hex).
+    public static func make(daemon: Daemon, host: String, port: Int, registry: PrometheusCollectorRegistry,
                             store: CallStore?, tokens: [String: String],
-                            healthy: @escaping @Sendable () -> Bool,
                             onRunning: @escaping @Sendable (Int) -> Void) -> some ApplicationProtocol {
         let router = Router()
         router.get("healthz") { _, _ -> Response in
-            let ok = healthy()
+            let ok = daemon.linesMoving()
             return Response(status: ok ? .ok : .serviceUnavailable, headers: [.contentType: "text/plain; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(string: ok ? "ok\n" : "stalled\n")))
         }
@@ -26,8 +27,8 @@ public enum ConsoleApplication {
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(bytes: text)))
         }
-        if let store, !tokens.isEmpty { CallsAPI.add(to: router, store: store, tokens: tokens) }
+        if let store, !tokens.isEmpty { CallsAPI.add(to: router, daemon: daemon, store: store, tokens: tokens) }
         return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "Hotline"),
-                           onServerRunning: { channel in onRunning(channel.localAddress?.port ?? port) }, logger: logger)
+                           onServerRunning: { channel in onRunning(channel.localAddress?.port ?? port) }, logger: daemon.logger)
     }
 }

@@ -81,10 +81,9 @@ struct Hotlined: AsyncParsableCommand {
     private func console(_ daemon: Daemon, listen: SIPEndpoint) -> any Service {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
-        return ConsoleApplication.make(host: listen.host, port: listen.port, registry: registry, logger: daemon.logger,
+        return ConsoleApplication.make(daemon: daemon, host: listen.host, port: listen.port, registry: registry,
                                        store: daemon.configuration.database.flatMap { try? CallStore(path: $0) },
                                        tokens: daemon.configuration.apiTokens,
-                                       healthy: { daemon.linesMoving() },
                                        onRunning: { port in daemon.announce("HTTP on \(SIPEndpoint(host: listen.host, port: port))") })
     }
 

@@ -266,7 +266,21 @@ import Testing
         guard let range = daemon.waitFor(#"HTTP on 127\.0\.0\.1:\d+"#) else { Issue.record("no HTTP"); return }
         let base = "http://" + daemon.log[range].dropFirst("HTTP on ".count)
         #expect(Self.get(base + "/healthz") == (200, "ok\n"))
-        _ = try SIPLineTests.sipp("caller-keys.xml", to: daemon.address, in: daemon.scratch.path)
+        let (address, folder) = (daemon.address, daemon.scratch.path)
+        let called = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            _ = try? SIPLineTests.sipp("caller-keys.xml", to: address, in: folder)
+            called.signal()
+        }
+        // While the call is up, it is live: its line, caller and the state it is in.
+        var live = ""
+        for _ in 0..<100 where !live.contains("\"line\":\"pbx\"") {
+            Thread.sleep(forTimeInterval: 0.1)
+            live = Self.get(base + "/api/live", token: "s3cret-token").body
+        }
+        called.wait()
+        #expect(live.contains("\"caller\":\"5551234\"") && live.contains("\"state\":"), "\(live)")
+        #expect(Self.get(base + "/api/live", token: "s3cret-token").body == "[]")
         let metrics = Self.get(base + "/metrics").body
         #expect(Self.get(base + "/api/calls").status == 401 && Self.get(base + "/api/calls", token: "guess").status == 401)
         let calls = Self.get(base + "/api/calls?outcome=hangup", token: "s3cret-token")

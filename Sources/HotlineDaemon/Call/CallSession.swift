@@ -72,6 +72,8 @@ public final class CallSession {
     public var isWaitingForCaller: Bool { outcome == nil && listener.request != nil && !player.isPlaying }
 
     private var engine: DialogueEngine
+    /// The dialogue state the call is in (nil once it ended).
+    public var dialogueState: String? { engine.state }
     /// The flow's voice (the default one if the flow's cannot be loaded; `hotlined` says so at start).
     private let synthesizer: DiphoneSynthesizer
     private let signal: CallerSignal

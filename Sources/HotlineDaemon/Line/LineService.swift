@@ -136,7 +136,14 @@ final class LineService: @unchecked Sendable {   // used by its line's thread on
             DaemonMetrics.storeError()
         }
         DaemonMetrics.callStarted(line: line.name)
-        session.onTurn = { [daemon, line] (turn: TurnRecord) in
+        let liveKey = UUID()
+        var liveCall = Daemon.LiveCall(line: line.name, call: callID, startedAt: ISO8601DateFormatter().string(from: Date()),
+                                       caller: parties?.caller, called: parties?.called, state: flow.start)
+        daemon.setLive(liveKey, liveCall)
+        defer { daemon.setLive(liveKey, nil) }
+        session.onTurn = { [daemon, line, weak session] (turn: TurnRecord) in
+            liveCall.state = session?.dialogueState ?? turn.state
+            daemon.setLive(liveKey, liveCall)
             if let store, let callID {
                 do { try store.addTurn(call: callID, turn) } catch {
                     daemon.log.message(.error, "line \(line.name): \(error)")

@@ -265,6 +265,25 @@ public final class Daemon: @unchecked Sendable {
     /// Where `flows` keeps the flow of `number` on `line`.
     private static func flowKey(_ line: String, _ number: String) -> String { line + "\u{0}" + number }
 
+    /// A call in progress, as `/api/live` shows it.
+    public struct LiveCall: Sendable, Encodable, Equatable {
+        public var line: String
+        /// Its id in the call store, when stored.
+        public var call: Int64?
+        public var startedAt: String
+        public var caller: String?, called: String?
+        /// The dialogue state it is in.
+        public var state: String
+    }
+
+    private var live: [UUID: LiveCall] = [:]
+
+    /// The calls in progress, oldest first.
+    public var liveCalls: [LiveCall] { lock.withLock { live.values.sorted { $0.startedAt < $1.startedAt } } }
+
+    /// Records (or, with nil, forgets) call `key`'s progress.
+    func setLive(_ key: UUID, _ call: LiveCall?) { lock.withLock { live[key] = call } }
+
     /// Logs `text` at info level (what a service beside the lines wants known: where it listens).
     public func announce(_ text: String) { log.message(.info, text) }
 
