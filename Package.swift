@@ -57,7 +57,7 @@ let package = Package(
         ]),
 
         // The HTTP side of the daemon: health and Prometheus metrics (the console grows here).
-        .target(name: "HotlineConsole", dependencies: ["HotlineDaemon", "HotlineStore", "HotlineAudio",
+        .target(name: "HotlineConsole", dependencies: ["HotlineDaemon", "HotlineDialogue", "HotlineStore", "HotlineAudio",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),

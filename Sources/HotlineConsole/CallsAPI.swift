@@ -3,6 +3,7 @@ import Foundation
 import HotlineAudio
 import HotlineCore
 import HotlineDaemon
+import HotlineDialogue
 import HotlineStore
 import Hummingbird
 
@@ -38,9 +39,42 @@ enum CallsAPI {
                 throw HTTPError(.notFound, message: error.description)
             }
         }
+        api.get("flows") { _, _ -> Response in
+            try json(daemon.runningFlows.map { RunningFlow(line: $0.line, number: $0.number, path: $0.path, version: $0.version) })
+        }
+        // A flow's text checked as `hotline flow validate` would: its problems, each at its line and column.
+        api.post("flows/validate") { request, _ -> Response in
+            let body = try await request.body.collect(upTo: 1 << 20)
+            let text = String(buffer: body)
+            do {
+                _ = try FlowLoader.load(yaml: text, file: "flow.yaml", baseDirectory: FileManager.default.temporaryDirectory.path)
+                return try json(Validation(valid: true, problems: []))
+            } catch let errors as FlowErrors {
+                return try json(Validation(valid: false, problems: errors.diagnostics.map {
+                    .init(line: $0.location.line, column: $0.location.column, message: $0.message, hint: $0.hint)
+                }))
+            }
+        }
         api.get("stats") { request, _ -> Response in
             try json(store.analytics(query(request)))
         }
+    }
+
+    struct RunningFlow: Encodable {
+        var line: String
+        var number: String?
+        var path: String
+        var version: String
+    }
+
+    struct Validation: Encodable {
+        struct Problem: Encodable {
+            var line: Int, column: Int
+            var message: String
+            var hint: String?
+        }
+        var valid: Bool
+        var problems: [Problem]
     }
 
     struct CallWithTurns: Encodable {
@@ -66,7 +100,7 @@ enum CallsAPI {
 
     static func json<T: Encodable>(_ value: T) throws -> Response {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return Response(status: .ok, headers: [.contentType: "application/json"],
                         body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
     }

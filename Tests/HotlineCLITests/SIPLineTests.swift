@@ -241,9 +241,13 @@ import Testing
     }
 
     /// GET `url` (with a bearer `token`): the status and the body.
-    static func fetch(_ url: String, token: String? = nil) -> (status: Int, data: Data) {
+    static func fetch(_ url: String, token: String? = nil, post: String? = nil) -> (status: Int, data: Data) {
         var request = URLRequest(url: URL(string: url)!)
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        if let post {
+            request.httpMethod = "POST"
+            request.httpBody = Data(post.utf8)
+        }
         let done = DispatchSemaphore(value: 0)
         nonisolated(unsafe) var result = (0, Data())
         URLSession.shared.dataTask(with: request) { data, response, _ in
@@ -286,6 +290,9 @@ import Testing
         let calls = Self.get(base + "/api/calls?outcome=hangup", token: "s3cret-token")
         let call = Self.get(base + "/api/calls/1", token: "s3cret-token")
         let stats = Self.get(base + "/api/stats", token: "s3cret-token")
+        let flows = Self.get(base + "/api/flows", token: "s3cret-token").body
+        let broken = Self.fetch(base + "/api/flows/validate", token: "s3cret-token",
+                                post: "flow: x\nstart: hello\nstates:\n  hello:\n    promt: Hi\n    next: nowhere\n")
         let missing = Self.get(base + "/api/calls/99", token: "s3cret-token")
         let noTurn = Self.get(base + "/api/calls/1/audio?turn=9", token: "s3cret-token")
         let turnAudio = Self.fetch(base + "/api/calls/1/audio?turn=2&channel=hotline", token: "s3cret-token").data
@@ -293,6 +300,10 @@ import Testing
         #expect(calls.status == 200 && calls.body.contains("\"outcome\":\"hangup\"") && calls.body.contains("\"caller\":\"5551234\""), "\(calls)")
         #expect(call.status == 200 && call.body.contains("\"heard\":\"123456\""), "\(call)")
         #expect(stats.status == 200 && stats.body.contains("\"containment\":1"), "\(stats)")
+        #expect(flows.contains("\"line\":\"pbx\"") && flows.contains("Flows/hotline.yaml") && flows.contains("\"version\":\""), "\(flows)")
+        let problems = String(decoding: broken.data, as: UTF8.self)
+        #expect(broken.status == 200 && problems.contains("\"valid\":false") && problems.contains("\"line\":5")
+                && problems.contains("did you mean 'prompt'?"), "\(problems)")
         #expect(missing.status == 404 && noTurn.status == 404 && noTurn.body.contains("has 3 turns, not 9"))
         #expect(turnAudio.prefix(4) == Data("RIFF".utf8) && turnAudio.count > 8000)   // a WAV of the hotline's side of turn 2
         for line in ["hotline_calls_total{line=\"pbx\",outcome=\"hangup\"} 1", "hotline_turns_total{line=\"pbx\",input=\"dtmf\"} 3",

@@ -262,6 +262,16 @@ public final class Daemon: @unchecked Sendable {
         lock.withLock { number.flatMap { flows[Self.flowKey(line, $0)] } ?? flows[line]! }
     }
 
+    /// The flows calls run now: per line (and number called), the file and its version.
+    public var runningFlows: [(line: String, number: String?, path: String, version: String)] {
+        lock.withLock {
+            flows.map { key, loaded in
+                let parts = key.split(separator: "\u{0}", maxSplits: 1).map(String.init)
+                return (parts[0], parts.count > 1 ? parts[1] : nil, loaded.path, loaded.version)
+            }.sorted { ($0.line, $0.number ?? "") < ($1.line, $1.number ?? "") }
+        }
+    }
+
     /// Where `flows` keeps the flow of `number` on `line`.
     private static func flowKey(_ line: String, _ number: String) -> String { line + "\u{0}" + number }
 
