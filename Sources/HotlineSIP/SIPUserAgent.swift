@@ -280,7 +280,8 @@ public final class SIPUserAgent {
                             call: call, routeSet: message.headerValues("Record-Route"), remoteTarget: contact)
         dialogs[callID] = dialog
         var actions = respond(message, 100, "Trying", source: source, nowMs: nowMs, cache: false)
-        actions += respond(message, 180, "Ringing", source: source, nowMs: nowMs, toTag: dialog.localTag, cache: false,
+        // Cached: the INVITE sent again while it rings gets the 180 again (then the 200 once sent).
+        actions += respond(message, 180, "Ringing", source: source, nowMs: nowMs, toTag: dialog.localTag,
                            extra: [("Contact", contactHeader(for: message))])
         return actions + [.incoming(call)]
     }

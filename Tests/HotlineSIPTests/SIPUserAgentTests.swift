@@ -165,6 +165,7 @@ import Testing
         let agent = Self.agent { $0.answerAfterMs = 2000 }
         _ = agent.receive(Self.invite(), from: Self.caller, nowMs: 0)
         #expect(agent.accept("call-1", mediaPort: 7000, nowMs: 10).isEmpty)   // still ringing
+        #expect(Self.sent(agent.receive(Self.invite(), from: Self.caller, nowMs: 400)).map(\.statusCode) == [180])   // the INVITE again
         let actions = agent.receive(Self.request("CANCEL", toTag: nil, cseq: 1, branch: "z9hG4bK-1"), from: Self.caller, nowMs: 500)
         #expect(Self.sent(actions).map(\.statusCode) == [200, 487])
         #expect(Self.sent(actions).map { $0.cseq?.method } == ["CANCEL", "INVITE"])
