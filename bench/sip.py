@@ -6,8 +6,8 @@ the greeting, an order number keyed as tones, a "no"; about 26 s), started at a 
 
   as scripted     calls whose turns heard "one", "555019", "no" and that the hotline ended
   setup p50/p95   INVITE sent to 200 OK received, as sipp measured it (-trace_rtt)
-  late frames     frames answered more than 30 ms after their audio was due (our RTP would
-                  reach the caller late), over all calls
+  late frames     frames answered more than 40 ms after their audio was due (our RTP would
+                  reach a 40 ms jitter buffer late), over all calls
   CPU per call    hotlined's CPU seconds, minus loading, per call
 
 and, in the same run, the same call on N_ALSA file-backed ALSA lines (bench/calls.py) for

@@ -12,8 +12,10 @@ final class SIPCallLine: LineIO {
     private var nextFrameNs: UInt64 = 0
     private var frameTakenNs: UInt64 = 0
     private var pressed: [Character: Int] = [:]   // key -> the sample its press began at
-    /// A frame answered this long after its audio was due makes our packets late (one packet and a half).
-    let bufferMs = 30
+    /// A frame answered this long after its audio was due reaches the caller late: 40 ms,
+    /// the smallest jitter buffer phones and gateways commonly keep (two 20 ms packets),
+    /// and the playback buffer an ALSA line has.
+    let bufferMs = 40
     private(set) var lastLagMs = 0.0
     private(set) var lateFrames = 0
     let xruns = 0
