@@ -118,10 +118,10 @@ public final class Recognizer {
         public var fitTimesWords: Double
         public var margin: Double
 
-        /// Fitted by tools/calibrate-confidence.py (session 20, acoustic model stage 10, phone bonus) on
+        /// Fitted by tools/calibrate-confidence.py (session 21, acoustic model stage 11, phone bonus) on
         /// training speakers' isolated words and digit strings, and on spoken orders, menu
         /// phrases and other sentences by training voices. Refit when the model changes.
-        public static let standard = Calibration(bias: -0.621, fit: 2.959, words: 1.678, fitTimesWords: -0.409, margin: 0.642)
+        public static let standard = Calibration(bias: -0.941, fit: 1.982, words: 2.064, fitTimesWords: 0.211, margin: 0.598)
         /// The margin of an answer with no other in the n-best list.
         public static let widestMargin = 3.0
 
