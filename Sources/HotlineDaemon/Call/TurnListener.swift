@@ -32,9 +32,12 @@ final class TurnListener {
 
     private struct Listening {
         var request: ListenRequest
+        /// The state's recognizer, perhaps still being made.
+        let slot: RecognizerSlot
         /// None when no phrase of the state can be heard (every one has a word with no
-        /// pronunciation, which `hotlined` logs at start): speech is then a no-match, keys still work.
-        var recognizer: Recognizer?
+        /// pronunciation, which `hotlined` logs at start): speech is then a no-match, keys
+        /// still work. Waits for the recognizer if it is still being made.
+        var recognizer: Recognizer? { slot.recognizer }
         var endpointer: Endpointer
         var keys = ""
         var lastKeyMs = 0
@@ -53,7 +56,7 @@ final class TurnListener {
     private let background: [String: Int]
     private var listening: Listening?
     /// Per state and expectation, made on its first listen (none: nothing can be heard).
-    private var recognizers: [String: Recognizer?] = [:]
+    private var recognizers: [String: RecognizerSlot] = [:]
     /// When a digit string ended at its longest length (a '#' just after it closes it).
     private var digitStringEndMs: Int?
 
@@ -73,21 +76,24 @@ final class TurnListener {
         let key = request.state + "\u{1}" + request.expecting
         if recognizers[key] == nil {
             // The flow's `min_confidence` is the recognizer's rejection threshold too.
-            var options = Recognizer.Options()
-            options.rejectionThreshold = flow.settings.minConfidence
-            // Cached as none too when no phrase of the state can be heard.
-            if let model = ListenGrammar.languageModel(for: request, flow: flow, background: background) {
-                recognizers[key] = .some(try? Recognizer(model: acoustic, languageModel: model, lexicon: lexicon, options: options))
-            } else {
-                recognizers[key] = .some(try? Recognizer(model: acoustic, grammar: ListenGrammar.make(for: request, flow: flow),
-                                                         lexicon: lexicon, options: options,
-                                                         open: ListenGrammar.paraphrases(for: request, flow: flow, background: background)))
+            var settings = Recognizer.Options()
+            settings.rejectionThreshold = flow.settings.minConfidence
+            // Made off the call's audio loop (compiling a state's search network takes tens
+            // of ms, which would make that frame late); it is needed once speech begins.
+            // Kept as none too when no phrase of the state can be heard.
+            let (flow, acoustic, lexicon, background, options) = (flow, acoustic, lexicon, background, settings)
+            recognizers[key] = RecognizerSlot {
+                if let model = ListenGrammar.languageModel(for: request, flow: flow, background: background) {
+                    return try? Recognizer(model: acoustic, languageModel: model, lexicon: lexicon, options: options)
+                }
+                return try? Recognizer(model: acoustic, grammar: ListenGrammar.make(for: request, flow: flow), lexicon: lexicon,
+                                       options: options, open: ListenGrammar.paraphrases(for: request, flow: flow, background: background))
             }
         }
         var settings = Endpointer.Settings()
         settings.noInputTimeoutMs = request.noInputTimeoutMs
         settings.bargeIn = request.bargeIn
-        listening = Listening(request: request, recognizer: recognizers[key]!,
+        listening = Listening(request: request, slot: recognizers[key]!,
                               endpointer: Endpointer(settings: settings, promptPlaying: promptPlaying, startMs: nowMs))
     }
 
@@ -191,5 +197,28 @@ final class TurnListener {
         return TurnRecord(atMs: nowMs, state: l.request.state, expecting: l.request.expecting, input: input, heard: shown(heard),
                           confidence: confidence, nbest: nbest.map(shown), speechMs: speechMs, interpretation: "", replies: [],
                           replyLatencyMs: 0)
+    }
+}
+
+/// A recognizer being made on a background thread; `recognizer` waits until it is.
+final class RecognizerSlot: @unchecked Sendable {   // `made` is written once, before `ready` is signalled
+    private var made: Recognizer?
+    private var waited = false
+    private let ready = DispatchSemaphore(value: 0)
+
+    init(_ make: @escaping @Sendable () -> Recognizer?) {
+        DispatchQueue.global(qos: .userInitiated).async { [self] in
+            made = make()
+            ready.signal()
+        }
+    }
+
+    /// The recognizer (nil: nothing can be heard), once made; used by one call's thread.
+    var recognizer: Recognizer? {
+        if !waited {
+            ready.wait()
+            waited = true
+        }
+        return made
     }
 }
