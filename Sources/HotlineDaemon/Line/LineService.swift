@@ -144,15 +144,18 @@ final class LineService: @unchecked Sendable {   // used by its line's thread on
         session.onTurn = { [daemon, line, weak session] (turn: TurnRecord) in
             liveCall.state = session?.dialogueState ?? turn.state
             daemon.setLive(liveKey, liveCall)
-            if let store, let callID {
-                do { try store.addTurn(call: callID, turn) } catch {
-                    daemon.log.message(.error, "line \(line.name): \(error)")
-                    DaemonMetrics.storeError()
-                }
-            }
             DaemonMetrics.turn(line: line.name, input: turn.input.rawValue, confidence: turn.input == .speech ? turn.confidence : nil,
                                webhookFailed: turn.input == .webhook && turn.heard == "failed")
-            daemon.log.event(TurnEvent(line: line.name, call: callID, turn: turn))
+            // Stored, then logged, off the audio loop: a turn in the log is in the store.
+            daemon.storeWorker.submit {
+                if let store, let callID {
+                    do { try store.addTurn(call: callID, turn) } catch {
+                        daemon.log.message(.error, "line \(line.name): \(error)")
+                        DaemonMetrics.storeError()
+                    }
+                }
+                daemon.log.event(TurnEvent(line: line.name, call: callID, turn: turn))
+            }
         }
         let name = "\(line.name)-\(callID.map(String.init) ?? Self.stamp())-\(answered)"
         if let folder = configuration.recordings {
@@ -228,9 +231,13 @@ final class LineService: @unchecked Sendable {   // used by its line's thread on
         var outcome = busy && session.outcome == .hangup ? "busy" : session.outcome?.description ?? ""
         if let transferFailure { outcome += " failed: \(transferFailure)" }
         if let store, let callID {
-            do { try store.endCall(callID, outcome: outcome, durationMs: session.nowMs, recording: recording) } catch {
-                daemon.log.message(.error, "line \(line.name): \(error)")
-                DaemonMetrics.storeError()
+            // After the call's queued turns, and waited for: the call is stored when its line moves on.
+            let durationMs = session.nowMs
+            daemon.storeWorker.run { [daemon, line] in
+                do { try store.endCall(callID, outcome: outcome, durationMs: durationMs, recording: recording) } catch {
+                    daemon.log.message(.error, "line \(line.name): \(error)")
+                    DaemonMetrics.storeError()
+                }
             }
         }
         let underruns = audio.xruns - xrunsBefore + audio.lateFrames - lateBefore

@@ -24,6 +24,9 @@ public final class Daemon: @unchecked Sendable {
     let slots: CallSlots
     /// Encodes and writes the calls' recordings off the lines' audio loops.
     let recordingWorker = BackgroundWorker(name: "recordings")
+    /// Writes the calls' turns to the store off the lines' audio loops, in order (with many
+    /// calls at once, a write waiting its turn at SQLite would make a frame late).
+    let storeWorker = BackgroundWorker(name: "store", nice: 0)
     private var current: DaemonConfiguration
     /// The configuration in force (lines' flows change on reload).
     public var configuration: DaemonConfiguration { lock.withLock { current } }
