@@ -1,4 +1,5 @@
 import Crypto
+import Foundation
 
 /// Digest authentication of INVITEs (RFC 2617 / RFC 3261 section 22, MD5 with qop=auth):
 /// a request without valid credentials is challenged with a fresh nonce; one whose
@@ -46,7 +47,7 @@ public struct DigestAuthenticator: Sendable {
 
     /// The lowercase hex MD5 of `text`.
     static func md5(_ text: String) -> String {
-        Insecure.MD5.hash(data: Array(text.utf8)).map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+        Insecure.MD5.hash(data: Array(text.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
     /// name=value and name="value" pairs of a Digest header.
