@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
     ],
     targets: [
         // System libraries: one Swift module imports each.
@@ -42,7 +43,10 @@ let package = Package(
         .target(name: "HotlineASR", dependencies: ["HotlineCore", "HotlineDSP", "HotlineNN"], swiftSettings: optimizedEvenInDebug),
         .target(name: "HotlineTTS", dependencies: ["HotlineCore", "HotlineDSP"], swiftSettings: optimizedEvenInDebug),
         .target(name: "HotlineDialogue", dependencies: ["HotlineCore", "HotlineASR", "Yams"]),
-        .target(name: "HotlineStore", dependencies: ["HotlineCore", "HotlineAudio", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "HotlineStore", dependencies: ["HotlineCore", "HotlineAudio",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+        ]),
         .target(name: "HotlineSIP", dependencies: ["HotlineCore", "HotlineDSP",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -89,7 +93,7 @@ let package = Package(
         .testTarget(name: "HotlineASRTests", dependencies: ["HotlineASR"]),
         .testTarget(name: "HotlineTTSTests", dependencies: ["HotlineTTS"]),
         .testTarget(name: "HotlineDialogueTests", dependencies: ["HotlineDialogue"]),
-        .testTarget(name: "HotlineStoreTests", dependencies: ["HotlineStore"]),
+        .testTarget(name: "HotlineStoreTests", dependencies: ["HotlineStore", "HotlineTestSupport"]),
         .testTarget(name: "HotlineSIPTests", dependencies: ["HotlineSIP", "HotlineTestSupport"]),
         .testTarget(name: "HotlineDaemonTests", dependencies: ["HotlineDaemon", "HotlineDialogue", "HotlineTestSupport"]),
         .testTarget(name: "HotlineCLITests", dependencies: ["hotline", "hotlined", "HotlineTestSupport"]),

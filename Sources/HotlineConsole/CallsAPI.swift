@@ -87,7 +87,7 @@ enum CallsAPI {
         let parameters = request.uri.queryParameters
         let text = { (name: Substring) in parameters[name].map(String.init) }
         return CallQuery(since: text("since"), until: text("until"), line: text("line"), outcome: text("outcome"),
-                         struggled: text("struggled") == "true")
+                         struggled: text("struggled") == "true", node: text("node"), limit: text("limit").flatMap { Int($0) })
     }
 
     /// `channels` as a 16-bit WAV file's bytes (written to a scratch file: libsndfile writes files).

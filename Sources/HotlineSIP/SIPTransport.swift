@@ -62,6 +62,12 @@ public final class SIPTransport: @unchecked Sendable {   // agent and calls touc
     /// Calls in progress.
     public var callCount: Int { (try? loop.submit { [self] in calls.count }.wait()) ?? 0 }
 
+    /// Refuses new calls (503, and 503 to OPTIONS health checks) from now on; the calls in
+    /// progress go on.
+    public func drain() {
+        _ = try? loop.submit { [self] in agent.draining = true }.wait()
+    }
+
     /// Closes the sockets (calls still up are not hung up first: end them before).
     public func stop() {
         let closing = try? loop.submit { [self] () -> [Channel] in

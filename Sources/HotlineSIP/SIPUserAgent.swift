@@ -95,6 +95,11 @@ public final class SIPUserAgent {
     /// Whether call `callID` is still known (ringing, up or hanging up).
     public func hasCall(_ callID: String) -> Bool { dialogs[callID] != nil }
 
+    /// Whether the hotline is stopping: new calls and OPTIONS get 503 (a proxy's health
+    /// check sees the node go, and its dispatcher sends callers to another) while the calls
+    /// in progress end.
+    public var draining = false
+
     /// Calls in progress (ringing, up or hanging up).
     public var callCount: Int { dialogs.values.filter { $0.phase != .terminating }.count }
 
@@ -127,6 +132,8 @@ public final class SIPUserAgent {
         case "ACK": return ack(message)
         case "BYE": return bye(message, source: source, nowMs: nowMs)
         case "CANCEL": return cancel(message, source: source, nowMs: nowMs)
+        case "OPTIONS" where draining:
+            return respond(message, 503, "Service Unavailable", source: source, nowMs: nowMs, extra: [("Retry-After", "30")])
         case "OPTIONS":
             return respond(message, 200, "OK", source: source, nowMs: nowMs,
                            extra: [("Allow", Self.allow), ("Accept", "application/sdp"), ("Supported", "")].filter { !$0.1.isEmpty })
@@ -256,6 +263,9 @@ public final class SIPUserAgent {
             let challenge = authenticator!.challenge(nowMs: nowMs, token: tokenGenerator() + tokenGenerator())
             return respond(message, 401, "Unauthorized", source: source, nowMs: nowMs, extra: [("WWW-Authenticate", challenge)])
                 + (message.header("Authorization") == nil ? [] : [.refused("\(source): INVITE with wrong credentials; challenged again")])
+        }
+        guard !draining else {
+            return respond(message, 503, "Service Unavailable", source: source, nowMs: nowMs, extra: [("Retry-After", "30")])
         }
         guard callCount < settings.maxCalls else { return respond(message, 486, "Busy Here", source: source, nowMs: nowMs) }
         let offer: SDPOffer, codec: RTPAudioCodec, telephoneEvent: UInt8?

@@ -1,5 +1,3 @@
-import GRDB
-
 /// What the calls a query selects add up to, for admins and QA: how they ended
 /// (containment: the flow finished the call itself), how long they took, where callers
 /// struggled or gave up, what they asked for, and how sure the recognizer was.
@@ -39,61 +37,61 @@ public struct CallAnalytics: Sendable, Equatable, Encodable {
 }
 
 extension CallStore {
-    /// Adds up the calls `query` selects (its `struggled` is ignored).
+    /// Adds up the calls `query` selects (its `struggled` and `limit` are ignored).
     public func analytics(_ query: CallQuery = CallQuery()) throws -> CallAnalytics {
         let (conditions, arguments) = Self.filter(query)
         let selected = conditions.joined(separator: " AND ")
+        let ofSelectedCalls = "FROM turns JOIN calls ON calls.id = turns.call_id WHERE \(selected)"
         let abandoned = CallAnalytics.abandoned.map { "'\($0)'" }.joined(separator: ", ")
-        return try read { db in
-            var result = CallAnalytics()
-            var totalMs = 0
-            for row in try Row.fetchAll(db, sql: "SELECT outcome, COUNT(*) AS n, SUM(duration_ms) AS ms FROM calls WHERE \(selected) GROUP BY outcome",
-                                        arguments: StatementArguments(arguments)) {
-                let outcome: String = row["outcome"], n: Int = row["n"]
-                result.outcomes[outcome.isEmpty ? "(cut off)" : outcome] = n
-                result.calls += n
-                totalMs += row["ms"] ?? 0
-            }
-            guard result.calls > 0 else { return result }
-            let share = { (test: (String) -> Bool) in Double(result.outcomes.filter { test($0.key) }.values.reduce(0, +)) / Double(result.calls) }
-            result.containment = share { $0 == "hangup" }
-            result.transferRate = share { $0.hasPrefix("transfer") }
-            result.abandonment = share { CallAnalytics.abandoned.contains($0) }
-            result.averageHandleSeconds = Double(totalMs) / 1000 / Double(result.calls)
-            var states: [String: CallAnalytics.State] = [:]
-            for row in try Row.fetchAll(db, sql: """
-                SELECT turns.state AS state, COUNT(*) AS n, SUM(turns.input = 'noinput') AS noinputs, SUM(turns.input = 'nomatch') AS nomatches
-                FROM turns JOIN calls ON calls.id = turns.call_id WHERE \(selected) GROUP BY turns.state
-                """, arguments: StatementArguments(arguments)) {
-                let name: String = row["state"]
-                states[name] = CallAnalytics.State(state: name, turns: row["n"], noInputs: row["noinputs"], noMatches: row["nomatches"])
-            }
-            for row in try Row.fetchAll(db, sql: """
-                SELECT turns.state AS state, COUNT(*) AS n FROM turns JOIN calls ON calls.id = turns.call_id
-                WHERE \(selected) AND calls.outcome IN (\(abandoned))
-                  AND turns.at_ms = (SELECT MAX(last.at_ms) FROM turns AS last WHERE last.call_id = turns.call_id)
-                GROUP BY turns.state
-                """, arguments: StatementArguments(arguments)) {
-                states[row["state"], default: CallAnalytics.State(state: row["state"])].dropOffs = row["n"]
-            }
-            for row in try Row.fetchAll(db, sql: """
-                SELECT turns.state AS state, turns.interpretation AS reading, COUNT(*) AS n
-                FROM turns JOIN calls ON calls.id = turns.call_id WHERE \(selected)
-                GROUP BY turns.state, turns.interpretation ORDER BY n DESC
-                """, arguments: StatementArguments(arguments)) {
-                let name: String = row["state"]
-                if states[name]?.interpretations.count ?? 5 < 5 { states[name]?.interpretations[row["reading"]] = row["n"] }
-            }
-            result.states = states.values.sorted { ($0.turns, $1.state) > ($1.turns, $0.state) }
-            for row in try Row.fetchAll(db, sql: """
-                SELECT MIN(CAST(turns.confidence * 10 AS INTEGER), 9) AS bucket, COUNT(*) AS n
-                FROM turns JOIN calls ON calls.id = turns.call_id
-                WHERE \(selected) AND turns.input = 'speech' AND turns.confidence IS NOT NULL GROUP BY bucket
-                """, arguments: StatementArguments(arguments)) {
-                let bucket: Int = row["bucket"]
-                if (0..<10).contains(bucket) { result.confidence[bucket] = row["n"] }
-            }
-            return result
+        var result = CallAnalytics()
+        var totalMs = 0
+        for row in try read("SELECT outcome, COUNT(*) AS n, SUM(duration_ms) AS ms FROM calls WHERE \(selected) GROUP BY outcome",
+                            arguments) {
+            let outcome = try row.string("outcome"), n = try row.int("n")
+            result.outcomes[outcome.isEmpty ? "(cut off)" : outcome] = n
+            result.calls += n
+            totalMs += try row.optionalInt("ms") ?? 0
         }
+        guard result.calls > 0 else { return result }
+        let share = { (test: (String) -> Bool) in Double(result.outcomes.filter { test($0.key) }.values.reduce(0, +)) / Double(result.calls) }
+        result.containment = share { $0 == "hangup" }
+        result.transferRate = share { $0.hasPrefix("transfer") }
+        result.abandonment = share { CallAnalytics.abandoned.contains($0) }
+        result.averageHandleSeconds = Double(totalMs) / 1000 / Double(result.calls)
+        var states: [String: CallAnalytics.State] = [:]
+        for row in try read("""
+            SELECT turns.state AS state, COUNT(*) AS n, SUM(CASE WHEN turns.input = 'noinput' THEN 1 ELSE 0 END) AS noinputs,
+                   SUM(CASE WHEN turns.input = 'nomatch' THEN 1 ELSE 0 END) AS nomatches
+            \(ofSelectedCalls) GROUP BY turns.state
+            """, arguments) {
+            let name = try row.string("state")
+            states[name] = CallAnalytics.State(state: name, turns: try row.int("n"), noInputs: try row.int("noinputs"),
+                                               noMatches: try row.int("nomatches"))
+        }
+        for row in try read("""
+            SELECT turns.state AS state, COUNT(*) AS n \(ofSelectedCalls) AND calls.outcome IN (\(abandoned))
+              AND turns.at_ms = (SELECT MAX(last.at_ms) FROM turns AS last WHERE last.call_id = turns.call_id)
+            GROUP BY turns.state
+            """, arguments) {
+            let name = try row.string("state")
+            states[name, default: CallAnalytics.State(state: name)].dropOffs = try row.int("n")
+        }
+        for row in try read("""
+            SELECT turns.state AS state, turns.interpretation AS reading, COUNT(*) AS n \(ofSelectedCalls)
+            GROUP BY turns.state, turns.interpretation ORDER BY n DESC
+            """, arguments) {
+            let name = try row.string("state")
+            if states[name]?.interpretations.count ?? 5 < 5 { states[name]?.interpretations[try row.string("reading")] = try row.int("n") }
+        }
+        result.states = states.values.sorted { ($0.turns, $1.state) > ($1.turns, $0.state) }
+        // Tenths by comparison, which both SQL dialects compute alike (their casts round differently).
+        let bucket = "CASE " + (1...9).reversed().map { "WHEN turns.confidence >= 0.\($0) THEN \($0) " }.joined() + "ELSE 0 END"
+        for row in try read("""
+            SELECT \(bucket) AS bucket, COUNT(*) AS n \(ofSelectedCalls) AND turns.input = 'speech' AND turns.confidence IS NOT NULL
+            GROUP BY 1
+            """, arguments) {
+            result.confidence[try row.int("bucket")] = try row.int("n")
+        }
+        return result
     }
 }

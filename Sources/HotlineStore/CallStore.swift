@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import HotlineCore
 
 /// One call as the store keeps it.
@@ -22,6 +21,8 @@ public struct CallRecord: Sendable, Codable, Equatable {
     public var parties: CallParties?
     /// The version of the flow file that ran it (first 12 hex digits of its SHA-256).
     public var flowVersion: String?
+    /// The hotlined node that answered it (its `node:` name; nil when none was set).
+    public var node: String? = nil
 }
 
 /// Who a call is from and to, as the line told it.
@@ -121,10 +122,16 @@ public struct CallQuery: Sendable {
     /// Only calls where the caller struggled: a no-match or no-input turn, a transfer, or a
     /// call a daemon crash cut off (closed as such when the daemon starts again).
     public var struggled = false
+    /// Answered by this node.
+    public var node: String?
+    /// At most this many calls, the newest (nil: all).
+    public var limit: Int?
 
     /// A query; with no arguments, every call.
-    public init(since: String? = nil, until: String? = nil, line: String? = nil, outcome: String? = nil, struggled: Bool = false) {
+    public init(since: String? = nil, until: String? = nil, line: String? = nil, outcome: String? = nil, struggled: Bool = false,
+                node: String? = nil, limit: Int? = nil) {
         (self.since, self.until, self.line, self.outcome, self.struggled) = (since, until, line, outcome, struggled)
+        (self.node, self.limit) = (node, limit)
     }
 }
 
@@ -148,76 +155,54 @@ public struct CallStoreError: HotlineError {
     public var description: String
 }
 
-/// Calls and their turns in SQLite (GRDB). Every write is its own transaction, so a
-/// crash or power cut loses no completed turn; a call without an outcome was cut off.
+/// Calls and their turns, in SQLite (the embedded default: a file) or PostgreSQL (a
+/// `postgres://` URL: one store for several nodes, each call marked with its node). Every
+/// write is its own transaction, so a crash or power cut loses no completed turn; a call
+/// without an outcome was cut off.
 public final class CallStore: Sendable {
-    private let queue: DatabaseQueue
-    /// The database file.
-    public let path: String
+    private let database: any SQLDatabase
+    /// The name this node gives its calls ("" when none); unfinished calls are closed per node.
+    public let node: String
+    /// The database file, or its URL without the password.
+    public var location: String { database.location }
 
-    /// Opens (creating and migrating) the database at `path`.
-    public init(path: String) throws {
-        self.path = path
-        do {
-            queue = try DatabaseQueue(path: path)
-            var migrator = DatabaseMigrator()
-            migrator.registerMigration("v1") { db in
-                try db.execute(sql: """
-                    CREATE TABLE calls (id INTEGER PRIMARY KEY AUTOINCREMENT, started_at TEXT NOT NULL, line TEXT NOT NULL,
-                        flow TEXT NOT NULL, outcome TEXT NOT NULL DEFAULT '', duration_ms INTEGER NOT NULL DEFAULT 0, recording TEXT);
-                    CREATE TABLE turns (id INTEGER PRIMARY KEY AUTOINCREMENT, call_id INTEGER NOT NULL REFERENCES calls(id),
-                        at_ms INTEGER NOT NULL, state TEXT NOT NULL, expecting TEXT NOT NULL, input TEXT NOT NULL, heard TEXT NOT NULL,
-                        confidence REAL, nbest TEXT NOT NULL, speech_ms TEXT, interpretation TEXT NOT NULL,
-                        replies TEXT NOT NULL, reply_latency_ms REAL NOT NULL);
-                    CREATE INDEX turns_by_call ON turns(call_id, at_ms);
-                    """)
-            }
-            migrator.registerMigration("v2: parties") { db in
-                try db.execute(sql: """
-                    ALTER TABLE calls ADD COLUMN caller TEXT;
-                    ALTER TABLE calls ADD COLUMN called TEXT;
-                    ALTER TABLE calls ADD COLUMN sip_call_id TEXT;
-                    """)
-            }
-            migrator.registerMigration("v3: flow version") { db in
-                try db.execute(sql: "ALTER TABLE calls ADD COLUMN flow_version TEXT")
-            }
-            try migrator.migrate(queue)
-        } catch {
-            throw CallStoreError(description: "\(path): cannot open the call database (\(error))")
-        }
+    /// Whether `location` is a PostgreSQL URL (`postgres://...`) rather than a SQLite file.
+    public static func isPostgreSQL(_ location: String) -> Bool { PostgreSQLDatabase.isURL(location) }
+
+    /// Opens (creating and migrating) the SQLite database at path `location`, or the
+    /// PostgreSQL database at URL `location`; `node` names the calls this process begins.
+    public init(location: String, node: String = "") throws {
+        database = PostgreSQLDatabase.isURL(location) ? try PostgreSQLDatabase(url: location) : try SQLiteDatabase(path: location)
+        self.node = node
     }
 
     /// Records a call being answered; returns its id.
     public func beginCall(line: String, flow: String, flowVersion: String?, startedAt: Date, parties: CallParties?) throws -> Int64 {
-        try write { db in
-            try db.execute(sql: """
-                INSERT INTO calls (started_at, line, flow, flow_version, caller, called, sip_call_id) VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [ISO8601DateFormatter().string(from: startedAt), line, flow, flowVersion, parties?.caller, parties?.called,
-                                 parties?.sipCallID])
-            return db.lastInsertedRowID
-        }
+        let rows = try database.write("""
+            INSERT INTO calls (started_at, line, flow, flow_version, caller, called, sip_call_id, node) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            RETURNING id
+            """, [SQLValue(ISO8601DateFormatter().string(from: startedAt)), SQLValue(line), SQLValue(flow), SQLValue(flowVersion),
+                  SQLValue(parties?.caller), SQLValue(parties?.called), SQLValue(parties?.sipCallID), SQLValue(node)])
+        guard let id = try rows.first?.int("id") else { throw CallStoreError(description: "\(location): no id for a new call") }
+        return Int64(id)
     }
 
     /// Records one completed turn of call `id`.
     public func addTurn(call id: Int64, _ turn: TurnRecord) throws {
-        try write { db in
-            try db.execute(sql: """
-                INSERT INTO turns (call_id, at_ms, state, expecting, input, heard, confidence, nbest, speech_ms, interpretation, replies,
-                                   reply_latency_ms)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [id, turn.atMs, turn.state, turn.expecting, turn.input.rawValue, turn.heard, turn.confidence,
-                                 try Self.json(turn.nbest), try turn.speechMs.map(Self.json), turn.interpretation,
-                                 try Self.json(turn.replies), turn.replyLatencyMs])
-        }
+        try database.write("""
+            INSERT INTO turns (call_id, at_ms, state, expecting, input, heard, confidence, nbest, speech_ms, interpretation, replies,
+                               reply_latency_ms)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [SQLValue(id), SQLValue(turn.atMs), SQLValue(turn.state), SQLValue(turn.expecting), SQLValue(turn.input.rawValue),
+                  SQLValue(turn.heard), SQLValue(turn.confidence), SQLValue(try Self.json(turn.nbest)),
+                  SQLValue(try turn.speechMs.map(Self.json)), SQLValue(turn.interpretation), SQLValue(try Self.json(turn.replies)),
+                  SQLValue(turn.replyLatencyMs)])
     }
 
     /// Records how call `id` ended.
     public func endCall(_ id: Int64, outcome: String, durationMs: Int, recording: String?) throws {
-        try write { db in
-            try db.execute(sql: "UPDATE calls SET outcome = ?, duration_ms = ?, recording = ? WHERE id = ?",
-                           arguments: [outcome, durationMs, recording, id])
-        }
+        try database.write("UPDATE calls SET outcome = ?, duration_ms = ?, recording = ? WHERE id = ?",
+                           [SQLValue(outcome), SQLValue(durationMs), SQLValue(recording), SQLValue(id)])
     }
 
     /// A call the daemon never finished (it was killed mid-call): its id, line and how
@@ -233,70 +218,74 @@ public final class CallStore: Sendable {
         }
     }
 
-    /// Closes every call still open (outcome '') as `outcome`, with the time of its last
-    /// turn as its duration; returns them so their recordings can be linked.
+    /// Closes every call this node left open (outcome '') as `outcome`, with the time of
+    /// its last turn as its duration; returns them so their recordings can be linked.
+    /// Other nodes' calls in progress are theirs to close.
     public func closeUnfinishedCalls(as outcome: String) throws -> [UnfinishedCall] {
-        try write { db in
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT calls.id AS id, calls.line AS line, COALESCE(MAX(turns.at_ms), 0) AS duration_ms
-                FROM calls LEFT JOIN turns ON turns.call_id = calls.id WHERE calls.outcome = '' GROUP BY calls.id
-                """)
-            let open = rows.map { UnfinishedCall(id: $0["id"], line: $0["line"], durationMs: $0["duration_ms"]) }
-            for call in open {
-                try db.execute(sql: "UPDATE calls SET outcome = ?, duration_ms = ? WHERE id = ?", arguments: [outcome, call.durationMs, call.id])
-            }
-            return open
-        }
+        try database.write("""
+            UPDATE calls SET outcome = ?, duration_ms = COALESCE((SELECT MAX(turns.at_ms) FROM turns WHERE turns.call_id = calls.id), 0)
+            WHERE outcome = '' AND node = ? RETURNING id, line, duration_ms
+            """, [SQLValue(outcome), SQLValue(node)])
+            .map { UnfinishedCall(id: Int64(try $0.int("id")), line: try $0.string("line"), durationMs: try $0.int("duration_ms")) }
+            .sorted { $0.id < $1.id }
     }
 
     /// Links call `id` to its recording.
     public func setRecording(_ id: Int64, _ recording: String) throws {
-        try write { db in try db.execute(sql: "UPDATE calls SET recording = ? WHERE id = ?", arguments: [recording, id]) }
+        try database.write("UPDATE calls SET recording = ? WHERE id = ?", [SQLValue(recording), SQLValue(id)])
     }
 
-    /// The calls `query` selects, newest first, each with its turn counts.
+    /// The calls `query` selects, newest first, each with its turn counts (counted per
+    /// call, so a limited query reads only the turns of the calls it returns).
     public func calls(_ query: CallQuery = CallQuery()) throws -> [CallSummary] {
-        let (conditions, arguments) = Self.filter(query)
-        let struggled = query.struggled ? "HAVING no_matches + no_inputs > 0 OR calls.outcome LIKE 'transfer%' OR calls.outcome = 'daemon crashed'" : ""
-        return try read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT calls.*, COUNT(turns.id) AS turn_count, COALESCE(SUM(turns.input = 'nomatch'), 0) AS no_matches,
-                       COALESCE(SUM(turns.input = 'noinput'), 0) AS no_inputs, MIN(turns.confidence) AS lowest_confidence
-                FROM calls LEFT JOIN turns ON turns.call_id = calls.id
-                WHERE \(conditions.joined(separator: " AND "))
-                GROUP BY calls.id \(struggled)
-                ORDER BY calls.id DESC
-                """, arguments: StatementArguments(arguments)).map { row in
-                CallSummary(call: Self.callRecord(row), turns: row["turn_count"], noMatches: row["no_matches"],
-                            noInputs: row["no_inputs"], lowestConfidence: row["lowest_confidence"])
-            }
+        var (conditions, arguments) = Self.filter(query)
+        if query.struggled {
+            conditions.append("""
+                (EXISTS (SELECT 1 FROM turns WHERE turns.call_id = calls.id AND turns.input IN ('nomatch', 'noinput'))
+                 OR calls.outcome LIKE 'transfer%' OR calls.outcome = 'daemon crashed')
+                """)
+        }
+        let ofThisCall = "FROM turns WHERE turns.call_id = calls.id"
+        return try database.read("""
+            SELECT calls.*, (SELECT COUNT(*) \(ofThisCall)) AS turn_count,
+                   (SELECT COUNT(*) \(ofThisCall) AND turns.input = 'nomatch') AS no_matches,
+                   (SELECT COUNT(*) \(ofThisCall) AND turns.input = 'noinput') AS no_inputs,
+                   (SELECT MIN(turns.confidence) \(ofThisCall)) AS lowest_confidence
+            FROM calls WHERE \(conditions.joined(separator: " AND "))
+            ORDER BY calls.id DESC \(query.limit.map { "LIMIT \($0)" } ?? "")
+            """, arguments).map { row in
+            CallSummary(call: try Self.callRecord(row), turns: try row.int("turn_count"), noMatches: try row.int("no_matches"),
+                        noInputs: try row.int("no_inputs"), lowestConfidence: try row.double("lowest_confidence"))
         }
     }
 
     /// The WHERE conditions (on `calls`) and their arguments that select `query`'s calls
     /// (its `struggled` needs the turns: `calls` adds it).
-    static func filter(_ query: CallQuery) -> (conditions: [String], arguments: [(any DatabaseValueConvertible)?]) {
-        var conditions = ["calls.started_at >= ?"], arguments: [(any DatabaseValueConvertible)?] = [query.since ?? ""]
-        if let until = query.until { conditions.append("calls.started_at < ?"); arguments.append(until) }
-        if let line = query.line { conditions.append("calls.line = ?"); arguments.append(line) }
+    static func filter(_ query: CallQuery) -> (conditions: [String], arguments: [SQLValue]) {
+        var conditions = ["calls.started_at >= ?"], arguments = [SQLValue(query.since ?? "")]
+        if let until = query.until { conditions.append("calls.started_at < ?"); arguments.append(SQLValue(until)) }
+        if let line = query.line { conditions.append("calls.line = ?"); arguments.append(SQLValue(line)) }
+        if let node = query.node { conditions.append("calls.node = ?"); arguments.append(SQLValue(node)) }
         if let outcome = query.outcome {
             conditions.append(outcome.isEmpty ? "calls.outcome = ''" : "substr(calls.outcome, 1, length(?)) = ?")
-            if !outcome.isEmpty { arguments += [outcome, outcome] }
+            if !outcome.isEmpty { arguments += [SQLValue(outcome), SQLValue(outcome)] }
         }
         return (conditions, arguments)
     }
 
     /// Call `id`, or nil.
     public func call(_ id: Int64) throws -> CallRecord? {
-        try read { db in try Row.fetchOne(db, sql: "SELECT * FROM calls WHERE id = ?", arguments: [id]).map(Self.callRecord) }
+        try database.read("SELECT * FROM calls WHERE id = ?", [SQLValue(id)]).first.map(Self.callRecord)
     }
 
-    private static func callRecord(_ row: Row) -> CallRecord {
-        let caller: String? = row["caller"], called: String? = row["called"]
-        return CallRecord(id: row["id"], startedAt: row["started_at"], line: row["line"], flow: row["flow"],
-                          outcome: row["outcome"], durationMs: row["duration_ms"], recording: row["recording"],
-                          parties: caller.map { CallParties(caller: $0, called: called ?? "", sipCallID: row["sip_call_id"]) },
-                          flowVersion: row["flow_version"])
+    private static func callRecord(_ row: SQLRow) throws -> CallRecord {
+        let node = try row.text("node") ?? ""
+        return CallRecord(id: Int64(try row.int("id")), startedAt: try row.string("started_at"), line: try row.string("line"),
+                          flow: try row.string("flow"), outcome: try row.string("outcome"), durationMs: try row.int("duration_ms"),
+                          recording: try row.text("recording"),
+                          parties: try row.text("caller").map { CallParties(caller: $0, called: try row.text("called") ?? "",
+                                                                             sipCallID: try row.text("sip_call_id")) },
+                          flowVersion: try row.text("flow_version"), node: node.isEmpty ? nil : node)
     }
 
     private static func turnInput(_ name: String) throws -> TurnInput {
@@ -306,28 +295,18 @@ public final class CallStore: Sendable {
 
     /// The turns of call `id`, in order.
     public func turns(call id: Int64) throws -> [TurnRecord] {
-        try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM turns WHERE call_id = ? ORDER BY at_ms, id", arguments: [id]).map { row in
-                TurnRecord(atMs: row["at_ms"], state: row["state"], expecting: row["expecting"], input: try Self.turnInput(row["input"]),
-                           heard: row["heard"], confidence: row["confidence"], nbest: try Self.decode(row["nbest"]),
-                           speechMs: try (row["speech_ms"] as String?).map { try Self.decode($0) },
-                           interpretation: row["interpretation"], replies: try Self.decode(row["replies"]),
-                           replyLatencyMs: row["reply_latency_ms"])
-            }
+        try database.read("SELECT * FROM turns WHERE call_id = ? ORDER BY at_ms, id", [SQLValue(id)]).map { row in
+            TurnRecord(atMs: try row.int("at_ms"), state: try row.string("state"), expecting: try row.string("expecting"),
+                       input: try Self.turnInput(row.string("input")), heard: try row.string("heard"),
+                       confidence: try row.double("confidence"), nbest: try Self.decode(row.string("nbest")),
+                       speechMs: try row.text("speech_ms").map { try Self.decode($0) },
+                       interpretation: try row.string("interpretation"), replies: try Self.decode(row.string("replies")),
+                       replyLatencyMs: try row.double("reply_latency_ms") ?? 0)
         }
     }
 
-    private func write<T>(_ body: (Database) throws -> T) throws -> T {
-        do { return try queue.write(body) } catch {
-            throw CallStoreError(description: "\(path): cannot write (\(error))")
-        }
-    }
-
-    func read<T>(_ body: (Database) throws -> T) throws -> T {
-        do { return try queue.read(body) } catch {
-            throw CallStoreError(description: "\(path): cannot read (\(error))")
-        }
-    }
+    /// Rows of a reading statement (the analytics' queries).
+    func read(_ sql: String, _ arguments: [SQLValue]) throws -> [SQLRow] { try database.read(sql, arguments) }
 
     private static func json<T: Encodable>(_ list: [T]) throws -> String {
         String(decoding: try JSONEncoder().encode(list), as: UTF8.self)

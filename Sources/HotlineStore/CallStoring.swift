@@ -1,6 +1,6 @@
 import Foundation
 
-/// Where a daemon keeps its calls: SQLite (`CallStore`, the default) or memory
+/// Where a daemon keeps its calls: SQLite or PostgreSQL (`CallStore`; SQLite is the default) or memory
 /// (`MemoryCallStore`: tests, and runs that keep nothing on disk). Every method is safe to
 /// call from any line's thread.
 public protocol CallStoring: AnyObject, Sendable {

@@ -11,6 +11,7 @@ struct CallFilterOptions: ParsableArguments {
     @Option(help: "Only calls whose outcome starts with this: transfer, hangup, 'caller hung up', or 'cut off' for calls that never ended.")
     var outcome: String?
     @Flag(help: "Only calls where the caller struggled: a no-match or no-input turn, a transfer, or a call a crash cut off.") var struggled = false
+    @Option(help: "Only calls this hotlined node answered (a store several nodes share).") var node: String?
 
     func validate() throws {
         for (option, value) in [("--since", since), ("--until", until)] {
@@ -23,20 +24,20 @@ struct CallFilterOptions: ParsableArguments {
 
     /// The store query these options make.
     func query() -> CallQuery {
-        CallQuery(since: since, until: until, line: line, outcome: outcome == "cut off" ? "" : outcome, struggled: struggled)
+        CallQuery(since: since, until: until, line: line, outcome: outcome == "cut off" ? "" : outcome, struggled: struggled, node: node)
     }
 }
 
 /// The call store the QA commands read (`calls list`, `calls show`, `replay`).
 struct CallStoreOptions: ParsableArguments {
-    @Option(help: "The daemon's call store: data_dir/calls.sqlite, or hotlined's --database.")
+    @Option(help: "The daemon's call store: data_dir/calls.sqlite, hotlined's --database, or a shared store's postgres://USER@HOST:PORT/DATABASE.")
     var db = "/var/lib/hotline/calls.sqlite"
 
     /// The store; a path with no database is an error, not a new empty one.
     func open() throws -> CallStore {
-        guard FileManager.default.fileExists(atPath: db) else {
+        guard CallStore.isPostgreSQL(db) || FileManager.default.fileExists(atPath: db) else {
             throw InvalidArgument("\(db): no call database there (hotlined keeps it as data_dir/calls.sqlite, or at --database)")
         }
-        return try CallStore(path: db)
+        return try CallStore(location: db)
     }
 }

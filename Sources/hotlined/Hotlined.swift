@@ -40,7 +40,8 @@ struct Hotlined: AsyncParsableCommand {
     @Option(help: "Answer this many calls, then exit (0: run until stopped), with --flow.") var calls = 0
     @Option(help: "Longest call, seconds, with --flow.") var maxCallSeconds = 600
     @Option(help: "Write each call's stereo recording (caller left, hotline right) into this folder, with --flow.") var record: String?
-    @Option(help: "SQLite call store, with --flow (hotline calls list/show read it).") var database: String?
+    @Option(help: "The call store, with --flow (hotline calls list/show read it): a SQLite file, or postgres://USER@HOST:PORT/DATABASE.") var database: String?
+    @Option(help: "This node's name on the calls it stores, with --flow (default: the host's name with PostgreSQL).") var node: String?
     @Option(help: "Acoustic model file, with --flow.") var model = "Models/acoustic/acoustic.hnn"
     @Option(help: "Voice file, with --flow.") var voice = VoiceDatabase.defaultPath
     @Option(help: "Lexicon file (CMU format), with --flow.") var lexicon = "Models/lexicon/cmudict-en-us.dict"
@@ -82,7 +83,7 @@ struct Hotlined: AsyncParsableCommand {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         return ConsoleApplication.make(daemon: daemon, host: listen.host, port: listen.port, registry: registry,
-                                       store: daemon.configuration.database.flatMap { try? CallStore(path: $0) },
+                                       store: daemon.store as? CallStore,
                                        tokens: daemon.configuration.apiTokens,
                                        onRunning: { port in daemon.announce("HTTP on \(SIPEndpoint(host: listen.host, port: port))") })
     }
@@ -122,6 +123,7 @@ struct Hotlined: AsyncParsableCommand {
         }
         settings.recordings = record
         settings.database = database
+        settings.node = node
         settings.acousticModel = model
         settings.voice = voice
         settings.lexicon = [lexicon] + userLexicon

@@ -13,7 +13,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: data + "/recordings", withIntermediateDirectories: true)
         // What a killed daemon leaves: an open call with a turn, and its recording still a part file.
         do {
-            let store = try CallStore(path: data + "/calls.sqlite")
+            let store = try CallStore(location: data + "/calls.sqlite")
             let id = try store.beginCall(line: "desk", flow: "f.yaml")
             try store.addTurn(call: id, TurnRecord(atMs: 4200, state: "menu", expecting: "menu", input: .dtmf, heard: "1", confidence: nil,
                                                    nbest: [], speechMs: nil, interpretation: "menu option 1", replies: [], replyLatencyMs: 1))

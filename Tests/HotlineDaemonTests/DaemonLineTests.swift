@@ -60,7 +60,7 @@ import Testing
         try flow.write(toFile: scratch.file("hotline.yaml"), atomically: true, encoding: .utf8)
         try FileManager.default.copyItem(atPath: flows.appendingPathComponent("orders.csv").path, toPath: scratch.file("orders.csv"))
         let caller = try SoundFile.read(repositoryRoot.appendingPathComponent("Audio/samples/caller-spoken-order.flac").path).samples
-        let store = try CallStore(path: scratch.file("calls.sqlite"))
+        let store = try CallStore(location: scratch.file("calls.sqlite"))
         try Self.daemon(["e2e"], flow: scratch.file("hotline.yaml"), log: LogLines(), store: store,
                         configure: { $0.recordings = scratch.file("recordings") }) { _ in MemoryLine(caller: caller) }.run()
         let call = try #require(try store.call(1))
@@ -149,7 +149,7 @@ import Testing
         defer { _ = try? run("/bin/umount", [full]) }
         try FileManager.default.createDirectory(atPath: full + "/recordings", withIntermediateDirectories: true)
         _ = try run("/bin/dd", ["if=/dev/zero", "of=\(full)/filler", "bs=4k", "count=64", "status=none"])   // stops when full
-        let log = LogLines(), store = try CallStore(path: scratch.file("calls.sqlite"))
+        let log = LogLines(), store = try CallStore(location: scratch.file("calls.sqlite"))
         try Self.daemon(["a", "b"], log: log, store: store, configure: { $0.recordings = full + "/recordings" }) { _ in
             MemoryLine(caller: Self.callerAudio)
         }.run()

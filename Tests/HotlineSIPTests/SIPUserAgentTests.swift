@@ -192,6 +192,18 @@ import Testing
             .map(\.statusCode) == [405])
     }
 
+    @Test func aStoppingHotlineRefusesNewCallsAndHealthChecksButKeepsItsCalls() {
+        let agent = Self.agent()
+        let up = Self.sent(agent.receive(Self.invite(), from: Self.caller, nowMs: 0))
+        #expect(up.map(\.statusCode).contains(100) && agent.callCount == 1)
+        agent.draining = true
+        let options = Self.sent(agent.receive(Self.request("OPTIONS", callID: "ka", toTag: nil), from: Self.caller, nowMs: 10))
+        #expect(options.map(\.statusCode) == [503] && options[0].header("Retry-After") == "30")
+        let second = Self.sent(agent.receive(Self.invite(callID: "call-2", branch: "z9hG4bK-2"), from: Self.caller, nowMs: 20))
+        #expect(second.map(\.statusCode) == [503])
+        #expect(agent.callCount == 1 && agent.hasCall("call-1"))
+    }
+
     @Test func answersBrokenRequests400AndDropsStrangers() {
         let agent = Self.agent()
         let broken = Array("INVITE sip:5000@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5061;branch=z9hG4bK-x\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:c@d>\r\nCall-ID: x\r\nCSeq: one INVITE\r\n\r\n".utf8)

@@ -1,8 +1,34 @@
 import Foundation
 import HotlineStore
+import HotlineTestSupport
 import Testing
 
-/// The call store: turns survive a call that never ended (a crash mid-call).
+/// The two databases a store can be in; every test runs on both.
+enum Backend: String, CaseIterable, CustomTestStringConvertible {
+    case sqlite, postgresql
+
+    var testDescription: String { rawValue }
+
+    /// Where a new, empty store of this kind is; `cleanUp` removes a SQLite file.
+    func newLocation() throws -> String {
+        switch self {
+        case .sqlite:
+            return FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString).sqlite").path
+        case .postgresql:
+            guard let url = PrivatePostgreSQL.newDatabase() else {
+                throw NoPostgreSQL(description: PrivatePostgreSQL.unavailable ?? "cannot create a PostgreSQL database")
+            }
+            return url
+        }
+    }
+
+    func cleanUp(_ location: String) {
+        if self == .sqlite { try? FileManager.default.removeItem(atPath: location) }
+    }
+}
+
+/// The call store, in SQLite and in PostgreSQL: turns survive a call that never ended (a
+/// crash mid-call), QA's queries and the analytics read the same from both.
 @Suite struct CallStoreTests {
     static func turn(_ at: Int, _ heard: String) -> TurnRecord {
         TurnRecord(atMs: at, state: "menu", expecting: "menu", input: .speech, heard: heard, confidence: 0.9,
@@ -10,11 +36,11 @@ import Testing
                    replyLatencyMs: 3.5)
     }
 
-    @Test func turnsOfACutOffCallAreKeptAndReadBack() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString).sqlite").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
+    @Test(arguments: Backend.allCases) func turnsOfACutOffCallAreKeptAndReadBack(_ backend: Backend) throws {
+        let path = try backend.newLocation()
+        defer { backend.cleanUp(path) }
         do {
-            let store = try CallStore(path: path)
+            let store = try CallStore(location: path)
             let first = try store.beginCall(line: "line1", flow: "f.yaml")
             try store.addTurn(call: first, Self.turn(1200, "one"))
             try store.addTurn(call: first, Self.turn(5400, "yes"))
@@ -23,7 +49,7 @@ import Testing
             try store.addTurn(call: second, Self.turn(900, "agent"))
             // ... and the daemon dies here: no endCall.
         }
-        let reopened = try CallStore(path: path)
+        let reopened = try CallStore(location: path)
         let calls = try reopened.calls().map(\.call)
         #expect(calls.map(\.id) == [2, 1])
         #expect(calls[0].outcome == "" && calls[1].outcome == "hangup" && calls[1].recording == "call-1.opus")
@@ -39,10 +65,10 @@ import Testing
         #expect(try reopened.closeUnfinishedCalls(as: "daemon crashed").isEmpty)
     }
 
-    @Test func analyticsAddUpOutcomesStatesAndConfidence() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString).sqlite").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let store = try CallStore(path: path)
+    @Test(arguments: Backend.allCases) func analyticsAddUpOutcomesStatesAndConfidence(_ backend: Backend) throws {
+        let path = try backend.newLocation()
+        defer { backend.cleanUp(path) }
+        let store = try CallStore(location: path)
         func call(_ outcome: String, _ turns: [TurnRecord], ms: Int) throws {
             let id = try store.beginCall(line: "l", flow: "f.yaml")
             for turn in turns { try store.addTurn(call: id, turn) }
@@ -68,10 +94,10 @@ import Testing
         #expect(try store.analytics(CallQuery(outcome: "hangup")).calls == 1)
     }
 
-    @Test func qaFindsCallsByTimeLineOutcomeAndStruggle() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString).sqlite").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let store = try CallStore(path: path)
+    @Test(arguments: Backend.allCases) func qaFindsCallsByTimeLineOutcomeAndStruggle(_ backend: Backend) throws {
+        let path = try backend.newLocation()
+        defer { backend.cleanUp(path) }
+        let store = try CallStore(location: path)
         let smooth = try store.beginCall(line: "sales", flow: "f.yaml", startedAt: Date(timeIntervalSince1970: 1_800_000_000))
         try store.addTurn(call: smooth, Self.turn(1200, "one"))
         try store.endCall(smooth, outcome: "hangup", durationMs: 6000, recording: nil)
@@ -93,9 +119,69 @@ import Testing
         #expect(try store.calls(CallQuery(outcome: "transfer")).map(\.call.id) == [lost])
         #expect(try store.calls(CallQuery(outcome: "")).map(\.call.id) == [cutOff])
         #expect(try store.calls(CallQuery(since: "2027-01-16", until: "2027-01-17")).map(\.call.id) == [lost])
+        #expect(try store.calls(CallQuery(limit: 2)).map(\.call.id) == [cutOff, lost])
+        #expect(try store.calls(CallQuery(struggled: true, limit: 1)).map(\.call.id) == [lost])
+    }
+
+    @Test(arguments: Backend.allCases) func eachNodeClosesOnlyTheCallsItLeftOpen(_ backend: Backend) throws {
+        let location = try backend.newLocation()
+        defer { backend.cleanUp(location) }
+        let a = try CallStore(location: location, node: "a"), b = try CallStore(location: location, node: "b")
+        let left = try a.beginCall(line: "sip", flow: "f.yaml")
+        let running = try b.beginCall(line: "sip", flow: "f.yaml")
+        #expect(try a.closeUnfinishedCalls(as: "daemon crashed").map(\.id) == [left])
+        #expect(try b.call(running)?.outcome == "" && b.call(left)?.node == "a")
+        #expect(try b.calls(CallQuery(node: "b")).map(\.call.id) == [running])
     }
 
     @Test func anUnwritablePathIsAOneLineError() {
-        #expect { try CallStore(path: "/no/such/folder/calls.sqlite") } throws: { "\($0)".hasPrefix("/no/such/folder/calls.sqlite: ") }
+        #expect { try CallStore(location: "/no/such/folder/calls.sqlite") } throws: { "\($0)".hasPrefix("/no/such/folder/calls.sqlite: ") }
     }
+}
+
+/// Several hotlined nodes writing one PostgreSQL store at once.
+@Suite struct SharedStoreTests {
+    @Test func threeNodesWriteAThousandCallsAtOnceWithoutALostOrDuplicatedRow() throws {
+        let location = try Backend.postgresql.newLocation()
+        let stores = try ["node1", "node2", "node3"].map { try CallStore(location: location, node: $0) }
+        let failures = Failures()
+        DispatchQueue.concurrentPerform(iterations: 3) { index in
+            let store = stores[index]
+            for n in 0..<(index == 0 ? 334 : 333) {
+                do {
+                    let id = try store.beginCall(line: "sip", flow: "f.yaml")
+                    for t in 1...3 { try store.addTurn(call: id, CallStoreTests.turn(t * 1000, "\(store.node) \(n) \(t)")) }
+                    try store.endCall(id, outcome: "hangup", durationMs: 4000, recording: nil)
+                } catch {
+                    failures.add("\(error)")
+                }
+            }
+        }
+        #expect(failures.all.isEmpty)
+        let calls = try stores[0].calls()
+        #expect(calls.count == 1000 && Set(calls.map(\.call.id)).count == 1000)
+        #expect(calls.allSatisfy { $0.turns == 3 && $0.call.outcome == "hangup" })
+        #expect(Dictionary(grouping: calls, by: { $0.call.node ?? "" }).mapValues(\.count) == ["node1": 334, "node2": 333, "node3": 333])
+        let turns = try calls.prefix(50).flatMap { try stores[1].turns(call: $0.call.id) }
+        #expect(Set(turns.map(\.heard)).count == 150)
+    }
+
+    @Test func aWrongURLOrAnUnreachableServerIsAOneLineError() {
+        #expect { try CallStore(location: "postgres://@127.0.0.1/x") } throws: { "\($0)".contains("not a PostgreSQL URL") }
+        #expect { try CallStore(location: "postgres://hotline@127.0.0.1:1/calls") } throws: {
+            "\($0)".hasPrefix("postgres://hotline@127.0.0.1:1/calls: cannot lock the schema of the call database (")
+        }
+    }
+}
+
+struct NoPostgreSQL: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// Errors from several threads.
+final class Failures: @unchecked Sendable {   // guarded by `lock`
+    private let lock = NSLock()
+    private var list: [String] = []
+    func add(_ failure: String) { lock.withLock { list.append(failure) } }
+    var all: [String] { lock.withLock { list } }
 }

@@ -39,7 +39,7 @@ def invite(cseq=1, in_dialog=False, direction="sendrecv", authenticated=False, s
 def request(method, cseq, retrans=False, sdp=False):
     body = ["Content-Type: application/sdp", "Content-Length: [len]", ""] + [line.strip() for line in SDP.format(direction="sendrecv").splitlines()]
     return send([f"{method} [next_url] SIP/2.0", "Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport", FROM,
-                 TO + "[peer_tag_param]", "Call-ID: [call_id]", f"CSeq: {cseq} {method}", "Max-Forwards: 70"]
+                 TO + "[peer_tag_param]", "Call-ID: [call_id]", f"CSeq: {cseq} {method}", "[routes]", "Max-Forwards: 70"]
                 + (body if sdp else ["Content-Length: 0"]), retrans)
 
 

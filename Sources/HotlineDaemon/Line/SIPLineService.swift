@@ -42,7 +42,9 @@ final class SIPLineService: @unchecked Sendable {   // counters guarded by `lock
                 continue
             }
             while !daemon.stop.wait(seconds: 0.1), !allCallsDone { daemon.beat(line.name) }
-            // Calls in progress end (their sessions see the stop) and send their BYEs, then the sockets close.
+            // New calls are refused (503: a proxy in front sends them to another node), calls in
+            // progress end (their sessions see the stop) and send their BYEs, then the sockets close.
+            transport.drain()
             let deadline = Date().addingTimeInterval(Daemon.stopGraceSeconds)
             while (lock.withLock { started > finished } || transport.callCount > 0), Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
             transport.stop()

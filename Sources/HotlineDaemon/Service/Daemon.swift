@@ -20,7 +20,8 @@ public final class Daemon: @unchecked Sendable {
     public let stop: StopFlag
     let log: DaemonLog
     let resources: CallSession.Resources
-    let store: CallStoring?
+    /// Where calls are kept, if anywhere.
+    public let store: CallStoring?
     let slots: CallSlots
     /// Encodes and writes the calls' recordings off the lines' audio loops.
     let recordingWorker = BackgroundWorker(name: "recordings")
@@ -70,7 +71,10 @@ public final class Daemon: @unchecked Sendable {
         if let folder = configuration.recordings {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         }
-        self.store = try configuration.database.map { try CallStore(path: $0) } ?? store
+        self.store = try configuration.database.map { location in
+            try CallStore(location: location, node: configuration.node
+                          ?? (CallStore.isPostgreSQL(location) ? ProcessInfo.processInfo.hostName : ""))
+        } ?? store
         slots = CallSlots(capacity: configuration.maxConcurrentCalls)
         flowErrorsAtStart = warmPrompts()
     }

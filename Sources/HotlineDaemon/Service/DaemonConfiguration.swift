@@ -1,6 +1,7 @@
 import Foundation
 import HotlineCore
 import HotlineDialogue
+import HotlineStore
 import HotlineSIP
 import HotlineTTS
 import Yams
@@ -99,8 +100,12 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var alsaConfig: String?
     /// Folder for call recordings (stereo Ogg/Opus), if recording.
     public var recordings: String?
-    /// The SQLite call store, if calls are stored.
+    /// The call store, if calls are stored: a SQLite file, or a `postgres://` URL that
+    /// several nodes share.
     public var database: String?
+    /// This node's name in a shared store (`node:`; by default the host's name when the
+    /// store is PostgreSQL); each stored call keeps it.
+    public var node: String?
     /// Logging level.
     public var logLevel = LogLevel.info
     /// Longest call, seconds.
@@ -153,7 +158,7 @@ private struct ConfigurationReader: YAMLReader {
     mutating func read(_ yaml: String) -> DaemonConfiguration? {
         guard let root = document(yaml, empty: "the configuration is empty", hint: "it needs at least 'lines'"),
               let top = mapping(root, "the configuration",
-                                fields: ["lines", "models", "data_dir", "database", "alsa_config", "log_level", "limits",
+                                fields: ["lines", "models", "data_dir", "database", "node", "alsa_config", "log_level", "limits",
                                          "flows_may_read_anywhere", "http"]) else { return nil }
         var configuration = DaemonConfiguration(lines: [])
         if let models = top["models"].flatMap({ mapping($0, "models", fields: ["acoustic", "voice", "lexicon"]) }) {
@@ -168,7 +173,12 @@ private struct ConfigurationReader: YAMLReader {
             configuration.recordings = dataDirectory + "/recordings"
             configuration.database = dataDirectory + "/calls.sqlite"
         }
-        if let database = path(top["database"], "database") { configuration.database = database }
+        if let url = top["database"]?.string, CallStore.isPostgreSQL(url) {
+            configuration.database = url
+        } else if let database = path(top["database"], "database") {
+            configuration.database = database
+        }
+        configuration.node = string(top["node"], "node", nonEmpty: true)
         configuration.alsaConfig = path(top["alsa_config"], "alsa_config")
         if let level = choice(top["log_level"], "log_level", DaemonConfiguration.LogLevel.self) { configuration.logLevel = level }
         if let limits = top["limits"].flatMap({ mapping($0, "limits", fields: ["max_call_seconds", "max_concurrent_calls",
