@@ -1,13 +1,13 @@
 # Hotline: one entry point. `make demo` sets everything up and runs the product on its
 # embedded default; `make test` installs what is missing, builds and runs every test.
 
-APT_PACKAGES := libasound2-dev libsndfile1-dev libfftw3-dev libopus-dev libsqlite3-dev pkg-config sox libsox-fmt-all sip-tester baresip-core postgresql
+APT_PACKAGES := libasound2-dev libsndfile1-dev libfftw3-dev libopus-dev libsqlite3-dev pkg-config sox libsox-fmt-all sip-tester baresip-core postgresql kamailio
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOTLINE := .build/debug/hotline
 DEMO_OUT := .build/demo
 DEMO_INPUT := Audio/samples/digits-jackson-16k.flac
 
-.PHONY: deps build install test demo demo-sip bench-setup bench-resample bench-frontend bench-vad bench-tts bench-echo bench-recognize bench-phones bench-orders bench-flow-voices bench-acoustic bench-calls bench-sip talkoff train-vad train-acoustic voice-rms import-voice clean
+.PHONY: deps build install test demo demo-sip cluster-demo bench-setup bench-resample bench-frontend bench-vad bench-tts bench-echo bench-recognize bench-phones bench-orders bench-flow-voices bench-acoustic bench-calls bench-sip bench-cluster bench-store talkoff train-vad train-acoustic voice-rms import-voice clean
 
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -45,6 +45,7 @@ test: deps
 	@[ -x $(TEST_PYTHON) ] || python3 -m venv .venv-test
 	$(TEST_PYTHON) -m pip install -q -r tools/requirements-test.txt
 	$(TEST_PYTHON) tools/compare-features.py --hotline .build/debug/hotline
+	tools/cluster-demo.sh
 
 demo: build
 	@mkdir -p $(DEMO_OUT)
@@ -66,6 +67,10 @@ demo: build
 	$(HOTLINE) calls show 1 --db $(DEMO_OUT)/calls.sqlite
 	$(HOTLINE) replay 1 --db $(DEMO_OUT)/calls.sqlite
 	.build/debug/hotlined --version
+
+# Three hotlined nodes behind Kamailio, one PostgreSQL store, a node stopped mid-run (docs/deployment.md).
+cluster-demo: build
+	tools/cluster-demo.sh
 
 # One SIP call end to end: sipp calls hotlined --sip and plays the demo caller as RTP.
 demo-sip: build
@@ -127,6 +132,15 @@ bench-orders: bench-setup
 bench-sip: bench-setup
 	swift build -c release --product hotlined
 	$(BENCH_PYTHON) bench/sip.py --hotlined .build/release/hotlined
+
+# Scale-out: one node against three behind Kamailio, one PostgreSQL store (needs kamailio, postgresql).
+bench-cluster: bench-setup
+	swift build -c release --product hotlined
+	$(BENCH_PYTHON) bench/cluster.py --hotlined .build/release/hotlined
+
+# The call store at 100,000 calls: QA's commands on PostgreSQL and SQLite.
+bench-store: bench-setup
+	$(BENCH_PYTHON) bench/store.py --hotline .build/release/hotline
 
 bench-calls: bench-setup
 	@command -v flite >/dev/null || $(SUDO) apt-get install -y -qq flite

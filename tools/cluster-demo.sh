@@ -84,7 +84,7 @@ for n in 1 2 3; do echo "1 sip:127.0.0.1:${node_ports[$((n - 1))]} 0 0 duid=node
 echo "1 127.0.0.1 32 0 loopback" >"$out/allowed.list"
 kamailio -DD -E -f "$root/Systemd/kamailio/hotline.cfg" -P "$out/kamailio.pid" \
     -A "LISTEN=udp:127.0.0.1:$kamailio_port" -A "NODES_LIST=\"$out/nodes.list\"" \
-    -A "ALLOWED_LIST=\"$out/allowed.list\"" -A "PING_SECONDS=1" 2>"$out/kamailio.log" &
+    -A "ALLOWED_LIST=\"$out/allowed.list\"" -A "PING_SECONDS=1" >"$out/kamailio.log" 2>&1 &
 pids+=($!)
 sleep 2.5   # the first health checks
 grep -q "ERROR" "$out/kamailio.log" && { echo "cluster-demo: Kamailio failed:"; tail -20 "$out/kamailio.log"; exit 1; }
@@ -103,7 +103,7 @@ sipp_status=0
 wait $sipp || sipp_status=$?
 wait "${pids[1]}" || true
 for n in 1 3; do kill -TERM "${pids[$((n - 1))]}"; wait "${pids[$((n - 1))]}" || true; done
-grep -h "is down\|is up\|did not take" "$out/kamailio.log" | sed 's/^.*: //' | sed 's/^/kamailio: /' || true
+grep -h "is down\|is up\|did not take" "$out/kamailio.log" | sed 's/^.*<script>: /kamailio: /' || true
 
 echo
 "$hotline" calls list --db "$db" --limit 0
