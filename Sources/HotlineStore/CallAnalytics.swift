@@ -45,7 +45,7 @@ extension CallStore {
         let abandoned = CallAnalytics.abandoned.map { "'\($0)'" }.joined(separator: ", ")
         var result = CallAnalytics()
         var totalMs = 0
-        for row in try read("SELECT outcome, COUNT(*) AS n, SUM(duration_ms) AS ms FROM calls WHERE \(selected) GROUP BY outcome",
+        for row in try database.read("SELECT outcome, COUNT(*) AS n, SUM(duration_ms) AS ms FROM calls WHERE \(selected) GROUP BY outcome",
                             arguments) {
             let outcome = try row.string("outcome"), n = try row.int("n")
             result.outcomes[outcome.isEmpty ? "(cut off)" : outcome] = n
@@ -59,7 +59,7 @@ extension CallStore {
         result.abandonment = share { CallAnalytics.abandoned.contains($0) }
         result.averageHandleSeconds = Double(totalMs) / 1000 / Double(result.calls)
         var states: [String: CallAnalytics.State] = [:]
-        for row in try read("""
+        for row in try database.read("""
             SELECT turns.state AS state, COUNT(*) AS n, SUM(CASE WHEN turns.input = 'noinput' THEN 1 ELSE 0 END) AS noinputs,
                    SUM(CASE WHEN turns.input = 'nomatch' THEN 1 ELSE 0 END) AS nomatches
             \(ofSelectedCalls) GROUP BY turns.state
@@ -68,7 +68,7 @@ extension CallStore {
             states[name] = CallAnalytics.State(state: name, turns: try row.int("n"), noInputs: try row.int("noinputs"),
                                                noMatches: try row.int("nomatches"))
         }
-        for row in try read("""
+        for row in try database.read("""
             SELECT turns.state AS state, COUNT(*) AS n \(ofSelectedCalls) AND calls.outcome IN (\(abandoned))
               AND turns.at_ms = (SELECT MAX(last.at_ms) FROM turns AS last WHERE last.call_id = turns.call_id)
             GROUP BY turns.state
@@ -76,7 +76,7 @@ extension CallStore {
             let name = try row.string("state")
             states[name, default: CallAnalytics.State(state: name)].dropOffs = try row.int("n")
         }
-        for row in try read("""
+        for row in try database.read("""
             SELECT turns.state AS state, turns.interpretation AS reading, COUNT(*) AS n \(ofSelectedCalls)
             GROUP BY turns.state, turns.interpretation ORDER BY n DESC
             """, arguments) {
@@ -86,7 +86,7 @@ extension CallStore {
         result.states = states.values.sorted { ($0.turns, $1.state) > ($1.turns, $0.state) }
         // Tenths by comparison, which both SQL dialects compute alike (their casts round differently).
         let bucket = "CASE " + (1...9).reversed().map { "WHEN turns.confidence >= 0.\($0) THEN \($0) " }.joined() + "ELSE 0 END"
-        for row in try read("""
+        for row in try database.read("""
             SELECT \(bucket) AS bucket, COUNT(*) AS n \(ofSelectedCalls) AND turns.input = 'speech' AND turns.confidence IS NOT NULL
             GROUP BY 1
             """, arguments) {

@@ -160,7 +160,7 @@ public struct CallStoreError: HotlineError {
 /// write is its own transaction, so a crash or power cut loses no completed turn; a call
 /// without an outcome was cut off.
 public final class CallStore: Sendable {
-    private let database: any SQLDatabase
+    let database: any SQLDatabase
     /// The name this node gives its calls ("" when none); unfinished calls are closed per node.
     public let node: String
     /// The database file, or its URL without the password.
@@ -304,9 +304,6 @@ public final class CallStore: Sendable {
                        replyLatencyMs: try row.double("reply_latency_ms") ?? 0)
         }
     }
-
-    /// Rows of a reading statement (the analytics' queries).
-    func read(_ sql: String, _ arguments: [SQLValue]) throws -> [SQLRow] { try database.read(sql, arguments) }
 
     private static func json<T: Encodable>(_ list: [T]) throws -> String {
         String(decoding: try JSONEncoder().encode(list), as: UTF8.self)

@@ -39,6 +39,13 @@ final class PostgreSQLDatabase: SQLDatabase, @unchecked Sendable {   // `connect
             "CREATE INDEX calls_by_start ON calls(started_at)",
             "CREATE INDEX open_calls_by_node ON calls(node) WHERE outcome = ''",
         ],
+        [   // 2
+            """
+            CREATE TABLE flow_versions (id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL, version TEXT NOT NULL, content TEXT NOT NULL,
+                published_at TEXT NOT NULL, published_by TEXT NOT NULL)
+            """,
+            "CREATE INDEX flow_versions_by_name ON flow_versions(name, id)",
+        ],
     ]
 
     /// Connects to the database `url` names and migrates it.
@@ -71,6 +78,67 @@ final class PostgreSQLDatabase: SQLDatabase, @unchecked Sendable {   // `connect
 
     func write(_ sql: String, _ arguments: [SQLValue]) throws -> [SQLRow] {
         try lock.withLock { try run(sql, arguments, doing: "write") }
+    }
+
+    func notify(_ channel: String, _ payload: String) throws {
+        try write("SELECT pg_notify(?, ?)", [.text(channel), .text(payload)])
+    }
+
+    func listen(_ channel: String, _ heard: @escaping @Sendable (String) -> Void) throws -> StoreWatch? {
+        let listener = NoticeListener(configuration: configuration, channel: channel, heard: heard)
+        try listener.connect()
+        return StoreWatch { listener.stop() }
+    }
+
+    /// A connection of its own that LISTENs on a channel, opened again (every 5 s) when lost.
+    private final class NoticeListener: @unchecked Sendable {   // `connection`, `stopped` guarded by `lock`
+        let configuration: PostgresConnection.Configuration
+        let channel: String
+        let heard: @Sendable (String) -> Void
+        private let lock = NSLock()
+        private var connection: PostgresConnection?
+        private var stopped = false
+
+        init(configuration: PostgresConnection.Configuration, channel: String, heard: @escaping @Sendable (String) -> Void) {
+            (self.configuration, self.channel, self.heard) = (configuration, channel, heard)
+        }
+
+        func connect() throws {
+            let opened = try PostgresConnection.connect(on: PostgreSQLDatabase.eventLoops.next(), configuration: configuration, id: 2,
+                                                        logger: PostgreSQLDatabase.logger).wait()
+            opened.addListener(channel: channel) { [heard] _, notice in heard(notice.payload) }
+            // A query after the LISTEN: once it is answered, the LISTEN is in force.
+            _ = try opened.query("SELECT 1", logger: PostgreSQLDatabase.logger).wait()
+            let keep = lock.withLock { () -> Bool in
+                guard !stopped else { return false }
+                connection = opened
+                return true
+            }
+            guard keep else { _ = try? opened.close().wait(); return }
+            opened.closeFuture.whenComplete { [self] _ in reconnectLater() }
+        }
+
+        private func reconnectLater() {
+            guard !(lock.withLock { stopped }) else { return }
+            PostgreSQLDatabase.eventLoops.next().scheduleTask(in: .seconds(5)) { [self] in
+                DispatchQueue.global().async { [self] in
+                    do {
+                        try connect()
+                        heard("")   // notices sent while it was away are lost: look again
+                    } catch {
+                        reconnectLater()
+                    }
+                }
+            }
+        }
+
+        func stop() {
+            let open = lock.withLock { () -> PostgresConnection? in
+                stopped = true
+                return connection
+            }
+            _ = try? open?.close().wait()
+        }
     }
 
     /// Applies the migrations the database lacks, each in its own transaction, holding an

@@ -76,4 +76,28 @@ protocol SQLDatabase: Sendable {
     /// Runs a statement that writes; returns what its RETURNING clause returns.
     @discardableResult
     func write(_ sql: String, _ arguments: [SQLValue]) throws -> [SQLRow]
+    /// Tells every process listening on `channel` (PostgreSQL's NOTIFY); SQLite has no one to tell.
+    func notify(_ channel: String, _ payload: String) throws
+    /// Calls `heard` with each notice's payload on `channel` until the returned watch is
+    /// stopped (a lost connection is opened again, and `heard` gets "" for what it may have
+    /// missed meanwhile); nil where the database has no notices (SQLite).
+    func listen(_ channel: String, _ heard: @escaping @Sendable (String) -> Void) throws -> StoreWatch?
+}
+
+/// Notices being listened for; `stop()` ends it.
+public final class StoreWatch: @unchecked Sendable {   // `stopped` guarded by `lock`
+    private let lock = NSLock()
+    private var stopped = false
+    private let onStop: @Sendable () -> Void
+
+    init(onStop: @escaping @Sendable () -> Void) { self.onStop = onStop }
+
+    /// Whether `stop()` was called.
+    var isStopped: Bool { lock.withLock { stopped } }
+
+    /// Stops listening.
+    public func stop() {
+        guard (lock.withLock { () -> Bool in defer { stopped = true }; return !stopped }) else { return }
+        onStop()
+    }
 }

@@ -36,11 +36,25 @@ final class SQLiteDatabase: SQLDatabase {
             migrator.registerMigration("v4: node") { db in
                 try db.execute(sql: "ALTER TABLE calls ADD COLUMN node TEXT NOT NULL DEFAULT ''")
             }
+            migrator.registerMigration("v5: flow versions") { db in
+                try db.execute(sql: SQLiteDatabase.flowVersionsTable)
+            }
             try migrator.migrate(queue)
         } catch {
             throw CallStoreError(description: "\(path): cannot open the call database (\(error))")
         }
     }
+
+    /// Every published version of every flow, kept (the newest of a name is the one in force).
+    static let flowVersionsTable = """
+        CREATE TABLE flow_versions (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, version TEXT NOT NULL,
+            content TEXT NOT NULL, published_at TEXT NOT NULL, published_by TEXT NOT NULL);
+        CREATE INDEX flow_versions_by_name ON flow_versions(name, id);
+        """
+
+    func notify(_ channel: String, _ payload: String) throws {}
+
+    func listen(_ channel: String, _ heard: @escaping @Sendable (String) -> Void) throws -> StoreWatch? { nil }
 
     func read(_ sql: String, _ arguments: [SQLValue]) throws -> [SQLRow] {
         do { return try queue.read { try Self.rows($0, sql, arguments) } } catch {

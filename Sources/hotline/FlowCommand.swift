@@ -9,8 +9,9 @@ import HotlineTTS
 struct FlowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "flow",
-        abstract: "Validate and test dialogue flows (see docs/flows.md).",
-        subcommands: [FlowValidateCommand.self, FlowTestCommand.self, FlowGraphCommand.self])
+        abstract: "Validate, test and publish dialogue flows (see docs/flows.md).",
+        subcommands: [FlowValidateCommand.self, FlowTestCommand.self, FlowGraphCommand.self, FlowPublishCommand.self,
+                      FlowVersionsCommand.self, FlowRollbackCommand.self])
 }
 
 /// Loads a flow, or prints its problems (one per line) and fails the command.

@@ -65,6 +65,31 @@ import Testing
         #expect(unknown.status != 0 && unknown.stderr.contains("unknown voice 'nobody'"))
     }
 
+    @Test func publishListAndRollBackFlowVersionsInAStore() throws {
+        let scratch = Scratch()
+        let db = scratch.file("calls.sqlite")
+        FileManager.default.createFile(atPath: db, contents: nil)
+        let flow = scratch.file("menu.yaml")
+        let first = try String(contentsOf: Self.flows.appendingPathComponent("hotline.yaml"), encoding: .utf8)
+        try first.write(toFile: flow, atomically: true, encoding: .utf8)
+        try FileManager.default.copyItem(atPath: Self.flows.appendingPathComponent("orders.csv").path, toPath: scratch.file("orders.csv"))
+        let published = try CommandRunner.run("hotline", ["flow", "publish", flow, "--db", db, "--by", "ann"])
+        #expect(published.status == 0 && published.stdout.hasPrefix("flow menu: version "), "\(published.stderr)")
+        try (first + "\n# second version\n").write(toFile: flow, atomically: true, encoding: .utf8)
+        #expect(try CommandRunner.run("hotline", ["flow", "publish", flow, "--db", db, "--by", "bob"]).status == 0)
+        let versions = try CommandRunner.run("hotline", ["flow", "versions", "menu", "--db", db]).stdout.split(separator: "\n")
+        #expect(versions.count == 2 && versions[0].contains("bob") && versions[0].hasSuffix("(in force)") && versions[1].contains("ann"))
+        let rollback = try CommandRunner.run("hotline", ["flow", "rollback", "menu", "--db", db, "--by", "carl"])
+        #expect(rollback.status == 0 && rollback.stdout.contains("in force again"), "\(rollback.stderr)")
+        let after = try CommandRunner.run("hotline", ["flow", "versions", "menu", "--db", db]).stdout.split(separator: "\n")
+        #expect(after.count == 3 && after[0].contains("carl") && after[0].prefix(12) == versions[1].prefix(12))
+        // A flow with errors is not published.
+        try "start: nowhere\nstates: {}\n".write(toFile: flow, atomically: true, encoding: .utf8)
+        let broken = try CommandRunner.run("hotline", ["flow", "publish", flow, "--db", db])
+        #expect(broken.status != 0 && broken.stderr.contains("menu.yaml:"))
+        #expect(try CommandRunner.run("hotline", ["flow", "versions", "menu", "--db", db]).stdout.split(separator: "\n").count == 3)
+    }
+
     @Test func anInvalidFlowFailsWithOneLinePerProblem() throws {
         let scratch = Scratch()
         let path = scratch.file("broken.yaml")

@@ -65,19 +65,35 @@ public final class Daemon: @unchecked Sendable {
         self.configurationPath = configurationPath
         self.log = log
         self.notifier = notifier
-        flows = try Self.loadFlows(configuration)
+        let store = try configuration.database.map { location in
+            try CallStore(location: location, node: configuration.node
+                          ?? (CallStore.isPostgreSQL(location) ? ProcessInfo.processInfo.hostName : ""))
+        } ?? store
+        self.store = store
+        flows = try Self.loadFlows(configuration, store: store, log: log)
         resources = try CallSession.Resources(model: configuration.acousticModel, voice: configuration.voice,
                                               lexicon: configuration.lexicon)
         if let folder = configuration.recordings {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         }
-        self.store = try configuration.database.map { location in
-            try CallStore(location: location, node: configuration.node
-                          ?? (CallStore.isPostgreSQL(location) ? ProcessInfo.processInfo.hostName : ""))
-        } ?? store
         slots = CallSlots(capacity: configuration.maxConcurrentCalls)
         flowErrorsAtStart = warmPrompts()
+        if let shared = store as? CallStore, configuration.lines.flatMap(\.flows).contains(where: { DaemonConfiguration.storedFlowName($0) != nil }) {
+            // A flow published on any node (or by `hotline flow publish`) reaches this one.
+            flowWatch = try shared.watchFlows { [weak self] name in
+                guard let self else { return }
+                DispatchQueue.global().async {
+                    self.log.message(.info, name.isEmpty ? "flow store reachable again: reloading flows" : "flow '\(name)' published: reloading flows")
+                    self.reload()
+                }
+            }
+        }
     }
+
+    deinit { flowWatch?.stop() }
+
+    /// Notices of flows published to a shared store, while lines run `store:` flows.
+    private var flowWatch: StoreWatch?
 
     /// Errors the flows' prompts and listen words had when the daemon loaded them (logged
     /// then): SSML that does not parse, words that cannot be heard. `--check-config` fails on them.
@@ -95,6 +111,26 @@ public final class Daemon: @unchecked Sendable {
     func endCall(tookSlot: Bool) {
         if tookSlot { slots.release() }
         notifier.notify("STATUS=" + slots.status)
+    }
+
+    /// Where flow `name`, in force in the store, is written to be loaded (its folder is the
+    /// flow's base for relative paths); when the store cannot be read, the copy written last.
+    private static func storedFlow(_ name: String, configuration: DaemonConfiguration, store: CallStoring?, log: DaemonLog) throws -> String {
+        let folder = configuration.flowCache ?? FileManager.default.temporaryDirectory.appendingPathComponent("hotline-flows").path
+        let path = "\(folder)/\(name).yaml"
+        do {
+            guard let store = store as? CallStore else { throw InvalidArgument("flow store:\(name): no call store to read flows from") }
+            guard let stored = try store.activeFlow(name) else {
+                throw InvalidArgument("flow '\(name)' was never published to \(store.location): "
+                                      + "hotline flow publish FILE --name \(name) --db \(store.location)")
+            }
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try Data(stored.content.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            return path
+        } catch let error as CallStoreError where FileManager.default.fileExists(atPath: path) {
+            log.message(.warning, "flow store:\(name): \(error); running the copy in \(path)")
+            return path
+        }
     }
 
     /// Calls a killed daemon left open: stored as "daemon crashed" with the time their
@@ -252,7 +288,7 @@ public final class Daemon: @unchecked Sendable {
                     }
                 }
             }
-            let loaded = try Self.loadFlows(next)
+            let loaded = try Self.loadFlows(next, store: store, log: log)
             lock.withLock {
                 flows = loaded
                 current.lines = next.lines
@@ -360,14 +396,16 @@ public final class Daemon: @unchecked Sendable {
     }
 
     /// Every line's flow, loaded once per file; all problems of all files in one error.
-    private static func loadFlows(_ configuration: DaemonConfiguration) throws -> [String: LoadedFlow] {
+    private static func loadFlows(_ configuration: DaemonConfiguration, store: CallStoring?, log: DaemonLog) throws -> [String: LoadedFlow] {
         var byPath: [String: LoadedFlow] = [:]
         var problems: [FlowDiagnostic] = []
-        for path in Set(configuration.lines.flatMap(\.flows)).sorted() {
+        for reference in Set(configuration.lines.flatMap(\.flows)).sorted() {
             do {
+                let path = try DaemonConfiguration.storedFlowName(reference)
+                    .map { try storedFlow($0, configuration: configuration, store: store, log: log) } ?? reference
                 let flow = try FlowLoader.load(path: path, pathsOutside: configuration.flowsMayReadAnywhere)
-                let digest = SHA256.hash(data: (try? Data(contentsOf: URL(fileURLWithPath: path))) ?? Data())
-                byPath[path] = LoadedFlow(path: path, flow: flow, version: String(digest.map { String(format: "%02x", $0) }.joined().prefix(12)))
+                let version = FlowVersion.version(of: (try? Data(contentsOf: URL(fileURLWithPath: path))) ?? Data())
+                byPath[reference] = LoadedFlow(path: reference, flow: flow, version: version)
             } catch let errors as FlowErrors {
                 problems += errors.diagnostics
             }

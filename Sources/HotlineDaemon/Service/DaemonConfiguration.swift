@@ -103,6 +103,9 @@ public struct DaemonConfiguration: Sendable, Equatable {
     /// The call store, if calls are stored: a SQLite file, or a `postgres://` URL that
     /// several nodes share.
     public var database: String?
+    /// Where flows from the store (`flow: store:NAME`) are written to be loaded: DATA_DIR/flows
+    /// (a node that restarts while the store is unreachable runs the copy it has).
+    public var flowCache: String?
     /// This node's name in a shared store (`node:`; by default the host's name when the
     /// store is PostgreSQL); each stored call keeps it.
     public var node: String?
@@ -136,6 +139,11 @@ public struct DaemonConfiguration: Sendable, Equatable {
         }
         let folder = (path as NSString).deletingLastPathComponent
         return try parse(yaml: text, file: path, baseDirectory: folder.isEmpty ? "." : folder)
+    }
+
+    /// The name in a `store:NAME` flow reference, or nil for a file.
+    public static func storedFlowName(_ reference: String) -> String? {
+        reference.hasPrefix("store:") ? String(reference.dropFirst("store:".count)) : nil
     }
 
     /// Reads configuration YAML; relative paths are resolved against `baseDirectory`.
@@ -172,6 +180,7 @@ private struct ConfigurationReader: YAMLReader {
         if let dataDirectory = path(top["data_dir"], "data_dir") {
             configuration.recordings = dataDirectory + "/recordings"
             configuration.database = dataDirectory + "/calls.sqlite"
+            configuration.flowCache = dataDirectory + "/flows"
         }
         if let url = top["database"]?.string, CallStore.isPostgreSQL(url) {
             configuration.database = url
@@ -214,6 +223,10 @@ private struct ConfigurationReader: YAMLReader {
         for (index, item) in items.enumerated() {
             guard let line = readLine(item, index: index) else { continue }
             if !names.insert(line.name).inserted { error(item, "a second line named '\(line.name)'", hint: "line names must differ") }
+            if configuration.database == nil, line.flows.contains(where: { DaemonConfiguration.storedFlowName($0) != nil }) {
+                error(item, "line '\(line.name)' runs a flow from the store, but there is no store",
+                      hint: "set 'database' (a postgres:// URL several nodes share) or 'data_dir'")
+            }
             configuration.lines.append(line)
         }
         return configuration
@@ -224,7 +237,7 @@ private struct ConfigurationReader: YAMLReader {
                                                              "calls", "realtime", "transfer_keys", "sip", "numbers"]) else { return nil }
         if let sipNode = fields["sip"] { return readSIPLine(node, fields, sipNode, index: index) }
         let capture = string(fields["capture"], "capture", nonEmpty: true)
-        let flow = path(fields["flow"], "flow")
+        let flow = flowReference(fields["flow"], "flow")
         if fields["capture"] == nil { error(node, "line \(index + 1) has no 'capture' ALSA device", hint: "or a 'sip' section") }
         if fields["flow"] == nil { error(node, "line \(index + 1) has no 'flow'") }
         guard let capture, let flow else { return nil }
@@ -238,6 +251,16 @@ private struct ConfigurationReader: YAMLReader {
         if let value = bool(fields["realtime"], "realtime") { line.realtime = value }
         if let keys = transferKeys(fields) { line.transferKeys = keys }
         return line
+    }
+
+    /// A flow: a file (resolved against the configuration's folder), or `store:NAME`, the
+    /// version of flow NAME in force in the call store (`hotline flow publish`).
+    mutating func flowReference(_ node: Node?, _ field: String) -> String? {
+        guard let text = node?.string, let name = DaemonConfiguration.storedFlowName(text) else { return path(node, field) }
+        if name.isEmpty || name.contains("/") || name.hasPrefix(".") {
+            error(node, "'\(field)' names no stored flow: '\(text)'", hint: "store:NAME, as published by hotline flow publish --name NAME")
+        }
+        return text
     }
 
     /// The line's name ("lineN" by default), checked: it becomes part of recording file names.
@@ -255,7 +278,7 @@ private struct ConfigurationReader: YAMLReader {
         for alsaOnly in ["capture", "playback", "sample_rate", "answer", "realtime"] {
             if let field = fields[alsaOnly] { error(field, "'\(alsaOnly)' is for ALSA lines, not a SIP line") }
         }
-        let flow = path(fields["flow"], "flow")
+        let flow = flowReference(fields["flow"], "flow")
         if fields["flow"] == nil { error(node, "line \(index + 1) has no 'flow'") }
         guard let sip = mapping(sipNode, "sip", fields: ["listen", "advertise", "allow", "codecs", "max_calls", "answer_after_ms",
                                                           "media_timeout_seconds", "users", "realm", "rtp_ports"]),
@@ -322,7 +345,7 @@ private struct ConfigurationReader: YAMLReader {
                 return line
             }
             for (key, value) in map {
-                if let number = string(key, "numbers"), let path = path(value, "numbers.\(number)") { line.numbers[number] = path }
+                if let number = string(key, "numbers"), let path = flowReference(value, "numbers.\(number)") { line.numbers[number] = path }
             }
         }
         return line
