@@ -5,11 +5,14 @@
 # as the postgres user: PostgreSQL refuses root), three hotlined nodes answering SIP on
 # their own ports with the example flow, all writing their calls to that PostgreSQL and
 # their recordings to one shared folder, and Kamailio (Systemd/kamailio/hotline.cfg)
-# dispatching calls to them, health-checked by OPTIONS every second. sipp places CALLS
-# calls through Kamailio, one a second, each playing the recorded demo caller as RTP;
-# node2 is stopped STOP_AFTER seconds in. Then it prints the calls per node and checks
-# that every call is in PostgreSQL with an outcome (node2's calls in progress end as
-# "daemon stopped", the later ones go to node1 and node3) and its turns. Everything it
+# dispatching calls to them, health-checked by OPTIONS every second. The nodes run the
+# example flow from the store (`flow: store:hotline`, published with `hotline flow
+# publish`). sipp places CALLS calls through Kamailio, one a second, each playing the
+# recorded demo caller as RTP; node2 is stopped STOP_AFTER seconds in, and 2 s later a new
+# version of the flow is published. Then it prints the calls per node and per flow
+# version and checks that every call is in PostgreSQL with an outcome (node2's calls in
+# progress end as "daemon stopped", the later ones go to node1 and node3) and its turns,
+# and that the later calls ran the new version. Everything it
 # started is stopped and its folder removed when it ends, also on failure.
 #
 # Usage: tools/cluster-demo.sh [HOTLINED] [HOTLINE]   (default .build/debug/hotlined, hotline)
@@ -49,9 +52,13 @@ as_postgres "$pg_bin/pg_ctl" -D "$out/pg" -l "$out/pg/server.log" -w \
 db="postgres://hotline@127.0.0.1:$pg_port/hotline"
 echo "cluster-demo: PostgreSQL on 127.0.0.1:$pg_port ($db)"
 
-# Three hotlined nodes: one store, one shared recordings folder.
+# The example flow, published to the store (its table beside the nodes' copies of it).
+mkdir -p "$out/shared/flows"
+cp "$root/Flows/orders.csv" "$out/shared/flows/"
+"$hotline" flow publish "$root/Flows/hotline.yaml" --name hotline --by cluster-demo --db "$db"
+
+# Three hotlined nodes: one store, one shared data folder (recordings, flows).
 sox "$root/Audio/samples/caller-order-status.flac" -t raw -e u-law -c 1 -r 8000 "$out/caller.ulaw"
-mkdir -p "$out/shared"
 node_ports=()
 for n in 1 2 3; do
     port=$(free_port SOCK_DGRAM)
@@ -66,7 +73,7 @@ database: $db
 node: node$n
 lines:
   - name: pbx
-    flow: $root/Flows/hotline.yaml
+    flow: store:hotline
     sip: { listen: 127.0.0.1:$port }
 EOF
     "$hotlined" --config "$out/node$n.yaml" >"$out/node$n.jsonl" 2>"$out/node$n.log" &
@@ -99,6 +106,11 @@ sipp=$!
 sleep "$stop_after"
 kill -TERM "${pids[1]}"
 echo "cluster-demo: node2 stopped (SIGTERM): its calls in progress end, Kamailio sends new calls elsewhere"
+sleep 2
+{ cat "$root/Flows/hotline.yaml"; echo "# version 2, published mid-run"; } >"$out/hotline-v2.yaml"
+cp "$root/Flows/orders.csv" "$out/"
+"$hotline" flow publish "$out/hotline-v2.yaml" --name hotline --by cluster-demo --db "$db"
+echo "cluster-demo: a new version of the flow published: the nodes still up reload it for their next calls"
 sipp_status=0
 wait $sipp || sipp_status=$?
 wait "${pids[1]}" || true
@@ -119,7 +131,11 @@ while read -r node count stopped unfinished turns; do
 done <<<"$summary"
 turnless=$(psql -h 127.0.0.1 -p "$pg_port" -U hotline -d hotline -At -c \
     "SELECT COUNT(*) FROM calls WHERE outcome = 'hangup' AND NOT EXISTS (SELECT 1 FROM turns WHERE call_id = calls.id)")
+versions=$(psql -h 127.0.0.1 -p "$pg_port" -U hotline -d hotline -At -F ' ' -c \
+    "SELECT flow_version, COUNT(*) FROM calls GROUP BY flow_version ORDER BY MIN(id)")
+echo "$versions" | while read -r version count; do echo "cluster-demo: $count calls ran flow version $version"; done
 failed=0
+[ "$(echo "$versions" | wc -l)" = 2 ] || { echo "cluster-demo: FAIL: the calls ran $(echo "$versions" | wc -l) flow versions, not 2"; failed=1; }
 [ "$sipp_status" = 0 ] || { echo "cluster-demo: FAIL: sipp exited $sipp_status"; tail -5 "$out/sipp.log"; failed=1; }
 [ "$total" = "$calls" ] || { echo "cluster-demo: FAIL: $total of $calls calls are in PostgreSQL"; failed=1; }
 [ "$open" = 0 ] || { echo "cluster-demo: FAIL: $open calls have no outcome"; failed=1; }
