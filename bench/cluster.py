@@ -124,7 +124,7 @@ lines:
             scripted = sum(1 for s in summaries if s["outcome"] == "hangup" and heard.get(s["id"]) == ["one", "555019", "no"])
             cpu = usage.ru_utime + usage.ru_stime - load_cpu if usage else float("nan")
             figures.append(dict(node=f"node{n}", calls=len(summaries), scripted=scripted, cpu=cpu,
-                                late=sum(s["underruns"] for s in summaries)))
+                                late=sum(s["underruns"] for s in summaries), rss_mb=usage.ru_maxrss / 1024 if usage else 0))
         kamailio.terminate()
         _, _, kamailio_usage = os.wait4(kamailio.pid, 0)
         setup = []
@@ -177,7 +177,7 @@ def main():
             print(r["sipp_tail"])
         for n in r["nodes"]:
             print(f"  {n['node']}: {n['calls']} calls, {n['scripted']} as scripted, late frames {n['late']}, "
-                  f"CPU {n['cpu'] / max(n['calls'], 1):.3f} s/call, in PostgreSQL {n['stored']} calls with {n['stored_turns']} turns")
+                  f"CPU {n['cpu'] / max(n['calls'], 1):.3f} s/call, peak memory {n['rss_mb']:.0f} MB, in PostgreSQL {n['stored']} calls with {n['stored_turns']} turns")
         per_call[nodes] = sum(n["cpu"] for n in r["nodes"]) / max(calls, 1)
     print(f"scaling: CPU per call per node, 3 nodes / 1 node = {per_call[3] / per_call[1]:.2f} (1.00 is linear)")
 

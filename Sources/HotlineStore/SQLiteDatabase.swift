@@ -36,7 +36,7 @@ final class SQLiteDatabase: SQLDatabase {
             migrator.registerMigration("v4: node") { db in
                 try db.execute(sql: "ALTER TABLE calls ADD COLUMN node TEXT NOT NULL DEFAULT ''")
             }
-            migrator.registerMigration("v5: flow versions") { db in
+            migrator.registerMigration("v5: flow versions, calls by time") { db in
                 try db.execute(sql: SQLiteDatabase.flowVersionsTable)
             }
             try migrator.migrate(queue)
@@ -45,11 +45,13 @@ final class SQLiteDatabase: SQLDatabase {
         }
     }
 
-    /// Every published version of every flow, kept (the newest of a name is the one in force).
+    /// Every published version of every flow, kept (the newest of a name is the one in force);
+    /// and calls by time, for QA's queries over a day of a large store.
     static let flowVersionsTable = """
         CREATE TABLE flow_versions (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, version TEXT NOT NULL,
             content TEXT NOT NULL, published_at TEXT NOT NULL, published_by TEXT NOT NULL);
         CREATE INDEX flow_versions_by_name ON flow_versions(name, id);
+        CREATE INDEX calls_by_start ON calls(started_at);
         """
 
     func notify(_ channel: String, _ payload: String) throws {}
