@@ -28,6 +28,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
     ],
     targets: [
         // System libraries: one Swift module imports each.
@@ -65,6 +67,8 @@ let package = Package(
         .target(name: "HotlineConsole", dependencies: ["HotlineDaemon", "HotlineDialogue", "HotlineStore", "HotlineAudio",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
@@ -97,6 +101,11 @@ let package = Package(
         .testTarget(name: "HotlineStoreTests", dependencies: ["HotlineStore", "HotlineTestSupport"]),
         .testTarget(name: "HotlineSIPTests", dependencies: ["HotlineSIP", "HotlineTestSupport"]),
         .testTarget(name: "HotlineDaemonTests", dependencies: ["HotlineDaemon", "HotlineDialogue", "HotlineTestSupport"]),
+        .testTarget(name: "HotlineConsoleTests", dependencies: ["HotlineConsole",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+        ]),
         .testTarget(name: "HotlineCLITests", dependencies: ["hotline", "hotlined", "HotlineTestSupport"]),
         // What several test targets share: the fuzz suites' seeded mutator, signal measures, an in-memory line.
         .target(name: "HotlineTestSupport", dependencies: ["HotlineDaemon"], path: "Tests/HotlineTestSupport"),

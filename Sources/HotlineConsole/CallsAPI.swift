@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import HotlineAudio
 import HotlineCore
@@ -8,11 +7,10 @@ import HotlineStore
 import Hummingbird
 
 /// The console's JSON API over the call store (docs/api.md): calls with `calls list`'s
-/// filters, one call with its turns, and the analytics. Every route needs an API token
-/// (`Authorization: Bearer TOKEN`) whose SHA-256 the configuration lists.
+/// filters, one call with its turns and audio, live calls and the analytics. Every route
+/// needs a signed-in user or an API token (`ConsoleAuthentication`).
 enum CallsAPI {
-    static func add(to router: Router<BasicRequestContext>, daemon: Daemon, store: CallStore, tokens: [String: String]) {
-        let api = router.group("api").add(middleware: BearerTokens(hashes: tokens))
+    static func add(to api: RouterGroup<ConsoleContext>, daemon: Daemon, store: CallStore) {
         api.get("live") { _, _ -> Response in
             try json(daemon.liveCalls)
         }
@@ -39,42 +37,9 @@ enum CallsAPI {
                 throw HTTPError(.notFound, message: error.description)
             }
         }
-        api.get("flows") { _, _ -> Response in
-            try json(daemon.runningFlows.map { RunningFlow(line: $0.line, number: $0.number, path: $0.path, version: $0.version) })
-        }
-        // A flow's text checked as `hotline flow validate` would: its problems, each at its line and column.
-        api.post("flows/validate") { request, _ -> Response in
-            let body = try await request.body.collect(upTo: 1 << 20)
-            let text = String(buffer: body)
-            do {
-                _ = try FlowLoader.load(yaml: text, file: "flow.yaml", baseDirectory: FileManager.default.temporaryDirectory.path)
-                return try json(Validation(valid: true, problems: []))
-            } catch let errors as FlowErrors {
-                return try json(Validation(valid: false, problems: errors.diagnostics.map {
-                    .init(line: $0.location.line, column: $0.location.column, message: $0.message, hint: $0.hint)
-                }))
-            }
-        }
         api.get("stats") { request, _ -> Response in
             try json(store.analytics(query(request)))
         }
-    }
-
-    struct RunningFlow: Encodable {
-        var line: String
-        var number: String?
-        var path: String
-        var version: String
-    }
-
-    struct Validation: Encodable {
-        struct Problem: Encodable {
-            var line: Int, column: Int
-            var message: String
-            var hint: String?
-        }
-        var valid: Bool
-        var problems: [Problem]
     }
 
     struct CallWithTurns: Encodable {
@@ -103,24 +68,5 @@ enum CallsAPI {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return Response(status: .ok, headers: [.contentType: "application/json"],
                         body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
-    }
-}
-
-/// Lets a request through when its bearer token's SHA-256 (hex) is one of `hashes`
-/// (token name -> hash); answers 401 otherwise.
-struct BearerTokens<Context: RequestContext>: RouterMiddleware {
-    let hashes: [String: String]
-
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer "),
-              hashes.values.contains(Self.digest(String(header.dropFirst("bearer ".count)))) else {
-            throw HTTPError(.unauthorized, headers: [.wwwAuthenticate: "Bearer realm=\"hotline\""], message: "an API token is needed")
-        }
-        return try await next(request, context)
-    }
-
-    /// The lowercase hex SHA-256 of `token`.
-    static func digest(_ token: String) -> String {
-        SHA256.hash(data: Array(token.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 }

@@ -7,15 +7,27 @@ import Prometheus
 
 /// hotlined's HTTP side (off unless `--http` or an `http` section asks for it): `/healthz`
 /// for load balancers and supervisors, `/metrics` in Prometheus's text format for
-/// alerting (both open), and with a call store and API tokens the JSON API under `/api`.
+/// alerting (both open), and, for the configuration's users (signed in at `/login`) and API
+/// tokens, the console's pages and the JSON API under `/api` (docs/api.md).
 public enum ConsoleApplication {
     /// `daemon`'s application listening on `host`:`port` (0: a port the system picks,
-    /// passed to `onRunning`), its metrics from `registry`, its API over `store` for `tokens`
-    /// (name -> SHA-256 hex).
+    /// passed to `onRunning`), its metrics from `registry`, its pages and API over `store`
+    /// for `users` and `tokens` (name -> SHA-256 hex).
     public static func make(daemon: Daemon, host: String, port: Int, registry: PrometheusCollectorRegistry,
-                            store: CallStore?, tokens: [String: String],
+                            store: CallStore?, users: [String: DaemonConfiguration.ConsoleUser] = [:], tokens: [String: String],
                             onRunning: @escaping @Sendable (Int) -> Void) -> some ApplicationProtocol {
-        let router = Router()
+        Application(router: router(daemon: daemon, registry: registry, store: store, users: users, tokens: tokens),
+                    configuration: .init(address: .hostname(host, port: port), serverName: "Hotline"),
+                    onServerRunning: { channel in onRunning(channel.localAddress?.port ?? port) }, logger: daemon.logger)
+    }
+
+    /// A bcrypt hash of `password` for a user in the configuration's `http: users:`.
+    public static func hashPassword(_ password: String) -> String { ConsoleUsers.hash(password) }
+
+    /// The routes (tests drive them in process).
+    static func router(daemon: Daemon, registry: PrometheusCollectorRegistry, store: CallStore?,
+                       users: [String: DaemonConfiguration.ConsoleUser], tokens: [String: String]) -> Router<ConsoleContext> {
+        let router = Router(context: ConsoleContext.self)
         router.get("healthz") { _, _ -> Response in
             let ok = daemon.linesMoving()
             return Response(status: ok ? .ok : .serviceUnavailable, headers: [.contentType: "text/plain; charset=utf-8"],
@@ -27,8 +39,14 @@ public enum ConsoleApplication {
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(bytes: text)))
         }
-        if let store, !tokens.isEmpty { CallsAPI.add(to: router, daemon: daemon, store: store, tokens: tokens) }
-        return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "Hotline"),
-                           onServerRunning: { channel in onRunning(channel.localAddress?.port ?? port) }, logger: daemon.logger)
+        guard !users.isEmpty || !tokens.isEmpty else { return router }
+        let sessions = ConsoleSessions()
+        router.add(middleware: ConsoleAuthentication(tokens: tokens, sessions: sessions))
+        LoginRoutes.add(to: router, users: ConsoleUsers(users: users), sessions: sessions, throttle: LoginThrottle())
+        let api = router.group("api")
+        if let store { CallsAPI.add(to: api, daemon: daemon, store: store) }
+        FlowsAPI.add(to: api, daemon: daemon, store: store)
+        WebPages.add(to: router, daemon: daemon, store: store)
+        return router
     }
 }

@@ -29,6 +29,8 @@ struct Hotlined: AsyncParsableCommand {
 
     @Option(help: "The daemon configuration (YAML).") var config = "/etc/hotline/hotlined.yaml"
     @Flag(help: "Check the configuration, its flows, models and devices, then exit.") var checkConfig = false
+    @Flag(help: "Read a console user's password from standard input (its first line) and print its bcrypt hash for http: users:, then exit.")
+    var hashPassword = false
 
     @Option(help: "Run one line with this flow instead of the configuration's lines.") var flow: String?
     @Option(help: "Answer SIP calls (UDP) on this address and port instead of an ALSA line, with --flow: 127.0.0.1:5080, [::1]:5080, 0.0.0.0:5060.") var sip: String?
@@ -48,6 +50,14 @@ struct Hotlined: AsyncParsableCommand {
     @Option(help: "An admin's lexicon (CMU format, WORD PH ON ES per line), read after the others so its words win; repeatable; with --flow (in the configuration: more files under models.lexicon).") var userLexicon: [String] = []
 
     func run() async throws {
+        if hashPassword {
+            guard let password = readLine(strippingNewline: true), !password.isEmpty else {
+                FileHandle.standardError.write(Data("hotlined: --hash-password reads the password from standard input\n".utf8))
+                throw ExitCode.failure
+            }
+            print(ConsoleApplication.hashPassword(password))
+            return
+        }
         // SIGTERM / SIGINT while loading stop the daemon before its lines start; from then on
         // the service group handles them (and SIGHUP, ignored until there is something to reload).
         let stop = StopFlag()
@@ -83,7 +93,7 @@ struct Hotlined: AsyncParsableCommand {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         return ConsoleApplication.make(daemon: daemon, host: listen.host, port: listen.port, registry: registry,
-                                       store: daemon.store as? CallStore,
+                                       store: daemon.store as? CallStore, users: daemon.configuration.consoleUsers,
                                        tokens: daemon.configuration.apiTokens,
                                        onRunning: { port in daemon.announce("HTTP on \(SIPEndpoint(host: listen.host, port: port))") })
     }

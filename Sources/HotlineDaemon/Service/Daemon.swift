@@ -65,6 +65,9 @@ public final class Daemon: @unchecked Sendable {
         self.configurationPath = configurationPath
         self.log = log
         self.notifier = notifier
+        if let folder = configuration.recordings {   // DATA_DIR/recordings: makes DATA_DIR for the store too
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
         let store = try configuration.database.map { location in
             try CallStore(location: location, node: configuration.node
                           ?? (CallStore.isPostgreSQL(location) ? ProcessInfo.processInfo.hostName : ""))
@@ -73,9 +76,6 @@ public final class Daemon: @unchecked Sendable {
         flows = try Self.loadFlows(configuration, store: store, log: log)
         resources = try CallSession.Resources(model: configuration.acousticModel, voice: configuration.voice,
                                               lexicon: configuration.lexicon)
-        if let folder = configuration.recordings {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        }
         slots = CallSlots(capacity: configuration.maxConcurrentCalls)
         flowErrorsAtStart = warmPrompts()
         if let shared = store as? CallStore, configuration.lines.flatMap(\.flows).contains(where: { DaemonConfiguration.storedFlowName($0) != nil }) {

@@ -122,8 +122,26 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var flowsMayReadAnywhere = false
     /// Where the HTTP side listens (`/healthz`, `/metrics`, `/api`); nil: no HTTP.
     public var httpListen: SIPEndpoint?
-    /// API tokens by name: the lowercase hex SHA-256 of each token (`/api` needs one).
+    /// API tokens by name: the lowercase hex SHA-256 of each token (`/api` needs one or a
+    /// signed-in user); a token acts as an admin.
     public var apiTokens: [String: String] = [:]
+    /// The console's users by name (`http: users:`), each with a role and a bcrypt hash of
+    /// their password (`hotlined --hash-password`).
+    public var consoleUsers: [String: ConsoleUser] = [:]
+
+    /// Someone who signs in to the console.
+    public struct ConsoleUser: Sendable, Equatable {
+        /// What they may do: `admin` everything; `qa` read calls and flows, listen, annotate.
+        public enum Role: String, Sendable, CaseIterable, Comparable {
+            case qa, admin
+            public static func < (a: Role, b: Role) -> Bool { a == .qa && b == .admin }
+        }
+        public var role: Role
+        /// bcrypt hash of the password ($2b$...).
+        public var passwordHash: String
+
+        public init(role: Role, passwordHash: String) { (self.role, self.passwordHash) = (role, passwordHash) }
+    }
 
     /// A configuration of `lines` with every other setting at its default.
     public init(lines: [Line]) {
@@ -197,7 +215,7 @@ private struct ConfigurationReader: YAMLReader {
             if let n = integer(limits["silence_hangup_seconds"], "silence_hangup_seconds", range: 1...3600) { configuration.silenceHangUpSeconds = n }
         }
         if let value = bool(top["flows_may_read_anywhere"], "flows_may_read_anywhere") { configuration.flowsMayReadAnywhere = value }
-        if let http = top["http"].flatMap({ mapping($0, "http", fields: ["listen", "tokens"]) }) {
+        if let http = top["http"].flatMap({ mapping($0, "http", fields: ["listen", "tokens", "users"]) }) {
             if let text = string(http["listen"], "listen", nonEmpty: true) {
                 if let address = SIPEndpoint(text) { configuration.httpListen = address } else {
                     error(http["listen"], "'listen' must be an IP address and port, not '\(text)'", hint: "as in 127.0.0.1:8080")
@@ -209,6 +227,19 @@ private struct ConfigurationReader: YAMLReader {
                     error(http["tokens"], "token '\(name)' must be the SHA-256 of the token in hex (64 digits)",
                           hint: "printf %s \"$TOKEN\" | sha256sum")
                 }
+            }
+            for (nameNode, userNode) in http["users"].flatMap({ $0.mapping }) ?? [:] {
+                guard let name = string(nameNode, "users"),
+                      let user = mapping(userNode, "users.\(name)", fields: ["role", "password"]) else { continue }
+                let role = choice(user["role"], "role", DaemonConfiguration.ConsoleUser.Role.self)
+                if user["role"] == nil { error(userNode, "user '\(name)' has no 'role'", hint: "admin or qa") }
+                let hash = string(user["password"], "password", nonEmpty: true)
+                let isBcrypt = hash.map { $0.count == 60 && ["$2a$", "$2b$", "$2y$"].contains(String($0.prefix(4))) } ?? false
+                if !isBcrypt {
+                    error(user["password"] ?? userNode, "user '\(name)' needs 'password': a bcrypt hash, never the password itself",
+                          hint: "hotlined --hash-password < file-with-the-password")
+                }
+                if let role, let hash, isBcrypt { configuration.consoleUsers[name] = DaemonConfiguration.ConsoleUser(role: role, passwordHash: hash) }
             }
         }
         guard let linesNode = top["lines"] else {

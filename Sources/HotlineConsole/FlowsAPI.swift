@@ -1,0 +1,101 @@
+import Foundation
+import HotlineDaemon
+import HotlineDialogue
+import HotlineStore
+import Hummingbird
+
+/// The console's flow routes (docs/api.md): the flows calls run now, validation, and the
+/// versions kept in the call store: every user may read them, admins publish and roll back
+/// (as `hotline flow publish` / `rollback` do; the nodes running `store:NAME` reload).
+enum FlowsAPI {
+    static func add(to api: RouterGroup<ConsoleContext>, daemon: Daemon, store: CallStore?) {
+        api.get("flows") { _, _ -> Response in
+            try CallsAPI.json(daemon.runningFlows.map { RunningFlow(line: $0.line, number: $0.number, path: $0.path, version: $0.version) })
+        }
+        // A flow's text checked as `hotline flow validate` would: its problems, each at its line and column.
+        api.post("flows/validate") { request, _ -> Response in
+            try CallsAPI.json(validate(String(buffer: try await request.body.collect(upTo: 1 << 20)), daemon: daemon))
+        }
+        guard let store else { return }
+        api.get("flows/:name/versions") { _, context -> Response in
+            try CallsAPI.json(try store.flowVersions(try name(context)))
+        }
+        // Publish the body as flow NAME's version in force (422 with the problems when it has errors).
+        api.put("flows/:name") { request, context -> Response in
+            let publisher = try context.requireAdmin()
+            let name = try name(context)
+            let text = String(buffer: try await request.body.collect(upTo: 1 << 20))
+            let validation = validate(text, daemon: daemon)
+            guard validation.valid else {
+                var response = try CallsAPI.json(validation)
+                response.status = .unprocessableContent
+                return response
+            }
+            let published = try store.publishFlow(name: name, content: text, by: publisher.name)
+            reloadSoon(daemon)
+            return try CallsAPI.json(published)
+        }
+        // Put an earlier version in force again: `?to=VERSION`, else the one before the current.
+        api.post("flows/:name/rollback") { request, context -> Response in
+            let publisher = try context.requireAdmin()
+            let name = try name(context)
+            let versions = try store.flowVersions(name)
+            guard let current = versions.first else { throw HTTPError(.notFound, message: "flow '\(name)' was never published") }
+            let wanted = request.uri.queryParameters["to"].map(String.init)
+            guard let earlier = wanted.map({ to in versions.first { $0.version == to } }) ?? versions.first(where: { $0.version != current.version }),
+                  earlier.version != current.version else {
+                throw HTTPError(.notFound, message: "flow '\(name)' has no such earlier version")
+            }
+            let published = try store.publishFlow(name: name, content: earlier.content, by: publisher.name)
+            reloadSoon(daemon)
+            return try CallsAPI.json(published)
+        }
+    }
+
+    /// The flow name in the path: letters, digits, '-', '_', '.', not first (no paths).
+    static func name(_ context: ConsoleContext) throws -> String {
+        let name = try context.parameters.require("name")
+        guard !name.hasPrefix("."), !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }) else {
+            throw HTTPError(.badRequest, message: "a flow name holds only letters, digits, '-', '_' and '.'")
+        }
+        return name
+    }
+
+    /// This node takes a flow published here at once (other nodes hear of it from PostgreSQL).
+    static func reloadSoon(_ daemon: Daemon) {
+        DispatchQueue.global().async { daemon.reload() }
+    }
+
+    /// `text` checked as a node would load it from the store: relative paths against its
+    /// DATA_DIR/flows, where stored flows' tables and prompt audio go.
+    static func validate(_ text: String, daemon: Daemon) -> Validation {
+        let folder = daemon.configuration.flowCache ?? FileManager.default.temporaryDirectory.path
+        do {
+            _ = try FlowLoader.load(yaml: text, file: "flow.yaml", baseDirectory: folder)
+            return Validation(valid: true, problems: [])
+        } catch let errors as FlowErrors {
+            return Validation(valid: false, problems: errors.diagnostics.map {
+                .init(line: $0.location.line, column: $0.location.column, message: $0.message, hint: $0.hint)
+            })
+        } catch {
+            return Validation(valid: false, problems: [.init(line: 1, column: 1, message: "\(error)", hint: nil)])
+        }
+    }
+
+    struct RunningFlow: Encodable {
+        var line: String
+        var number: String?
+        var path: String
+        var version: String
+    }
+
+    struct Validation: Encodable {
+        struct Problem: Encodable {
+            var line: Int, column: Int
+            var message: String
+            var hint: String?
+        }
+        var valid: Bool
+        var problems: [Problem]
+    }
+}

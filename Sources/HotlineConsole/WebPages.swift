@@ -1,0 +1,183 @@
+import Foundation
+import HotlineDaemon
+import HotlineStore
+import HTTPTypes
+import Hummingbird
+
+/// The console's web pages, rendered here (no CDN, nothing built with Node): the
+/// dashboard of the analytics, calls with `calls list`'s filters, a call with its turns,
+/// their audio and what the flow made of them, the flows with their versions (upload and
+/// roll back for admins), and the live calls. Pages read what the JSON API serves; the
+/// few actions go through the API from `/static/console.js` with the session's CSRF token.
+enum WebPages {
+    static func add(to router: Router<ConsoleContext>, daemon: Daemon, store: CallStore?) {
+        router.get("static/console.js") { _, _ -> Response in
+            Response(status: .ok, headers: [.contentType: "text/javascript; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: script)))
+        }
+        router.get("live") { _, context -> Response in
+            let rows = daemon.liveCalls.map { call in
+                [call.line, call.call.map { "<a href=\"/calls/\($0)\">\($0)</a>" } ?? "-", escape(call.startedAt),
+                 escape(call.caller ?? "-"), escape(call.called ?? "-"), escape(call.state)]
+            }
+            return page(title: "Live calls", user: try context.requireIdentity(),
+                        body: table(["line", "call", "started", "caller", "called", "state"], rows, raw: true))
+        }
+        router.get("flows") { _, context -> Response in
+            let user = try context.requireIdentity()
+            var body = "<h2>Running</h2>" + table(["line", "number", "flow", "version"], daemon.runningFlows.map {
+                [$0.line, $0.number ?? "", $0.path, $0.version]
+            })
+            let stored = Set(daemon.runningFlows.compactMap { DaemonConfiguration.storedFlowName($0.path) }).sorted()
+            for name in stored {
+                let versions = try store?.flowVersions(name) ?? []
+                body += "<h2>store:\(escape(name))</h2>" + table(["version", "published", "by", ""], versions.enumerated().map { index, version in
+                    [escape(version.version), escape(version.publishedAt), escape(version.publishedBy),
+                     index == 0 ? "in force" : user.role == .admin
+                        ? "<button data-rollback=\"\(escape(name))\" data-version=\"\(escape(version.version))\">put back in force</button>" : ""]
+                }, raw: true)
+                if user.role == .admin {
+                    body += """
+                        <form class="upload" data-flow="\(escape(name))"><label>New version of \(escape(name)) (YAML)
+                        <textarea name="yaml" rows="12" cols="90">\(escape(versions.first?.content ?? ""))</textarea></label>
+                        <button type="submit">Check and publish</button><ul class="problems"></ul></form>
+                        """
+                }
+            }
+            return page(title: "Flows", user: user, body: body)
+        }
+        guard let store else { return }
+        router.get("/") { request, context -> Response in
+            let stats = try store.analytics(CallsAPI.query(request))
+            let percent = { (x: Double) in String(format: "%.1f%%", x * 100) }
+            let summary = table(["calls", "containment", "transfer", "abandoned", "average handle time"],
+                                [["\(stats.calls)", percent(stats.containment), percent(stats.transferRate), percent(stats.abandonment),
+                                  String(format: "%.1f s", stats.averageHandleSeconds)]])
+            let states = table(["state", "turns", "no-input", "no-match", "drop-offs"], stats.states.map {
+                [$0.state, "\($0.turns)", "\($0.noInputs)", "\($0.noMatches)", "\($0.dropOffs)"]
+            })
+            return page(title: "Dashboard", user: try context.requireIdentity(),
+                        body: summary + "<h2>Per state</h2>" + states + "<h2>Confidence of spoken turns</h2>" + histogram(stats.confidence))
+        }
+        router.get("calls") { request, context -> Response in
+            var query = CallsAPI.query(request)
+            query.limit = query.limit ?? 200
+            let rows = try store.calls(query).map { summary -> [String] in
+                let call = summary.call
+                return ["<a href=\"/calls/\(call.id)\">\(call.id)</a>", escape(call.startedAt), escape(call.line), escape(call.node ?? ""),
+                        escape(call.outcome.isEmpty ? "(cut off)" : call.outcome), "\(summary.turns)", "\(summary.noMatches)",
+                        "\(summary.noInputs)", summary.lowestConfidence.map { String(format: "%.2f", $0) } ?? ""]
+            }
+            let parameters = request.uri.queryParameters
+            let field = { (name: String) in escape(parameters[Substring(name)].map(String.init) ?? "") }
+            let filters = """
+                <form method="get" action="/calls" class="filters">
+                <label>since <input name="since" value="\(field("since"))" placeholder="2026-12-07"></label>
+                <label>until <input name="until" value="\(field("until"))"></label>
+                <label>line <input name="line" value="\(field("line"))"></label>
+                <label>outcome <input name="outcome" value="\(field("outcome"))" placeholder="transfer"></label>
+                <label><input type="checkbox" name="struggled" value="true"\(query.struggled ? " checked" : "")> struggled</label>
+                <button type="submit">Filter</button></form>
+                """
+            return page(title: "Calls", user: try context.requireIdentity(),
+                        body: filters + table(["call", "started", "line", "node", "outcome", "turns", "no-match", "no-input", "lowest confidence"],
+                                              rows, raw: true))
+        }
+        router.get("calls/:id") { _, context -> Response in
+            let id = try context.parameters.require("id", as: Int64.self)
+            guard let call = try store.call(id) else { throw HTTPError(.notFound, message: "no call \(id)") }
+            let turns = try store.turns(call: id)
+            let header = table(["started", "line", "node", "flow", "version", "caller", "outcome", "length"],
+                               [[call.startedAt, call.line, call.node ?? "", call.flow, call.flowVersion ?? "", call.parties?.caller ?? "",
+                                 call.outcome.isEmpty ? "(cut off)" : call.outcome, String(format: "%.1f s", Double(call.durationMs) / 1000)]])
+            let audio = { (n: Int) in
+                call.recording == nil ? "" : "<audio controls preload=\"none\" src=\"/api/calls/\(id)/audio?turn=\(n)&amp;channel=both\"></audio>"
+            }
+            let rows = turns.enumerated().map { index, turn -> [String] in
+                [String(format: "%.1f s", Double(turn.atMs) / 1000), escape(turn.state), escape(turn.input.rawValue), escape(turn.heard),
+                 turn.confidence.map { String(format: "%.2f", $0) } ?? "", escape(turn.nbest.dropFirst().joined(separator: " | ")),
+                 escape(turn.interpretation), escape(turn.replies.joined(separator: " ")), turn.speechMs == nil ? "" : audio(index + 1)]
+            }
+            let whole = call.recording == nil ? "<p>No recording.</p>"
+                : "<p>Whole call: <audio controls preload=\"none\" src=\"/api/calls/\(id)/audio?channel=both\"></audio></p>"
+            return page(title: "Call \(id)", user: try context.requireIdentity(),
+                        body: header + whole + table(["at", "state", "input", "heard", "confidence", "alternatives", "read as", "hotline said", "audio"],
+                                                     rows, raw: true))
+        }
+    }
+
+    /// A whole page: the navigation, `body`, the session's CSRF token for the script.
+    static func page(title: String, user: ConsoleIdentity?, body: String) -> Response {
+        let navigation = user.map { user in
+            """
+            <nav><a href="/">Dashboard</a> <a href="/calls">Calls</a> <a href="/calls?struggled=true">Struggled</a> \
+            <a href="/live">Live</a> <a href="/flows">Flows</a> <span>\(escape(user.name)) (\(user.role.rawValue))</span> \
+            <form method="post" action="/logout?csrf=\(user.csrf ?? "")"><button type="submit">Sign out</button></form></nav>
+            """
+        } ?? ""
+        let html = """
+            <!doctype html><html lang="en"><head><meta charset="utf-8"><title>\(escape(title)) - Hotline</title>
+            <meta name="csrf" content="\(user?.csrf ?? "")"><style>\(style)</style><script src="/static/console.js" defer></script></head>
+            <body>\(navigation)<h1>\(escape(title))</h1>\(body)</body></html>
+            """
+        return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8",
+                                               .contentSecurityPolicy: "default-src 'self'; style-src 'unsafe-inline'; media-src 'self'",
+                                               HTTPField.Name("X-Frame-Options")!: "DENY"],
+                        body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    /// A table; cells are escaped unless `raw` (callers escape what they build).
+    static func table(_ headings: [String], _ rows: [[String]], raw: Bool = false) -> String {
+        "<table><tr>" + headings.map { "<th>\(escape($0))</th>" }.joined() + "</tr>"
+            + rows.map { "<tr>" + $0.map { "<td>\(raw ? $0 : escape($0))</td>" }.joined() + "</tr>" }.joined() + "</table>"
+    }
+
+    /// Spoken turns by confidence tenth as SVG bars.
+    static func histogram(_ counts: [Int]) -> String {
+        let top = max(counts.max() ?? 0, 1)
+        let bars = counts.enumerated().map { index, count in
+            let height = Double(count) / Double(top) * 100
+            return "<rect x=\"\(index * 40 + 5)\" y=\"\(110 - height)\" width=\"30\" height=\"\(height)\"><title>\(count) turns</title></rect>"
+                + "<text x=\"\(index * 40 + 8)\" y=\"125\">.\(index)</text>"
+        }.joined()
+        return "<svg class=\"histogram\" width=\"410\" height=\"130\" role=\"img\" aria-label=\"confidence histogram\">\(bars)</svg>"
+    }
+
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+
+    static let style = """
+        body{font:14px system-ui,sans-serif;margin:1em 2em}nav{display:flex;gap:1em;align-items:center}nav form{display:inline}
+        table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:2px 6px;text-align:left}
+        .problem,.problems li{color:#a00}.histogram rect{fill:#47a}label{margin-right:.8em}textarea{font-family:monospace}
+        """
+
+    /// Publishing and rolling back flows through the API, with the page's CSRF token.
+    static let script = """
+        const csrf = document.querySelector('meta[name=csrf]').content;
+        for (const form of document.querySelectorAll('form.upload')) {
+          form.addEventListener('submit', async (event) => {
+            event.preventDefault();
+            const list = form.querySelector('.problems');
+            list.textContent = '';
+            const response = await fetch('/api/flows/' + form.dataset.flow, {method: 'PUT', body: form.yaml.value,
+              headers: {'X-CSRF-Token': csrf, 'Content-Type': 'application/yaml'}});
+            const answer = await response.json();
+            if (response.ok) { location.reload(); return; }
+            for (const problem of answer.problems || [{line: 0, column: 0, message: answer.error ? answer.error.message : response.statusText}]) {
+              const item = document.createElement('li');
+              item.textContent = 'line ' + problem.line + ', column ' + problem.column + ': ' + problem.message;
+              list.appendChild(item);
+            }
+          });
+        }
+        for (const button of document.querySelectorAll('button[data-rollback]')) {
+          button.addEventListener('click', async () => {
+            const response = await fetch('/api/flows/' + button.dataset.rollback + '/rollback?to=' + button.dataset.version,
+              {method: 'POST', headers: {'X-CSRF-Token': csrf}});
+            if (response.ok) location.reload(); else alert('rollback failed: ' + response.status);
+          });
+        }
+        """
+}
