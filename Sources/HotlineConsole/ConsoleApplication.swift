@@ -21,6 +21,15 @@ public enum ConsoleApplication {
                     onServerRunning: { channel in onRunning(channel.localAddress?.port ?? port) }, logger: daemon.logger)
     }
 
+    /// The exposition with a `# HELP` line before each metric's `# TYPE` line.
+    static func withHelp(_ exposition: String) -> String {
+        exposition.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            let parts = line.split(separator: " ")
+            guard parts.count >= 3, parts[0] == "#", parts[1] == "TYPE", let help = DaemonMetrics.help[String(parts[2])] else { return String(line) }
+            return "# HELP \(parts[2]) \(help)\n\(line)"
+        }.joined(separator: "\n")
+    }
+
     /// A bcrypt hash of `password` for a user in the configuration's `http: users:`.
     public static func hashPassword(_ password: String) -> String { ConsoleUsers.hash(password) }
 
@@ -37,7 +46,7 @@ public enum ConsoleApplication {
             var text: [UInt8] = []
             registry.emit(into: &text)
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                            body: .init(byteBuffer: ByteBuffer(bytes: text)))
+                            body: .init(byteBuffer: ByteBuffer(string: withHelp(String(decoding: text, as: UTF8.self)))))
         }
         guard !users.isEmpty || !tokens.isEmpty else { return router }
         let sessions = ConsoleSessions()

@@ -3,18 +3,21 @@
 
 Starts hotlined with its console on a free loopback port, two users (ann: admin, quinn:
 qa) and a SIP line running the example flow from the store; puts one struggled call in
-the store (a no-match and a no-input turn, recorded); then, as a user would:
+the store (a no-match and a no-input turn, recorded); places a short SIP call with sipp so
+the metrics have calls in them; then, as a user would:
 
   ann signs in, opens the struggled calls, the call, and plays a turn's audio;
   ann uploads a flow with an error and sees it at its line, publishes a good version,
   and puts the first one back in force;
-  quinn (qa) signs in and finds no upload form; a wrong password is refused.
+  quinn (qa) signs in and finds no upload form; a wrong password is refused;
+  and `promtool check metrics` (Debian's prometheus) accepts /metrics.
 
 Usage: /usr/bin/python3 Tests/Browser/console.py [HOTLINED] [HOTLINE]   (run by make test)
 """
-import os, socket, sqlite3, subprocess, sys, tempfile, time
+import os, socket, sqlite3, subprocess, sys, tempfile, time, urllib.request
 
 from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as seen
 from selenium.webdriver.support.ui import WebDriverWait
@@ -60,7 +63,7 @@ def main():
     subprocess.run([HOTLINE, "flow", "publish", os.path.join(ROOT, "Flows/hotline.yaml"), "--db", os.path.join(data, "calls.sqlite"),
                     "--by", "setup"], check=True, stdout=subprocess.DEVNULL)
     struggled_call(data)
-    http = free_port()
+    http, sip = free_port(), free_port(socket.SOCK_DGRAM)
     config = os.path.join(folder, "hotlined.yaml")
     with open(config, "w") as f:
         f.write(f"""models:
@@ -76,14 +79,14 @@ http:
 lines:
   - name: pbx
     flow: store:hotline
-    sip: {{ listen: 127.0.0.1:{free_port(socket.SOCK_DGRAM)} }}
+    sip: {{ listen: 127.0.0.1:{sip} }}
 """)
     daemon = subprocess.Popen([HOTLINED, "--config", config], stdout=subprocess.DEVNULL, stderr=open(os.path.join(folder, "hotlined.log"), "w"))
     options = webdriver.ChromeOptions()
     for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--autoplay-policy=no-user-gesture-required",
                      f"--user-data-dir={folder}/chromium"]:
         options.add_argument(argument)
-    service = webdriver.ChromeService(executable_path="/usr/bin/chromedriver")
+    service = Service(executable_path="/usr/bin/chromedriver")
     browser = None
     try:
         base = f"http://127.0.0.1:{http}"
@@ -91,6 +94,16 @@ lines:
             if "HTTP on" in open(os.path.join(folder, "hotlined.log")).read():
                 break
             time.sleep(0.1)
+        # A short SIP call first (sipp answers, then hangs up after 3 s), so the metrics have calls in them.
+        subprocess.run(["sipp", "-sf", os.path.join(ROOT, "Tests/SIPScenarios/caller-hangs-up.xml"), "-m", "1", "-i", "127.0.0.1",
+                        "-p", str(free_port(socket.SOCK_DGRAM)), "-s", "5000", "-nostdin", f"127.0.0.1:{sip}"],
+                       cwd=folder, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
+        time.sleep(0.5)
+        metrics = urllib.request.urlopen(base + "/metrics").read()
+        assert b"hotline_calls" in metrics, metrics
+        promtool = subprocess.run(["promtool", "check", "metrics"], input=metrics, capture_output=True)
+        assert promtool.returncode == 0, promtool.stdout + promtool.stderr
+        check(f"promtool check metrics accepts /metrics ({len(metrics.splitlines())} lines)")
         browser = webdriver.Chrome(options=options, service=service)
         wait = WebDriverWait(browser, 20)
 

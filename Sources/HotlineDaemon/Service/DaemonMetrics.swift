@@ -2,7 +2,21 @@ import Metrics
 
 /// What the daemon counts through swift-metrics (hotlined exports them to Prometheus on
 /// `/metrics` when its HTTP side is on; without a metrics backend they cost nothing).
-enum DaemonMetrics {
+public enum DaemonMetrics {
+    /// What each metric means, for the `# HELP` lines of the Prometheus exposition.
+    public static let help = [
+        "hotline_calls_active": "Calls in progress, by line.",
+        "hotline_calls_total": "Calls ended, by line and outcome (hangup, transfer, transfer failed, caller hung up, ...).",
+        "hotline_late_frames_total": "10 ms frames answered later than the line's playback buffer allows, by line.",
+        "hotline_reply_latency_seconds": "Compute time from the end of a caller's turn to the reply being ready, by line.",
+        "hotline_turns_total": "Caller turns, by line and input (speech, dtmf, noinput, nomatch, webhook, message).",
+        "hotline_recognition_confidence": "Recognizer confidence of spoken turns, by line.",
+        "hotline_webhook_failures_total": "Webhook calls that failed, by line.",
+        "hotline_store_errors_total": "Writes the call store refused.",
+        "hotline_line_reopens_total": "Times a line's device or SIP socket failed and was opened again, by line.",
+        "hotline_sip_refused_total": "SIP requests dropped or refused (peer not allowed, malformed, over a limit), by line.",
+    ]
+
     /// A call began on `line`.
     static func callStarted(line: String) {
         Meter(label: "hotline_calls_active", dimensions: [("line", line)]).increment()
