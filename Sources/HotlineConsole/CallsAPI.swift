@@ -20,7 +20,23 @@ enum CallsAPI {
         api.get("calls/:id") { _, context -> Response in
             let id = try context.parameters.require("id", as: Int64.self)
             guard let call = try store.call(id) else { throw HTTPError(.notFound, message: "no call \(id)") }
-            return try json(CallWithTurns(call: call, turns: try store.turns(call: id)))
+            return try json(CallWithTurns(call: call, turns: try store.turns(call: id),
+                                          annotations: try store.annotations(call: id).values.sorted { $0.turn < $1.turn }))
+        }
+        // QA's transcript of turn N (1-based): the body is what the caller really said.
+        api.put("calls/:id/turns/:turn/annotation") { request, context -> Response in
+            let annotator = try context.requireIdentity()
+            let id = try context.parameters.require("id", as: Int64.self), turn = try context.parameters.require("turn", as: Int.self)
+            let said = String(buffer: try await request.body.collect(upTo: 4096)).trimmingCharacters(in: .whitespacesAndNewlines)
+            do {
+                try store.annotate(call: id, turn: turn, said: said, by: annotator.name)
+            } catch let error as CallStoreError where error.description.contains("has no turn") {
+                throw HTTPError(.notFound, message: error.description)
+            }
+            return try json(store.annotations(call: id)[turn])
+        }
+        api.get("accuracy") { request, _ -> Response in
+            try json(store.accuracy(query(request)))
         }
         api.get("calls/:id/audio") { request, context -> Response in
             let id = try context.parameters.require("id", as: Int64.self)
@@ -45,6 +61,7 @@ enum CallsAPI {
     struct CallWithTurns: Encodable {
         var call: CallRecord
         var turns: [TurnRecord]
+        var annotations: [Annotation]
     }
 
     /// `?since=&until=&line=&outcome=&struggled=true`, as `hotline calls list` takes them.

@@ -82,6 +82,18 @@ enum WebPages {
                         body: filters + table(["call", "started", "line", "node", "outcome", "turns", "no-match", "no-input", "lowest confidence"],
                                               rows, raw: true))
         }
+        router.get("accuracy") { request, context -> Response in
+            let report = try store.accuracy(CallsAPI.query(request))
+            let percent = { (x: Double) in String(format: "%.1f%%", x * 100) }
+            let rows = (report.states + (report.states.isEmpty ? [] : [report.total])).map {
+                [$0.state.isEmpty ? "all states" : $0.state, "\($0.annotated)", "\($0.correct)", percent($0.accuracy), "\($0.missed)",
+                 "\($0.words)", percent($0.wordErrorRate)]
+            }
+            return page(title: "Accuracy", user: try context.requireIdentity(),
+                        body: "<p>Spoken turns QA annotated on the call pages, heard right or not (the filters of the calls list apply).</p>"
+                            + table(["state", "annotated turns", "heard right", "accuracy", "missed (no-match, no-input)", "words",
+                                     "word error rate"], rows))
+        }
         router.get("calls/:id") { _, context -> Response in
             let id = try context.parameters.require("id", as: Int64.self)
             guard let call = try store.call(id) else { throw HTTPError(.notFound, message: "no call \(id)") }
@@ -92,15 +104,24 @@ enum WebPages {
             let audio = { (n: Int) in
                 call.recording == nil ? "" : "<audio controls preload=\"none\" src=\"/api/calls/\(id)/audio?turn=\(n)&amp;channel=both\"></audio>"
             }
+            let annotations = try store.annotations(call: id)
             let rows = turns.enumerated().map { index, turn -> [String] in
-                [String(format: "%.1f s", Double(turn.atMs) / 1000), escape(turn.state), escape(turn.input.rawValue), escape(turn.heard),
-                 turn.confidence.map { String(format: "%.2f", $0) } ?? "", escape(turn.nbest.dropFirst().joined(separator: " | ")),
-                 escape(turn.interpretation), escape(turn.replies.joined(separator: " ")), turn.speechMs == nil ? "" : audio(index + 1)]
+                let number = index + 1
+                let annotation = [.speech, .noMatch, .noInput].contains(turn.input)
+                    ? "<input class=\"said\" data-turn=\"\(number)\" value=\"\(escape(annotations[number]?.said ?? ""))\" size=\"24\">"
+                        + "<button data-annotate=\"\(id)\" data-turn=\"\(number)\">save</button>"
+                        + (annotations[number].map { " <span class=\"saved\">by \(escape($0.annotatedBy))</span>" } ?? "")
+                    : ""
+                return [String(format: "%.1f s", Double(turn.atMs) / 1000), escape(turn.state), escape(turn.input.rawValue), escape(turn.heard),
+                        turn.confidence.map { String(format: "%.2f", $0) } ?? "", escape(turn.nbest.dropFirst().joined(separator: " | ")),
+                        escape(turn.interpretation), escape(turn.replies.joined(separator: " ")), turn.speechMs == nil ? "" : audio(number),
+                        annotation]
             }
             let whole = call.recording == nil ? "<p>No recording.</p>"
                 : "<p>Whole call: <audio controls preload=\"none\" src=\"/api/calls/\(id)/audio?channel=both\"></audio></p>"
             return page(title: "Call \(id)", user: try context.requireIdentity(),
-                        body: header + whole + table(["at", "state", "input", "heard", "confidence", "alternatives", "read as", "hotline said", "audio"],
+                        body: header + whole + table(["at", "state", "input", "heard", "confidence", "alternatives", "read as", "hotline said", "audio",
+                                                             "really said (QA)"],
                                                      rows, raw: true))
         }
     }
@@ -110,7 +131,7 @@ enum WebPages {
         let navigation = user.map { user in
             """
             <nav><a href="/">Dashboard</a> <a href="/calls">Calls</a> <a href="/calls?struggled=true">Struggled</a> \
-            <a href="/live">Live</a> <a href="/flows">Flows</a> <span>\(escape(user.name)) (\(user.role.rawValue))</span> \
+            <a href="/accuracy">Accuracy</a> <a href="/live">Live</a> <a href="/flows">Flows</a> <span>\(escape(user.name)) (\(user.role.rawValue))</span> \
             <form method="post" action="/logout?csrf=\(user.csrf ?? "")"><button type="submit">Sign out</button></form></nav>
             """
         } ?? ""
@@ -170,6 +191,14 @@ enum WebPages {
               item.textContent = 'line ' + problem.line + ', column ' + problem.column + ': ' + problem.message;
               list.appendChild(item);
             }
+          });
+        }
+        for (const button of document.querySelectorAll('button[data-annotate]')) {
+          button.addEventListener('click', async () => {
+            const said = document.querySelector('input.said[data-turn="' + button.dataset.turn + '"]').value;
+            const response = await fetch('/api/calls/' + button.dataset.annotate + '/turns/' + button.dataset.turn + '/annotation',
+              {method: 'PUT', body: said, headers: {'X-CSRF-Token': csrf, 'Content-Type': 'text/plain'}});
+            button.textContent = response.ok ? 'saved' : 'failed (' + response.status + ')';
           });
         }
         for (const button of document.querySelectorAll('button[data-rollback]')) {

@@ -46,6 +46,12 @@ final class PostgreSQLDatabase: SQLDatabase, @unchecked Sendable {   // `connect
             """,
             "CREATE INDEX flow_versions_by_name ON flow_versions(name, id)",
         ],
+        [   // 3
+            """
+            CREATE TABLE annotations (turn_id BIGINT PRIMARY KEY REFERENCES turns(id), said TEXT NOT NULL, annotated_by TEXT NOT NULL,
+                annotated_at TEXT NOT NULL)
+            """,
+        ],
     ]
 
     /// Connects to the database `url` names and migrates it.

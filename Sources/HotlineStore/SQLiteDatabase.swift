@@ -39,6 +39,12 @@ final class SQLiteDatabase: SQLDatabase {
             migrator.registerMigration("v5: flow versions, calls by time") { db in
                 try db.execute(sql: SQLiteDatabase.flowVersionsTable)
             }
+            migrator.registerMigration("v6: annotations") { db in
+                try db.execute(sql: """
+                    CREATE TABLE annotations (turn_id INTEGER PRIMARY KEY REFERENCES turns(id), said TEXT NOT NULL,
+                        annotated_by TEXT NOT NULL, annotated_at TEXT NOT NULL)
+                    """)
+            }
             try migrator.migrate(queue)
         } catch {
             throw CallStoreError(description: "\(path): cannot open the call database (\(error))")

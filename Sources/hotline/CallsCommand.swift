@@ -6,5 +6,5 @@ struct CallsCommand: ParsableCommand {
         commandName: "calls",
         abstract: "List, show, listen to, export and add up recorded calls (from the daemon's call store).",
         subcommands: [CallsListCommand.self, CallsShowCommand.self, CallsExportCommand.self, CallsAudioCommand.self,
-                      CallsTestCaseCommand.self, CallsStatsCommand.self])
+                      CallsTestCaseCommand.self, CallsStatsCommand.self, CallsAnnotateCommand.self, CallsAccuracyCommand.self])
 }

@@ -6,7 +6,8 @@ qa) and a SIP line running the example flow from the store; puts one struggled c
 the store (a no-match and a no-input turn, recorded); places a short SIP call with sipp so
 the metrics have calls in them; then, as a user would:
 
-  ann signs in, opens the struggled calls, the call, and plays a turn's audio;
+  ann signs in, opens the struggled calls, the call, plays a turn's audio, writes down
+  what the caller really said and finds it in the accuracy report;
   ann uploads a flow with an error and sees it at its line, publishes a good version,
   and puts the first one back in force;
   quinn (qa) signs in and finds no upload form; a wrong password is refused;
@@ -131,6 +132,17 @@ lines:
         wait.until(lambda _: browser.execute_script("return arguments[0].readyState >= 2 && arguments[0].duration > 1", audio))
         assert browser.execute_script("return arguments[0].error", audio) is None
         check(f"found the struggled call and played turn 1 ({browser.execute_script('return arguments[0].duration', audio):.1f} s)")
+
+        said = browser.find_element(By.CSS_SELECTOR, 'input.said[data-turn="1"]')
+        said.send_keys("one")
+        save = browser.find_element(By.CSS_SELECTOR, 'button[data-annotate][data-turn="1"]')
+        save.click()
+        wait.until(lambda _: save.text == "saved")
+        browser.find_element(By.LINK_TEXT, "Accuracy").click()
+        wait.until(seen.title_contains("Accuracy"))
+        row = [cell.text for cell in browser.find_elements(By.CSS_SELECTOR, "table tr:nth-child(2) td")]
+        assert row[:5] == ["main_menu", "1", "0", "0.0%", "1"], row
+        check(f"annotated turn 1 as 'one'; the accuracy report counts it as missed: {row}")
 
         browser.find_element(By.LINK_TEXT, "Flows").click()
         wait.until(seen.title_contains("Flows"))

@@ -105,6 +105,16 @@ import Testing
             #expect(put.status == .forbidden)
             let flows = String(buffer: try await client.execute(uri: "/flows", method: .get, headers: [.cookie: cookie]).body)
             #expect(flows.contains("store:menu") && !flows.contains("<form class=\"upload\""))
+            // QA annotates what the caller really said; the accuracy report counts it.
+            let annotated = try await client.execute(uri: "/api/calls/1/turns/1/annotation", method: .put,
+                                                     headers: [.cookie: cookie, HTTPField.Name("X-CSRF-Token")!: csrf],
+                                                     body: ByteBuffer(string: "one"))
+            #expect(annotated.status == .ok && String(buffer: annotated.body).contains("\"annotatedBy\":\"quinn\""))
+            #expect(try await client.execute(uri: "/api/calls/1/turns/9/annotation", method: .put,
+                                             headers: [.cookie: cookie, HTTPField.Name("X-CSRF-Token")!: csrf],
+                                             body: ByteBuffer(string: "x")).status == .notFound)
+            let accuracy = String(buffer: try await client.execute(uri: "/accuracy", method: .get, headers: [.cookie: cookie]).body)
+            #expect(accuracy.contains("<td>main_menu</td><td>1</td><td>0</td>"))
         }
     }
 

@@ -123,6 +123,31 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible {
         #expect(try store.calls(CallQuery(struggled: true, limit: 1)).map(\.call.id) == [lost])
     }
 
+    @Test(arguments: Backend.allCases) func annotationsMeasureWhatWasHeardPerState(_ backend: Backend) throws {
+        let location = try backend.newLocation()
+        defer { backend.cleanUp(location) }
+        let store = try CallStore(location: location)
+        let id = try store.beginCall(line: "l", flow: "f.yaml")
+        var right = Self.turn(1000, "a large latte")
+        right.state = "order"
+        var wrong = Self.turn(3000, "a large tea")
+        wrong.state = "order"
+        var missed = Self.turn(5000, "")
+        (missed.state, missed.input) = ("confirm", .noMatch)
+        for turn in [right, wrong, missed] { try store.addTurn(call: id, turn) }
+        try store.annotate(call: id, turn: 1, said: "A large latte.", by: "quinn")
+        try store.annotate(call: id, turn: 2, said: "a large latte please", by: "quinn")
+        try store.annotate(call: id, turn: 3, said: "yes", by: "quinn")
+        try store.annotate(call: id, turn: 3, said: "yes please", by: "ann")   // a second look replaces the first
+        #expect(try store.annotations(call: id)[3] .map { ($0.said, $0.annotatedBy) } ?? ("", "") == ("yes please", "ann"))
+        let report = try store.accuracy()
+        #expect(report.states.map(\.state) == ["order", "confirm"])
+        #expect(report.states[0].annotated == 2 && report.states[0].correct == 1 && report.states[0].words == 7 && report.states[0].wordErrors == 2)
+        #expect(report.states[1].missed == 1 && report.states[1].wordErrors == 2)
+        #expect(report.total.annotated == 3 && report.total.correct == 1)
+        #expect { try store.annotate(call: id, turn: 4, said: "x", by: "q") } throws: { "\($0)".contains("has no turn 4") }
+    }
+
     @Test(arguments: Backend.allCases) func eachNodeClosesOnlyTheCallsItLeftOpen(_ backend: Backend) throws {
         let location = try backend.newLocation()
         defer { backend.cleanUp(location) }
