@@ -1,6 +1,7 @@
 import HotlineDaemon
 import HotlineStore
 import Hummingbird
+import HummingbirdWebSocket
 import Logging
 import NIOCore
 import Prometheus
@@ -16,9 +17,11 @@ public enum ConsoleApplication {
     public static func make(daemon: Daemon, host: String, port: Int, registry: PrometheusCollectorRegistry,
                             store: CallStore?, users: [String: DaemonConfiguration.ConsoleUser] = [:], tokens: [String: String],
                             onRunning: @escaping @Sendable (Int) -> Void) -> some ApplicationProtocol {
-        Application(router: router(daemon: daemon, registry: registry, store: store, users: users, tokens: tokens),
-                    configuration: .init(address: .hostname(host, port: port), serverName: "Hotline"),
-                    onServerRunning: { channel in onRunning(channel.localAddress?.port ?? port) }, logger: daemon.logger)
+        let sockets = Router(context: BasicWebSocketRequestContext.self)
+        return Application(router: router(daemon: daemon, registry: registry, store: store, users: users, tokens: tokens, sockets: sockets),
+                           server: .http1WebSocketUpgrade(webSocketRouter: sockets),
+                           configuration: .init(address: .hostname(host, port: port), serverName: "Hotline"),
+                           onServerRunning: { channel in onRunning(channel.localAddress?.port ?? port) }, logger: daemon.logger)
     }
 
     /// The exposition with a `# HELP` line before each metric's `# TYPE` line.
@@ -35,7 +38,8 @@ public enum ConsoleApplication {
 
     /// The routes (tests drive them in process).
     static func router(daemon: Daemon, registry: PrometheusCollectorRegistry, store: CallStore?,
-                       users: [String: DaemonConfiguration.ConsoleUser], tokens: [String: String]) -> Router<ConsoleContext> {
+                       users: [String: DaemonConfiguration.ConsoleUser], tokens: [String: String],
+                       sockets: Router<BasicWebSocketRequestContext> = Router(context: BasicWebSocketRequestContext.self)) -> Router<ConsoleContext> {
         let router = Router(context: ConsoleContext.self)
         router.get("healthz") { _, _ -> Response in
             let ok = daemon.linesMoving()
@@ -48,6 +52,7 @@ public enum ConsoleApplication {
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(string: withHelp(String(decoding: text, as: UTF8.self)))))
         }
+        if let line = daemon.configuration.chatLine { ChatChannel.add(to: router, sockets: sockets, daemon: daemon, line: line) }
         guard !users.isEmpty || !tokens.isEmpty else { return router }
         let sessions = ConsoleSessions()
         router.add(middleware: ConsoleAuthentication(tokens: tokens, sessions: sessions))

@@ -85,7 +85,7 @@ struct ConsoleUsers: Sendable {
     private static let decoy = Bcrypt.hash("hotline decoy", cost: 10)
 }
 
-/// Every route but /healthz, /metrics and /login needs a signed-in user (the session
+/// Every route but /healthz, /metrics, /login and the web chat (/chat) needs a signed-in user (the session
 /// cookie) or an API token (`Authorization: Bearer`, its SHA-256 listed; a token acts as an
 /// admin). Without one, /api answers 401 and pages redirect to /login. A request that
 /// changes something (POST, PUT, DELETE) with a session cookie must carry the session's
@@ -98,7 +98,7 @@ struct ConsoleAuthentication: RouterMiddleware {
     func handle(_ request: Request, context: ConsoleContext, next: (Request, ConsoleContext) async throws -> Response) async throws -> Response {
         var context = context
         let path = request.uri.path
-        if ["/healthz", "/metrics", "/login"].contains(path) || path.hasPrefix("/static/") { return try await next(request, context) }
+        if ["/healthz", "/metrics", "/login", "/chat"].contains(path) || path.hasPrefix("/static/") { return try await next(request, context) }
         if let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") {
             let digest = Self.digest(String(header.dropFirst("bearer ".count)))
             guard let name = tokens.first(where: { $0.value == digest })?.key else {

@@ -201,6 +201,41 @@ enum WebPages {
             button.textContent = response.ok ? 'saved' : 'failed (' + response.status + ')';
           });
         }
+        const chat = document.getElementById('chat');
+        if (chat) {
+          const socket = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + chat.dataset.socket);
+          const list = chat.querySelector('.messages'), keys = chat.querySelector('.keys'), form = chat.querySelector('form.say');
+          const show = (who, text) => {
+            const item = document.createElement('li');
+            item.className = who;
+            item.textContent = (who === 'you' ? 'You: ' : 'Hotline: ') + text;
+            list.appendChild(item);
+          };
+          const send = (message, shown) => { show('you', shown); socket.send(JSON.stringify(message)); };
+          socket.addEventListener('message', (event) => {
+            const reply = JSON.parse(event.data);
+            for (const text of reply.say) show('hotline', text);
+            keys.textContent = '';
+            for (const key of reply.keys) {
+              const button = document.createElement('button');
+              button.textContent = key;
+              button.className = 'key';
+              button.addEventListener('click', () => send({keys: key}, 'pressed ' + key));
+              keys.appendChild(button);
+            }
+            if (reply.ended) {
+              show('hotline', '(conversation ended: ' + reply.outcome + ')');
+              form.text.disabled = true;
+              chat.dataset.ended = reply.outcome;
+            }
+          });
+          addEventListener('pagehide', () => socket.close());   // leaving the page ends the conversation
+          form.addEventListener('submit', (event) => {
+            event.preventDefault();
+            send({text: form.text.value}, form.text.value);
+            form.text.value = '';
+          });
+        }
         for (const button of document.querySelectorAll('button[data-rollback]')) {
           button.addEventListener('click', async () => {
             const response = await fetch('/api/flows/' + button.dataset.rollback + '/rollback?to=' + button.dataset.version,

@@ -54,6 +54,8 @@ public enum TurnInput: String, Sendable, Codable, CaseIterable {
     case webhook
     /// The caller left a message.
     case message
+    /// The customer typed it (the web chat).
+    case text
 }
 
 /// One turn of a call, as the call session logs it and the store keeps it: what the caller
@@ -103,6 +105,7 @@ extension TurnRecord {
         case .dtmf: return "caller: keys \(heard)"
         case .webhook: return "backend: \(heard)"
         case .message: return "caller left a message: \(heard)"
+        case .text: return "customer typed: \"\(heard)\""
         case .noMatch, .noInput: return "caller: \(input.rawValue)" + (heard.isEmpty ? "" : " (best \"\(heard)\")")
         }
     }

@@ -47,6 +47,7 @@ struct CallsTestCaseCommand: ParsableCommand {
             let said: String?
             switch turn.input {
             case .speech: said = turn.heard + (turn.confidence.map { String(format: " @%.2f", $0) } ?? "")
+            case .text: said = turn.heard
             case .dtmf: said = "#" + turn.heard
             case .noInput: said = ""
             case .noMatch: said = turn.heard.isEmpty ? "!nomatch" : turn.heard + (turn.confidence.map { String(format: " @%.2f", $0) } ?? "")

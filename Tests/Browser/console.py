@@ -11,7 +11,8 @@ the metrics have calls in them; then, as a user would:
   ann uploads a flow with an error and sees it at its line, publishes a good version,
   and puts the first one back in force;
   quinn (qa) signs in and finds no upload form; a wrong password is refused;
-  and `promtool check metrics` (Debian's prometheus) accepts /metrics.
+  a customer chats through the same flow on /chat (keys as buttons) and the chat is
+  stored like a call; and `promtool check metrics` (Debian's prometheus) accepts /metrics.
 
 Usage: /usr/bin/python3 Tests/Browser/console.py [HOTLINED] [HOTLINE]   (run by make test)
 """
@@ -74,6 +75,7 @@ def main():
 data_dir: {data}
 http:
   listen: 127.0.0.1:{http}
+  chat: pbx
   users:
     ann: {{ role: admin, password: "{bcrypt("ann's secret")}" }}
     quinn: {{ role: qa, password: "{bcrypt("quinn's secret")}" }}
@@ -168,12 +170,36 @@ lines:
         wait.until(seen.title_contains("Flows"))
         assert not browser.find_elements(By.CSS_SELECTOR, "form.upload") and not browser.find_elements(By.CSS_SELECTOR, "button[data-rollback]")
         check("a qa user sees the flows but no upload form or rollback")
+
+        # A customer chats with the same flow: no sign-in, keys as buttons; stored like a call.
+        browser.delete_all_cookies()
+        browser.get(base + "/chat")
+        hotline_says = lambda: [item.text for item in browser.find_elements(By.CSS_SELECTOR, "li.hotline")]
+        wait.until(lambda _: any("press or say 1" in text for text in hotline_says()))
+        browser.find_element(By.XPATH, "//div[@class='keys']/button[text()='1']").click()
+        wait.until(lambda _: any("order number" in text for text in hotline_says()))
+        box = browser.find_element(By.NAME, "text")
+        box.send_keys("five five five oh one nine")
+        browser.find_element(By.CSS_SELECTOR, "form.say button").click()
+        wait.until(lambda _: any("Order 5 5 5 0 1 9" in text for text in hotline_says()))
+        check(f"chatted through the flow: {hotline_says()[-2]}")
+        browser.get(base + "/login")   # leaving the chat ends it
+        sign_in("quinn", "quinn's secret")
+        wait.until(seen.title_contains("Dashboard"))
+        browser.get(base + "/calls?line=chat")
+        wait.until(lambda _: browser.refresh() or "caller hung up" in browser.page_source)   # stored once the socket closed
+        row = [cell.text for cell in browser.find_elements(By.CSS_SELECTOR, "table tr:nth-child(2) td")]
+        assert row[2] == "chat" and int(row[5]) == 2, row
+        check(f"the chat is stored like a call: {row[:6]}")
     finally:
         if browser:
             browser.quit()
         daemon.terminate()
         daemon.wait()
-        subprocess.run(["rm", "-rf", folder])
+        if os.environ.get("KEEP"):
+            print(f"kept {folder}")
+        else:
+            subprocess.run(["rm", "-rf", folder])
 
 
 def set_text(browser, text):

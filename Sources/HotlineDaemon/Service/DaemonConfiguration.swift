@@ -125,6 +125,8 @@ public struct DaemonConfiguration: Sendable, Equatable {
     /// API tokens by name: the lowercase hex SHA-256 of each token (`/api` needs one or a
     /// signed-in user); a token acts as an admin.
     public var apiTokens: [String: String] = [:]
+    /// The line whose flow the web chat runs (`http: chat: LINE`; nil: no chat).
+    public var chatLine: String?
     /// The console's users by name (`http: users:`), each with a role and a bcrypt hash of
     /// their password (`hotlined --hash-password`).
     public var consoleUsers: [String: ConsoleUser] = [:]
@@ -215,7 +217,7 @@ private struct ConfigurationReader: YAMLReader {
             if let n = integer(limits["silence_hangup_seconds"], "silence_hangup_seconds", range: 1...3600) { configuration.silenceHangUpSeconds = n }
         }
         if let value = bool(top["flows_may_read_anywhere"], "flows_may_read_anywhere") { configuration.flowsMayReadAnywhere = value }
-        if let http = top["http"].flatMap({ mapping($0, "http", fields: ["listen", "tokens", "users"]) }) {
+        if let http = top["http"].flatMap({ mapping($0, "http", fields: ["listen", "tokens", "users", "chat"]) }) {
             if let text = string(http["listen"], "listen", nonEmpty: true) {
                 if let address = SIPEndpoint(text) { configuration.httpListen = address } else {
                     error(http["listen"], "'listen' must be an IP address and port, not '\(text)'", hint: "as in 127.0.0.1:8080")
@@ -228,6 +230,7 @@ private struct ConfigurationReader: YAMLReader {
                           hint: "printf %s \"$TOKEN\" | sha256sum")
                 }
             }
+            configuration.chatLine = string(http["chat"], "chat", nonEmpty: true)
             for (nameNode, userNode) in http["users"].flatMap({ $0.mapping }) ?? [:] {
                 guard let name = string(nameNode, "users"),
                       let user = mapping(userNode, "users.\(name)", fields: ["role", "password"]) else { continue }
@@ -259,6 +262,10 @@ private struct ConfigurationReader: YAMLReader {
                       hint: "set 'database' (a postgres:// URL several nodes share) or 'data_dir'")
             }
             configuration.lines.append(line)
+        }
+        if let chat = configuration.chatLine, !names.contains(chat) {
+            error(top["http"]?.mapping?["chat"] ?? root, "'chat' names line '\(chat)', which is not one of the lines",
+                  hint: suggestion(for: chat, among: names.sorted()))
         }
         return configuration
     }
