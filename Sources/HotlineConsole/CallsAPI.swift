@@ -35,6 +35,14 @@ enum CallsAPI {
             }
             return try json(store.annotations(call: id)[turn])
         }
+        // `hotline calls export` over HTTP: the calls (or, with turns=true, their turns) as CSV.
+        api.get("calls.csv") { request, _ -> Response in
+            let turns = request.uri.queryParameters["turns"] == "true"
+            let (text, _) = try CallExport.csv(store, query(request), turns: turns)
+            return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
+                                                   .contentDisposition: "attachment; filename=\"\(turns ? "turns" : "calls").csv\""],
+                            body: .init(byteBuffer: ByteBuffer(string: text)))
+        }
         api.get("accuracy") { request, _ -> Response in
             try json(store.accuracy(query(request)))
         }

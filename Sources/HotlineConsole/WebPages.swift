@@ -55,8 +55,15 @@ enum WebPages {
             let states = table(["state", "turns", "no-input", "no-match", "drop-offs"], stats.states.map {
                 [$0.state, "\($0.turns)", "\($0.noInputs)", "\($0.noMatches)", "\($0.dropOffs)"]
             })
+            let versions = table(["flow version", "calls", "containment"], stats.perFlowVersion.sorted { $0.key < $1.key }.map {
+                [$0.key.isEmpty ? "(none)" : $0.key, "\($0.value.calls)", percent($0.value.containment)]
+            })
+            let days = table(["day", "calls"], stats.perDay.sorted { $0.key > $1.key }.prefix(14).map { [$0.key, "\($0.value)"] })
             return page(title: "Dashboard", user: try context.requireIdentity(),
-                        body: summary + "<h2>Per state</h2>" + states + "<h2>Confidence of spoken turns</h2>" + histogram(stats.confidence))
+                        body: summary + "<h2>Per state</h2>" + states + "<h2>Confidence of spoken turns</h2>" + histogram(stats.confidence)
+                            + "<h2>Calls by hour of the day (UTC)</h2>" + histogram(stats.perHour, labels: (0..<24).map { "\($0)" })
+                            + "<h2>Per flow version</h2>" + versions + "<h2>Per day</h2>" + days
+                            + "<p><a href=\"/api/calls.csv\">calls as CSV</a> · <a href=\"/api/calls.csv?turns=true\">turns as CSV</a></p>")
         }
         router.get("calls") { request, context -> Response in
             var query = CallsAPI.query(request)
@@ -152,15 +159,15 @@ enum WebPages {
             + rows.map { "<tr>" + $0.map { "<td>\(raw ? $0 : escape($0))</td>" }.joined() + "</tr>" }.joined() + "</table>"
     }
 
-    /// Spoken turns by confidence tenth as SVG bars.
-    static func histogram(_ counts: [Int]) -> String {
+    /// Counts as SVG bars (by default the confidence tenths .0 ... .9).
+    static func histogram(_ counts: [Int], labels: [String] = (0..<10).map { ".\($0)" }) -> String {
         let top = max(counts.max() ?? 0, 1)
         let bars = counts.enumerated().map { index, count in
             let height = Double(count) / Double(top) * 100
-            return "<rect x=\"\(index * 40 + 5)\" y=\"\(110 - height)\" width=\"30\" height=\"\(height)\"><title>\(count) turns</title></rect>"
-                + "<text x=\"\(index * 40 + 8)\" y=\"125\">.\(index)</text>"
+            return "<rect x=\"\(index * 40 + 5)\" y=\"\(110 - height)\" width=\"30\" height=\"\(height)\"><title>\(count)</title></rect>"
+                + "<text x=\"\(index * 40 + 8)\" y=\"125\">\(escape(labels[index]))</text>"
         }.joined()
-        return "<svg class=\"histogram\" width=\"410\" height=\"130\" role=\"img\" aria-label=\"confidence histogram\">\(bars)</svg>"
+        return "<svg class=\"histogram\" width=\"\(counts.count * 40 + 10)\" height=\"130\" role=\"img\">\(bars)</svg>"
     }
 
     static func escape(_ text: String) -> String {

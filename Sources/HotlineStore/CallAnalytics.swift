@@ -31,6 +31,18 @@ public struct CallAnalytics: Sendable, Equatable, Encodable {
     public var states: [State] = []
     /// Spoken turns by confidence, in tenths: [0] counts 0.0..<0.1, ..., [9] 0.9...1.0.
     public var confidence = [Int](repeating: 0, count: 10)
+    /// Calls per day (UTC, "2026-12-07").
+    public var perDay: [String: Int] = [:]
+    /// Calls by hour of the day they began (UTC): [0] 00:00-00:59, ..., [23].
+    public var perHour = [Int](repeating: 0, count: 24)
+
+    /// The calls one version of a flow ran, and how many it contained.
+    public struct FlowVersionFigures: Sendable, Equatable, Encodable {
+        public var calls = 0
+        public var containment = 0.0
+    }
+    /// Per flow version (12 hex digits; "" for calls stored without one).
+    public var perFlowVersion: [String: FlowVersionFigures] = [:]
 
     /// Outcomes that mean the caller left before the flow was done.
     static let abandoned = ["caller hung up", "caller silent", "line lost"]
@@ -82,6 +94,25 @@ extension CallStore {
             """, arguments) {
             let name = try row.string("state")
             if states[name]?.interpretations.count ?? 5 < 5 { states[name]?.interpretations[try row.string("reading")] = try row.int("n") }
+        }
+        var contained: [String: Int] = [:]
+        for row in try database.read("""
+            SELECT COALESCE(flow_version, '') AS version, SUM(CASE WHEN outcome = 'hangup' THEN 1 ELSE 0 END) AS contained,
+                   COUNT(*) AS n FROM calls WHERE \(selected) GROUP BY COALESCE(flow_version, '')
+            """, arguments) {
+            let version = try row.string("version")
+            result.perFlowVersion[version, default: .init()].calls = try row.int("n")
+            contained[version] = try row.int("contained")
+        }
+        for (version, figures) in result.perFlowVersion {
+            result.perFlowVersion[version]?.containment = Double(contained[version] ?? 0) / Double(max(figures.calls, 1))
+        }
+        for row in try database.read("""
+            SELECT substr(started_at, 1, 13) AS hour, COUNT(*) AS n FROM calls WHERE \(selected) GROUP BY substr(started_at, 1, 13)
+            """, arguments) {
+            let hour = try row.string("hour"), n = try row.int("n")
+            result.perDay[String(hour.prefix(10)), default: 0] += n
+            if let h = Int(hour.suffix(2)), (0..<24).contains(h) { result.perHour[h] += n }
         }
         result.states = states.values.sorted { ($0.turns, $1.state) > ($1.turns, $0.state) }
         // Tenths by comparison, which both SQL dialects compute alike (their casts round differently).

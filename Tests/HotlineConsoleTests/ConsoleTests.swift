@@ -100,6 +100,8 @@ import Testing
             let dashboard = String(buffer: try await client.execute(uri: "/", method: .get, headers: [.cookie: cookie]).body)
             #expect(dashboard.contains("main_menu") && dashboard.contains("<svg class=\"histogram\""))
             #expect(try await client.execute(uri: "/api/calls/1", method: .get, headers: [.cookie: cookie]).status == .ok)
+            let csv = String(buffer: try await client.execute(uri: "/api/calls.csv?turns=true", method: .get, headers: [.cookie: cookie]).body)
+            #expect(csv.hasPrefix("call,line,at_ms,state") && csv.contains("1,desk,4000,main_menu,menu,nomatch,"))
             let put = try await client.execute(uri: "/api/flows/menu", method: .put, headers: [.cookie: cookie, HTTPField.Name("X-CSRF-Token")!: csrf],
                                                body: ByteBuffer(string: "flow: x\n"))
             #expect(put.status == .forbidden)

@@ -92,6 +92,9 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible {
         #expect(stats.states[1].turns == 1 && stats.states[1].noInputs == 1 && stats.states[1].dropOffs == 1)
         #expect(stats.confidence == [0, 0, 0, 1, 0, 0, 0, 0, 0, 2])
         #expect(try store.analytics(CallQuery(outcome: "hangup")).calls == 1)
+        #expect(stats.perDay.values.reduce(0, +) == 3 && stats.perHour.reduce(0, +) == 3)
+        #expect(stats.perFlowVersion.keys.sorted() == [""] && stats.perFlowVersion[""]?.calls == 3
+                && abs((stats.perFlowVersion[""]?.containment ?? 0) - 1.0 / 3) < 1e-9)
     }
 
     @Test(arguments: Backend.allCases) func qaFindsCallsByTimeLineOutcomeAndStruggle(_ backend: Backend) throws {
