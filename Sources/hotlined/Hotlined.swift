@@ -65,7 +65,10 @@ struct Hotlined: AsyncParsableCommand {
         // Recordings, messages and the call store hold what callers said: readable by the
         // daemon's group at most (0640, folders 0750), whatever umask it was started with.
         umask(umask(0o027) | 0o027)
-        let sources = [SIGTERM, SIGINT].map { Self.onSignal($0) { stop.set() } }
+        // Once the service group runs, it alone handles them: it stops the HTTP side, then
+        // the lines, in order (a line stopped here first would end before the group asked).
+        let groupRuns = StopFlag()
+        let sources = [SIGTERM, SIGINT].map { Self.onSignal($0) { if !groupRuns.isSet { stop.set() } } }
         defer { sources.forEach { $0.cancel() } }
         do {
             let (settings, path) = try configuration()
@@ -80,7 +83,9 @@ struct Hotlined: AsyncParsableCommand {
                 return
             }
             guard !stop.isSet else { return }
-            try await DaemonService.group(daemon, others: settings.httpListen.map { [console(daemon, listen: $0)] } ?? []).run()
+            let group = DaemonService.group(daemon, others: settings.httpListen.map { [console(daemon, listen: $0)] } ?? [])
+            groupRuns.set()
+            try await group.run()
         } catch {
             FileHandle.standardError.write(Data("hotlined: \(error)\n".utf8))
             throw ExitCode.failure

@@ -67,12 +67,15 @@ import Testing
             return nil
         }
 
-        /// Stops the daemon (SIGTERM); its standard output (turns and call summaries) and error.
+        /// Stops the daemon (SIGTERM: it must end cleanly, exit status 0, as systemd expects
+        /// of a stop); its standard output (turns and call summaries) and error.
         func finish() -> (stdout: String, stderr: String) {
             if process.isRunning { process.terminate() }
             let stdout = out.fileHandleForReading.readDataToEndOfFile()
             errText += String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             process.waitUntilExit()
+            #expect(process.terminationReason == .exit && process.terminationStatus == 0,
+                    "hotlined did not stop cleanly: \(errText.suffix(400))")
             return (String(decoding: stdout, as: UTF8.self), errText)
         }
 
