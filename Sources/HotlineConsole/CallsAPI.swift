@@ -35,6 +35,16 @@ enum CallsAPI {
             }
             return try json(store.annotations(call: id)[turn])
         }
+        // `hotline calls test-case ID` over HTTP: the call as a `flow test` case (annotated turns as really said).
+        api.get("calls/:id/test-case") { _, context -> Response in
+            let id = try context.parameters.require("id", as: Int64.self)
+            guard let call = try store.call(id) else { throw HTTPError(.notFound, message: "no call \(id)") }
+            let flow = try? FlowLoader.load(path: call.flow, pathsOutside: true)
+            let text = CallTestCase.yaml(call, turns: try store.turns(call: id), annotations: try store.annotations(call: id), flow: flow)
+            return Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8",
+                                                   .contentDisposition: "attachment; filename=\"call\(id).tests.yaml\""],
+                            body: .init(byteBuffer: ByteBuffer(string: text)))
+        }
         // `hotline calls export` over HTTP: the calls (or, with turns=true, their turns) as CSV.
         api.get("calls.csv") { request, _ -> Response in
             let turns = request.uri.queryParameters["turns"] == "true"

@@ -124,8 +124,9 @@ enum WebPages {
                         escape(turn.interpretation), escape(turn.replies.joined(separator: " ")), turn.speechMs == nil ? "" : audio(number),
                         annotation]
             }
-            let whole = call.recording == nil ? "<p>No recording.</p>"
-                : "<p>Whole call: <audio controls preload=\"none\" src=\"/api/calls/\(id)/audio?channel=both\"></audio></p>"
+            let whole = (call.recording == nil ? "<p>No recording.</p>"
+                : "<p>Whole call: <audio controls preload=\"none\" src=\"/api/calls/\(id)/audio?channel=both\"></audio></p>")
+                + "<p><a href=\"/api/calls/\(id)/test-case\">This call as a flow test case</a> (annotated turns as really said)</p>"
             return page(title: "Call \(id)", user: try context.requireIdentity(),
                         body: header + whole + table(["at", "state", "input", "heard", "confidence", "alternatives", "read as", "hotline said", "audio",
                                                              "really said (QA)"],

@@ -115,6 +115,8 @@ import Testing
             #expect(try await client.execute(uri: "/api/calls/1/turns/9/annotation", method: .put,
                                              headers: [.cookie: cookie, HTTPField.Name("X-CSRF-Token")!: csrf],
                                              body: ByteBuffer(string: "x")).status == .notFound)
+            let testCase = String(buffer: try await client.execute(uri: "/api/calls/1/test-case", method: .get, headers: [.cookie: cookie]).body)
+            #expect(testCase.contains("      - caller: \"one\"") && testCase.contains("      - expect: \"Sorry?\""), "\(testCase)")
             let accuracy = String(buffer: try await client.execute(uri: "/accuracy", method: .get, headers: [.cookie: cookie]).body)
             #expect(accuracy.contains("<td>main_menu</td><td>1</td><td>0</td>"))
         }
