@@ -4,6 +4,7 @@ import HotlineCore
 import HotlineDaemon
 import HotlineDialogue
 import HotlineStore
+import HTTPTypes
 import Hummingbird
 
 /// The console's JSON API over the call store (docs/api.md): calls with `calls list`'s
@@ -63,13 +64,18 @@ enum CallsAPI {
             let channel = parameters["channel"].map { RecordingCut.Channel(rawValue: String($0)) } ?? .caller
             guard let channel else { throw HTTPError(.badRequest, message: "channel is caller, hotline or both") }
             let turn = parameters["turn"].flatMap { Int($0) }.map { $0 - 1 }
+            let opus = parameters["format"] == "opus"
+            guard opus || parameters["format"] == nil || parameters["format"] == "wav" else {
+                throw HTTPError(.badRequest, message: "format is wav (default) or opus")
+            }
+            let bytes: [UInt8]
             do {
                 let (channels, rate) = try RecordingCut.cut(call, turns: try store.turns(call: id), turn: turn, channel: channel)
-                return Response(status: .ok, headers: [.contentType: "audio/wav"],
-                                body: .init(byteBuffer: ByteBuffer(bytes: try wav(channels, sampleRate: rate))))
+                bytes = try encoded(channels, sampleRate: rate, codec: opus ? .opus : .pcm16)
             } catch let error as InvalidArgument {
                 throw HTTPError(.notFound, message: error.description)
             }
+            return ranged(bytes, type: opus ? "audio/ogg" : "audio/wav", range: request.headers[.range])
         }
         api.get("stats") { request, _ -> Response in
             try json(store.analytics(query(request)))
@@ -91,11 +97,37 @@ enum CallsAPI {
     }
 
     /// `channels` as a 16-bit WAV file's bytes (written to a scratch file: libsndfile writes files).
-    static func wav(_ channels: [[Float]], sampleRate: Int) throws -> [UInt8] {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hotline-api-\(UUID().uuidString).wav").path
+    static func encoded(_ channels: [[Float]], sampleRate: Int, codec: AudioCodec) throws -> [UInt8] {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hotline-api-\(UUID().uuidString)."
+                                                                                 + (codec == .opus ? "opus" : "wav")).path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        try SoundFile.write(channels: channels, sampleRate: sampleRate, to: path, codec: .pcm16)
+        try SoundFile.write(channels: channels, sampleRate: sampleRate, to: path, codec: codec)
         return Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+    }
+
+    /// `bytes`, or the part a `Range: bytes=A-B` (A-, -N) header asks for (206; 416 when
+    /// it lies outside), so players can seek.
+    static func ranged(_ bytes: [UInt8], type: String, range: String?) -> Response {
+        var headers: HTTPFields = [.contentType: type, .acceptRanges: "bytes"]
+        guard let range, range.hasPrefix("bytes="), !range.contains(",") else {
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        }
+        let parts = range.dropFirst("bytes=".count).split(separator: "-", omittingEmptySubsequences: false).map { Int($0) }
+        var first = 0, last = bytes.count - 1
+        if parts.count == 2, let start = parts[0] {
+            first = start
+            last = min(parts[1] ?? last, last)
+        } else if parts.count == 2, parts[0] == nil, let suffix = parts[1] {
+            first = max(bytes.count - suffix, 0)
+        } else {
+            first = bytes.count   // unparsable: unsatisfiable
+        }
+        guard first <= last, first < bytes.count else {
+            headers[.contentRange] = "bytes */\(bytes.count)"
+            return Response(status: .rangeNotSatisfiable, headers: headers)
+        }
+        headers[.contentRange] = "bytes \(first)-\(last)/\(bytes.count)"
+        return Response(status: .partialContent, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes[first...last])))
     }
 
     static func json<T: Encodable>(_ value: T) throws -> Response {

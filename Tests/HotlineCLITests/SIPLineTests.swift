@@ -299,6 +299,7 @@ import Testing
         let missing = Self.get(base + "/api/calls/99", token: "s3cret-token")
         let noTurn = Self.get(base + "/api/calls/1/audio?turn=9", token: "s3cret-token")
         let turnAudio = Self.fetch(base + "/api/calls/1/audio?turn=2&channel=hotline", token: "s3cret-token").data
+        let opus = Self.fetch(base + "/api/calls/1/audio?format=opus", token: "s3cret-token").data
         _ = daemon.finish()
         #expect(calls.status == 200 && calls.body.contains("\"outcome\":\"hangup\"") && calls.body.contains("\"caller\":\"5551234\""), "\(calls)")
         #expect(call.status == 200 && call.body.contains("\"heard\":\"123456\""), "\(call)")
@@ -309,6 +310,7 @@ import Testing
                 && problems.contains("did you mean 'prompt'?"), "\(problems)")
         #expect(missing.status == 404 && noTurn.status == 404 && noTurn.body.contains("has 3 turns, not 9"))
         #expect(turnAudio.prefix(4) == Data("RIFF".utf8) && turnAudio.count > 8000)   // a WAV of the hotline's side of turn 2
+        #expect(opus.prefix(4) == Data("OggS".utf8) && opus.count > 2000)   // the whole call as Ogg/Opus
         for line in ["hotline_calls_total{line=\"pbx\",outcome=\"hangup\"} 1", "hotline_turns_total{line=\"pbx\",input=\"dtmf\"} 3",
                      "hotline_calls_active{line=\"pbx\"} 0.0", "# TYPE hotline_reply_latency_seconds histogram"] {
             #expect(metrics.contains(line), "\(line) not in:\n\(metrics)")
