@@ -123,7 +123,12 @@ final class LineService: @unchecked Sendable {   // used by its line's thread on
         let configuration = daemon.configuration
         let busy = !daemon.beginCall()
         defer { daemon.endCall(tookSlot: !busy) }
-        let session = try CallSession(flow: busy ? Self.busyFlow : flow, resources: daemon.resources, webhook: WebhookClient.post)
+        let session = try CallSession(flow: busy ? Self.busyFlow : flow, resources: daemon.resources, webhook: { [line] url, body, timeoutMs in
+            let started = DispatchTime.now()
+            let answer = WebhookClient.post(url: url, body: body, timeoutMs: timeoutMs)
+            DaemonMetrics.webhookAnswered(line: line.name, nanoseconds: DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds)
+            return answer
+        })
         session.silenceLimitMs = configuration.silenceHangUpSeconds * 1000
         session.webhooksInBackground = true   // the line's audio goes on while a webhook is out
         let store = daemon.store

@@ -12,6 +12,7 @@ public enum DaemonMetrics {
         "hotline_turns_total": "Caller turns, by line and input (speech, dtmf, noinput, nomatch, webhook, message).",
         "hotline_recognition_confidence": "Recognizer confidence of spoken turns, by line.",
         "hotline_webhook_failures_total": "Webhook calls that failed, by line.",
+        "hotline_webhook_latency_seconds": "Time a webhook's backend took to answer (or to fail), by line.",
         "hotline_store_errors_total": "Writes the call store refused.",
         "hotline_line_reopens_total": "Times a line's device or SIP socket failed and was opened again, by line.",
         "hotline_sip_refused_total": "SIP requests dropped or refused (peer not allowed, malformed, over a limit), by line.",
@@ -37,6 +38,11 @@ public enum DaemonMetrics {
         Counter(label: "hotline_turns_total", dimensions: [("line", line), ("input", input)]).increment()
         if let confidence { Recorder(label: "hotline_recognition_confidence", dimensions: [("line", line)]).record(confidence) }
         if webhookFailed { Counter(label: "hotline_webhook_failures_total", dimensions: [("line", line)]).increment() }
+    }
+
+    /// A webhook on `line` was answered (or failed) after `nanoseconds`.
+    static func webhookAnswered(line: String, nanoseconds: UInt64) {
+        Timer(label: "hotline_webhook_latency_seconds", dimensions: [("line", line)]).recordNanoseconds(Int64(nanoseconds))
     }
 
     /// The call store refused a write.
