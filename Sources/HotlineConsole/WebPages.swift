@@ -62,6 +62,9 @@ enum WebPages {
             return page(title: "Dashboard", user: try context.requireIdentity(),
                         body: summary + "<h2>Per state</h2>" + states + "<h2>Confidence of spoken turns</h2>" + histogram(stats.confidence)
                             + "<h2>Calls by hour of the day (UTC)</h2>" + histogram(stats.perHour, labels: (0..<24).map { "\($0)" })
+                            + "<h2>Slot values taken</h2>" + table(["slot", "value", "turns"], stats.slots.sorted { $0.key < $1.key }.flatMap { slot in
+                                slot.value.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { [slot.key, $0.key, "\($0.value)"] }
+                            })
                             + "<h2>Per flow version</h2>" + versions + "<h2>Per day</h2>" + days
                             + "<p><a href=\"/api/calls.csv\">calls as CSV</a> · <a href=\"/api/calls.csv?turns=true\">turns as CSV</a></p>")
         }

@@ -41,6 +41,9 @@ public struct CallAnalytics: Sendable, Equatable, Encodable {
         public var calls = 0
         public var containment = 0.0
     }
+    /// Slot values the flows took ("size" -> "large" -> 12), at most ten values per slot, the
+    /// most frequent; read from turns interpreted as `SLOT = VALUE` (secrets are masked there).
+    public var slots: [String: [String: Int]] = [:]
     /// Per flow version (12 hex digits; "" for calls stored without one).
     public var perFlowVersion: [String: FlowVersionFigures] = [:]
 
@@ -94,6 +97,16 @@ extension CallStore {
             """, arguments) {
             let name = try row.string("state")
             if states[name]?.interpretations.count ?? 5 < 5 { states[name]?.interpretations[try row.string("reading")] = try row.int("n") }
+        }
+        for row in try database.read("""
+            SELECT turns.interpretation AS reading, COUNT(*) AS n \(ofSelectedCalls) AND turns.interpretation LIKE '% = %'
+            GROUP BY turns.interpretation ORDER BY n DESC
+            """, arguments) {
+            let reading = try row.string("reading")
+            guard let split = reading.range(of: " = ") else { continue }
+            let slot = String(reading[..<split.lowerBound]), value = String(reading[split.upperBound...])
+            guard !slot.contains(" "), result.slots[slot, default: [:]].count < 10 else { continue }
+            result.slots[slot, default: [:]][value] = try row.int("n")
         }
         var contained: [String: Int] = [:]
         for row in try database.read("""

@@ -79,7 +79,7 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible {
         var ask = Self.turn(5000, "")
         (ask.state, ask.input, ask.confidence, ask.interpretation) = ("ask_order", .noInput, nil, "noinput")
         var unsure = Self.turn(3000, "two")
-        (unsure.state, unsure.confidence) = ("main_menu", 0.35)
+        (unsure.state, unsure.confidence, unsure.interpretation) = ("main_menu", 0.35, "size = large")
         try call("hangup", [menu], ms: 10_000)
         try call("transfer:queue:support", [unsure], ms: 20_000)
         try call("caller hung up", [menu, ask], ms: 30_000)   // gave up at ask_order
@@ -88,7 +88,9 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible {
         #expect(abs(stats.containment - 1.0 / 3) < 1e-9 && abs(stats.transferRate - 1.0 / 3) < 1e-9 && abs(stats.abandonment - 1.0 / 3) < 1e-9)
         #expect(stats.outcomes == ["hangup": 1, "transfer:queue:support": 1, "caller hung up": 1])
         #expect(stats.states.map(\.state) == ["main_menu", "ask_order"])
-        #expect(stats.states[0].turns == 3 && stats.states[0].interpretations == ["menu option 1": 3] && stats.states[0].dropOffs == 0)
+        #expect(stats.states[0].turns == 3 && stats.states[0].interpretations == ["menu option 1": 2, "size = large": 1]
+                && stats.states[0].dropOffs == 0)
+        #expect(stats.slots == ["size": ["large": 1]])
         #expect(stats.states[1].turns == 1 && stats.states[1].noInputs == 1 && stats.states[1].dropOffs == 1)
         #expect(stats.confidence == [0, 0, 0, 1, 0, 0, 0, 0, 0, 2])
         #expect(try store.analytics(CallQuery(outcome: "hangup")).calls == 1)
