@@ -1,7 +1,7 @@
 # Hotline: one entry point. `make demo` sets everything up and runs the product on its
 # embedded default; `make test` installs what is missing, builds and runs every test.
 
-APT_PACKAGES := libasound2-dev libsndfile1-dev libfftw3-dev libopus-dev libsqlite3-dev pkg-config sox libsox-fmt-all sip-tester baresip-core postgresql kamailio chromium chromium-driver python3-selenium prometheus
+APT_PACKAGES := libasound2-dev libsndfile1-dev libfftw3-dev libopus-dev libsqlite3-dev pkg-config sox libsox-fmt-all sip-tester baresip-core postgresql kamailio chromium chromium-driver python3-selenium prometheus graphviz
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOTLINE := .build/debug/hotline
 DEMO_OUT := .build/demo

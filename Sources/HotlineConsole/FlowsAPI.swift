@@ -16,6 +16,19 @@ enum FlowsAPI {
         api.post("flows/validate") { request, _ -> Response in
             try CallsAPI.json(validate(String(buffer: try await request.body.collect(upTo: 1 << 20)), daemon: daemon))
         }
+        // The flow a line runs as a graph of its states: SVG drawn by Graphviz's dot, or the
+        // DOT text where Graphviz is not installed.
+        api.get("flows/graph") { request, _ -> Response in
+            let line = request.uri.queryParameters["line"].map(String.init) ?? ""
+            guard let flow = daemon.runningFlow(line: line, number: request.uri.queryParameters["number"].map(String.init)) else {
+                throw HTTPError(.notFound, message: "no line '\(line)'")
+            }
+            let dot = FlowGraph.dot(flow)
+            if let svg = draw(dot) {
+                return Response(status: .ok, headers: [.contentType: "image/svg+xml"], body: .init(byteBuffer: ByteBuffer(bytes: svg)))
+            }
+            return Response(status: .ok, headers: [.contentType: "text/vnd.graphviz; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: dot)))
+        }
         guard let store else { return }
         api.get("flows/:name/versions") { _, context -> Response in
             try CallsAPI.json(try store.flowVersions(try name(context)))
@@ -59,6 +72,21 @@ enum FlowsAPI {
             throw HTTPError(.badRequest, message: "a flow name holds only letters, digits, '-', '_' and '.'")
         }
         return name
+    }
+
+    /// `dot` drawn as SVG by Graphviz (`dot -Tsvg`), or nil when it is not installed or fails.
+    static func draw(_ dot: String) -> [UInt8]? {
+        guard let tool = ["/usr/bin/dot", "/usr/local/bin/dot"].first(where: FileManager.default.isExecutableFile) else { return nil }
+        let process = Process(), input = Pipe(), output = Pipe()
+        process.executableURL = URL(fileURLWithPath: tool)
+        process.arguments = ["-Tsvg"]
+        (process.standardInput, process.standardOutput, process.standardError) = (input, output, FileHandle.nullDevice)
+        do { try process.run() } catch { return nil }
+        input.fileHandleForWriting.write(Data(dot.utf8))
+        try? input.fileHandleForWriting.close()
+        let svg = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return process.terminationStatus == 0 && !svg.isEmpty ? Array(svg) : nil
     }
 
     /// This node takes a flow published here at once (other nodes hear of it from PostgreSQL).

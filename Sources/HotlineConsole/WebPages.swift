@@ -24,9 +24,11 @@ enum WebPages {
         }
         router.get("flows") { _, context -> Response in
             let user = try context.requireIdentity()
-            var body = "<h2>Running</h2>" + table(["line", "number", "flow", "version"], daemon.runningFlows.map {
-                [$0.line, $0.number ?? "", $0.path, $0.version]
-            })
+            var body = "<h2>Running</h2>" + table(["line", "number", "flow", "version", "graph"], daemon.runningFlows.map {
+                let query = "line=\(escape($0.line))" + ($0.number.map { "&amp;number=\(escape($0))" } ?? "")
+                return [escape($0.line), escape($0.number ?? ""), escape($0.path), escape($0.version),
+                        "<a href=\"/api/flows/graph?\(query)\">states and ways (SVG)</a>"]
+            }, raw: true)
             let stored = Set(daemon.runningFlows.compactMap { DaemonConfiguration.storedFlowName($0.path) }).sorted()
             for name in stored {
                 let versions = try store?.flowVersions(name) ?? []

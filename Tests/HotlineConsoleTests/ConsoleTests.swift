@@ -107,6 +107,9 @@ import Testing
             #expect(put.status == .forbidden)
             let flows = String(buffer: try await client.execute(uri: "/flows", method: .get, headers: [.cookie: cookie]).body)
             #expect(flows.contains("store:menu") && !flows.contains("<form class=\"upload\""))
+            let graph = try await client.execute(uri: "/api/flows/graph?line=desk", method: .get, headers: [.cookie: cookie])
+            #expect(graph.status == .ok && graph.headers[.contentType] == "image/svg+xml" && String(buffer: graph.body).contains("main_menu"))
+            #expect(try await client.execute(uri: "/api/flows/graph?line=nope", method: .get, headers: [.cookie: cookie]).status == .notFound)
             // QA annotates what the caller really said; the accuracy report counts it.
             let annotated = try await client.execute(uri: "/api/calls/1/turns/1/annotation", method: .put,
                                                      headers: [.cookie: cookie, HTTPField.Name("X-CSRF-Token")!: csrf],

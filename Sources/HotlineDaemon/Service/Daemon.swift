@@ -301,6 +301,11 @@ public final class Daemon: @unchecked Sendable {
     }
 
     /// The flow a new call on `line` runs (to `number`, on a SIP line with `numbers`), and its path.
+    /// The flow line `line` runs now for calls to `number` (or its default flow).
+    public func runningFlow(line: String, number: String? = nil) -> Flow? {
+        lock.withLock { number.flatMap { flows[Self.flowKey(line, $0)] } ?? flows[line] }?.flow
+    }
+
     func flow(for line: String, number: String? = nil) -> LoadedFlow {
         lock.withLock { number.flatMap { flows[Self.flowKey(line, $0)] } ?? flows[line]! }
     }
