@@ -46,6 +46,10 @@ enum CallsAPI {
                                                    .contentDisposition: "attachment; filename=\"call\(id).tests.yaml\""],
                             body: .init(byteBuffer: ByteBuffer(string: text)))
         }
+        // `hotline replay ID` over HTTP: the call's caller audio through what its line runs today.
+        api.get("calls/:id/replay") { _, context -> Response in
+            try json(try await replay(try context.parameters.require("id", as: Int64.self), store: store, daemon: daemon))
+        }
         // `hotline calls export` over HTTP: the calls (or, with turns=true, their turns) as CSV.
         api.get("calls.csv") { request, _ -> Response in
             let turns = request.uri.queryParameters["turns"] == "true"
@@ -103,6 +107,22 @@ enum CallsAPI {
         defer { try? FileManager.default.removeItem(atPath: path) }
         try SoundFile.write(channels: channels, sampleRate: sampleRate, to: path, codec: codec)
         return Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+    }
+
+    /// Call `id` replayed through today's flow and models, off the server's threads (it
+    /// runs the recognizer over the whole call).
+    static func replay(_ id: Int64, store: CallStore, daemon: Daemon) async throws -> [CallReplay.Compared] {
+        guard let call = try store.call(id) else { throw HTTPError(.notFound, message: "no call \(id)") }
+        let turns = try store.turns(call: id)
+        return try await withCheckedThrowingContinuation { done in
+            DispatchQueue.global().async {
+                do { done.resume(returning: try daemon.replay(call, turns: turns)) } catch let error as InvalidArgument {
+                    done.resume(throwing: HTTPError(.notFound, message: error.description))
+                } catch {
+                    done.resume(throwing: error)
+                }
+            }
+        }
     }
 
     /// `bytes`, or the part a `Range: bytes=A-B` (A-, -N) header asks for (206; 416 when

@@ -106,6 +106,20 @@ enum WebPages {
                             + table(["state", "annotated turns", "heard right", "accuracy", "missed (no-match, no-input)", "words",
                                      "word error rate"], rows))
         }
+        router.get("calls/:id/replay") { _, context -> Response in
+            let id = try context.parameters.require("id", as: Int64.self)
+            let compared = try await CallsAPI.replay(id, store: store, daemon: daemon)
+            let shown = { (turn: TurnRecord?) in
+                turn.map { escape("[\($0.state)] \($0.input.rawValue) \"\($0.heard)\"" + ($0.confidence.map { String(format: " (%.2f)", $0) } ?? "")
+                                  + " -> \($0.interpretation)") } ?? "-"
+            }
+            let rows = compared.map { ["\($0.turn)", shown($0.then), shown($0.now), $0.same ? "same" : "<strong>differs</strong>"] }
+            let differ = compared.filter { !$0.same }.count
+            return page(title: "Call \(id) replayed", user: try context.requireIdentity(),
+                        body: "<p>The caller's side of the recording run again through what line's flow and models are today: "
+                            + "\(differ) of \(compared.count) turns differ. <a href=\"/calls/\(id)\">Back to the call</a></p>"
+                            + table(["turn", "then", "now", ""], rows, raw: true))
+        }
         router.get("calls/:id") { _, context -> Response in
             let id = try context.parameters.require("id", as: Int64.self)
             guard let call = try store.call(id) else { throw HTTPError(.notFound, message: "no call \(id)") }
@@ -131,7 +145,8 @@ enum WebPages {
             }
             let whole = (call.recording == nil ? "<p>No recording.</p>"
                 : "<p>Whole call: <audio controls preload=\"none\" src=\"/api/calls/\(id)/audio?channel=both\"></audio></p>")
-                + "<p><a href=\"/api/calls/\(id)/test-case\">This call as a flow test case</a> (annotated turns as really said)</p>"
+                + "<p><a href=\"/api/calls/\(id)/test-case\">This call as a flow test case</a> (annotated turns as really said)"
+                + (call.recording == nil ? "" : " · <a href=\"/calls/\(id)/replay\">Replay it through today's flow and models</a>") + "</p>"
             return page(title: "Call \(id)", user: try context.requireIdentity(),
                         body: header + whole + table(["at", "state", "input", "heard", "confidence", "alternatives", "read as", "hotline said", "audio",
                                                              "really said (QA)"],

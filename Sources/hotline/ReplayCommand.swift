@@ -1,8 +1,6 @@
 import ArgumentParser
 import Foundation
-import HotlineAudio
 import HotlineCore
-import HotlineDSP
 import HotlineDaemon
 import HotlineStore
 import HotlineTTS
@@ -28,13 +26,6 @@ struct ReplayCommand: ParsableCommand {
     @Option(help: "An admin's lexicon (as the daemon had), read after the others so its words win; repeatable.") var userLexicon: [String] = []
     @Flag(help: "One JSON object per turn ({turn, then, now, same}), then a summary.") var json = false
 
-    struct Compared: Encodable {
-        var turn: Int
-        var then: TurnRecord?
-        var now: TurnRecord?
-        var same: Bool
-    }
-
     struct Summary: Encodable {
         var call: Int64?
         var turnsThen: Int
@@ -50,27 +41,18 @@ struct ReplayCommand: ParsableCommand {
             }
             // A call cut off by a crash left a recording without its last page: replay what it holds.
             let cutOff = recording.hasSuffix(".part") || record?.outcome == "daemon crashed"
-            let caller = try Resampler.resample(SoundFile.read(recording, allowTruncated: cutOff, channel: 0),
-                                                to: CallSession.sampleRate)
-            // The flow's webhooks get the answers the backend gave then: a replay calls no backend.
-            let answers = RecordedAnswers(then.filter { $0.input == .webhook }.map {
-                try? JSONDecoder().decode([String: String].self, from: Data($0.heard.utf8))
-            })
-            let session = try CallSession(flow: try loadFlowOrExit(flowPath), resources: .init(model: model, voice: voice, lexicon: [lexicon] + userLexicon),
-                                          webhook: { _, _, _ in answers.next() })
-            _ = session.run(caller: caller.samples, lingerSeconds: 1)
-            let now = session.turns
+            let compared = try CallReplay.run(recording: recording, cutOff: cutOff, then: then, flow: try loadFlowOrExit(flowPath),
+                                              resources: .init(model: model, voice: voice, lexicon: [lexicon] + userLexicon))
+            let now = compared.compactMap(\.now)
             var differences = 0
-            for i in 0..<max(then.count, now.count) {
-                let a = i < then.count ? then[i] : nil, b = i < now.count ? now[i] : nil
-                let same = a.map { [$0.state, $0.input.rawValue, $0.heard, $0.interpretation] } == b.map { [$0.state, $0.input.rawValue, $0.heard, $0.interpretation] }
-                if !same, record != nil { differences += 1 }
+            for turn in compared {
+                if !turn.same, record != nil { differences += 1 }
                 if json {
-                    print(try jsonLine(Compared(turn: i + 1, then: a, now: b, same: same)))
+                    print(try jsonLine(turn))
                 } else {
-                    print("turn \(i + 1)\(same || record == nil ? "" : "  DIFFERS")")
-                    print("  then: " + (a.map(describe) ?? "-"))
-                    print("  now:  " + (b.map(describe) ?? "-"))
+                    print("turn \(turn.turn)\(turn.same || record == nil ? "" : "  DIFFERS")")
+                    print("  then: " + (turn.then.map(describe) ?? "-"))
+                    print("  now:  " + (turn.now.map(describe) ?? "-"))
                 }
             }
             let summary = Summary(call: record?.id, turnsThen: then.count, turnsNow: now.count, differences: differences)
@@ -99,15 +81,4 @@ struct ReplayCommand: ParsableCommand {
     private func describe(_ s: TurnRecord) -> String {
         "[\(s.state)] \(s.input.rawValue) \"\(s.heard)\"" + (s.confidence.map { " (\($0))" } ?? "") + " -> \(s.interpretation)"
     }
-}
-
-/// The backend's answers a recorded call got, handed out again in order (nil once used up:
-/// the webhook fails, as it would with no backend).
-final class RecordedAnswers: @unchecked Sendable {
-    private let lock = NSLock()
-    private var answers: [[String: String]?]
-
-    init(_ answers: [[String: String]?]) { self.answers = answers }
-
-    func next() -> [String: String]? { lock.withLock { answers.isEmpty ? nil : answers.removeFirst() } }
 }

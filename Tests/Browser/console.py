@@ -140,6 +140,11 @@ lines:
         save = browser.find_element(By.CSS_SELECTOR, 'button[data-annotate][data-turn="1"]')
         save.click()
         wait.until(lambda _: save.text == "saved")
+        browser.find_element(By.PARTIAL_LINK_TEXT, "Replay it").click()
+        wait.until(seen.title_contains("replayed"))
+        summary = browser.find_element(By.CSS_SELECTOR, "p").text
+        assert "turns differ" in summary and "[main_menu]" in browser.page_source, summary
+        check(f"replayed the call through today's flow: {summary.split(': ')[-1].split('.')[0]}")
         browser.find_element(By.LINK_TEXT, "Accuracy").click()
         wait.until(seen.title_contains("Accuracy"))
         row = [cell.text for cell in browser.find_elements(By.CSS_SELECTOR, "table tr:nth-child(2) td")]

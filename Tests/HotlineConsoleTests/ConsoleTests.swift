@@ -119,7 +119,8 @@ import Testing
                                              headers: [.cookie: cookie, HTTPField.Name("X-CSRF-Token")!: csrf],
                                              body: ByteBuffer(string: "x")).status == .notFound)
             let range = try await client.execute(uri: "/api/calls/1/audio", method: .get, headers: [.cookie: cookie, .range: "bytes=0-99"])
-            #expect(range.status == .notFound)   // this call has no recording: ranges are tested in CallsAPITests
+            #expect(range.status == .notFound)   // this call has no recording: ranges are tested in RangeTests
+            #expect(try await client.execute(uri: "/api/calls/1/replay", method: .get, headers: [.cookie: cookie]).status == .notFound)
             let testCase = String(buffer: try await client.execute(uri: "/api/calls/1/test-case", method: .get, headers: [.cookie: cookie]).body)
             #expect(testCase.contains("      - caller: \"one\"") && testCase.contains("      - expect: \"Sorry?\""), "\(testCase)")
             let accuracy = String(buffer: try await client.execute(uri: "/accuracy", method: .get, headers: [.cookie: cookie]).body)
