@@ -312,7 +312,9 @@ import Testing
         #expect(turnAudio.prefix(4) == Data("RIFF".utf8) && turnAudio.count > 8000)   // a WAV of the hotline's side of turn 2
         #expect(opus.prefix(4) == Data("OggS".utf8) && opus.count > 2000)   // the whole call as Ogg/Opus
         for line in ["hotline_calls_total{line=\"pbx\",outcome=\"hangup\"} 1", "hotline_turns_total{line=\"pbx\",input=\"dtmf\"} 3",
-                     "hotline_calls_active{line=\"pbx\"} 0.0", "# TYPE hotline_reply_latency_seconds histogram"] {
+                     "hotline_calls_active{line=\"pbx\"} 0.0", "# TYPE hotline_reply_latency_seconds histogram",
+                     "# TYPE hotline_synthesis_latency_seconds histogram",
+                     "# HELP hotline_calls_total Calls ended, by line and outcome"] {
             #expect(metrics.contains(line), "\(line) not in:\n\(metrics)")
         }
     }

@@ -74,8 +74,12 @@ public final class PromptCache: @unchecked Sendable {
             resampler = made
         }
         var all: [Float] = []
+        let started = DispatchTime.now()
         func emit(_ chunk: [Float]) {
             guard !chunk.isEmpty else { return }
+            if all.isEmpty, stream != nil {   // a caller waits for this prompt: how long until it can start
+                DaemonMetrics.synthesisStarted(nanoseconds: DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds)
+            }
             all += chunk
             stream?.append(chunk)
         }

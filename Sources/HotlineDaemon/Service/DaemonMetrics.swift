@@ -12,6 +12,7 @@ public enum DaemonMetrics {
         "hotline_turns_total": "Caller turns, by line and input (speech, dtmf, noinput, nomatch, webhook, message).",
         "hotline_recognition_confidence": "Recognizer confidence of spoken turns, by line.",
         "hotline_webhook_failures_total": "Webhook calls that failed, by line.",
+        "hotline_synthesis_latency_seconds": "Time from a prompt's text to its first synthesized audio, for prompts not cached.",
         "hotline_webhook_latency_seconds": "Time a webhook's backend took to answer (or to fail), by line.",
         "hotline_store_errors_total": "Writes the call store refused.",
         "hotline_line_reopens_total": "Times a line's device or SIP socket failed and was opened again, by line.",
@@ -43,6 +44,11 @@ public enum DaemonMetrics {
     /// A webhook on `line` was answered (or failed) after `nanoseconds`.
     static func webhookAnswered(line: String, nanoseconds: UInt64) {
         Timer(label: "hotline_webhook_latency_seconds", dimensions: [("line", line)]).recordNanoseconds(Int64(nanoseconds))
+    }
+
+    /// A prompt a caller waits for had its first audio after `nanoseconds`.
+    static func synthesisStarted(nanoseconds: UInt64) {
+        Timer(label: "hotline_synthesis_latency_seconds").recordNanoseconds(Int64(nanoseconds))
     }
 
     /// The call store refused a write.
