@@ -92,12 +92,16 @@ enum CallsAPI {
         var annotations: [Annotation]
     }
 
-    /// `?since=&until=&line=&outcome=&struggled=true`, as `hotline calls list` takes them.
+    /// `?since=&until=&line=&outcome=&struggled=true&node=&flow=&version=&interpretation=&confidence_below=&limit=`,
+    /// as `hotline calls list` takes them.
     static func query(_ request: Request) -> CallQuery {
         let parameters = request.uri.queryParameters
         let text = { (name: Substring) in parameters[name].map(String.init) }
-        return CallQuery(since: text("since"), until: text("until"), line: text("line"), outcome: text("outcome"),
-                         struggled: text("struggled") == "true", node: text("node"), limit: text("limit").flatMap { Int($0) })
+        var query = CallQuery(since: text("since"), until: text("until"), line: text("line"), outcome: text("outcome"),
+                              struggled: text("struggled") == "true", node: text("node"), limit: text("limit").flatMap { Int($0) })
+        (query.flow, query.flowVersion, query.interpretation) = (text("flow"), text("version"), text("interpretation"))
+        query.confidenceBelow = text("confidence_below").flatMap { Double($0) }
+        return query
     }
 
     /// `channels` as a 16-bit WAV file's bytes (written to a scratch file: libsndfile writes files).

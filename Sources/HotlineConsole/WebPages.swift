@@ -87,6 +87,9 @@ enum WebPages {
                 <label>until <input name="until" value="\(field("until"))"></label>
                 <label>line <input name="line" value="\(field("line"))"></label>
                 <label>outcome <input name="outcome" value="\(field("outcome"))" placeholder="transfer"></label>
+                <label>read as <input name="interpretation" value="\(field("interpretation"))" placeholder="menu option 2"></label>
+                <label>confidence below <input name="confidence_below" value="\(field("confidence_below"))" size="4" placeholder="0.5"></label>
+                <label>flow version <input name="version" value="\(field("version"))" size="12"></label>
                 <label><input type="checkbox" name="struggled" value="true"\(query.struggled ? " checked" : "")> struggled</label>
                 <button type="submit">Filter</button></form>
                 """

@@ -129,6 +129,15 @@ public struct CallQuery: Sendable {
     public var node: String?
     /// At most this many calls, the newest (nil: all).
     public var limit: Int?
+    /// Run by this flow (its file, or `store:NAME`).
+    public var flow: String?
+    /// Run by this version of its flow (12 hex digits).
+    public var flowVersion: String?
+    /// With a turn the flow read exactly so: an intent ("menu option 2") or a slot's value
+    /// ("order_number = 555019").
+    public var interpretation: String?
+    /// With a spoken turn heard with less confidence than this.
+    public var confidenceBelow: Double?
 
     /// A query; with no arguments, every call.
     public init(since: String? = nil, until: String? = nil, line: String? = nil, outcome: String? = nil, struggled: Bool = false,
@@ -272,6 +281,16 @@ public final class CallStore: Sendable {
         if let outcome = query.outcome {
             conditions.append(outcome.isEmpty ? "calls.outcome = ''" : "substr(calls.outcome, 1, length(?)) = ?")
             if !outcome.isEmpty { arguments += [SQLValue(outcome), SQLValue(outcome)] }
+        }
+        if let flow = query.flow { conditions.append("calls.flow = ?"); arguments.append(SQLValue(flow)) }
+        if let version = query.flowVersion { conditions.append("calls.flow_version = ?"); arguments.append(SQLValue(version)) }
+        if let reading = query.interpretation {
+            conditions.append("EXISTS (SELECT 1 FROM turns AS t WHERE t.call_id = calls.id AND t.interpretation = ?)")
+            arguments.append(SQLValue(reading))
+        }
+        if let below = query.confidenceBelow {
+            conditions.append("EXISTS (SELECT 1 FROM turns AS t WHERE t.call_id = calls.id AND t.input = 'speech' AND t.confidence < ?)")
+            arguments.append(SQLValue(below))
         }
         return (conditions, arguments)
     }

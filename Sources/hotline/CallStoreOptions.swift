@@ -12,6 +12,11 @@ struct CallFilterOptions: ParsableArguments {
     var outcome: String?
     @Flag(help: "Only calls where the caller struggled: a no-match or no-input turn, a transfer, or a call a crash cut off.") var struggled = false
     @Option(help: "Only calls this hotlined node answered (a store several nodes share).") var node: String?
+    @Option(help: "Only calls that ran this flow (its file as stored, or store:NAME).") var flow: String?
+    @Option(help: "Only calls that ran this version of their flow (12 hex digits).") var flowVersion: String?
+    @Option(help: "Only calls with a turn the flow read exactly so: an intent ('menu option 2') or a slot value ('size = large').")
+    var interpretation: String?
+    @Option(help: "Only calls with a spoken turn heard with less confidence than this (0-1).") var confidenceBelow: Double?
 
     func validate() throws {
         for (option, value) in [("--since", since), ("--until", until)] {
@@ -24,7 +29,10 @@ struct CallFilterOptions: ParsableArguments {
 
     /// The store query these options make.
     func query() -> CallQuery {
-        CallQuery(since: since, until: until, line: line, outcome: outcome == "cut off" ? "" : outcome, struggled: struggled, node: node)
+        var query = CallQuery(since: since, until: until, line: line, outcome: outcome == "cut off" ? "" : outcome, struggled: struggled,
+                              node: node)
+        (query.flow, query.flowVersion, query.interpretation, query.confidenceBelow) = (flow, flowVersion, interpretation, confidenceBelow)
+        return query
     }
 }
 

@@ -125,6 +125,17 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible {
         #expect(try store.calls(CallQuery(outcome: "")).map(\.call.id) == [cutOff])
         #expect(try store.calls(CallQuery(since: "2027-01-16", until: "2027-01-17")).map(\.call.id) == [lost])
         #expect(try store.calls(CallQuery(limit: 2)).map(\.call.id) == [cutOff, lost])
+        var reading = CallQuery()
+        reading.interpretation = "menu option 1"
+        #expect(try store.calls(reading).map(\.call.id) == [lost, smooth])
+        var unsure = CallQuery()
+        unsure.confidenceBelow = 0.5
+        #expect(try store.calls(unsure).isEmpty)   // the 0.2 was a no-match, not speech
+        unsure.confidenceBelow = 0.95
+        #expect(try store.calls(unsure).map(\.call.id) == [smooth])
+        var flow = CallQuery()
+        (flow.flow, flow.flowVersion) = ("f.yaml", "nope")
+        #expect(try store.calls(flow).isEmpty && store.calls(CallQuery(line: "sales")).count == 2)
         #expect(try store.calls(CallQuery(struggled: true, limit: 1)).map(\.call.id) == [lost])
     }
 
