@@ -7,7 +7,7 @@ HOTLINE := .build/debug/hotline
 DEMO_OUT := .build/demo
 DEMO_INPUT := Audio/samples/digits-jackson-16k.flac
 
-.PHONY: deps build install test demo demo-sip console cluster-demo bench-setup bench-resample bench-frontend bench-vad bench-tts bench-echo bench-recognize bench-phones bench-orders bench-flow-voices bench-acoustic bench-calls bench-sip bench-cluster bench-store talkoff train-vad train-acoustic voice-rms import-voice clean
+.PHONY: deps build install test demo demo-sip console console-stop cluster-demo bench-setup bench-resample bench-frontend bench-vad bench-tts bench-echo bench-recognize bench-phones bench-orders bench-flow-voices bench-acoustic bench-calls bench-sip bench-cluster bench-store talkoff train-vad train-acoustic voice-rms import-voice clean
 
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -68,12 +68,17 @@ demo: build
 	$(HOTLINE) calls show 1 --db $(DEMO_OUT)/calls.sqlite
 	$(HOTLINE) replay 1 --db $(DEMO_OUT)/calls.sqlite
 	.build/debug/hotlined --version
-	@echo "The console on this store: make console, then open http://127.0.0.1:8080 (user demo, password demo)"
+	@tools/demo-console.sh start
 
-# The web console and chat on the demo's store, until Ctrl-C (Systemd/demo-console.yaml).
+# The web console and chat on the demo's store, in the foreground until Ctrl-C
+# (Systemd/demo-console.yaml); make demo starts it in the background, console-stop stops that.
 console: build
+	@tools/demo-console.sh stop >/dev/null
 	@echo "console: http://127.0.0.1:8080 (user demo, password demo); chat: http://127.0.0.1:8080/chat; Ctrl-C stops it"
 	.build/debug/hotlined --config Systemd/demo-console.yaml
+
+console-stop:
+	@tools/demo-console.sh stop
 
 # Three hotlined nodes behind Kamailio, one PostgreSQL store, a node stopped mid-run (docs/deployment.md).
 cluster-demo: build
