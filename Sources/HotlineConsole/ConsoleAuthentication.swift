@@ -89,7 +89,7 @@ struct ConsoleUsers: Sendable {
 /// cookie) or an API token (`Authorization: Bearer`, its SHA-256 listed; a token acts as an
 /// admin). Without one, /api answers 401 and pages redirect to /login. A request that
 /// changes something (POST, PUT, DELETE) with a session cookie must carry the session's
-/// CSRF token (`X-CSRF-Token` header or `csrf` form field), or it is refused 403.
+/// CSRF token (`X-CSRF-Token` header, or `?csrf=` in a form's action), or it is refused 403.
 struct ConsoleAuthentication: RouterMiddleware {
     typealias Context = ConsoleContext
     let tokens: [String: String]
