@@ -51,24 +51,21 @@ enum FlowsAPI {
         // Put an earlier version in force again: `?to=VERSION`, else the one before the current.
         api.post("flows/:name/rollback") { request, context -> Response in
             let publisher = try context.requireAdmin()
-            let name = try name(context)
-            let versions = try store.flowVersions(name)
-            guard let current = versions.first else { throw HTTPError(.notFound, message: "flow '\(name)' was never published") }
-            let wanted = request.uri.queryParameters["to"].map(String.init)
-            guard let earlier = wanted.map({ to in versions.first { $0.version == to } }) ?? versions.first(where: { $0.version != current.version }),
-                  earlier.version != current.version else {
-                throw HTTPError(.notFound, message: "flow '\(name)' has no such earlier version")
+            let rolledBack: FlowVersion
+            do {
+                rolledBack = try store.rollbackFlow(try name(context), to: request.uri.queryParameters["to"].map(String.init), by: publisher.name).now
+            } catch let error as CallStoreError {
+                throw HTTPError(.notFound, message: error.description)
             }
-            let published = try store.publishFlow(name: name, content: earlier.content, by: publisher.name)
             reloadSoon(daemon)
-            return try CallsAPI.json(published)
+            return try CallsAPI.json(rolledBack)
         }
     }
 
     /// The flow name in the path: letters, digits, '-', '_', '.', not first (no paths).
     static func name(_ context: ConsoleContext) throws -> String {
         let name = try context.parameters.require("name")
-        guard !name.hasPrefix("."), !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }) else {
+        guard FlowVersion.isValidName(name) else {
             throw HTTPError(.badRequest, message: "a flow name holds only letters, digits, '-', '_' and '.'")
         }
         return name

@@ -14,14 +14,14 @@ enum LoginRoutes {
             guard throttle.allows(context.peer) else {
                 throw HTTPError(.tooManyRequests, headers: [.retryAfter: "60"], message: "too many failed sign-ins: wait a minute")
             }
-            let form = try await formFields(request)
-            guard let name = form["user"], let password = form["password"], let user = users.signIn(name, password: password) else {
+            let form = try? URLEncodedFormDecoder().decode(SignIn.self, from: String(buffer: try await request.body.collect(upTo: 64 << 10)))
+            guard let form, let user = users.signIn(form.user, password: form.password) else {
                 throttle.failed(context.peer)
                 var response = WebPages.page(title: "Sign in", user: nil, body: loginForm(problem: "Wrong user or password."))
                 response.status = .unauthorized
                 return response
             }
-            let token = sessions.open(name, role: user.role)
+            let token = sessions.open(form.user, role: user.role)
             let secure = request.headers[HTTPField.Name("X-Forwarded-Proto")!] == "https" ? "; Secure" : ""
             return Response(status: .seeOther, headers: [.location: "/", .setCookie: "\(ConsoleSessions.cookie)=\(token); Path=/; HttpOnly; SameSite=Strict\(secure)"])
         }
@@ -42,16 +42,9 @@ enum LoginRoutes {
         """
     }
 
-    /// An `application/x-www-form-urlencoded` body's fields.
-    static func formFields(_ request: Request) async throws -> [String: String] {
-        let text = String(buffer: try await request.body.collect(upTo: 64 << 10))
-        var fields: [String: String] = [:]
-        for pair in text.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1).map {
-                String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String($0)
-            }
-            if parts.count == 2 { fields[parts[0]] = parts[1] }
-        }
-        return fields
+    /// The sign-in form's fields.
+    struct SignIn: Decodable {
+        var user: String
+        var password: String
     }
 }

@@ -17,6 +17,12 @@ public struct FlowVersion: Sendable, Equatable, Encodable {
     /// Who published it.
     public var publishedBy: String
 
+    /// Whether `name` can name a stored flow: letters, digits, '-', '_' and '.', not first
+    /// (it becomes a file name on every node: no paths).
+    public static func isValidName(_ name: String) -> Bool {
+        !name.isEmpty && !name.hasPrefix(".") && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }
+    }
+
     /// The version name of a flow file's bytes: the first 12 hex digits of their SHA-256.
     public static func version(of bytes: Data) -> String {
         String(SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined().prefix(12))
@@ -33,6 +39,9 @@ extension CallStore {
     /// changes nothing and returns it.
     @discardableResult
     public func publishFlow(name: String, content: String, by publisher: String, at date: Date = Date()) throws -> FlowVersion {
+        guard FlowVersion.isValidName(name) else {
+            throw CallStoreError(description: "'\(name)' cannot name a flow: use letters, digits, '-', '_' and '.', not first")
+        }
         let version = FlowVersion.version(of: Data(content.utf8))
         if let current = try activeFlow(name), current.version == version { return current }
         let rows = try database.write("""
@@ -42,6 +51,23 @@ extension CallStore {
         guard let row = rows.first else { throw CallStoreError(description: "\(location): flow \(name) was not stored") }
         try database.notify(Self.flowsChannel, name)
         return try Self.flowVersion(row)
+    }
+
+    /// Puts an earlier version of flow `name` back in force (published anew, so the history
+    /// keeps the rollback): `version`, or the newest that differs from the one in force.
+    /// Returns the version now in force and the one it replaced.
+    @discardableResult
+    public func rollbackFlow(_ name: String, to version: String? = nil, by publisher: String) throws -> (now: FlowVersion, was: FlowVersion) {
+        let versions = try flowVersions(name)
+        guard let current = versions.first else { throw CallStoreError(description: "flow '\(name)' was never published to \(location)") }
+        guard let earlier = version.map({ wanted in versions.first { $0.version == wanted } }) ?? versions.first(where: { $0.version != current.version })
+        else {
+            throw CallStoreError(description: version.map { "flow '\(name)' has no version \($0)" } ?? "flow '\(name)' has no earlier version")
+        }
+        guard earlier.version != current.version else {
+            throw CallStoreError(description: "version \(current.version) of flow '\(name)' is already in force")
+        }
+        return (try publishFlow(name: name, content: earlier.content, by: publisher), current)
     }
 
     /// The version of flow `name` in force (the newest), or nil when none was published.

@@ -16,19 +16,8 @@ struct FlowRollbackCommand: ParsableCommand {
 
     func run() throws {
         do {
-            let opened = try store.open()
-            let versions = try opened.flowVersions(name)
-            guard let current = versions.first else { throw InvalidArgument("flow '\(name)' was never published to \(store.db)") }
-            let earlier = to.map { wanted in versions.first { $0.version == wanted } }
-                ?? versions.first { $0.version != current.version }
-            guard let earlier else {
-                throw InvalidArgument(to.map { "flow '\(name)' has no version \($0) (hotline flow versions \(name))" }
-                                      ?? "flow '\(name)' has no earlier version")
-            }
-            guard earlier.version != current.version else { throw InvalidArgument("version \(current.version) of flow '\(name)' is already in force") }
-            let published = try opened.publishFlow(name: name, content: earlier.content,
-                                                   by: by ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown")
-            print("flow \(name): version \(published.version) in force again (was \(current.version))")
+            let (now, was) = try store.open().rollbackFlow(name, to: to, by: by ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown")
+            print("flow \(name): version \(now.version) in force again (was \(was.version))")
         } catch let error as HotlineError {
             printError(error)
             throw ExitCode.failure

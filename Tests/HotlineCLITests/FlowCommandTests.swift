@@ -83,6 +83,9 @@ import Testing
         #expect(rollback.status == 0 && rollback.stdout.contains("in force again"), "\(rollback.stderr)")
         let after = try CommandRunner.run("hotline", ["flow", "versions", "menu", "--db", db]).stdout.split(separator: "\n")
         #expect(after.count == 3 && after[0].contains("carl") && after[0].prefix(12) == versions[1].prefix(12))
+        // A name that is a path is refused.
+        let path = try CommandRunner.run("hotline", ["flow", "publish", flow, "--db", db, "--name", "../menu"])
+        #expect(path.status != 0 && path.stderr.contains("cannot name a flow"))
         // A flow with errors is not published.
         try "start: nowhere\nstates: {}\n".write(toFile: flow, atomically: true, encoding: .utf8)
         let broken = try CommandRunner.run("hotline", ["flow", "publish", flow, "--db", db])

@@ -295,7 +295,7 @@ private struct ConfigurationReader: YAMLReader {
     /// version of flow NAME in force in the call store (`hotline flow publish`).
     mutating func flowReference(_ node: Node?, _ field: String) -> String? {
         guard let text = node?.string, let name = DaemonConfiguration.storedFlowName(text) else { return path(node, field) }
-        if name.isEmpty || name.contains("/") || name.hasPrefix(".") {
+        if !FlowVersion.isValidName(name) {
             error(node, "'\(field)' names no stored flow: '\(text)'", hint: "store:NAME, as published by hotline flow publish --name NAME")
         }
         return text
