@@ -59,7 +59,7 @@ public final class ChatConversation: @unchecked Sendable {   // used by one conn
 
     /// The customer left (closed the page): the conversation is stored as ended.
     public func leave() {
-        if outcome == nil { finish(engine.isFinished ? "hangup" : "caller hung up") }
+        finish(outcome ?? (engine.isFinished ? "hangup" : "caller hung up"))
     }
 
     private var nowMs: Int { Int((DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1_000_000) }
@@ -118,11 +118,11 @@ public final class ChatConversation: @unchecked Sendable {   // used by one conn
         }
     }
 
-    private var stored = false
+    /// Whether the conversation's end is stored (once, whoever ends it first).
+    private var ended = false
     private func finish(_ outcome: String) {
-        guard !stored else { return }
-        stored = true
-        self.outcome = outcome
+        guard !ended else { return }
+        ended = true
         guard let store = daemon.store, let callID else { return }
         let durationMs = nowMs
         daemon.storeWorker.run { [daemon] in
