@@ -6,6 +6,7 @@ The learning rate warms up over 300 updates, then follows a cosine to zero over 
 over --epochs, or over --minutes when given (a run sized to a fixed time on an accelerator).
 
 Usage: python3 train.py CACHE [--epochs 8] [--minutes M] [--device cuda] [--hidden 192 --layers 2] [--init MODEL]
+                        [--repeat SOURCE=K ...]
 Writes CACHE/checkpoint.pt (latest) and CACHE/best.pt (lowest dev phone error rate).
 """
 import argparse, glob, json, math, os, sys, time
@@ -16,10 +17,14 @@ from model import AcousticModel
 from evaluate import Split, evaluate
 
 
-def batches(split, rng, shuffle, max_frames=5000):
+def batches(split, rng, shuffle, max_frames=5000, repeat=None):
     """Length-bucketed batches of utterance indices; shortest first unless shuffled
-    (SortaGrad: the first epoch in length order helps CTC leave the all-blank plateau)."""
-    order = np.argsort(split.lengths + rng.uniform(0, 30, len(split.lengths)))
+    (SortaGrad: the first epoch in length order helps CTC leave the all-blank plateau).
+    repeat maps a source to how many times its utterances appear per epoch (default once)."""
+    idx = np.arange(len(split.lengths))
+    if repeat:
+        idx = np.concatenate([idx] + [idx[split.sources == src] for src, k in repeat.items() for _ in range(k - 1)])
+    order = idx[np.argsort(split.lengths[idx] + rng.uniform(0, 30, len(idx)))]
     out, cur, longest = [], [], 0
     for i in order:
         longest = max(longest, split.lengths[i])
@@ -69,7 +74,10 @@ def main():
     ap.add_argument("--channels", type=int, default=32, help="convolution channels of a new model")
     ap.add_argument("--init", help="start from this model (its shape and weights) to fine-tune: no length-ordered "
                     "first epoch, half the warm-up; --epochs 2 then runs one epoch")
+    ap.add_argument("--repeat", action="append", default=[], metavar="SOURCE=K",
+                    help="show a source's utterances K times per epoch (e.g. fsdd=2); repeatable")
     args = ap.parse_args()
+    repeat = {src: int(k) for src, k in (r.split("=") for r in args.repeat)}
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     device = torch.device(args.device)
@@ -117,7 +125,7 @@ def main():
             files = train_files(args.cache)
             train = Split(files)
         rng = np.random.default_rng(state["epoch"])
-        plan = batches(train, rng, shuffle=state["epoch"] > 0, max_frames=args.batch_frames)
+        plan = batches(train, rng, shuffle=state["epoch"] > 0, max_frames=args.batch_frames, repeat=repeat)
         print(f"epoch {state['epoch']}: {len(files)} file(s), {len(train.lengths)} utts, "
               f"{train.lengths.sum() / 360000:.2f} h, {len(plan)} batches", file=sys.stderr, flush=True)
         model.train()
