@@ -19,9 +19,11 @@ with rejection off (its best path even when unsure), and speed as x realtime.
 For tuning, `--voices espeak:en-us,flite:kal` speaks the orders with training voices
 instead (never tune on the benchmark's own voices), `--recognize-args "--phone-bonus 1"`
 passes options to `hotline recognize`, and `--only-hotline` skips pocketsphinx.
+`--between` says the same orders with other words between their parts ("a large, let me
+see, dark roast latte"), which a caller's grammar does not list.
 
 Usage: python3 bench/orders.py [--hotline .build/release/hotline] [--orders 40] [--model FILE.hnn]
-       [--voices V1,V2] [--recognize-args ARGS] [--only-hotline]
+       [--voices V1,V2] [--recognize-args ARGS] [--only-hotline] [--between]
 """
 import argparse, json, os, random, shutil, subprocess, sys, tempfile, time
 import numpy as np
@@ -46,6 +48,8 @@ SLOTS = [
     ("milk", [("with oat milk", "oat"), ("with soy milk", "soy"), ("with almond milk", "almond"),
               ("with whole milk", "whole"), ("with skim milk", "skim"), ("with no milk", "none")]),
 ]
+# Words callers put between the parts of an order ("a large, let me see, dark roast latte"): --between.
+BETWEEN = ["uh", "um", "let me see", "actually", "hmm", "you know", "what else", "and"]
 VOICES = ["festival:ked_diphone", "festival:cmu_us_slt_arctic_hts", "espeak:en-us+f2", "flite:rms"]
 
 
@@ -65,9 +69,11 @@ def jsgf_grammar():
     return "\n".join(rules) + "\n"
 
 
-def draw_orders(n, seed=7):
-    """`n` random orders: (text, slots)."""
+def draw_orders(n, seed=7, between=False):
+    """`n` random orders: (text, slots); with `between`, the same orders with one of
+    BETWEEN put between two of their parts."""
     rng, orders = random.Random(seed), []
+    gaps = random.Random(seed + 1)
     for _ in range(n):
         words, slots = [], {}
         if rng.random() < 0.7:
@@ -79,6 +85,8 @@ def draw_orders(n, seed=7):
                 slots[name] = v
         if rng.random() < 0.4:
             words.append("please")
+        if between and len(words) > 1:
+            words.insert(gaps.randrange(1, len(words)), gaps.choice(BETWEEN))
         orders.append((" ".join(words), slots))
     return orders
 
@@ -135,6 +143,7 @@ def main():
     ap.add_argument("--voices", default=",".join(VOICES), help="voices to speak the orders (tuning: training voices only)")
     ap.add_argument("--recognize-args", default="", help="more options for hotline recognize")
     ap.add_argument("--only-hotline", action="store_true", help="skip pocketsphinx")
+    ap.add_argument("--between", action="store_true", help="the same orders with other words between their parts")
     args = ap.parse_args()
     voices, extra = args.voices.split(","), args.recognize_args.split()
     for tool in ["espeak-ng", "flite", "text2wave"]:
@@ -146,7 +155,7 @@ def main():
         f.write(hotline_grammar())
     with open(jsgf, "w") as f:
         f.write(jsgf_grammar())
-    orders = draw_orders(args.orders)
+    orders = draw_orders(args.orders, between=args.between)
     items = []   # (voice, file, slots)
     for voice in voices:
         for i, (text, slots) in enumerate(orders):

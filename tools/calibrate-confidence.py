@@ -13,8 +13,8 @@ confidence is a logistic function of ln(fit), ln(1 + words), their product and t
   - spoken coffee orders drawn like bench/orders.py's (another seed) but said by training
     voices (flite awb and kal16, espeak-ng en-us+m3 and en-us+f4), and other IVR
     sentences by the same voices against the order grammar;
-  - menu phrases as a phrase list (`.phrases`) said by those voices, and sentences of
-    other kinds against it,
+  - menu phrases as a phrase list (`.phrases`, each its own intent, as a call's menu
+    options are) said by those voices, and sentences of other kinds against it,
 each as `hotline recognize` hears it and as a call hears it (`--as-call`), every set
 weighted alike. It prints the coefficients for `Recognizer.Calibration` and, per set,
 what each threshold would reject.
@@ -93,7 +93,8 @@ def collect(hotline, tmp, limit, voices):
     other = [p for p, _ in said("other", OTHER_SENTENCES)]
     menu = os.path.join(tmp, "menu.phrases")
     with open(menu, "w") as f:
-        f.write("\n".join(MENU_PHRASES) + "\n")
+        # One intent per phrase, as a call's menu tags each option: the margin is between options.
+        f.write("".join(f"{phrase} => option{i}\n" for i, phrase in enumerate(MENU_PHRASES)))
     phrases = [(p, MENU_PHRASES[i]) for p, i in said("menu", MENU_PHRASES)]
     not_menu = [p for p, _ in said("notmenu", NOT_MENU)]
     for extra in ([], ["--as-call"]):

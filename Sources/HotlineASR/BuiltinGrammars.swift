@@ -89,11 +89,16 @@ extension GrammarCompiler {
             let letters = "abcdefghijklmnopqrstuvwxyz".map { "\($0). {\($0.uppercased())}" }
             return try symbolString(name == "alphanumeric" ? letters + digits : letters)
         case "yesno":
+            // Tails: what callers add after the word itself ("yes it is", "no i don't").
             return try compile("""
                 $yes = yes | yeah | yep | yup | sure | correct | right | that's right | that is right | that is correct
-                     | absolutely | of course | okay | ok | affirmative ;
-                $no = no | nope | nah | negative | incorrect | wrong | not really | no thanks | that's wrong ;
-                public $main = [uh | um | well | oh] ($yes {yes} | $no {no}) [please | thanks | thank you] ;
+                     | absolutely | definitely | exactly | certainly | of course | okay | ok | affirmative ;
+                $no = no | nope | nah | negative | incorrect | wrong | not really | no thanks | that's wrong | not at all ;
+                $yesTail = it is | it's on | it does | it did | it was | i am | i do | i did | i have | i can | that's it ;
+                $noTail = it isn't | it's not | it is not | it doesn't | it didn't | it wasn't | i'm not | i don't | i didn't
+                        | i haven't | i can't ;
+                public $main = [uh | um | well | oh] ($yes [$yesTail] {yes} | $no [$noTail] {no} | $noTail {no})
+                               [please | thanks | thank you] ;
                 """, file: spec)
         case "number":
             return try compile(numberRules + "public $main = $number ;", file: spec)

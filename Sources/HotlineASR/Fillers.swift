@@ -11,9 +11,30 @@ public enum Fillers {
         "i'd like", "i would like", "i'd like to", "i want", "i want to", "i need", "i need to",
         "can i get", "can i have", "could i get", "could i have", "may i have", "let me get", "give me",
         "it's", "it is", "that's", "that is", "i said", "i think", "i'd say",
+        // Lead-ins with their article, and asking for someone ("i want a representative").
+        "i want a", "i need a", "i'd like a", "can i get a", "can i have a", "could i have a",
+        "i want to speak to", "i want to talk to", "i'd like to speak to", "i'd like to talk to", "i need to speak to",
+        "can i speak to", "can i talk to", "let me speak to", "put me through to", "connect me to",
     ]
     /// What may follow it: up to two of these ("... please, thank you").
     public static let after = ["please", "thanks", "thank you", "thank you very much", "i think", "that's it", "that's all"]
+    /// `words` without up to two `before` phrases at the start and two `after` phrases at
+    /// the end ("i'd like a refund please" -> "refund"); all of them when nothing else is left.
+    public static func stripped(_ words: [String]) -> [String] {
+        var kept = words[...]
+        for _ in 0..<2 {
+            if let lead = leadIns.first(where: { kept.count > $0.count && kept.starts(with: $0) }) { kept = kept.dropFirst(lead.count) }
+        }
+        for _ in 0..<2 {
+            if let trail = trailers.first(where: { kept.count > $0.count && kept.suffix($0.count).elementsEqual($0) }) { kept = kept.dropLast(trail.count) }
+        }
+        return Array(kept)
+    }
+
+    /// `before` and `after` as word lists, longest first.
+    private static let leadIns = before.map { $0.split(separator: " ").map(String.init) }.sorted { $0.count > $1.count }
+    private static let trailers = after.map { $0.split(separator: " ").map(String.init) }.sorted { $0.count > $1.count }
+
     /// The rules `withFillers` adds; their words earn no word bonus in the search.
     static let ruleNames: Set<String> = [beforeRule, afterRule]
     // Names with spaces keep them apart from every rule a grammar file can name.

@@ -19,7 +19,7 @@ extension GrammarCompiler {
             guard parts.count <= 2 else {
                 throw GrammarError(file: file, line: index + 1, column: 1, message: "more than one '=>'", hint: "write: phrase => intent")
             }
-            let words = parts[0].lowercased().split { !($0.isLetter || $0.isNumber || $0 == "'") }.map(String.init)
+            let words = Grammar.phraseWords(parts[0])
             let intent = parts.count == 2 ? parts[1].trimmingCharacters(in: .whitespaces) : ""
             if words.isEmpty {
                 guard intent.isEmpty else {
@@ -39,16 +39,34 @@ extension GrammarCompiler {
 }
 
 extension Grammar {
-    /// This grammar or any of `phrases` (the flow's global commands, "agent", "repeat"
-    /// ...): what a caller may say at any prompt. Phrases parse with no tags.
-    public func adding(phrases: [String]) -> Grammar {
-        let extra = phrases.map { $0.lowercased().split { !($0.isLetter || $0.isNumber || $0 == "'") }.map(String.init) }
-            .filter { !$0.isEmpty }
-        guard !extra.isEmpty else { return self }
+    /// Groups of phrases, each group meaning one thing (a menu option's phrases, one global
+    /// command's): every phrase of group i parses to the slot `slot` = "i", so phrases of the
+    /// same group never compete for the recognizer's margin. Nil when no group has a word.
+    public static func phraseGroups(_ groups: [[String]], slot: String) -> Grammar? {
+        var alternatives: [Node] = []
+        for (index, group) in groups.enumerated() {
+            let phrases = group.map(phraseWords).filter { !$0.isEmpty }
+            guard !phrases.isEmpty else { continue }
+            alternatives.append(.tagged(.choice(phrases.map { .sequence($0.map { .word($0) }) }), .slot(slot, String(index))))
+        }
+        return alternatives.isEmpty ? nil : Grammar(rules: ["main": .choice(alternatives)], root: "main")
+    }
+
+    /// This grammar or any of `commands` (the flow's global commands, "agent", "repeat"
+    /// ...: one group of phrases per command): what a caller may say at any prompt. A
+    /// command's phrases parse to the slot `command` = its index.
+    public func adding(commands: [[String]]) -> Grammar {
+        guard let extra = Self.phraseGroups(commands, slot: "command") else { return self }
         var rules = self.rules
         let name = "global phrases"   // a space keeps it apart from every rule a grammar file can name
-        rules[name] = .choice(extra.map { .sequence($0.map { .word($0) }) })
+        rules[name] = extra.rules[extra.root]
         rules["main or global phrases"] = .choice([.rule(root), .rule(name)])
         return Grammar(rules: rules, root: "main or global phrases", valueLengths: nil)
+    }
+
+    /// A phrase's words as a grammar has them: lower case, split at anything but letters,
+    /// digits and apostrophes.
+    static func phraseWords<S: StringProtocol>(_ phrase: S) -> [String] {
+        phrase.lowercased().split { !($0.isLetter || $0.isNumber || $0 == "'") }.map(String.init)
     }
 }

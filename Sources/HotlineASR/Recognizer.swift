@@ -118,10 +118,10 @@ public final class Recognizer {
         public var fitTimesWords: Double
         public var margin: Double
 
-        /// Fitted by tools/calibrate-confidence.py (session 21, acoustic model stage 11, phone bonus) on
+        /// Fitted by tools/calibrate-confidence.py (session 23, acoustic model stage 11, menu options tagged) on
         /// training speakers' isolated words and digit strings, and on spoken orders, menu
         /// phrases and other sentences by training voices. Refit when the model changes.
-        public static let standard = Calibration(bias: -0.941, fit: 1.982, words: 2.064, fitTimesWords: 0.211, margin: 0.598)
+        public static let standard = Calibration(bias: -0.776, fit: 1.928, words: 1.974, fitTimesWords: 0.209, margin: 0.562)
         /// The margin of an answer with no other in the n-best list.
         public static let widestMargin = 3.0
 
@@ -277,7 +277,8 @@ public final class Recognizer {
         }
         // Each different answer once, best first, with its fit and meaning; each one's
         // margin is taken against the best answer that means something else ("nah thank
-        // you" does not compete with "no thank you").
+        // you" does not compete with "no thank you"; a menu option's phrases, tagged with
+        // the option, do not compete with each other).
         var answers: [(text: String, meaning: Grammar.Interpretation?, fit: Double, words: Int)] = []
         for path in paths {
             let said = Self.text(path.words)

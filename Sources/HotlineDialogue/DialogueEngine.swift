@@ -1,4 +1,5 @@
 import Foundation
+import HotlineASR
 
 // One state machine in one file (about 520 lines): entering states, reading answers and
 // escalating all read and write the same private dialogue state (attempt counters,
@@ -305,7 +306,7 @@ public struct DialogueEngine: Sendable {
 
     /// A phrase as the engine compares them: its words without the fillers around them.
     private static func phrase(_ text: String) -> String {
-        IntentClassifier.withoutFillers(SpokenValues.words(text)).joined(separator: " ")
+        Fillers.stripped(SpokenValues.words(text)).joined(separator: " ")
     }
 
     private func reprompt(_ s: FlowState) -> [DialogueAction] {

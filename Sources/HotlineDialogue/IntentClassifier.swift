@@ -58,25 +58,8 @@ public struct IntentClassifier: Sendable {
     static let functionWords: Set<String> = ["a", "an", "the", "to", "of", "for", "on", "in", "at", "and", "or", "with",
                                              "it", "is", "i", "me", "my", "you", "your", "this", "that", "do", "can", "be"]
 
-    /// Lead-ins and trailers as word lists, longest first.
-    static let leadIns = Fillers.before.map { $0.split(separator: " ").map(String.init) }.sorted { $0.count > $1.count }
-    static let trailers = Fillers.after.map { $0.split(separator: " ").map(String.init) }.sorted { $0.count > $1.count }
-
-    /// `words` without up to two filler phrases before and two after; all of them when
-    /// nothing else is left.
-    static func withoutFillers(_ words: [String]) -> [String] {
-        var kept = words[...]
-        for _ in 0..<2 {
-            if let lead = leadIns.first(where: { kept.count > $0.count && kept.starts(with: $0) }) { kept = kept.dropFirst(lead.count) }
-        }
-        for _ in 0..<2 {
-            if let trail = trailers.first(where: { kept.count > $0.count && kept.suffix($0.count).elementsEqual($0) }) { kept = kept.dropLast(trail.count) }
-        }
-        return Array(kept)
-    }
-
     static func features(_ text: String) -> [String: Double] {
-        let words = withoutFillers(SpokenValues.words(text)).flatMap { contractions[$0] ?? [$0] }
+        let words = Fillers.stripped(SpokenValues.words(text)).flatMap { contractions[$0] ?? [$0] }
             .map { $0.allSatisfy(\.isNumber) || SpokenValues.smallNumbers[$0] != nil ? "<num>" : stem($0) }
         var f: [String: Double] = [:]
         for (i, w) in words.enumerated() {

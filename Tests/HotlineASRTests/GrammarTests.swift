@@ -38,6 +38,9 @@ import Testing
         let yesno = try GrammarCompiler.grammar(spec: "builtin:yesno")
         #expect(yesno.parse("yeah")?.value == "yes" && yesno.parse("um no thanks")?.value == "no")
         #expect(yesno.parse("maybe") == nil)
+        // What callers add after the word: the text path reads these as yes and no too.
+        #expect(yesno.parse("yes it is")?.value == "yes" && yesno.parse("no i don't")?.value == "no")
+        #expect(yesno.parse("it isn't")?.value == "no" && yesno.parse("definitely")?.value == "yes")
         let number = try GrammarCompiler.grammar(spec: "builtin:number")
         #expect(number.parse("one hundred twenty three")?.value == "123")
         #expect(number.parse("forty")?.value == "40")
@@ -122,6 +125,9 @@ import Testing
         #expect(sizes.parse("large")?.value == "large")
         #expect(sizes.parse("please") == nil)
         #expect(!sizes.vocabulary.contains(Grammar.garbage))
+        #expect(Fillers.stripped(["i", "would", "like", "to", "return", "it", "please"]) == ["to", "return", "it"])
+        #expect(Fillers.stripped(["i", "want", "a", "representative"]) == ["representative"])
+        #expect(Fillers.stripped(["please"]) == ["please"])   // nothing else: kept
     }
 
     @Test func spelledLettersAndAlphanumericCodes() throws {

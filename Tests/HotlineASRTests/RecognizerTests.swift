@@ -48,6 +48,23 @@ import Testing
         #expect(r.interpretation?.value == "112")
     }
 
+    @Test func phrasesOfOtherMeaningsCompeteAndAGroupsPhrasesDoNot() throws {
+        let said = Self.posteriors(["-", "Y", "EH", "S", "S", "-"])
+        func heard(_ grammar: Grammar) throws -> RecognitionResult {
+            let recognizer = try Recognizer(model: Self.model, grammar: grammar, lexicon: Self.lexicon)
+            recognizer.consume(said)
+            return recognizer.finish(closingSilence: false)
+        }
+        // Two phrases of different intents: "yet" is a rival and narrows the margin.
+        let list = try heard(GrammarCompiler.phraseList("yes => a\nyet => b"))
+        #expect(list.text == "yes" && list.nbest.map(\.text).contains("yet"))
+        #expect(list.margin < Recognizer.Calibration.widestMargin)
+        // One menu option's phrases mean the same: no rival.
+        let option = try heard(Grammar.phraseGroups([["yes", "yet"]], slot: "option")!)
+        #expect(option.text == "yes" && option.margin == Recognizer.Calibration.widestMargin)
+        #expect(option.confidence > list.confidence)
+    }
+
     @Test func silenceIsRejectedAsNoSpeech() throws {
         let r = try Self.recognize(Self.yesNo, Array(repeating: "-", count: 30))
         #expect(r.rejected)

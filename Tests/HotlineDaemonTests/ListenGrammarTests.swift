@@ -34,6 +34,9 @@ import Testing
             #expect(g.parse(text) != nil, "\(text)")
         }
         #expect(g.parse("two") == nil)
+        // An option's phrases mean the option, a global's the global: synonyms never compete.
+        #expect(g.parse("billing")?.slots == ["option": "0"] && g.parse("press one")?.slots == ["option": "0"])
+        #expect(g.parse("agent")?.slots == ["command": "0"] && g.parse("talk to someone")?.slots == ["command": "0"])
     }
 
     /// A free-text slot ("what went wrong?") hears any sentence: a language model of the

@@ -51,8 +51,6 @@ import Testing
             ("hours", ["opening hours", "when are you open", "what time do you close"]),
         ])
         #expect(classifier.classify("i would like to return this item please").first?.intent == "returns")
-        #expect(IntentClassifier.withoutFillers(["i", "would", "like", "to", "return", "it", "please"]) == ["to", "return", "it"])
-        #expect(IntentClassifier.withoutFillers(["please"]) == ["please"])   // nothing else: kept
         #expect(classifier.classify("i would like a pizza please").isEmpty)
     }
 }

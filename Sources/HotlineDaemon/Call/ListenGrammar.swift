@@ -8,12 +8,14 @@ import HotlineDialogue
 /// and garbage callers put around it (`Grammar.withFillers`: "i want a representative").
 enum ListenGrammar {
     static func make(for request: ListenRequest, flow: Flow) throws -> Grammar {
-        let globals = flow.globals.flatMap(\.phrases)
         let base: Grammar
         switch request.expectation {
         case .menu:
             guard case .menu(let options)? = flow.states[request.state]?.input else { fallthrough }
-            base = try GrammarCompiler.phraseList(options.flatMap { $0.phrases + DialogueEngine.keyPhrases($0.keys) }.joined(separator: "\n"))
+            // One meaning per option: its phrases compete with other options', not each other.
+            guard let options = Grammar.phraseGroups(options.map { $0.phrases + DialogueEngine.keyPhrases($0.keys) }, slot: "option")
+            else { fallthrough }
+            base = options
         case .text, .correction:
             base = try openPhrases(of: flow)
         case .confirm:
@@ -22,7 +24,7 @@ enum ListenGrammar {
             base = try request.expectation.firstSlot.flatMap(slotGrammar) ?? openPhrases(of: flow)
         }
         // Callers wrap answers and commands in "i'd like", "please" and other words: heard, meaning nothing.
-        return base.adding(phrases: globals).withFillers()
+        return base.adding(commands: flow.globals.map(\.phrases)).withFillers()
     }
 
     /// What hears a free-text answer (a `text` slot: "it arrived broken"): a language model
