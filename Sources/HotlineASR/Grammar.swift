@@ -20,9 +20,10 @@ public struct Grammar: Sendable {
         case choice([Node])
         case repeated(Node, min: Int, max: Int)
         case tagged(Node, Tag)
-        /// Any speech, at a cost per frame (`Recognizer.Options.garbagePenalty`): words a
-        /// caller says around the answer that no rule names. It matches no text.
-        case garbage
+        /// Any speech, at a cost per frame (`Recognizer.Options.garbagePenalty`) and `entry`
+        /// (log-probability) to enter: words a caller says around or between the parts of
+        /// the answer that no rule names. It matches no text.
+        case garbage(entry: Float = 0)
     }
 
     /// What a tag does.

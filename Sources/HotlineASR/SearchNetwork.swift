@@ -168,9 +168,9 @@ struct SearchNetwork {
             let to = newNode()
             if let phones = pronunciations[w] { arcs.append(WordArc(from: from, to: to, word: w, phones: phones, earnsBonus: bonus)) }
             return to
-        case .garbage:
+        case .garbage(let entry):
             let to = newNode()
-            arcs.append(WordArc(from: from, to: to, word: Grammar.garbage, phones: [garbageLabel], earnsBonus: false))
+            arcs.append(WordArc(from: from, to: to, word: Grammar.garbage, phones: [garbageLabel], earnsBonus: false, cost: -entry))
             return to
         case .rule(let name):
             guard let body = grammar.rules[name] else { throw InvalidArgument("undefined rule $\(name)") }

@@ -97,6 +97,18 @@ import Testing
         #expect(dog.finish(closingSilence: false).rejected)
     }
 
+    @Test func garbageBetweenThePartsOfTheAnswerIsAbsorbed() throws {
+        // "large ... dog ... latte": the caller's extra word sits between the grammar's two parts.
+        let said = ["-", "L", "AA", "R", "JH", "-", "-", "D", "D", "AO", "AO", "G", "G", "-", "-", "L", "AA", "T", "EY", "-"]
+        let grammar = try GrammarCompiler.grammar(spec: "public $o = large {size=large} latte {drink=latte} ;")
+        let recognizer = try Recognizer(model: Self.model, grammar: grammar.withFillers(), lexicon: Self.lexicon)
+        recognizer.consume(Self.posteriors(said))
+        let heard = recognizer.finish(closingSilence: false)
+        #expect(heard.text == "large latte" && heard.interpretation?.slots == ["size": "large", "drink": "latte"], "\(heard.nbest)")
+        #expect(!heard.rejected && heard.confidence > 0.8)
+        #expect(try Self.recognize("public $o = large {size=large} latte {drink=latte} ;", said).rejected)
+    }
+
     @Test func digitLengthLimitsReject() throws {
         let r = try Self.recognize("builtin:digits?min=3&max=4", ["-", "W", "AH", "N", "-", "T", "UW", "-"])
         #expect(r.rejected)
