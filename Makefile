@@ -7,7 +7,7 @@ HOTLINE := .build/debug/hotline
 DEMO_OUT := .build/demo
 DEMO_INPUT := Audio/samples/digits-jackson-16k.flac
 
-.PHONY: deps build install test demo demo-sip console console-stop cluster-demo bench-setup bench-resample bench-frontend bench-vad bench-tts bench-echo bench-recognize bench-phones bench-orders bench-flow-voices bench-acoustic bench-calls bench-sip bench-cluster bench-store talkoff train-vad train-acoustic voice-rms import-voice clean
+.PHONY: deps build install test demo demo-sip console console-stop cluster-demo bench-setup bench-resample bench-frontend bench-vad bench-tts bench-echo bench-recognize bench-phones bench-orders bench-prompts bench-flow-voices bench-acoustic bench-calls bench-sip bench-cluster bench-store talkoff train-vad train-acoustic voice-rms import-voice clean
 
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -139,6 +139,12 @@ bench-orders: bench-setup
 	@command -v espeak-ng >/dev/null && command -v flite >/dev/null && command -v text2wave >/dev/null && dpkg -s festvox-us-slt-hts >/dev/null 2>&1 || \
 	  { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq espeak-ng flite festival festvox-kdlpc16k festvox-us-slt-hts; }
 	$(BENCH_PYTHON) bench/orders.py --hotline .build/release/hotline
+
+# IVR sentences from a phrase list of 220, said by voices held out of training, beside pocketsphinx.
+bench-prompts: bench-setup
+	@command -v espeak-ng >/dev/null && command -v flite >/dev/null && command -v text2wave >/dev/null && dpkg -s festvox-us-slt-hts >/dev/null 2>&1 || \
+	  { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq espeak-ng flite festival festvox-kdlpc16k festvox-us-slt-hts; }
+	$(BENCH_PYTHON) bench/prompts.py --hotline .build/release/hotline
 
 # Simultaneous calls on file-backed lines (reply latency, barge-in, underruns, CPU per call).
 bench-sip: bench-setup
