@@ -161,6 +161,9 @@ public final class Recognizer {
     /// (0 when a phone is likeliest, which makes the frame speech), so that garbage spans
     /// can be taken out of the confidence.
     private var phoneShortfall: [Float] = [], frameIsSpeech: [Bool] = []
+    /// The utterance's log-posterior rows, kept for a second search when the first lost
+    /// every path (a long sentence whose right words fell outside the word beam).
+    private var rows: [Float] = []
 
     /// A recognizer for `grammar` on `model`; words come from `lexicon`. With `open`, any
     /// sentence of that language model is heard too, at `Options.openCost` below the
@@ -223,6 +226,7 @@ public final class Recognizer {
         speechFrames = 0
         phoneShortfall.removeAll(keepingCapacity: true)
         frameIsSpeech.removeAll(keepingCapacity: true)
+        rows.removeAll(keepingCapacity: true)
         return result
     }
 
@@ -234,6 +238,7 @@ public final class Recognizer {
 
     /// Feeds log-posterior rows (from the front end, or from a test).
     func consume(_ rows: [Float]) {
+        self.rows += rows
         rows.withUnsafeBufferPointer { all in
             for t in 0..<(rows.count / outputs) {
                 let row = UnsafeBufferPointer(rebasing: all[(t * outputs)..<((t + 1) * outputs)])
@@ -251,7 +256,8 @@ public final class Recognizer {
 
     private func decide() -> RecognitionResult {
         let ms = frontEnd.secondsPerOutputFrame * 1000
-        let paths = decoder.results()
+        var paths = decoder.results()
+        if paths.isEmpty && decoder.frames > 0 { paths = searchAgainWiderBeam() }
         guard let best = paths.first else {
             return .rejected(decoder.frames == 0 ? "no speech" : "no path")
         }
@@ -303,6 +309,18 @@ public final class Recognizer {
                                  confidence: rounded(confidence), fit: rounded(answers[0].fit), margin: rounded(marginOf(0)),
                                  rejected: reason != nil, reason: reason, words: words,
                                  nbest: answers.indices.map { .init(text: answers[$0].text, confidence: rounded(confidenceOf($0)), fit: rounded(answers[$0].fit)) })
+    }
+
+    /// The utterance searched again with twice the word beam, when the first search ended
+    /// with no path through the grammar; the options' beam is restored after.
+    private func searchAgainWiderBeam() -> [(words: [RecognizedWord], score: Float, bonus: Float, lm: Float)] {
+        decoder.reset()
+        decoder.wordBeam = options.wordBeam * 2
+        defer { decoder.wordBeam = options.wordBeam }
+        rows.withUnsafeBufferPointer { all in
+            for t in 0..<(all.count / outputs) { decoder.advance(UnsafeBufferPointer(rebasing: all[(t * outputs)..<((t + 1) * outputs)])) }
+        }
+        return decoder.results()
     }
 
     /// What was said: the words, without the garbage around them.
