@@ -118,10 +118,10 @@ public final class Recognizer {
         public var fitTimesWords: Double
         public var margin: Double
 
-        /// Fitted by tools/calibrate-confidence.py (session 23, acoustic model stage 11, menu options tagged) on
+        /// Fitted by tools/calibrate-confidence.py (session 23, acoustic model stage 13, menu options tagged) on
         /// training speakers' isolated words and digit strings, and on spoken orders, menu
         /// phrases and other sentences by training voices. Refit when the model changes.
-        public static let standard = Calibration(bias: -0.776, fit: 1.928, words: 1.974, fitTimesWords: 0.209, margin: 0.562)
+        public static let standard = Calibration(bias: 0.034, fit: 2.588, words: 1.144, fitTimesWords: -0.391, margin: 0.468)
         /// The margin of an answer with no other in the n-best list.
         public static let widestMargin = 3.0
 
