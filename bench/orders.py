@@ -135,6 +135,24 @@ def parse_texts(hotline, gram, texts):
     return parsed
 
 
+def report(voices, items, results, seconds, ours_time, ps_time):
+    """Per voice, the share of `items` (voice, file, wanted) each of `results` (Hotline,
+    Hotline without rejection, pocketsphinx: file -> answer) got right; Hotline's 95%
+    interval, and both speeds as x realtime of `seconds` of audio."""
+    print(f"{'voice':34s} {'Hotline':>9s} {'(no reject)':>12s} {'pocketsphinx':>13s}")
+    totals = [0, 0, 0]
+    for voice in voices:
+        mine = [(p, s) for v, p, s in items if v == voice]
+        right = [sum(r[p] == s for p, s in mine) for r in results]
+        totals = [a + b for a, b in zip(totals, right)]
+        print(f"{voice:34s} " + " ".join(f"{100 * r / len(mine):{w}.1f}%" for r, w in zip(right, (8, 11, 12))))
+    n = len(items)
+    print(f"{'all':34s} " + " ".join(f"{100 * r / n:{w}.1f}%" for r, w in zip(totals, (8, 11, 12))))
+    print(f"Hotline 95% interval {wilson(totals[0] / n, n)}")
+    print(f"speed: Hotline {ours_time / seconds:.4f} x realtime (whole process, model loading included), "
+          f"pocketsphinx {ps_time / seconds:.4f} x realtime (decoding only); ratio {ps_time / ours_time:.1f}x")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--hotline", default=os.path.join(ROOT, ".build", "release", "hotline"))
@@ -177,18 +195,7 @@ def main():
         theirs = {p: parsed.get(h) if h else None for p, h in hyps.items()}
 
     print(f"{len(orders)} orders x {len(voices)} voices = {len(files)} files, {seconds:.0f} s of audio, telephone channel")
-    print(f"{'voice':34s} {'Hotline':>9s} {'(no reject)':>12s} {'pocketsphinx':>13s}")
-    totals = [0, 0, 0]
-    for voice in voices:
-        mine = [(p, s) for v, p, s in items if v == voice]
-        right = [sum(r[p] == s for p, s in mine) for r in (ours, ours_open, theirs)]
-        totals = [a + b for a, b in zip(totals, right)]
-        print(f"{voice:34s} " + " ".join(f"{100 * r / len(mine):{w}.1f}%" for r, w in zip(right, (8, 11, 12))))
-    n = len(files)
-    print(f"{'all':34s} " + " ".join(f"{100 * r / n:{w}.1f}%" for r, w in zip(totals, (8, 11, 12))))
-    print(f"Hotline 95% interval {wilson(totals[0] / n, n)}")
-    print(f"speed: Hotline {ours_time / seconds:.4f} x realtime (whole process, model loading included), "
-          f"pocketsphinx {ps_time / seconds:.4f} x realtime (decoding only); ratio {ps_time / ours_time:.1f}x")
+    report(voices, items, (ours, ours_open, theirs), seconds, ours_time, ps_time)
     wrong = [(v, p, s) for v, p, s in items if ours[p] != s][:8]
     for v, p, s in wrong:
         print(f"  {v}: wanted {s}, heard {ours[p]} (no reject: {ours_open[p]})")

@@ -20,8 +20,8 @@ import soundfile
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from orders import VOICES, speak                  # noqa: E402
-from recognize import decode, wilson             # noqa: E402
+from orders import VOICES, report, speak          # noqa: E402
+from recognize import decode                     # noqa: E402
 from pocketsphinx import Decoder, get_model_path  # noqa: E402
 
 SOURCES = ["tts-test2-prompts.txt", "tts-dev3-prompts.txt", "tts-dev-prompts.txt"]
@@ -89,22 +89,11 @@ def main():
     theirs, ps_time = {p: "" for p in files}, float("nan")
     if not args.only_hotline:
         dec = Decoder(jsgf=jsgf, samprate=16000, loglevel="FATAL")
-        theirs, ps_time = decode(dec, files, lambda d: d.hyp().hypstr if d.hyp() else "")
+        theirs, ps_time = decode(dec, files, lambda d: " ".join(d.hyp().hypstr.split()) if d.hyp() else "")
 
     print(f"{len(said)} sentences x {len(args.voices.split(','))} voices = {len(files)} files, {seconds:.0f} s of audio, "
           f"telephone channel, phrase list of all {len(said)}")
-    print(f"{'voice':34s} {'Hotline':>9s} {'(no reject)':>12s} {'pocketsphinx':>13s}")
-    totals = [0, 0, 0]
-    for voice in args.voices.split(","):
-        mine = [(p, s) for v, p, s in items if v == voice]
-        right = [sum(" ".join(r[p].split()) == s for p, s in mine) for r in (ours, ours_open, theirs)]
-        totals = [a + b for a, b in zip(totals, right)]
-        print(f"{voice:34s} " + " ".join(f"{100 * r / len(mine):{w}.1f}%" for r, w in zip(right, (8, 11, 12))))
-    n = len(files)
-    print(f"{'all':34s} " + " ".join(f"{100 * r / n:{w}.1f}%" for r, w in zip(totals, (8, 11, 12))))
-    print(f"Hotline 95% interval {wilson(totals[0] / n, n)}")
-    print(f"speed: Hotline {ours_time / seconds:.4f} x realtime (whole process, model loading included), "
-          f"pocketsphinx {ps_time / seconds:.4f} x realtime (decoding only); ratio {ps_time / ours_time:.1f}x")
+    report(args.voices.split(","), items, (ours, ours_open, theirs), seconds, ours_time, ps_time)
     for v, p, s in [(v, p, s) for v, p, s in items if ours_open[p] != s][:8]:
         print(f"  {v}: said \"{s}\", heard \"{ours_open[p]}\"")
     shutil.rmtree(tmp)
