@@ -239,18 +239,22 @@ public final class Recognizer {
     /// Feeds log-posterior rows (from the front end, or from a test).
     func consume(_ rows: [Float]) {
         self.rows += rows
+        forEachRow(of: rows) { row in
+            var best = 0, phone = 1
+            for k in 1..<outputs where row[k] > row[phone] { phone = k }
+            if row[phone] > row[0] { best = phone }
+            freeScore += row[best]
+            if best != 0 { speechFrames += 1 }
+            phoneShortfall.append(row[best] - row[phone])
+            frameIsSpeech.append(best != 0)
+            decoder.advance(row)
+        }
+    }
+
+    /// Calls `body` with each row (one output frame) of `rows`.
+    private func forEachRow(of rows: [Float], _ body: (UnsafeBufferPointer<Float>) -> Void) {
         rows.withUnsafeBufferPointer { all in
-            for t in 0..<(rows.count / outputs) {
-                let row = UnsafeBufferPointer(rebasing: all[(t * outputs)..<((t + 1) * outputs)])
-                var best = 0, phone = 1
-                for k in 1..<outputs where row[k] > row[phone] { phone = k }
-                if row[phone] > row[0] { best = phone }
-                freeScore += row[best]
-                if best != 0 { speechFrames += 1 }
-                phoneShortfall.append(row[best] - row[phone])
-                frameIsSpeech.append(best != 0)
-                decoder.advance(row)
-            }
+            for t in 0..<(all.count / outputs) { body(UnsafeBufferPointer(rebasing: all[(t * outputs)..<((t + 1) * outputs)])) }
         }
     }
 
@@ -317,9 +321,7 @@ public final class Recognizer {
         decoder.reset()
         decoder.wordBeam = options.wordBeam * 2
         defer { decoder.wordBeam = options.wordBeam }
-        rows.withUnsafeBufferPointer { all in
-            for t in 0..<(all.count / outputs) { decoder.advance(UnsafeBufferPointer(rebasing: all[(t * outputs)..<((t + 1) * outputs)])) }
-        }
+        forEachRow(of: rows) { decoder.advance($0) }
         return decoder.results()
     }
 

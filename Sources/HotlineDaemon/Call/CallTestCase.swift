@@ -13,15 +13,15 @@ public enum CallTestCase {
                      "# hotline flow test \(call.flow) THIS_FILE", "cases:", "  - name: \(quoted("call \(call.id)"))", "    turns:"]
         var webhooks: [(url: String, fields: String)] = []
         for (index, turn) in turns.enumerated() {
-            let said: String?
+            let said: String?, spoken = turn.heard + (turn.confidence.map { String(format: " @%.2f", $0) } ?? "")
             let annotated = [.speech, .noMatch, .noInput, .text].contains(turn.input) ? annotations[index + 1]?.said : nil
             switch turn.input {
             case _ where annotated != nil: said = annotated
-            case .speech: said = turn.heard + (turn.confidence.map { String(format: " @%.2f", $0) } ?? "")
+            case .speech: said = spoken
             case .text: said = turn.heard
             case .dtmf: said = "#" + turn.heard
             case .noInput: said = ""
-            case .noMatch: said = turn.heard.isEmpty ? "!nomatch" : turn.heard + (turn.confidence.map { String(format: " @%.2f", $0) } ?? "")
+            case .noMatch: said = turn.heard.isEmpty ? "!nomatch" : spoken
             case .webhook:
                 if let url = flow?.states[turn.state]?.webhook?.url, turn.heard != "failed" { webhooks.append((url, turn.heard)) }
                 said = nil

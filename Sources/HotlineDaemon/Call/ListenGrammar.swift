@@ -13,9 +13,9 @@ enum ListenGrammar {
         case .menu:
             guard case .menu(let options)? = flow.states[request.state]?.input else { fallthrough }
             // One meaning per option: its phrases compete with other options', not each other.
-            guard let options = Grammar.phraseGroups(options.map { $0.phrases + DialogueEngine.keyPhrases($0.keys) }, slot: "option")
+            guard let phrases = Grammar.phraseGroups(options.map { $0.phrases + DialogueEngine.keyPhrases($0.keys) }, slot: "option")
             else { fallthrough }
-            base = options
+            base = phrases
         case .text, .correction:
             base = try openPhrases(of: flow)
         case .confirm:
