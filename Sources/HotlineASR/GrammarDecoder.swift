@@ -9,6 +9,9 @@ public struct RecognizedWord: Sendable, Equatable, Codable {
     public var startFrame: Int
     /// One past the last frame.
     public var endFrame: Int
+    /// The acoustic log-probability the path gained from the previous word's end to this
+    /// word's end (the blank before the word included; language model and word bonus not).
+    public var score: Float = 0
 }
 
 /// Viterbi token passing over a grammar's CTC network: each phone state loops on itself,
@@ -25,6 +28,9 @@ final class GrammarDecoder {
         var start: Int32
         var end: Int32
         var previous: Int32
+        /// The token's score and language-model cost at the word's end.
+        var score: Float
+        var lm: Float
         /// Identifies the word sequence (not the timing): tokens with equal keys are one hypothesis.
         var key: Int
     }
@@ -358,7 +364,8 @@ final class GrammarDecoder {
                 let key = hasher.finalize()
                 let before = merge.count > 0 ? merge.tokens[merge.count - 1].score : -.infinity
                 guard merge.count < merge.width || token.score > before else { continue }
-                histories.append(History(arc: Int32(a), start: token.start, end: t + 1, previous: token.history, key: key))
+                histories.append(History(arc: Int32(a), start: token.start, end: t + 1, previous: token.history,
+                                         score: token.score, lm: token.lm, key: key))
                 merge.offer(Token(score: token.score, history: Int32(histories.count - 1), start: t + 1,
                                   lastPhone: Int32(arcPhones[arc.phoneStart + k - 1]), key: key, lm: token.lm))
             }
@@ -412,16 +419,25 @@ final class GrammarDecoder {
         }
         return (0..<merge.count).map { j in
             let token = merge.tokens[j]
-            var words: [RecognizedWord] = []
-            var bonus: Float = 0
+            // Each word's acoustic score: what the path held at its end, less the language
+            // model and the bonuses up to it, less the same at the previous word's end.
+            var words: [RecognizedWord] = [], ends: [(heard: Float, bonus: Float)] = []
             var h = token.history
             while h >= 0 {
                 let entry = histories[Int(h)], arc = network.arcs[Int(entry.arc)]
                 words.append(RecognizedWord(word: arc.word, startFrame: Int(entry.start), endFrame: Int(entry.end)))
-                if arc.earnsBonus { bonus += wordPenalty + phoneBonus * Float(arc.phones.count) }
+                ends.append((entry.score - entry.lm, arc.earnsBonus ? wordPenalty + phoneBonus * Float(arc.phones.count) : 0))
                 h = entry.previous
             }
-            return (words.reversed(), token.score, bonus, token.lm)
+            words.reverse()
+            ends.reverse()
+            var bonus: Float = 0, acoustic: Float = 0
+            for i in words.indices {
+                bonus += ends[i].bonus
+                words[i].score = ends[i].heard - bonus - acoustic
+                acoustic = ends[i].heard - bonus
+            }
+            return (words, token.score, bonus, token.lm)
         }
     }
 }

@@ -9,6 +9,9 @@ public struct RecognitionResult: Sendable, Equatable, Codable {
         public var word: String
         public var startMs: Int
         public var endMs: Int
+        /// 0-1: how close the word comes to the best unconstrained phone path over its
+        /// frames (and the pause before it), as `RecognitionResult.fit` does for the whole.
+        public var fit: Double
     }
     /// One alternative of the n-best list.
     public struct Alternative: Sendable, Equatable, Codable {
@@ -161,6 +164,8 @@ public final class Recognizer {
     /// (0 when a phone is likeliest, which makes the frame speech), so that garbage spans
     /// can be taken out of the confidence.
     private var phoneShortfall: [Float] = [], frameIsSpeech: [Bool] = []
+    /// Per output frame: the unconstrained best path's log-probability.
+    private var freeByFrame: [Float] = []
     /// The utterance's log-posterior rows, kept for a second search when the first lost
     /// every path (a long sentence whose right words fell outside the word beam).
     private var rows: [Float] = []
@@ -226,6 +231,7 @@ public final class Recognizer {
         speechFrames = 0
         phoneShortfall.removeAll(keepingCapacity: true)
         frameIsSpeech.removeAll(keepingCapacity: true)
+        freeByFrame.removeAll(keepingCapacity: true)
         rows.removeAll(keepingCapacity: true)
         return result
     }
@@ -244,6 +250,7 @@ public final class Recognizer {
             for k in 1..<outputs where row[k] > row[phone] { phone = k }
             if row[phone] > row[0] { best = phone }
             freeScore += row[best]
+            freeByFrame.append(row[best])
             if best != 0 { speechFrames += 1 }
             phoneShortfall.append(row[best] - row[phone])
             frameIsSpeech.append(best != 0)
@@ -265,8 +272,9 @@ public final class Recognizer {
         guard let best = paths.first else {
             return .rejected(decoder.frames == 0 ? "no speech" : "no path")
         }
-        let words = best.words.filter { $0.word != Grammar.garbage }.map {
-            RecognitionResult.TimedWord(word: $0.word, startMs: Int(Double($0.startFrame) * ms), endMs: Int(Double($0.endFrame) * ms))
+        let words = zip(best.words, wordFits(best.words)).filter { $0.0.word != Grammar.garbage }.map { word, fit in
+            RecognitionResult.TimedWord(word: word.word, startMs: Int(Double(word.startFrame) * ms), endMs: Int(Double(word.endFrame) * ms),
+                                        fit: (fit * 1000).rounded() / 1000)
         }
         // The unconstrained best path scores at least as well as any grammar path; the
         // gap per frame of speech says how much the grammar had to force. Garbage spans
@@ -313,6 +321,20 @@ public final class Recognizer {
                                  confidence: rounded(confidence), fit: rounded(answers[0].fit), margin: rounded(marginOf(0)),
                                  rejected: reason != nil, reason: reason, words: words,
                                  nbest: answers.indices.map { .init(text: answers[$0].text, confidence: rounded(confidenceOf($0)), fit: rounded(answers[$0].fit)) })
+    }
+
+    /// Each word's fit: exp(-log-probability it gives up against the unconstrained best path
+    /// per frame of speech), over the frames from the previous word's end to its own.
+    private func wordFits(_ words: [RecognizedWord]) -> [Double] {
+        var from = 0
+        return words.map { word in
+            let to = min(word.endFrame, freeByFrame.count)
+            defer { from = to }
+            guard from < to else { return 1 }
+            let gap = Double(freeByFrame[from..<to].reduce(0, +) - word.score)
+            let frames = frameIsSpeech[from..<to].reduce(0) { $0 + ($1 ? 1 : 0) }
+            return exp(-max(0, gap) / Double(max(frames, 1)))
+        }
     }
 
     /// The utterance searched again with twice the word beam, when the first search ended

@@ -36,7 +36,7 @@ import Testing
         #expect(r.interpretation?.value == "yes")
         #expect(!r.rejected)
         #expect(r.confidence > 0.9)
-        #expect(r.words == [.init(word: "yes", startMs: 60, endMs: 240)])
+        #expect(r.words == [.init(word: "yes", startMs: 60, endMs: 240, fit: 1)])
         #expect(r.nbest.map(\.text) == ["yes", "no"])
         #expect(r.nbest[1].confidence < r.nbest[0].confidence)
     }
@@ -107,6 +107,15 @@ import Testing
         #expect(heard.text == "large latte" && heard.interpretation?.slots == ["size": "large", "drink": "latte"], "\(heard.nbest)")
         #expect(!heard.rejected && heard.confidence > 0.8)
         #expect(try Self.recognize("public $o = large {size=large} latte {drink=latte} ;", said).rejected)
+    }
+
+    @Test func eachWordHasItsOwnFit() throws {
+        // "large latte" with the second word's T heard as D: that word, not the first, fits less.
+        let r = try Self.recognize("public $o = large latte | small tea ;", ["-", "L", "AA", "R", "JH", "-", "L", "AA", "D", "EY", "-"])
+        #expect(r.text == "large latte")
+        #expect(r.words.map(\.word) == ["large", "latte"])
+        #expect(r.words[0].fit > 0.99 && r.words[1].fit < 0.5, "\(r.words)")
+        #expect(r.fit > r.words[1].fit && r.fit < r.words[0].fit)
     }
 
     @Test func digitLengthLimitsReject() throws {
