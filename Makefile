@@ -7,7 +7,7 @@ HOTLINE := .build/debug/hotline
 DEMO_OUT := .build/demo
 DEMO_INPUT := Audio/samples/digits-jackson-16k.flac
 
-.PHONY: deps build install test demo demo-sip console console-stop cluster-demo bench-setup bench-resample bench-frontend bench-vad bench-tts bench-echo bench-recognize bench-phones bench-orders bench-prompts bench-flow-voices bench-acoustic bench-calls bench-sip bench-cluster bench-store talkoff train-vad train-acoustic voice-rms import-voice clean
+.PHONY: deps build install test demo demo-sip console console-stop cluster-demo bench-setup bench-resample bench-frontend bench-vad bench-tts bench-echo bench-recognize bench-phones bench-orders bench-prompts bench-open bench-flow-voices bench-acoustic bench-calls bench-sip bench-cluster bench-store talkoff train-vad train-acoustic voice-rms import-voice clean
 
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -145,6 +145,13 @@ bench-prompts: bench-setup
 	@command -v espeak-ng >/dev/null && command -v flite >/dev/null && command -v text2wave >/dev/null && dpkg -s festvox-us-slt-hts >/dev/null 2>&1 || \
 	  { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq espeak-ng flite festival festvox-kdlpc16k festvox-us-slt-hts; }
 	$(BENCH_PYTHON) bench/prompts.py --hotline .build/release/hotline
+
+# Open answers: 60 of those sentences with no list (general English), word error rate beside
+# pocketsphinx's en-us trigram.
+bench-open: bench-setup
+	@command -v espeak-ng >/dev/null && command -v flite >/dev/null && command -v text2wave >/dev/null && dpkg -s festvox-us-slt-hts >/dev/null 2>&1 || \
+	  { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq espeak-ng flite festival festvox-kdlpc16k festvox-us-slt-hts; }
+	$(BENCH_PYTHON) bench/prompts.py --hotline .build/release/hotline --open --sentences 60
 
 # Simultaneous calls on file-backed lines (reply latency, barge-in, underruns, CPU per call).
 bench-sip: bench-setup

@@ -12,8 +12,13 @@ bench/orders.py), through the same telephone channel. A sentence counts as right
 the best phrase is the one said; Hotline is also shown with rejection off. Hotline hears
 the list as a call would (`hotline recognize --as-call`).
 
+With --open the same files are heard as open answers, with no list: Hotline's language
+model of general English (`hotline recognize --open -`: Models/lexicon/background-words.counts,
+which holds none of these prompts) against pocketsphinx's own en-us trigram; the figure is
+the word error rate per voice, and the share of sentences heard exactly.
+
 Usage: python3 bench/prompts.py [--hotline .build/release/hotline] [--sentences 220] [--model FILE.hnn]
-       [--voices V1,V2] [--only-hotline]
+       [--voices V1,V2] [--only-hotline] [--open]
 """
 import argparse, json, os, shutil, subprocess, sys, tempfile, time
 import soundfile
@@ -23,6 +28,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from orders import VOICES, report, speak          # noqa: E402
 from recognize import decode                     # noqa: E402
 from pocketsphinx import Decoder, get_model_path  # noqa: E402
+sys.path.insert(0, os.path.join(ROOT, "tools", "train"))
+from lexicon import edit_distance                # noqa: E402
 
 SOURCES = ["tts-test2-prompts.txt", "tts-dev3-prompts.txt", "tts-dev-prompts.txt"]
 
@@ -51,6 +58,37 @@ def sentences(hotline, count):
     return said[:count]
 
 
+def open_answers(args, items, seconds):
+    """Word error rate per voice of `items` heard with no list, Hotline's general English
+    model against pocketsphinx's en-us trigram."""
+    files = [p for _, p, _ in items]
+    t = time.perf_counter()
+    out = subprocess.run([args.hotline, "recognize", "--json", "--threshold", "0", "--open", "-", "--model", args.model] + files,
+                         capture_output=True, text=True, cwd=ROOT)
+    if out.returncode != 0:
+        sys.exit(f"hotline recognize failed: {out.stderr}")
+    ours_time = time.perf_counter() - t
+    ours = {r["file"]: (r["nbest"][0]["text"] if r["nbest"] else "") for r in map(json.loads, out.stdout.splitlines())}
+    theirs, ps_time = {p: "" for p in files}, float("nan")
+    if not args.only_hotline:
+        theirs, ps_time = decode(Decoder(samprate=16000, loglevel="FATAL"), files,
+                                 lambda d: " ".join(w for w in d.hyp().hypstr.split() if not w.startswith("<")) if d.hyp() else "")
+    print(f"open answers (no list): {len(files)} files, {seconds:.0f} s of audio; word error rate (sentences exactly right)")
+    print(f"{'voice':34s} {'Hotline':>16s} {'pocketsphinx':>16s}")
+    rows = [(v, [(p, s) for w, p, s in items if w == v]) for v in args.voices.split(",")] + [("all", [(p, s) for _, p, s in items])]
+    for voice, mine in rows:
+        words = sum(len(s.split()) for _, s in mine)
+        cells = []
+        for heard in (ours, theirs):
+            errors = sum(edit_distance(heard[p].split(), s.split()) for p, s in mine)
+            cells.append(f"{100 * errors / words:5.1f}% ({100 * sum(heard[p] == s for p, s in mine) / len(mine):5.1f}%)")
+        print(f"{voice:34s} {cells[0]:>16s} {cells[1]:>16s}")
+    print(f"speed: Hotline {ours_time / seconds:.4f} x realtime (whole process, model loading included), "
+          f"pocketsphinx {ps_time / seconds:.4f} x realtime (decoding only)")
+    for v, p, s in [(v, p, s) for v, p, s in items if ours[p] != s][:8]:
+        print(f"  {v}: said \"{s}\", heard \"{ours[p]}\"")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--hotline", default=os.path.join(ROOT, ".build", "release", "hotline"))
@@ -58,6 +96,7 @@ def main():
     ap.add_argument("--model", default=os.path.join(ROOT, "Models", "acoustic", "acoustic.hnn"))
     ap.add_argument("--voices", default=",".join(VOICES), help="voices to say the sentences (tuning: training voices only)")
     ap.add_argument("--only-hotline", action="store_true", help="skip pocketsphinx")
+    ap.add_argument("--open", action="store_true", help="hear the sentences as open answers, with no list")
     args = ap.parse_args()
     said = sentences(args.hotline, args.sentences)
     tmp = tempfile.mkdtemp(prefix="prompts-")
@@ -74,6 +113,10 @@ def main():
             items.append((voice, path, text))
     files = [p for _, p, _ in items]
     seconds = sum(soundfile.info(p).duration for p in files)
+    if args.open:
+        open_answers(args, items, seconds)
+        shutil.rmtree(tmp)
+        return
 
     def hotline(threshold):
         out = subprocess.run([args.hotline, "recognize", "--as-call", "--json", "--threshold", str(threshold),

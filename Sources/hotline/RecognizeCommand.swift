@@ -25,7 +25,7 @@ struct RecognizeCommand: ParsableCommand {
     @Argument(help: "Sound files.") var files: [String]
     @Option(help: "builtin:NAME[?min=N&max=M], a grammar file, or grammar text ('public $s = small | large ;').") var grammar: String?
     @Option(help: "Hear open answers: a file of example sentences, one per line ('-': none, general English only).") var open: String?
-    @Option(help: "Word counts of general English, with --open.") var background = "Models/lexicon/background-words.counts"
+    @Option(help: "Word and word-pair counts of general English, with --open.") var background = "Models/lexicon/background-words.counts"
     @Option(help: "Weight of the language model's log-probabilities, with --open.") var lmWeight = Recognizer.Options().languageModelWeight
     @Option(help: "What a sentence of the language model costs against the grammar's phrases, with --grammar and --open together (as a menu hears).") var openCost = Recognizer.Options().openCost
     @Option(help: "Acoustic model file.") var model = "Models/acoustic/acoustic.hnn"

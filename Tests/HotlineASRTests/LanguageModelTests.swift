@@ -15,6 +15,23 @@ import Testing
         }
     }
 
+    @Test func generalEnglishPairsMixWithTheFlowsOwn() throws {
+        let background = LanguageModel.Background(words: ["the": 50, "size": 3, "wrong": 2, "a": 40, "box": 5, "broken": 1, "it": 9],
+                                                  pairs: ["the": ["box": 4, "size": 1], "it": ["broken": 2], LanguageModel.sentenceStart: ["the": 6]])
+        let model = LanguageModel(sentences: ["it arrived broken", "wrong size", "it is broken"], background: background)
+        for history in [LanguageModel.sentenceStart, "it", "the", "broken", "box"] {
+            let total = model.vocabulary.map { exp(Double(model.logProbability(of: $0, after: history)!)) }.reduce(0, +)
+            #expect(abs(total - 1) < 1e-4, "after \(history): \(total)")
+        }
+        // "the box": only general English says it, and now likelier than the back-off of word counts alone.
+        let words = LanguageModel(sentences: ["it arrived broken", "wrong size", "it is broken"], background: .init(words: background.words, pairs: [:]))
+        #expect(try #require(model.logProbability(of: "box", after: "the")) > words.logProbability(of: "box", after: "the")!)
+        // Both know "it": the flow's "it arrived" stays likelier than a more frequent word
+        // neither says after it, and general English's "it broken" gains.
+        #expect(try #require(model.logProbability(of: "arrived", after: "it")) > model.logProbability(of: "box", after: "it")!)
+        #expect(try #require(model.logProbability(of: "broken", after: "it")) > words.logProbability(of: "broken", after: "it")!)
+    }
+
     @Test func aSeenPairIsLikelierThanItsBackOff() throws {
         let seen = try #require(Self.model.logProbability(of: "arrived", after: "it"))
         let unseen = try #require(Self.model.logProbability(of: "arrived", after: "box"))
@@ -77,9 +94,9 @@ import Testing
     @Test func wordCountsAreReadOrRefusedWithTheLine() throws {
         let path = NSTemporaryDirectory() + "counts-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: path) }
-        try "# comment\nthe\t10\nThe\t2\nbox\t3\n".write(toFile: path, atomically: true, encoding: .utf8)
-        #expect(try LanguageModel.counts(contentsOf: path) == ["the": 12, "box": 3])
+        try "# comment\nthe\t10\nThe\t2\nbox\t3\nthe box\t2\n<s> the\t1\n".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try LanguageModel.counts(contentsOf: path) == .init(words: ["the": 12, "box": 3], pairs: ["the": ["box": 2], "<s>": ["the": 1]]))
         try "the 10\n".write(toFile: path, atomically: true, encoding: .utf8)
-        #expect { try LanguageModel.counts(contentsOf: path) } throws: { "\($0)".contains("'the 10' is not 'word<TAB>count'") }
+        #expect { try LanguageModel.counts(contentsOf: path) } throws: { "\($0)".contains("'the 10' is not 'word<TAB>count' or 'word word<TAB>count'") }
     }
 }

@@ -71,7 +71,7 @@ import Testing
                 hangup: true
             """, file: "r.yaml")
         let request = ListenRequest(state: "why", expectation: .slots([.text]), keys: [], noInputTimeoutMs: 5000, bargeIn: true)
-        let background = ["broken": 4, "the": 20, "size": 2, "arrived": 1, "damaged": 1]
+        let background: LanguageModel.Background = ["broken": 4, "the": 20, "size": 2, "arrived": 1, "damaged": 1]
         let model = try #require(ListenGrammar.languageModel(for: request, flow: flow, background: background))
         let plain = LanguageModel(sentences: ["yes", "no"], background: background)
         #expect(model.logProbability(of: "damaged", after: "arrived")! > plain.logProbability(of: "damaged", after: "arrived")!)

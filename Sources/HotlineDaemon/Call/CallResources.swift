@@ -7,13 +7,13 @@ import HotlineTTS
 
 extension CallSession {
     /// What every call shares, loaded once: the acoustic model, the lexicon with its
-    /// general English word counts, the voice and the audio of prompts already spoken.
+    /// general English word and pair counts, the voice and the audio of prompts already spoken.
     public struct Resources: Sendable {
         public let acoustic: AcousticModel
         public let lexicon: Lexicon
-        /// How often words occur in general English (for free-text answers), from
+        /// How often words and pairs of words occur in general English (for free-text answers), from
         /// `background-words.counts` beside the first lexicon file; empty without one.
-        public let background: [String: Int]
+        public let background: LanguageModel.Background
         public let synthesizer: DiphoneSynthesizer
         public let prompts = PromptCache()
         private let namedVoices = NamedVoices()
@@ -27,11 +27,11 @@ extension CallSession {
                       background: try counts.flatMap { FileManager.default.fileExists(atPath: $0) ? try LanguageModel.counts(contentsOf: $0) : nil } ?? [:])
         }
 
-        /// The file of general English word counts, beside the lexicon.
+        /// The file of general English word and pair counts, beside the lexicon.
         public static let backgroundFile = "background-words.counts"
 
         /// Wraps what is already loaded.
-        public init(acoustic: AcousticModel, lexicon: Lexicon, synthesizer: DiphoneSynthesizer, background: [String: Int] = [:]) {
+        public init(acoustic: AcousticModel, lexicon: Lexicon, synthesizer: DiphoneSynthesizer, background: LanguageModel.Background = [:]) {
             self.acoustic = acoustic
             self.lexicon = lexicon
             self.synthesizer = synthesizer

@@ -29,8 +29,8 @@ enum ListenGrammar {
 
     /// What hears a free-text answer (a `text` slot: "it arrived broken"): a language model
     /// of the slot's `examples` and the flow's phrases, backed off to general English
-    /// (`background` word counts); nil when the request expects something a grammar hears.
-    static func languageModel(for request: ListenRequest, flow: Flow, background: [String: Int]) -> LanguageModel? {
+    /// (`background` word and pair counts); nil when the request expects something a grammar hears.
+    static func languageModel(for request: ListenRequest, flow: Flow, background: LanguageModel.Background) -> LanguageModel? {
         guard case .slots = request.expectation, request.expectation.firstSlot == .text else { return nil }
         return LanguageModel(sentences: examples(in: flow.states[request.state]) + phrases(of: flow), background: background)
     }
@@ -39,7 +39,7 @@ enum ListenGrammar {
     /// flow's phrases and general English, so a paraphrase ("i need to know where my
     /// parcel is") comes out as free text for the intent classifier, as in `hotline chat`;
     /// nil for other requests.
-    static func paraphrases(for request: ListenRequest, flow: Flow, background: [String: Int]) -> LanguageModel? {
+    static func paraphrases(for request: ListenRequest, flow: Flow, background: LanguageModel.Background) -> LanguageModel? {
         switch request.expectation {
         case .menu, .text: return LanguageModel(sentences: phrases(of: flow), background: background)
         case .slots, .confirm, .correction: return nil

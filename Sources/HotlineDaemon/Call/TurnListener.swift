@@ -52,15 +52,15 @@ final class TurnListener {
     private let flow: Flow
     private let acoustic: AcousticModel
     private let lexicon: Lexicon
-    /// General English word counts for free-text answers.
-    private let background: [String: Int]
+    /// General English word and pair counts for free-text answers.
+    private let background: LanguageModel.Background
     private var listening: Listening?
     /// Per state and expectation, made on its first listen (none: nothing can be heard).
     private var recognizers: [String: RecognizerSlot] = [:]
     /// When a digit string ended at its longest length (a '#' just after it closes it).
     private var digitStringEndMs: Int?
 
-    init(flow: Flow, acoustic: AcousticModel, lexicon: Lexicon, background: [String: Int]) {
+    init(flow: Flow, acoustic: AcousticModel, lexicon: Lexicon, background: LanguageModel.Background) {
         self.flow = flow
         self.acoustic = acoustic
         self.lexicon = lexicon
