@@ -94,9 +94,20 @@ public final class Recognizer {
         /// against the acoustic model's, per word, and the word bonus there instead of
         /// `wordPenalty`. (0.6 and 1.5, session 19: word errors of 30 made-up caller answers
         /// by two training voices, espeak-ng en-us and flite kal, 55.0%; at 1 and 3, 59.7%;
-        /// at 0.3 and 0, 55.6%.)
+        /// at 0.3 and 0, 55.6%. The word bonus became -0.5 in session 24, beside a bonus per
+        /// phone.)
         public var languageModelWeight: Float = 0.6
-        public var languageModelWordPenalty: Float = 1.5
+        public var languageModelWordPenalty: Float = -0.5
+        /// Added per phone of each word the language model hears, besides its word penalty:
+        /// without it "it arrived broken" came out "it i broken" (a CTC path skips phones
+        /// the model hardly heard at no cost, so a short word spelling part of a long one
+        /// wins). (Session 24, with general English word pairs, the 26 sentences of
+        /// tools/calibrate-confidence.py by four training voices, word errors with general
+        /// English alone / with example answers: word penalty 1.5 and no phone bonus
+        /// 29.4 / 25.2%; 0.5 and 1, 25.4 / 20.8%; 0 and 1, 24.1 / 19.5%; **-0.5 and 1,
+        /// 23.1 / 19.1%**; -1 and 1.25, 22.5 / 18.4%; 0 and 2, 49.6 / 49.8%: kept away
+        /// from that edge.)
+        public var languageModelPhoneBonus: Float = 1
         /// What hearing a language model's sentence costs, against a phrase of the grammar
         /// it is heard beside (`Recognizer(model:grammar:lexicon:options:open:)`). (5 since
         /// session 20: the example flow's main menu, 40 sentences (menu phrases,
@@ -189,7 +200,7 @@ public final class Recognizer {
     }
 
     private static func scale(_ options: Options) -> SearchNetwork.LanguageModelScale {
-        .init(weight: options.languageModelWeight, wordPenalty: options.languageModelWordPenalty)
+        .init(weight: options.languageModelWeight, wordPenalty: options.languageModelWordPenalty, phoneBonus: options.languageModelPhoneBonus)
     }
 
     private init(model: AcousticModel, grammar: Grammar, options: Options, hearsFreeText: Bool, network: SearchNetwork) throws {

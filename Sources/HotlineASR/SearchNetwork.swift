@@ -42,6 +42,7 @@ struct SearchNetwork {
     struct LanguageModelScale {
         var weight: Float
         var wordPenalty: Float
+        var phoneBonus: Float = 0
     }
 
     /// Builds the network of `grammar` with pronunciations from `lexicon` mapped onto
@@ -80,7 +81,7 @@ struct SearchNetwork {
         let words = model.vocabulary
         // A general vocabulary's guessed words are no admin's concern: not reported.
         let pronunciations = Self.pronounce(Set(words), lexicon: lexicon, phones: phones).pronunciations
-        func cost(_ logp: Float) -> Float { scale.weight * logp + scale.wordPenalty }
+        func cost(_ logp: Float, _ phones: [Int]) -> Float { scale.weight * logp + scale.wordPenalty + scale.phoneBonus * Float(phones.count) }
         let backoffNode = newNode()
         var history: [String: Int] = [LanguageModel.sentenceStart: first]
         for word in words where pronunciations[word] != nil { history[word] = newNode() }
@@ -88,14 +89,14 @@ struct SearchNetwork {
             if let next = model.bigrams[word] {
                 for (v, p) in next.sorted(by: { $0.key < $1.key }) {
                     guard let to = history[v], let phones = pronunciations[v] else { continue }
-                    arcs.append(WordArc(from: node, to: to, word: v, phones: phones, earnsBonus: false, cost: cost(p)))
+                    arcs.append(WordArc(from: node, to: to, word: v, phones: phones, earnsBonus: false, cost: cost(p, phones)))
                 }
             }
             epsilons.append((node, backoffNode, scale.weight * (model.backoff[word] ?? 0)))
         }
         for word in words {
             guard let to = history[word], let phones = pronunciations[word] else { continue }
-            arcs.append(WordArc(from: backoffNode, to: to, word: word, phones: phones, earnsBonus: false, cost: cost(model.unigram[word]!)))
+            arcs.append(WordArc(from: backoffNode, to: to, word: word, phones: phones, earnsBonus: false, cost: cost(model.unigram[word]!, phones)))
         }
         return backoffNode
     }

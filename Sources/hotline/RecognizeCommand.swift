@@ -27,12 +27,13 @@ struct RecognizeCommand: ParsableCommand {
     @Option(help: "Hear open answers: a file of example sentences, one per line ('-': none, general English only).") var open: String?
     @Option(help: "Word and word-pair counts of general English, with --open.") var background = "Models/lexicon/background-words.counts"
     @Option(help: "Weight of the language model's log-probabilities, with --open.") var lmWeight = Recognizer.Options().languageModelWeight
+    @Option(help: "Log-probability added per phone of each word the language model hears, with --open.") var lmPhoneBonus = Recognizer.Options().languageModelPhoneBonus
     @Option(help: "What a sentence of the language model costs against the grammar's phrases, with --grammar and --open together (as a menu hears).") var openCost = Recognizer.Options().openCost
     @Option(help: "Acoustic model file.") var model = "Models/acoustic/acoustic.hnn"
     @Option(help: "Lexicon files (CMU format); later ones override earlier ones.") var lexicon = ["Models/lexicon/cmudict-en-us.dict"]
     @Option(help: "An admin's lexicon, read after the others so its words win; repeatable.") var userLexicon: [String] = []
     @Option(help: "Reject results below this confidence (0-1).") var threshold = Recognizer.Options().rejectionThreshold
-    @Option(help: "Log-probability added per word (negative discourages inserted words; default 0, with --open 1.5).") var wordPenalty: Float?
+    @Option(help: "Log-probability added per word (negative discourages inserted words; default 0, with --open -0.5).") var wordPenalty: Float?
     @Option(help: "Log-probability added per phone of each grammar word, besides the word penalty.") var phoneBonus = Recognizer.Options().phoneBonus
     @Option(help: "Search beam for entering a word (log-probability below the frame's expected best).") var wordBeam = Recognizer.Options().wordBeam
     @Option(help: "About how many words keep tokens from one frame to the next.") var maxActiveWords = Recognizer.Options().maxActiveWords
@@ -79,6 +80,7 @@ struct RecognizeCommand: ParsableCommand {
             options.wordBeam = wordBeam
             options.maxActiveWords = maxActiveWords
             options.languageModelWeight = lmWeight
+            options.languageModelPhoneBonus = lmPhoneBonus
             options.openCost = openCost
             let acoustic = try AcousticModel(contentsOf: URL(fileURLWithPath: model)), words = try Lexicon(paths: lexicon + userLexicon)
             let languageModel = try open.map { open in
