@@ -80,16 +80,19 @@ public struct IntentClassifier: Sendable {
         return word
     }
 
+    // Sums run in key order, not the dictionary's (which differs from process to process):
+    // two intents that tie must tie exactly, or the same words could choose differently
+    // from one call to the next.
     static func weighted(_ f: [String: Double], idf: [String: Double]) -> [String: Double] {
         var v = f.mapValues { $0 }
         for (k, x) in v { v[k] = x * (idf[k] ?? 1) }
-        let norm = v.values.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        let norm = v.keys.sorted().reduce(0) { $0 + v[$1]! * v[$1]! }.squareRoot()
         return norm > 0 ? v.mapValues { $0 / norm } : v
     }
 
     static func cosine(_ a: [String: Double], _ b: [String: Double]) -> Double {
         let (small, large) = a.count < b.count ? (a, b) : (b, a)
-        return small.reduce(0) { $0 + $1.value * (large[$1.key] ?? 0) }
+        return small.keys.sorted().reduce(0) { $0 + small[$1]! * (large[$1] ?? 0) }
     }
 }
 
