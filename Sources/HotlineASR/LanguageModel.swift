@@ -29,9 +29,6 @@ public struct LanguageModel: Sendable {
         public init(dictionaryLiteral elements: (String, Int)...) {
             self.init(words: Dictionary(elements, uniquingKeysWith: +), pairs: [:])
         }
-
-        /// Nothing: open answers hear only the flow's own sentences.
-        public var isEmpty: Bool { words.isEmpty }
     }
 
     /// The history of a sentence's first word.
