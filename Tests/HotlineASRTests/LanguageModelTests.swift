@@ -49,6 +49,33 @@ import Testing
         #expect(result.interpretation?.value == "" && result.confidence > 0.5)
     }
 
+    @Test func aLongWordWhosePhonesTheModelHardlyHeardIsNotTakenForAShortOne() throws {
+        // "it arrived broken" (arrived: ER AY V D) where the model half hears ER, V and D
+        // beside the blank: "i" (AY) spells part of the word and leaves the rest to the blank
+        // at almost no cost, and "i" is the commoner word; a bonus per phone says that
+        // explaining more of the speech counts.
+        let phones = RecognizerTests.model.phones
+        func frame(_ label: String, _ p: Float) -> [Float] {
+            let target = phones.firstIndex(of: label)!
+            return phones.indices.map { k in
+                log(k == target ? p : k == 0 ? 0.95 - p : 0.05 / Float(phones.count - 2))
+            }
+        }
+        let rows = RecognizerTests.posteriors(["-", "IH", "T", "-"]) + frame("ER", 0.5) + RecognizerTests.posteriors(["AY"])
+            + frame("V", 0.4) + frame("D", 0.4) + RecognizerTests.posteriors(["-", "B", "R", "OW", "K", "AH", "N", "-"])
+        let model = LanguageModel(sentences: [], background: ["it": 5, "i": 5, "arrived": 1, "broken": 1])
+        func heard(phoneBonus: Float) throws -> String {
+            var options = Recognizer.Options()
+            options.languageModelPhoneBonus = phoneBonus
+            let recognizer = try Recognizer(model: RecognizerTests.model, languageModel: model, lexicon: RecognizerTests.lexicon, options: options)
+            recognizer.consume(rows)
+            return recognizer.finish(closingSilence: false).text
+        }
+        let withBonus = try heard(phoneBonus: Recognizer.Options().languageModelPhoneBonus), without = try heard(phoneBonus: 0)
+        #expect(withBonus == "it arrived broken", "\(withBonus)")
+        #expect(without == "it i broken", "\(without)")
+    }
+
     @Test func aGeneralVocabularyKeepsOnlyTheBestWordsAliveAndStillHearsTheSentence() throws {
         // The thousands of general English words: with the beam alone nearly every one
         // keeps a token (CTC blanks are cheap), which made open answers slow.
