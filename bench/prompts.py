@@ -79,10 +79,10 @@ def open_answers(args, items, seconds):
     for voice, mine in rows:
         words = sum(len(s.split()) for _, s in mine)
         cells = []
-        for heard in (ours, theirs):
+        for heard in (ours, theirs) if not args.only_hotline else (ours,):
             errors = sum(edit_distance(heard[p].split(), s.split()) for p, s in mine)
             cells.append(f"{100 * errors / words:5.1f}% ({100 * sum(heard[p] == s for p, s in mine) / len(mine):5.1f}%)")
-        print(f"{voice:34s} {cells[0]:>16s} {cells[1]:>16s}")
+        print(f"{voice:34s} {cells[0]:>16s} {(cells + ['-'])[1]:>16s}")
     print(f"speed: Hotline {ours_time / seconds:.4f} x realtime (whole process, model loading included), "
           f"pocketsphinx {ps_time / seconds:.4f} x realtime (decoding only)")
     for v, p, s in [(v, p, s) for v, p, s in items if ours[p] != s][:8]:
