@@ -173,14 +173,11 @@ public final class Recognizer {
     private let frontEnd: AcousticFrontEnd
     private let decoder: GrammarDecoder
     private let outputs: Int
-    private var freeScore: Float = 0
-    private var speechFrames = 0
-    /// Per output frame: how far the likeliest phone falls short of the likeliest label
-    /// (0 when a phone is likeliest, which makes the frame speech), so that garbage spans
-    /// can be taken out of the confidence.
-    private var phoneShortfall: [Float] = [], frameIsSpeech: [Bool] = []
-    /// Per output frame: the unconstrained best path's log-probability.
-    private var freeByFrame: [Float] = []
+    /// Per output frame: the unconstrained best path's log-probability (the likeliest
+    /// label's), whether that label is a phone (the frame is speech), and how far the
+    /// likeliest phone falls short of it (0 in speech), so that garbage spans can be taken
+    /// out of the confidence.
+    private var freeByFrame: [Float] = [], frameIsSpeech: [Bool] = [], phoneShortfall: [Float] = []
     /// The utterance's log-posterior rows, kept for a second search when the first lost
     /// every path (a long sentence whose right words fell outside the word beam).
     private var rows: [Float] = []
@@ -242,11 +239,9 @@ public final class Recognizer {
         let result = decide()
         frontEnd.reset()
         decoder.reset()
-        freeScore = 0
-        speechFrames = 0
-        phoneShortfall.removeAll(keepingCapacity: true)
-        frameIsSpeech.removeAll(keepingCapacity: true)
         freeByFrame.removeAll(keepingCapacity: true)
+        frameIsSpeech.removeAll(keepingCapacity: true)
+        phoneShortfall.removeAll(keepingCapacity: true)
         rows.removeAll(keepingCapacity: true)
         return result
     }
@@ -264,11 +259,9 @@ public final class Recognizer {
             var best = 0, phone = 1
             for k in 1..<outputs where row[k] > row[phone] { phone = k }
             if row[phone] > row[0] { best = phone }
-            freeScore += row[best]
             freeByFrame.append(row[best])
-            if best != 0 { speechFrames += 1 }
-            phoneShortfall.append(row[best] - row[phone])
             frameIsSpeech.append(best != 0)
+            phoneShortfall.append(row[best] - row[phone])
             decoder.advance(row)
         }
     }
@@ -297,6 +290,7 @@ public final class Recognizer {
         // else the caller said. So is the word bonus the search added per word: it
         // chooses between paths, it is no evidence of a fit.
         // A language model's cost is left out too: a likely sentence fits no better for it.
+        let freeScore = freeByFrame.reduce(0, +), speechFrames = speechFrames(in: 0..<frameIsSpeech.count)
         func fitOf(_ path: (words: [RecognizedWord], score: Float, bonus: Float, lm: Float)) -> Double {
             var gap = Double(freeScore - path.score + path.bonus + path.lm)
             var frames = speechFrames
@@ -347,9 +341,13 @@ public final class Recognizer {
             defer { from = to }
             guard from < to else { return 1 }
             let gap = Double(freeByFrame[from..<to].reduce(0, +) - word.score)
-            let frames = frameIsSpeech[from..<to].reduce(0) { $0 + ($1 ? 1 : 0) }
-            return exp(-max(0, gap) / Double(max(frames, 1)))
+            return exp(-max(0, gap) / Double(max(speechFrames(in: from..<to), 1)))
         }
+    }
+
+    /// How many output frames of `range` are speech.
+    private func speechFrames(in range: Range<Int>) -> Int {
+        frameIsSpeech[range].reduce(0) { $0 + ($1 ? 1 : 0) }
     }
 
     /// The utterance searched again with twice the word beam, when the first search ended
