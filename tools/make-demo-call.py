@@ -11,9 +11,15 @@ Audio/samples/caller-spoken-order.flac (the daemon's end-to-end test): keys 1 in
   then keys 0 for an agent. (Phrases synthesised by `hotline say` or flite are not used:
   the acoustic model rejects most of them, see Models/acoustic/README.md.)
 
-Usage: python3 tools/make-demo-call.py (needs numpy, soundfile: the bench venv)
+With --voice VOICE OUT it writes instead the order-status call said by a TTS voice through
+the telephone channel (bench/orders.py's `speak`; e.g. festival:ked_diphone, a voice
+acoustic training never heard): "where is my order" over the menu prompt, 555019# as
+tones, "no thanks". `hotline call Flows/hotline.yaml OUT` then shows whether the whole
+call works by voice.
+
+Usage: python3 tools/make-demo-call.py [--voice VOICE OUT] (needs numpy, soundfile: the bench venv)
 """
-import glob, os, zlib
+import glob, os, sys, tempfile, zlib
 import numpy as np
 import soundfile
 
@@ -71,7 +77,24 @@ def write(name, parts):
     print(f"wrote {out} ({sum(len(p) for p in parts) / RATE:.1f} s)")
 
 
+def said(voice, text):
+    """`text` said by `voice` through the telephone channel."""
+    sys.path.insert(0, os.path.join(ROOT, "bench"))
+    from orders import speak
+    with tempfile.TemporaryDirectory() as tmp:
+        speak(voice, text, os.path.join(tmp, "said.wav"))
+        x, _ = soundfile.read(os.path.join(tmp, "said.wav"), dtype="float32")
+    return x
+
+
 def main():
+    if sys.argv[1:2] == ["--voice"] and len(sys.argv) == 4:
+        voice, out = sys.argv[2:]
+        parts = [silence(6.0), said(voice, "where is my order"), silence(5.0), keys("555019#"), silence(9.0),
+                 said(voice, "no thanks"), silence(1.0)]
+        soundfile.write(out, np.concatenate(parts), RATE, subtype="PCM_16")
+        print(f"wrote {out} ({sum(len(p) for p in parts) / RATE:.1f} s)")
+        return
     write("caller-order-status.flac", [silence(3.0), clip("fsdd/1_jackson_1.wav"), silence(5.5), keys("555019#"),
                                        silence(10.5), dev_word("no"), silence(3.0)])
     write("caller-spoken-order.flac", [silence(3.0), keys("1"), silence(2.5),
